@@ -1,0 +1,2 @@
+// Filled in by the part that owns this folder; see docs/ARCHITECTURE.md.
+export {};

@@ -1,0 +1,81 @@
+/**
+ * The contract between the server kit and a model backend. A model never builds protocol events: it
+ * yields simple parts, and the event writer turns them into the exact S4–S9 sequence. That keeps every
+ * backend (the built-in mock, a wrapped provider, a test double) compliant by construction.
+ */
+
+import type {
+  Annotation,
+  CreateResponseBody,
+  ItemField,
+  ItemParam,
+  ResponseResource,
+  Usage,
+} from "../spec/index.js";
+
+/** A provider-prefixed item (rule X1), e.g. `{ type: "acme:search_result", ... }`. */
+export interface ExtensionItemPart {
+  type: `${string}:${string}`;
+  id?: string;
+  status?: string;
+  [key: string]: unknown;
+}
+
+export type ModelPart =
+  /** Appends text to the current assistant message (opening one, and an output_text part, if needed). */
+  | { type: "text"; delta: string }
+  /** Appends to a refusal content part of the current assistant message. */
+  | { type: "refusal"; delta: string }
+  /** Attaches an annotation to the current output_text part. */
+  | { type: "annotation"; annotation: Annotation }
+  /** Sets `phase` on the current (or next) assistant message (rule I4). */
+  | { type: "phase"; phase: "commentary" | "final_answer" }
+  /** Raw reasoning text for the current reasoning item (opening one if needed). */
+  | { type: "reasoning"; delta: string }
+  /** Reasoning summary text; a new `summaryIndex` opens a new summary part. */
+  | { type: "reasoning_summary"; delta: string; summaryIndex?: number }
+  /** Opaque reasoning state to be round-tripped by clients (rule I5). */
+  | { type: "reasoning_encrypted"; encryptedContent: string }
+  /** A complete function call; `arguments` is streamed as deltas by the writer. */
+  | { type: "function_call"; name: string; arguments: string; callId?: string }
+  /** A provider-prefixed item, emitted as added + done. */
+  | { type: "item"; item: ExtensionItemPart }
+  /** A compaction item with opaque `encrypted_content`. */
+  | { type: "compaction"; encryptedContent: string }
+  /** Closes the current item, so that the next text starts a new message. */
+  | { type: "end_item" }
+  /** Token usage to report; merged into the response's `usage`. */
+  | { type: "usage"; usage: Partial<Usage> }
+  /** The output budget ran out: the current item ends `incomplete` and so does the response (S9). */
+  | { type: "incomplete"; reason: string };
+
+/** What a model is given: the request as sent, plus the full context already resolved (rule P1). */
+export interface ModelRequest {
+  body: CreateResponseBody;
+  /** `previous.input + previous.output + input`, as items, in order. */
+  input: Array<ItemParam | ItemField>;
+  /** The id the writer will give the response. */
+  responseId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/**
+ * A model backend. Throwing (or yielding an error) mid-stream makes the kit send `error` then
+ * `response.failed`; an error with `code`/`type` fields keeps them in the spec error.
+ */
+export type Model = (request: ModelRequest) => AsyncIterable<ModelPart> | Iterable<ModelPart>;
+
+/** A stored response, enough to resolve `previous_response_id` chains. */
+export interface StoredResponse {
+  response: ResponseResource;
+  /** The full input context this response was generated from (already including earlier turns). */
+  input: Array<ItemParam | ItemField>;
+}
+
+/** Pluggable storage for `previous_response_id`; the default is a bounded in-memory LRU. */
+export interface ResponseStore {
+  get(id: string): Promise<StoredResponse | undefined> | StoredResponse | undefined;
+  set(id: string, value: StoredResponse): Promise<void> | void;
+  delete?(id: string): Promise<void> | void;
+}
