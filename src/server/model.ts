@@ -6,6 +6,7 @@
 
 import type {
   Annotation,
+  CompactResponseMethodPublicBody,
   CreateResponseBody,
   ItemField,
   ItemParam,
@@ -60,11 +61,25 @@ export interface ModelRequest {
   signal: AbortSignal;
 }
 
+/** What a compactor is given on `POST /responses/compact`: the request and its resolved context. */
+export interface CompactRequest {
+  body: CompactResponseMethodPublicBody;
+  /** `previous.input + previous.output + input`, as items, in order. */
+  input: Array<ItemParam | ItemField>;
+  signal: AbortSignal;
+}
+
+/** Turns a context into the compacted window returned as `CompactResource.output`. */
+export type Compactor = (request: CompactRequest) => Promise<ItemField[]> | ItemField[];
+
 /**
- * A model backend. Throwing (or yielding an error) mid-stream makes the kit send `error` then
- * `response.failed`; an error with `code`/`type` fields keeps them in the spec error.
+ * A model backend. Throwing mid-stream makes the kit send `error` then `response.failed`; an error
+ * with `code`/`type` fields keeps them in the spec error. A model may carry its own `compact`; the
+ * handler falls back to a generic compactor when it has none.
  */
-export type Model = (request: ModelRequest) => AsyncIterable<ModelPart> | Iterable<ModelPart>;
+export type Model = ((request: ModelRequest) => AsyncIterable<ModelPart> | Iterable<ModelPart>) & {
+  compact?: Compactor;
+};
 
 /** A stored response, enough to resolve `previous_response_id` chains. */
 export interface StoredResponse {
