@@ -10,7 +10,7 @@ export default defineConfig([
     clean: true,
     target: "es2022",
     platform: "neutral",
-    external: ["ws", "node:http", "node:crypto", "node:events"],
+    external: [/^node:/, "ws"],
     splitting: true,
     treeshake: true,
   },
