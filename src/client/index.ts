@@ -1,2 +1,19 @@
-// Filled in by the part that owns this folder; see docs/ARCHITECTURE.md.
-export {};
+/** The HTTP client: `new OpenResponses(options)` and `client.responses.create/stream/compact`. */
+
+export { APIPromise, type WithResponse } from "./api-promise.js";
+export { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
+export { OpenResponses, type OpenResponsesOptions } from "./client.js";
+export type { Logger, LogLevel } from "./logger.js";
+export {
+  type ApiKeySource,
+  type ClientOptions,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  type HeaderValues,
+  type RequestOptions,
+} from "./options.js";
+export type { CompactResult, RequestIdField, ResponseResult } from "./output-text.js";
+export { PendingResponseStream } from "./pending-stream.js";
+export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
+export type { RetryTiming } from "./retry.js";

@@ -1,2 +1,10 @@
-// Filled in by the part that owns this folder; see docs/ARCHITECTURE.md.
-export {};
+/** The `Conversation` helper: lossless multi-turn bookkeeping over HTTP or a WebSocket session. */
+export {
+  Conversation,
+  type ConversationDefaults,
+  type ConversationMode,
+  type ConversationOptions,
+  type ConversationTransport,
+  type ToolOutput,
+} from "./conversation.js";
+export { type ConversationInput, type ConversationItem, toInputItem, toInputItems } from "./items.js";

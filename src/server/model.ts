@@ -8,6 +8,7 @@ import type {
   Annotation,
   CompactResponseMethodPublicBody,
   CreateResponseBody,
+  FunctionTool,
   ItemField,
   ItemParam,
   ResponseResource,
@@ -59,6 +60,13 @@ export interface ModelRequest {
   responseId: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /**
+   * The tools the model may call after `tool_choice` / `allowed_tools` narrowed `body.tools` (rule P2).
+   * Always set by the kit; calls to other tools are dropped by the kit whatever the model does.
+   */
+  tools?: FunctionTool[];
+  /** The effective tool mode: `none` (no call will pass), `auto`, or `required` (a call is expected). */
+  toolChoice?: "none" | "auto" | "required";
 }
 
 /** What a compactor is given on `POST /responses/compact`: the request and its resolved context. */
@@ -79,6 +87,8 @@ export type Compactor = (request: CompactRequest) => Promise<ItemField[]> | Item
  */
 export type Model = ((request: ModelRequest) => AsyncIterable<ModelPart> | Iterable<ModelPart>) & {
   compact?: Compactor;
+  /** The `model` name reported in responses when a request names none. */
+  defaultModel?: string;
 };
 
 /** A stored response, enough to resolve `previous_response_id` chains. */

@@ -1,2 +1,26 @@
-// Filled in by the part that owns this folder; see docs/ARCHITECTURE.md.
-export {};
+/**
+ * The streaming engine: SSE decoder → event parser → protocol checker → accumulator → `ResponseStream`.
+ * Transport-agnostic: the HTTP client and the WebSocket session both hand their messages to it.
+ */
+export { ResponseAccumulator } from "./accumulator.js";
+export { type ParsedMessage, parseMessage } from "./event-parser.js";
+export {
+  isTerminalEventType,
+  type NormalisedEventFields,
+  type ProtocolViolation,
+  type ResponseStreamEvent,
+  STANDARD_EVENT_TYPES,
+  type StreamDifference,
+} from "./events.js";
+export { ProtocolChecker, type ProtocolCheckerOptions } from "./protocol-checker.js";
+export {
+  ResponseStream,
+  type ResponseStreamListener,
+  type ResponseStreamOptions,
+} from "./response-stream.js";
+export {
+  DEFAULT_MAX_EVENT_SIZE,
+  SSEDecoder,
+  type SSEDecoderOptions,
+  type SSEMessage,
+} from "./sse-decoder.js";

@@ -1,2 +1,43 @@
-// Filled in by the part that owns this folder; see docs/ARCHITECTURE.md.
-export {};
+/**
+ * The server kit: a fetch handler for any runtime, the engine it is built on (shared with WebSocket
+ * mode), the event writer, the SSE encoder, the response store, and the Node adapter `serve`.
+ */
+
+export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
+export { genericCompactor, packItems, unpackItems } from "./compactor.js";
+export { type ContextItem, resolveContext } from "./context.js";
+export {
+  type CompactResult,
+  createResponsesEngine,
+  type KitErrorPhase,
+  type ResponsesEngine,
+  type ResponsesEngineOptions,
+  type RunOptions,
+  type RunResult,
+} from "./engine.js";
+export {
+  EventWriter,
+  type EventWriterOptions,
+  InvalidModelPartError,
+  isTerminalEvent,
+} from "./event-writer.js";
+export {
+  createResponsesHandler,
+  DEFAULT_MAX_BODY_BYTES,
+  type ResponsesHandler,
+  type ResponsesHandlerOptions,
+} from "./handler.js";
+export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
+export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
+export { initialResource } from "./resource.js";
+export { type RunningServer, type ServeOptions, serve } from "./serve.js";
+export {
+  errorResponse,
+  type KitError,
+  kitError,
+  type SpecErrorObject,
+  type SpecErrorType,
+} from "./spec-error.js";
+export { encodeSSE, formatSSE } from "./sse.js";
+export { createMemoryStore, MemoryResponseStore, type MemoryStoreOptions } from "./store.js";
+export { createToolPolicy, type ToolPolicy } from "./tool-policy.js";

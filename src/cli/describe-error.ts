@@ -1,0 +1,54 @@
+/**
+ * Turns any failure into the one line the CLI prints on stderr. Messages name the URL that could not
+ * be reached and say when a key was refused, and never contain the key: every line goes through
+ * `redactSecrets`, which also scrubs keys registered with `registerSecret`.
+ */
+
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  AuthenticationError,
+  PermissionDeniedError,
+  ResponseStreamError,
+  redactSecrets,
+} from "../errors.js";
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function describeError(error: unknown, baseURL: string | undefined): string {
+  const where = (error instanceof APIConnectionError ? error.url : undefined) ?? baseURL ?? "the server";
+  let line: string;
+  if (error instanceof APIConnectionTimeoutError) {
+    line = `The request to ${where} timed out.`;
+  } else if (error instanceof APIConnectionError) {
+    const code = causeCode(error);
+    line =
+      code === "ECONNREFUSED"
+        ? `Could not connect to ${where}: connection refused. Is the server running?`
+        : code === "ENOTFOUND"
+          ? `Could not connect to ${where}: the host name was not found.`
+          : error.message;
+  } else if (error instanceof AuthenticationError) {
+    line = `The server at ${where} refused the API key (401). Set OPENRESPONSES_API_KEY or pass --api-key.`;
+  } else if (error instanceof PermissionDeniedError) {
+    line = `The server at ${where} denied access (403): ${error.message}`;
+  } else if (error instanceof APIError) {
+    line = `The server at ${where} answered ${error.status ?? "an error"}${error.code ? ` (${error.code})` : ""}: ${error.message}`;
+  } else if (error instanceof ResponseStreamError) {
+    line = `The response stream failed (${error.kind}): ${error.message}`;
+  } else if (error instanceof Error) {
+    line = error.message;
+  } else {
+    line = String(error);
+  }
+  return redactSecrets(line.replace(/\s*\n\s*/g, " "));
+}

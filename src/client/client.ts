@@ -1,0 +1,119 @@
+/** `new OpenResponses(options)`: the client for any Open Responses server. */
+
+import { registerSecret } from "../errors.js";
+import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
+import { readEnv } from "./env.js";
+import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import {
+  type ApiKeySource,
+  type ClientOptions,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  type HeaderValues,
+} from "./options.js";
+import { Responses } from "./responses.js";
+import { DEFAULT_RETRY_TIMING } from "./retry.js";
+import { Transport } from "./transport.js";
+
+/** Extra client-level settings beyond the transport's. */
+export interface OpenResponsesOptions extends ClientOptions {
+  /** Used when a request body has no `model`. Falls back to `OPENRESPONSES_MODEL`. */
+  model?: string;
+}
+
+const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|password)/i;
+
+export class OpenResponses {
+  /** The resolved base URL (see the base URL rule). */
+  readonly baseURL: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly strict: boolean;
+  readonly model: string | undefined;
+  readonly logger: Logger;
+  readonly logLevel: LogLevel;
+  /** The HTTP transport; shared with the WebSocket part. */
+  readonly transport: Transport;
+  readonly responses: Responses;
+  // Kept privately so `withOptions` can derive a client without the key ever being a public field.
+  readonly #options: OpenResponsesOptions;
+
+  constructor(options: OpenResponsesOptions = {}) {
+    this.#options = { ...options };
+    this.baseURL = normalizeBaseURL(options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL") ?? DEFAULT_BASE_URL);
+    this.timeout = nonNegative(options.timeout, DEFAULT_TIMEOUT_MS, "timeout");
+    this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
+    this.strict = options.strict ?? false;
+    this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
+
+    const envLevel = readEnv("OPENRESPONSES_LOG");
+    this.logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
+    this.logger = createLogger(this.logLevel, options.logger ?? console);
+
+    const apiKey: ApiKeySource | null = options.apiKey ?? readEnv("OPENRESPONSES_API_KEY") ?? null;
+    const authHeader = options.authHeader ?? "Authorization";
+    const authScheme =
+      options.authScheme === undefined
+        ? authHeader.toLowerCase() === "authorization"
+          ? "Bearer"
+          : ""
+        : options.authScheme;
+    const defaultHeaders: HeaderValues = { ...options.defaultHeaders };
+    const defaultQuery = { ...options.defaultQuery };
+    registerSensitiveValues(defaultHeaders);
+    registerSensitiveValues(defaultQuery);
+
+    const fetchImpl = options.fetch ?? defaultFetch();
+    this.transport = new Transport(
+      {
+        baseURL: this.baseURL,
+        authHeader,
+        authScheme: authScheme ?? "",
+        defaultHeaders,
+        defaultQuery,
+        fetch: fetchImpl,
+        timeout: this.timeout,
+        maxRetries: this.maxRetries,
+        retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },
+        logger: this.logger,
+      },
+      apiKey,
+    );
+    this.responses = new Responses(this);
+  }
+
+  /** A new client with these options laid over this one's (same key unless replaced). */
+  withOptions(options: Partial<OpenResponsesOptions>): OpenResponses {
+    return new OpenResponses({ ...this.#options, ...options });
+  }
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw new TypeError(`OpenResponses: \`${name}\` must be a non-negative number, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Values of headers/query parameters named like credentials are scrubbed from errors and logs too. */
+function registerSensitiveValues(values: Record<string, string | null | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "string" || !SENSITIVE_NAME.test(name)) continue;
+    registerSecret(value);
+    registerSecret(value.replace(/^\s*(Bearer|Basic|Token)\s+/i, ""));
+  }
+}
+
+function defaultFetch(): FetchLike {
+  const f = (globalThis as { fetch?: typeof fetch }).fetch;
+  if (typeof f !== "function") {
+    return () =>
+      Promise.reject(
+        new TypeError("No global fetch in this runtime: pass `fetch` in the OpenResponses options."),
+      );
+  }
+  // Called unbound, some runtimes' fetch throws "Illegal invocation".
+  return (url, init) => f.call(globalThis, url, init);
+}

@@ -1,0 +1,68 @@
+/** Client-wide and per-request options, and their defaults. */
+
+import type { Logger, LogLevel } from "./logger.js";
+import type { RetryTiming } from "./retry.js";
+
+/** The subset of `fetch` the client calls, so that any compatible implementation can be injected. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** A key, or a function resolving one per request (token refresh, a secret store...). */
+export type ApiKeySource = string | (() => string | Promise<string>);
+
+/** Header values; `null` or `undefined` on a per-request header removes a default one. */
+export type HeaderValues = Record<string, string | null | undefined>;
+
+export interface ClientOptions {
+  /** See the base URL rule in `base-url.ts`. Falls back to `OPENRESPONSES_BASE_URL`, then the OpenAI URL. */
+  baseURL?: string | null;
+  /** Falls back to `OPENRESPONSES_API_KEY`. Without a key no auth header is sent (local servers). */
+  apiKey?: ApiKeySource | null;
+  /** Header that carries the key. Default `Authorization`. */
+  authHeader?: string;
+  /**
+   * Scheme written before the key. Default `Bearer` when `authHeader` is `Authorization`, else none
+   * (`api-key: K`). Pass `null` or `""` to send the bare key.
+   */
+  authScheme?: string | null;
+  /** Sent with every request (per-request `headers` win). */
+  defaultHeaders?: HeaderValues;
+  /** Query parameters added to every request URL (for gateways that want `?api-version=...`). */
+  defaultQuery?: Record<string, string | undefined>;
+  /** Custom fetch (a proxy agent, a test double, an edge runtime's fetch). Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /**
+   * Milliseconds. JSON requests: connect + whole body. Streams: connect + headers, and then the longest
+   * silence allowed between two chunks. Default 10 minutes.
+   */
+  timeout?: number;
+  /** Retries after the first attempt on connection errors, 408, 409, 429 and 5xx. Default 2. */
+  maxRetries?: number;
+  /** Backoff tuning; the defaults suit real servers, tests shrink them. */
+  retryTiming?: Partial<RetryTiming>;
+  /** Default protocol-checker mode for streams: `true` throws `ProtocolError` on a rule violation. */
+  strict?: boolean;
+  /** Default `warn`, or `OPENRESPONSES_LOG` when set. */
+  logLevel?: LogLevel;
+  /** Where log lines go. Default `console`. Everything passed to it is redacted first. */
+  logger?: Logger;
+}
+
+export interface RequestOptions {
+  /** Aborts the request (and the stream); rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | null;
+  /** Overrides the client's `timeout` for this request. */
+  timeout?: number;
+  /** Extra headers; a `null` value removes a default header. */
+  headers?: HeaderValues;
+  /** Overrides the client's `maxRetries` for this request. */
+  maxRetries?: number;
+  /** Sent as `Idempotency-Key` on every attempt; generated once per call when absent. */
+  idempotencyKey?: string;
+  /** Extra query parameters for this request. */
+  query?: Record<string, string | undefined>;
+  /** Streams only: overrides the client's `strict`. */
+  strict?: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+export const DEFAULT_MAX_RETRIES = 2;

@@ -1,0 +1,195 @@
+/** `client.responses`: create, stream and compact (and, added by the WebSocket part, connect). */
+
+import { APIError, OpenResponsesError } from "../errors.js";
+import type { CompactResponseMethodPublicBody, CreateResponseBody, ResponseResource } from "../spec/index.js";
+import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
+import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
+import type { ResponsesSocket } from "../websocket/session.js";
+import { APIPromise, type WithResponse } from "./api-promise.js";
+import type { RequestOptions } from "./options.js";
+import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
+import { PendingResponseStream } from "./pending-stream.js";
+import type { Transport } from "./transport.js";
+
+/** A request body for `responses.stream()`: `stream` is set for you. */
+export type StreamResponseBody = Omit<CreateResponseBody, "stream">;
+
+/** What `Responses` needs from its client; kept small so the WebSocket part can reuse it. */
+export interface ResponsesContext {
+  readonly transport: Transport;
+  /** Default protocol-checker mode for streams. */
+  readonly strict: boolean;
+  /** Filled into a body without `model` (the `model` option or `OPENRESPONSES_MODEL`). */
+  readonly model: string | undefined;
+}
+
+export class Responses {
+  constructor(protected readonly context: ResponsesContext) {}
+
+  /**
+   * `POST {base}/responses`. Resolves to the `ResponseResource` (with `output_text` and `_request_id`),
+   * or, with `stream: true`, to a `ResponseStream` once the response headers have arrived.
+   */
+  create(body: CreateResponseBody & { stream: true }, options?: RequestOptions): APIPromise<ResponseStream>;
+  create(
+    body: CreateResponseBody & { stream?: false | null },
+    options?: RequestOptions,
+  ): APIPromise<ResponseResult>;
+  create(body: CreateResponseBody, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
+  create(body: CreateResponseBody, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
+    if (isRecord(body) && body.stream === true) return new APIPromise(this.openStream(body, options));
+    return new APIPromise(this.createJSON(body, options));
+  }
+
+  /**
+   * `POST {base}/responses` with `stream: true`. Returns at once; await it for the `ResponseStream`, or
+   * iterate / call `.finalResponse()` on it directly.
+   */
+  stream(body: StreamResponseBody, options?: RequestOptions): PendingResponseStream {
+    const local = new AbortController();
+    let opened: ResponseStream | undefined;
+    const result = this.openStream(isRecord(body) ? { ...body, stream: true } : body, {
+      ...options,
+      signal: linkSignals(options?.signal ?? undefined, local.signal),
+    }).then((r) => {
+      opened = r.data;
+      return r;
+    });
+    return new PendingResponseStream(result, (reason) => {
+      if (opened) opened.abort();
+      local.abort(reason);
+    });
+  }
+
+  /** `POST {base}/responses/compact`: resolves to the `CompactResource` (with `_request_id`). */
+  compact(body: CompactResponseMethodPublicBody, options?: RequestOptions): APIPromise<CompactResult> {
+    const result = (async () => {
+      const r = await this.context.transport.requestJSON<CompactResult>({
+        method: "POST",
+        path: "/responses/compact",
+        body: this.withModel(requireBody(body, "responses.compact")),
+        options,
+      });
+      return { ...r, data: withRequestId(r.data, r.requestId) };
+    })();
+    return new APIPromise(result);
+  }
+
+  // ── WebSocket mode ─────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Opens a WebSocket session on `{base}/responses` (rule W1). Each `session.create(body)` is a turn,
+   * returned as a `ResponseStream`; turns run one at a time (W3). See `ResponsesSocket`.
+   */
+  connect(options?: ConnectOptions): ResponsesSocket {
+    return connectWithClient(this.context, options);
+  }
+  // ── end of WebSocket mode ──────────────────────────────────────────────────────────────────────────
+
+  private async createJSON(
+    body: CreateResponseBody,
+    options?: RequestOptions,
+  ): Promise<WithResponse<ResponseResult>> {
+    const r = await this.context.transport.requestJSON<ResponseResource>({
+      method: "POST",
+      path: "/responses",
+      body: this.withModel(requireBody(body, "responses.create")),
+      options,
+    });
+    return { ...r, data: toResponseResult(r.data, r.requestId) };
+  }
+
+  private async openStream(
+    body: CreateResponseBody,
+    options?: RequestOptions,
+  ): Promise<WithResponse<ResponseStream>> {
+    const { transport, strict } = this.context;
+    const accepted = await transport.requestStream({
+      method: "POST",
+      path: "/responses",
+      body: this.withModel({ ...requireBody(body, "responses.stream"), stream: true }),
+      options,
+    });
+    const streamOptions = {
+      strict: options?.strict ?? strict,
+      abort: accepted.abort,
+      response: accepted.httpResponse,
+      requestId: accepted.requestId,
+    };
+    const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
+    const stream = /\bjson\b/i.test(contentType)
+      ? await this.streamFromJSON(accepted.response, streamOptions)
+      : ResponseStream.fromSSEResponse(accepted.response, streamOptions);
+    return { data: stream, response: accepted.httpResponse, requestId: accepted.requestId };
+  }
+
+  /**
+   * Some servers ignore `stream: true` and answer with the finished JSON resource (breaking rule S1).
+   * Rather than fail, deliver it as a one-event stream ending in the matching terminal event; the protocol
+   * checker records the missing lifecycle (and throws in strict mode).
+   */
+  private async streamFromJSON(response: Response, options: ResponseStreamOptions): Promise<ResponseStream> {
+    const text = await response.text();
+    let resource: unknown;
+    try {
+      resource = JSON.parse(text);
+    } catch (cause) {
+      throw new APIError(`${response.status} Asked for a stream; the server answered with invalid JSON.`, {
+        status: response.status,
+        requestId: options.requestId,
+        cause,
+      });
+    }
+    const status = (resource as { status?: unknown } | null)?.status;
+    const type =
+      status === "failed"
+        ? "response.failed"
+        : status === "incomplete"
+          ? "response.incomplete"
+          : "response.completed";
+    this.context.transport.config.logger.warn(
+      "Asked for a stream (stream: true) but the server answered with JSON; delivering it as a single " +
+        type +
+        " event.",
+    );
+    const data = JSON.stringify({ type, sequence_number: 0, response: resource });
+    return ResponseStream.fromMessages(oneMessage({ event: type, data }), options);
+  }
+
+  private withModel<T extends { model?: string | null }>(body: T): T {
+    if ((body.model === undefined || body.model === null) && this.context.model !== undefined) {
+      return { ...body, model: this.context.model };
+    }
+    return body;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A body that is not a JSON object is a programming error: say so before anything is sent. */
+function requireBody<T>(body: T, method: string): T {
+  if (!isRecord(body)) {
+    const got = body === null ? "null" : Array.isArray(body) ? "an array" : typeof body;
+    throw new OpenResponsesError(`${method}() needs a request body object, got ${got}.`);
+  }
+  return body;
+}
+
+/** An AbortSignal that fires when either input does (AbortSignal.any is missing on older runtimes). */
+function linkSignals(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  if (!a) return b;
+  const controller = new AbortController();
+  const forward = (source: AbortSignal) => () => controller.abort(source.reason);
+  if (a.aborted) controller.abort(a.reason);
+  else if (b.aborted) controller.abort(b.reason);
+  else {
+    a.addEventListener("abort", forward(a), { once: true });
+    b.addEventListener("abort", forward(b), { once: true });
+  }
+  return controller.signal;
+}
+
+async function* oneMessage(message: SSEMessage): AsyncGenerator<SSEMessage> {
+  yield message;
+}

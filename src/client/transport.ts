@@ -1,0 +1,495 @@
+/**
+ * The HTTP transport: URL, auth, headers, timeouts, abort and retries. It hands back an accepted
+ * `Response` (2xx) or throws a typed error; it never looks at what the body means.
+ */
+
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  OpenResponsesError,
+  ResponseStreamError,
+  redactSecrets,
+  registerSecret,
+} from "../errors.js";
+import { buildURL, stripCredentials } from "./base-url.js";
+import { errorFromResponse, headersToRecord, requestIdFrom } from "./http-errors.js";
+import type { Logger } from "./logger.js";
+import type { ApiKeySource, FetchLike, HeaderValues, RequestOptions } from "./options.js";
+import { type RetryTiming, retryDelay, serverRequestedDelay, shouldRetryResponse } from "./retry.js";
+
+export interface TransportConfig {
+  baseURL: string;
+  authHeader: string;
+  authScheme: string;
+  defaultHeaders: HeaderValues;
+  defaultQuery: Record<string, string | undefined>;
+  fetch: FetchLike;
+  timeout: number;
+  maxRetries: number;
+  retryTiming: RetryTiming;
+  logger: Logger;
+}
+
+export interface TransportRequest {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  body?: unknown;
+  /** Asks for `text/event-stream`; after the headers, the timeout becomes an idle timeout per chunk. */
+  stream: boolean;
+  options?: RequestOptions;
+}
+
+/** An accepted stream. */
+export interface TransportResult {
+  /** A copy of the answer whose body is wrapped with the idle timeout: read this one. */
+  response: Response;
+  /** The answer as fetch returned it (status, headers, url); its body is locked by `response`. */
+  httpResponse: Response;
+  requestId: string | null;
+  url: string;
+  /** Aborts the in-flight request or stream as a user abort. */
+  abort: (reason?: unknown) => void;
+}
+
+/** JSON answers: the parsed body plus what `withResponse()` exposes. */
+export interface JSONResult<T> {
+  data: T;
+  response: Response;
+  requestId: string | null;
+}
+
+// Markers given to `AbortController.abort()` so that a rejection can be traced to its cause.
+class TimeoutReason {}
+class UserAbortReason {
+  constructor(readonly reason: unknown) {}
+}
+
+export class Transport {
+  // A private field, so that `console.log(client)` or a serialiser never prints the key.
+  readonly #apiKey: ApiKeySource | null;
+
+  constructor(
+    readonly config: TransportConfig,
+    apiKey: ApiKeySource | null,
+  ) {
+    this.#apiKey = apiKey;
+    if (typeof apiKey === "string") registerSecret(apiKey);
+  }
+
+  /** Sends a request and parses its JSON answer; the timeout covers the whole body. */
+  async requestJSON<T>(request: Omit<TransportRequest, "stream">): Promise<JSONResult<T>> {
+    return this.send(request, false, async (response) => {
+      const text = await response.text();
+      const requestId = requestIdFrom(response.headers);
+      try {
+        return { data: JSON.parse(text) as T, response, requestId };
+      } catch (cause) {
+        throw new APIError(
+          `${response.status} The server answered with a body that is not JSON (${describeBody(text)}).`,
+          {
+            status: response.status,
+            headers: headersToRecord(response.headers),
+            body: redactSecrets(text.slice(0, 2000)),
+            requestId,
+            cause,
+          },
+        );
+      }
+    });
+  }
+
+  /** Sends a request whose answer is a stream; returns once the headers are accepted. */
+  async requestStream(request: Omit<TransportRequest, "stream">): Promise<TransportResult> {
+    return this.send(request, true, async (response, url, attempt) => ({
+      response: attempt.wrapStream(response),
+      httpResponse: response,
+      requestId: requestIdFrom(response.headers),
+      url,
+      abort: attempt.abort,
+    }));
+  }
+
+  private async send<R>(
+    request: Omit<TransportRequest, "stream">,
+    stream: boolean,
+    accept: (response: Response, url: string, attempt: Attempt) => Promise<R>,
+  ): Promise<R> {
+    const options = request.options ?? {};
+    const signal = options.signal ?? undefined;
+    if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
+
+    const url = buildURL(this.config.baseURL, request.path, {
+      ...this.config.defaultQuery,
+      ...options.query,
+    });
+    const safeURL = stripCredentials(url);
+    const headers = await this.buildHeaders(request, stream, options);
+    const body = request.body === undefined ? undefined : serializeBody(request.body);
+    const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? this.config.maxRetries));
+    const timeout = options.timeout ?? this.config.timeout;
+    const { logger } = this.config;
+
+    for (let attemptIndex = 0; ; attemptIndex++) {
+      const attempt = new Attempt(signal, timeout, safeURL);
+      logger.debug(`${request.method} ${safeURL}${attemptIndex > 0 ? ` (retry ${attemptIndex})` : ""}`, {
+        headers: Object.fromEntries(headers.entries()),
+      });
+      let response: Response;
+      try {
+        response = await this.config.fetch(url, {
+          method: request.method,
+          headers,
+          body,
+          signal: attempt.signal,
+        });
+      } catch (error) {
+        attempt.finish();
+        const translated = attempt.translate(error, safeURL);
+        // Only failures to get an answer at all are worth another attempt; an abort never is.
+        const retryable = translated instanceof APIConnectionError;
+        if (!retryable || attemptIndex >= maxRetries) throw this.giveUp(request.method, safeURL, translated);
+        await this.waitBeforeRetry(
+          request.method,
+          safeURL,
+          translated,
+          attemptIndex,
+          maxRetries,
+          undefined,
+          signal,
+        );
+        continue;
+      }
+
+      if (response.ok) {
+        logger.debug(`${response.status} from ${request.method} ${safeURL}`);
+        // Past this point the answer is accepted: whatever happens to its body is never retried.
+        try {
+          const result = await accept(response, safeURL, attempt);
+          if (!stream) attempt.finish();
+          return result;
+        } catch (error) {
+          attempt.finish();
+          throw this.giveUp(request.method, safeURL, attempt.translate(error, safeURL));
+        }
+      }
+
+      let error: OpenResponsesError;
+      try {
+        error = await errorFromResponse(response);
+      } catch (cause) {
+        error = attempt.translate(cause, safeURL);
+      }
+      attempt.finish();
+      if (error instanceof APIUserAbortError) throw error;
+      if (!shouldRetryResponse(response.status, response.headers) || attemptIndex >= maxRetries) {
+        throw this.giveUp(request.method, safeURL, error);
+      }
+      await this.waitBeforeRetry(
+        request.method,
+        safeURL,
+        error,
+        attemptIndex,
+        maxRetries,
+        response.headers,
+        signal,
+      );
+    }
+  }
+
+  private giveUp(method: string, safeURL: string, error: OpenResponsesError): OpenResponsesError {
+    // The caller receives the error itself, so this is only a trace line, not an `error` log.
+    if (!(error instanceof APIUserAbortError))
+      this.config.logger.info(`${method} ${safeURL} failed: ${error.message}`);
+    return error;
+  }
+
+  private async waitBeforeRetry(
+    method: string,
+    safeURL: string,
+    error: OpenResponsesError,
+    attemptIndex: number,
+    maxRetries: number,
+    headers: Headers | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const delay = retryDelay(attemptIndex, headers, this.config.retryTiming);
+    const requested = serverRequestedDelay(headers);
+    if (requested !== undefined && requested > delay) {
+      this.config.logger.warn(
+        `${safeURL} asked to wait ${Math.round(requested)} ms before retrying; waiting the cap of ${delay} ms instead`,
+      );
+    }
+    this.config.logger.info(
+      `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +
+        `in ${Math.round(delay)} ms`,
+    );
+    await sleep(delay, signal);
+  }
+
+  private async buildHeaders(
+    request: Omit<TransportRequest, "stream">,
+    stream: boolean,
+    options: RequestOptions,
+  ): Promise<Headers> {
+    const headers = new Headers();
+    headers.set("accept", stream ? "text/event-stream" : "application/json");
+    if (request.body !== undefined) headers.set("content-type", "application/json");
+
+    const key = await this.resolveApiKey();
+    if (key)
+      headers.set(this.config.authHeader, this.config.authScheme ? `${this.config.authScheme} ${key}` : key);
+    // One key per logical request: every retry of this POST carries the same one, so the server can
+    // deduplicate an attempt that did reach it before the connection dropped.
+    if (request.method === "POST") {
+      headers.set("idempotency-key", options.idempotencyKey ?? randomId());
+    }
+    applyHeaders(headers, this.config.defaultHeaders);
+    applyHeaders(headers, options.headers);
+    return headers;
+  }
+
+  /**
+   * The auth header and the default headers, for a connection that does not go through fetch (the
+   * WebSocket upgrade of `responses.connect()`). Added by the WebSocket part.
+   */
+  async connectionHeaders(): Promise<Record<string, string>> {
+    const headers = new Headers();
+    const key = await this.resolveApiKey();
+    const { authHeader, authScheme } = this.config;
+    if (key) headers.set(authHeader, authScheme ? `${authScheme} ${key}` : key);
+    applyHeaders(headers, this.config.defaultHeaders);
+    return Object.fromEntries(headers.entries());
+  }
+
+  private async resolveApiKey(): Promise<string | null> {
+    const source = this.#apiKey;
+    if (source === null) return null;
+    if (typeof source === "string") return source;
+    let key: string;
+    try {
+      key = await source();
+    } catch (cause) {
+      throw new OpenResponsesError(
+        `The apiKey function failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
+    }
+    if (typeof key !== "string" || key === "") {
+      throw new OpenResponsesError("The apiKey function must resolve to a non-empty string.");
+    }
+    registerSecret(key);
+    return key;
+  }
+}
+
+/** Merges header values case-insensitively; `null`/`undefined` removes. */
+export function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
+  if (!values) return;
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined) target.delete(name);
+    else target.set(name, value);
+  }
+}
+
+/**
+ * One try at the network: its own AbortController, linked to the caller's signal, and the timer. For a
+ * stream the attempt lives on after `send` returns, until the body ends, errors or is cancelled.
+ */
+class Attempt {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onUserAbort = (): void =>
+    this.controller.abort(new UserAbortReason(this.userSignal?.reason));
+
+  constructor(
+    private readonly userSignal: AbortSignal | undefined,
+    private readonly timeout: number,
+    /** The URL without credentials, for messages. */
+    private readonly url: string,
+  ) {
+    userSignal?.addEventListener("abort", this.onUserAbort, { once: true });
+    this.armTimer();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  readonly abort = (reason?: unknown): void => {
+    this.finish();
+    this.controller.abort(new UserAbortReason(reason));
+  };
+
+  /** Stops the timer and unlinks the caller's signal, so nothing outlives the request. */
+  finish(): void {
+    this.clearTimer();
+    this.userSignal?.removeEventListener("abort", this.onUserAbort);
+  }
+
+  private armTimer(): void {
+    this.clearTimer();
+    if (Number.isFinite(this.timeout) && this.timeout > 0) {
+      this.timer = setTimeout(() => this.controller.abort(new TimeoutReason()), this.timeout);
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Maps whatever fetch or a body read threw to the package's classes. */
+  translate(error: unknown, safeURL: string): OpenResponsesError {
+    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    if (reason instanceof TimeoutReason) {
+      return new APIConnectionTimeoutError(`Request to ${safeURL} timed out after ${this.timeout} ms.`, {
+        url: safeURL,
+      });
+    }
+    if (reason instanceof UserAbortReason) return new APIUserAbortError(undefined, { cause: reason.reason });
+    if (error instanceof OpenResponsesError) return error;
+    return new APIConnectionError(`Connection error: could not reach ${safeURL}${describeCause(error)}.`, {
+      url: safeURL,
+      cause: sanitizeError(error),
+    });
+  }
+
+  /**
+   * A failure while reading an accepted stream. Caller aborts stay `APIUserAbortError`; a drop or an idle
+   * timeout becomes a `ResponseStreamError` (kind `interrupted`), which the stream engine completes with
+   * the partial response, with the connection or timeout error as its `cause`.
+   */
+  streamFailure(error: unknown): OpenResponsesError {
+    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    if (reason instanceof UserAbortReason) return new APIUserAbortError(undefined, { cause: reason.reason });
+    if (error instanceof OpenResponsesError) return error;
+    const url = this.url;
+    const cause =
+      reason instanceof TimeoutReason
+        ? new APIConnectionTimeoutError(`No data from ${url} for ${this.timeout} ms (the idle timeout).`, {
+            url,
+          })
+        : new APIConnectionError(`Connection to ${url} lost during the stream${describeCause(error)}.`, {
+            url,
+            cause: sanitizeError(error),
+          });
+    return new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
+      kind: "interrupted",
+      partialResponse: null,
+      cause,
+    });
+  }
+
+  /**
+   * The body of an accepted stream, re-armed per chunk as an idle timeout, and releasing the caller's
+   * signal once the body is over. Pulls only on demand, so a slow consumer is never mistaken for a
+   * silent server.
+   */
+  wrapStream(response: Response): Response {
+    this.clearTimer();
+    const source = response.body;
+    if (!source) {
+      this.finish();
+      return response;
+    }
+    const reader = source.getReader();
+    const attempt = this;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          attempt.armTimer();
+          try {
+            const { done, value } = await reader.read();
+            attempt.clearTimer();
+            if (done) {
+              attempt.finish();
+              controller.close();
+            } else {
+              controller.enqueue(value);
+            }
+          } catch (error) {
+            attempt.finish();
+            controller.error(attempt.streamFailure(error));
+          }
+        },
+        cancel(reason) {
+          attempt.finish();
+          attempt.controller.abort(new UserAbortReason(reason));
+          return reader.cancel(reason).catch(() => undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
+}
+
+/** Waits before a retry; the caller's signal cuts the wait short. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new APIUserAbortError(undefined, { cause: signal.reason }));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new APIUserAbortError(undefined, { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Serialises the body, turning a cycle or a BigInt into a typed error instead of a bare TypeError. */
+function serializeBody(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new OpenResponsesError(`The request body cannot be serialised to JSON: ${reason}`);
+  }
+}
+
+function randomId(): string {
+  const cryptoObject = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (cryptoObject?.randomUUID) return cryptoObject.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** `: connect ECONNREFUSED 127.0.0.1:9` — the low-level reason fetch hides in `cause`. */
+function describeCause(error: unknown): string {
+  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (!(inner instanceof Error)) return "";
+  const code = (inner as { code?: unknown }).code;
+  const text = inner.message || (typeof code === "string" ? code : "");
+  return text ? ` (${redactSecrets(text)})` : "";
+}
+
+/**
+ * A copy of a low-level error with its message and stack redacted: fetch errors may quote the URL, and
+ * the URL may carry a key in its query.
+ */
+function sanitizeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return typeof error === "string" ? redactSecrets(error) : error;
+  const copy = new Error(redactSecrets(error.message));
+  copy.name = error.name;
+  copy.stack = redactSecrets(error.stack ?? `${error.name}: ${error.message}`);
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) (copy as { code?: unknown }).code = code;
+  if (depth < 3 && error.cause !== undefined) copy.cause = sanitizeError(error.cause, depth + 1);
+  return copy;
+}
+
+function describeBody(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "") return "empty body";
+  return `starts with ${JSON.stringify(flat.slice(0, 60))}`;
+}

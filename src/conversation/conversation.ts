@@ -1,0 +1,309 @@
+/**
+ * `Conversation`: the bookkeeping of a multi-turn exchange. It keeps every item sent and produced, turns
+ * each response's output into the next request's input without losing opaque state, continues with
+ * `previous_response_id` or resends the whole context, falls back to a full resend when the server lost
+ * the previous response, and compacts on request (rule W6). The same code runs over HTTP (the client)
+ * and over a WebSocket session: both only need to stream one turn.
+ */
+
+import type { OpenResponses } from "../client/index.js";
+import { APIError, OpenResponsesError } from "../errors.js";
+import type {
+  CompactResource,
+  CompactResponseMethodPublicBody,
+  CreateResponseBody,
+  ResponseResource,
+} from "../spec/index.js";
+import { ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
+import { ResponsesSocket } from "../websocket/session.js";
+import {
+  type ConversationInput,
+  type ConversationItem,
+  functionCallOutput,
+  normalizeInput,
+  toInputItems,
+} from "./items.js";
+
+/** How a turn refers to the turns before it. */
+export type ConversationMode =
+  /** Send only the new items plus `previous_response_id` (rule P1); the server holds the context. */
+  | "previous_response_id"
+  /** Send the whole context every turn; works with `store: false` and with servers that keep nothing. */
+  | "resend";
+
+/** Streams one turn. `client.responses.stream` and `ResponsesSocket.create` both have this shape. */
+export interface ConversationTransport {
+  stream(body: CreateResponseBody): AsyncIterable<ResponseStreamEvent>;
+}
+
+/** Request fields sent with every turn, besides the ones the conversation manages itself. */
+export type ConversationDefaults = Omit<
+  Partial<CreateResponseBody>,
+  "input" | "previous_response_id" | "stream" | "stream_options" | "background"
+>;
+
+export interface ConversationOptions {
+  model?: string;
+  instructions?: string;
+  tools?: CreateResponseBody["tools"];
+  /** Default `previous_response_id` (over HTTP with `store: false` the conversation resends instead). */
+  mode?: ConversationMode;
+  /** Other request fields for every turn (`store`, `reasoning`, `include`, `temperature`, ...). */
+  defaults?: ConversationDefaults;
+  /** Run turns over this WebSocket session (or any transport) instead of HTTP. */
+  transport?: ResponsesSocket | ConversationTransport;
+  /** Items the conversation starts from (a transcript saved earlier, a compacted window). */
+  items?: ConversationItem[];
+  /** Protocol checker mode for the streams `stream()` returns. Default: the client's. */
+  strict?: boolean;
+}
+
+/** One answer to a function call: `call_id` of the `function_call`, and what the tool returned. */
+export interface ToolOutput {
+  call_id: string;
+  /** A string (usually JSON) or content parts; any other value is sent as its JSON text. */
+  output: unknown;
+}
+
+/** The code servers use when they no longer hold the response a turn continues from (W4, W5). */
+const PREVIOUS_NOT_FOUND = "previous_response_not_found";
+
+function isPreviousNotFound(error: unknown): boolean {
+  return error instanceof APIError && error.code === PREVIOUS_NOT_FOUND;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export class Conversation {
+  readonly #client: OpenResponses | null;
+  readonly #options: ConversationOptions;
+  readonly #transport: ConversationTransport;
+  readonly #overSocket: boolean;
+  #items: ConversationItem[];
+  #pending: ConversationItem[] = [];
+  #previousId: string | null = null;
+  #lastResponse: ResponseResource | null = null;
+  /** Turns run one after another; each waits for the one before to settle. */
+  #tail: Promise<void> = Promise.resolve();
+
+  /**
+   * @param client the HTTP client: runs turns (unless `transport` is given) and `compact()`. May be
+   *   `null` when a `transport` is given and compaction is not needed.
+   */
+  constructor(client: OpenResponses | null, options: ConversationOptions = {}) {
+    this.#client = client;
+    this.#options = options;
+    this.#items = (options.items ?? []).map((item) => normalizeInput([item])[0]!);
+    const transport = options.transport;
+    if (transport instanceof ResponsesSocket) {
+      this.#transport = { stream: (body) => transport.create(body) };
+      this.#overSocket = true;
+    } else if (transport) {
+      this.#transport = transport;
+      this.#overSocket = false;
+    } else if (client) {
+      this.#transport = { stream: (body) => client.responses.stream(body) };
+      this.#overSocket = false;
+    } else {
+      throw new OpenResponsesError("A Conversation needs a client or a `transport`.");
+    }
+  }
+
+  /** Every item of the exchange so far, in request form: what a full resend would send. */
+  get items(): readonly ConversationItem[] {
+    return this.#items;
+  }
+
+  /** Items staged for the next turn (tool outputs, `add()`), not yet sent. */
+  get pendingItems(): readonly ConversationItem[] {
+    return this.#pending;
+  }
+
+  /** The latest completed (or incomplete) response. */
+  get lastResponse(): ResponseResource | null {
+    return this.#lastResponse;
+  }
+
+  /** The id the next turn continues from in `previous_response_id` mode; null after `compact()`. */
+  get previousResponseId(): string | null {
+    return this.#previousId;
+  }
+
+  /** `function_call` items of the latest response that have no `function_call_output` yet. */
+  get pendingToolCalls(): ConversationItem[] {
+    const answered = new Set(
+      [...this.#items, ...this.#pending]
+        .filter((item) => item.type === "function_call_output")
+        .map((item) => (item as { call_id?: string }).call_id),
+    );
+    const output = this.#lastResponse ? toInputItems(this.#lastResponse.output) : [];
+    return output.filter(
+      (item) => item.type === "function_call" && !answered.has((item as { call_id?: string }).call_id),
+    );
+  }
+
+  /** Stages items for the next turn. */
+  add(input: ConversationInput): this {
+    this.#pending.push(...normalizeInput(input));
+    return this;
+  }
+
+  /**
+   * Stages `function_call_output` items for the next turn. Takes a list of `{ call_id, output }` or a
+   * record from call id to output. A call id the conversation never saw is an error (nothing is staged).
+   */
+  addToolOutputs(outputs: ToolOutput[] | Record<string, unknown>): this {
+    const list: ToolOutput[] = Array.isArray(outputs)
+      ? outputs
+      : Object.entries(outputs).map(([call_id, output]) => ({ call_id, output }));
+    const known = new Set(
+      [...this.#items, ...(this.#lastResponse ? toInputItems(this.#lastResponse.output) : [])]
+        .filter((item) => item.type === "function_call")
+        .map((item) => (item as { call_id?: string }).call_id),
+    );
+    const unknown = list.filter((entry) => !known.has(entry.call_id)).map((entry) => entry.call_id);
+    if (unknown.length > 0) {
+      throw new OpenResponsesError(
+        `No function_call with call_id ${unknown.join(", ")} in this conversation.`,
+      );
+    }
+    for (const { call_id, output } of list) {
+      const value =
+        typeof output === "string" || Array.isArray(output) ? output : JSON.stringify(output ?? null);
+      this.#pending.push(functionCallOutput(call_id, value as string | unknown[]));
+    }
+    return this;
+  }
+
+  /** Runs one turn with `input` (plus staged items) and resolves to its response. */
+  async send(input?: ConversationInput, overrides?: ConversationDefaults): Promise<ResponseResource> {
+    return this.stream(input, overrides).finalResponse();
+  }
+
+  /**
+   * Runs one turn and returns it as a `ResponseStream`. Turns queue behind each other, so read (or
+   * `finalResponse()`) each stream: the next turn starts when this one has finished.
+   */
+  stream(input?: ConversationInput, overrides?: ConversationDefaults): ResponseStream {
+    if (input !== undefined) this.add(input);
+    let current: AsyncIterable<ResponseStreamEvent> | null = null;
+    const previousTurn = this.#tail;
+    let settle: () => void = () => {};
+    this.#tail = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const self = this;
+    async function* relay(): AsyncGenerator<{ event?: string; data: string }> {
+      try {
+        await previousTurn;
+        yield* self.#runTurn(overrides, (source) => {
+          current = source;
+        });
+      } finally {
+        settle();
+      }
+    }
+    return ResponseStream.fromMessages(relay(), {
+      strict: this.#options.strict ?? this.#client?.strict,
+      requestId: null,
+      abort: () => {
+        const source = current as { abort?: () => void } | null;
+        source?.abort?.();
+      },
+    });
+  }
+
+  /**
+   * Compacts the conversation through `POST /responses/compact` and starts a new chain from the
+   * compacted window (rule W6): the next turn sends that window plus the newest items, without
+   * `previous_response_id`.
+   */
+  async compact(overrides?: Partial<CompactResponseMethodPublicBody>): Promise<CompactResource> {
+    const client = this.#client;
+    if (!client)
+      throw new OpenResponsesError("compact() needs the HTTP client (pass it to the constructor).");
+    await this.#tail;
+    const model = overrides?.model ?? this.#options.model ?? this.#options.defaults?.model ?? client.model;
+    if (!model) throw new OpenResponsesError("compact() needs a `model` (rule H2).");
+    const body: CompactResponseMethodPublicBody = {
+      model,
+      input: this.#items as CompactResponseMethodPublicBody["input"],
+      ...(this.#options.instructions ? { instructions: this.#options.instructions } : {}),
+      ...overrides,
+    };
+    const resource = await client.responses.compact(body);
+    this.#items = toInputItems(resource.output);
+    this.#previousId = null;
+    return resource;
+  }
+
+  /** Whether this turn can use `previous_response_id` (HTTP cannot reach `store: false` responses). */
+  #continues(): boolean {
+    if ((this.#options.mode ?? "previous_response_id") !== "previous_response_id") return false;
+    if (this.#previousId === null) return false;
+    return this.#overSocket || this.#options.defaults?.store !== false;
+  }
+
+  #body(continuing: boolean, overrides: ConversationDefaults | undefined): CreateResponseBody {
+    const { model, instructions, tools, defaults } = this.#options;
+    const body: Record<string, unknown> = { ...defaults };
+    if (model !== undefined) body.model = model;
+    if (instructions !== undefined) body.instructions = instructions;
+    if (tools !== undefined) body.tools = tools;
+    Object.assign(body, overrides);
+    body.input = continuing ? [...this.#pending] : [...this.#items, ...this.#pending];
+    if (continuing) body.previous_response_id = this.#previousId;
+    return body as CreateResponseBody;
+  }
+
+  async *#runTurn(
+    overrides: ConversationDefaults | undefined,
+    onSource: (source: AsyncIterable<ResponseStreamEvent>) => void,
+  ): AsyncGenerator<{ event?: string; data: string }> {
+    let continuing = this.#continues();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const sent = [...this.#pending];
+      const source = this.#transport.stream(this.#body(continuing, overrides));
+      onSource(source);
+      let relayed = 0;
+      let ended = false;
+      try {
+        for await (const event of source) {
+          if (ended) continue;
+          if (isTerminal(event.type)) {
+            ended = true;
+            this.#record(event, sent);
+          }
+          relayed += 1;
+          yield { event: event.type, data: JSON.stringify(event) };
+        }
+        return;
+      } catch (error) {
+        // The terminal event already told the reader how the turn ended; what follows adds nothing.
+        if (ended) return;
+        // W4/W5/W9: the server no longer has the previous response; resend the whole context once.
+        if (continuing && relayed === 0 && attempt === 0 && isPreviousNotFound(error)) {
+          continuing = false;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  #record(event: ResponseStreamEvent, sent: ConversationItem[]): void {
+    const response = (event as { response?: unknown }).response;
+    if (event.type === "response.failed" || !isRecord(response) || typeof response.id !== "string") return;
+    const resource = response as unknown as ResponseResource;
+    this.#items.push(...sent, ...toInputItems(resource.output ?? []));
+    this.#pending.splice(0, sent.length);
+    this.#previousId = resource.id;
+    this.#lastResponse = resource;
+  }
+}
+
+function isTerminal(type: string): boolean {
+  return type === "response.completed" || type === "response.incomplete" || type === "response.failed";
+}

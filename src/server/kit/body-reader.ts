@@ -1,0 +1,80 @@
+/**
+ * Reads a request body as JSON without ever holding more than `maxBytes` of it: a declared
+ * `Content-Length` over the limit is refused before reading, and a streamed body is cut off (and its
+ * stream cancelled) as soon as it crosses the limit.
+ */
+
+import { invalidRequest, type KitError, kitError } from "./spec-error.js";
+
+export type BodyResult = { ok: true; json: unknown } | { ok: false; error: KitError };
+
+export async function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
+  const tooLarge = () => ({
+    ok: false as const,
+    error: kitError(413, "invalid_request", `The request body is larger than ${maxBytes} bytes.`, {
+      code: "request_too_large",
+    }),
+  });
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+
+  let bytes: Uint8Array;
+  if (request.body === null) {
+    bytes = new Uint8Array(0);
+  } else {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = request.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          reader.cancel().catch(() => {});
+          return tooLarge();
+        }
+        chunks.push(value);
+      }
+    } catch {
+      return {
+        ok: false,
+        error: invalidRequest("The request body could not be read.", null, "invalid_body"),
+      };
+    }
+    bytes = concat(chunks, size);
+  }
+
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, error: invalidRequest("The request body is not valid UTF-8.", null, "invalid_json") };
+  }
+  if (text.trim() === "") {
+    return {
+      ok: false,
+      error: invalidRequest("The request body is empty; send a JSON object.", null, "invalid_json"),
+    };
+  }
+  try {
+    return { ok: true, json: JSON.parse(text) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : "parse error";
+    return {
+      ok: false,
+      error: invalidRequest(`The request body is not valid JSON (${detail}).`, null, "invalid_json"),
+    };
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

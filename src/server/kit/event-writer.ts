@@ -1,0 +1,576 @@
+/**
+ * The event writer: the only code that turns a model's simple parts into protocol events. It owns the
+ * response snapshot and emits the exact sequence of rules S4–S9:
+ *
+ *   response.created, response.in_progress,
+ *   per item: output_item.added → (content_part.added → deltas → *.done → content_part.done)* → output_item.done,
+ *   exactly one terminal event (response.completed | response.incomplete | response.failed).
+ *
+ * Sequence numbers start at 0 and increase by one per event (S4). Lifecycle events carry deep copies of
+ * the snapshot, so an event already handed out never changes when the writer moves on.
+ */
+
+import type {
+  Annotation,
+  FunctionCall,
+  ItemField,
+  Message,
+  OutputTextContent,
+  ReasoningBody,
+  ReasoningTextContent,
+  RefusalContent,
+  ResponseResource,
+  StreamingEvent,
+  SummaryTextContent,
+  Usage,
+} from "../../spec/index.js";
+import type { ModelPart } from "../model.js";
+import type { IdGenerator } from "./ids.js";
+import type { SpecErrorObject } from "./spec-error.js";
+import type { ToolPolicy } from "./tool-policy.js";
+import { buildUsage, mergeUsage } from "./usage.js";
+
+/** Function-call arguments are streamed in slices of this many characters. */
+const ARGUMENT_SLICE = 64;
+
+export interface EventWriterOptions {
+  /** The initial snapshot (status `in_progress`); the writer owns it from now on. */
+  response: ResponseResource;
+  ids: IdGenerator;
+  /** Milliseconds since the epoch; `completed_at` is reported in seconds. */
+  now: () => number;
+  /** Characters of the context the model read, for the usage estimate. */
+  inputCharacters: number;
+  /** Enforces `tool_choice` / `allowed_tools` (rule P2); without it every call passes. */
+  policy?: ToolPolicy;
+}
+
+type ContentKind = "output_text" | "refusal" | "reasoning_text";
+
+interface OpenContent {
+  kind: ContentKind;
+  index: number;
+  part: OutputTextContent | RefusalContent | ReasoningTextContent;
+}
+
+interface OpenSummary {
+  /** The model's own label for the part (`summaryIndex`), to tell a new part from a continuation. */
+  label: number | undefined;
+  index: number;
+  part: SummaryTextContent;
+}
+
+type OpenItem =
+  | { kind: "message"; outputIndex: number; item: Message; content: OpenContent | null }
+  | {
+      kind: "reasoning";
+      outputIndex: number;
+      item: ReasoningBody & { status: string };
+      content: OpenContent | null;
+      summary: OpenSummary | null;
+    };
+
+const TERMINAL_TYPES = new Set(["response.completed", "response.incomplete", "response.failed"]);
+
+/** Whether an event ends the response (rule S5). */
+export function isTerminalEvent(event: { type: string }): boolean {
+  return TERMINAL_TYPES.has(event.type);
+}
+
+/** Thrown by `write` when a model yields something that is not a `ModelPart`. */
+export class InvalidModelPartError extends Error {
+  readonly code = "invalid_model_part";
+  readonly type = "model_error";
+}
+
+export class EventWriter {
+  readonly #response: ResponseResource;
+  readonly #ids: IdGenerator;
+  readonly #now: () => number;
+  readonly #policy: ToolPolicy | undefined;
+  readonly #inputCharacters: number;
+  #sequence = 0;
+  #open: OpenItem | null = null;
+  #pendingPhase: Message["phase"] | undefined;
+  #reportedUsage: Partial<Usage> | undefined;
+  #outputCharacters = 0;
+  #reasoningCharacters = 0;
+  #started = false;
+  #finished = false;
+  #events: StreamingEvent[] = [];
+
+  constructor(options: EventWriterOptions) {
+    this.#response = options.response;
+    this.#ids = options.ids;
+    this.#now = options.now;
+    this.#policy = options.policy;
+    this.#inputCharacters = options.inputCharacters;
+  }
+
+  /** The live snapshot (do not mutate); copy it if you keep it. */
+  get response(): ResponseResource {
+    return this.#response;
+  }
+
+  /** True once a terminal event was written; later calls write nothing. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** `response.created` then `response.in_progress`. */
+  start(): StreamingEvent[] {
+    if (this.#started) return [];
+    this.#started = true;
+    this.#emitLifecycle("response.created");
+    this.#emitLifecycle("response.in_progress");
+    return this.#flush();
+  }
+
+  /** Applies one model part and returns the events it produced (possibly none). */
+  write(part: ModelPart): StreamingEvent[] {
+    if (this.#finished) return [];
+    if (!this.#started) this.start();
+    this.#apply(part);
+    return this.#flush();
+  }
+
+  /** The model finished: closes the open item and writes `response.completed` (or `failed`, see P2). */
+  complete(): StreamingEvent[] {
+    if (this.#finished) return [];
+    if (!this.#started) this.start();
+    this.#closeItem("completed");
+    const missing = this.#policy?.missingRequiredCall() ?? null;
+    if (missing !== null) {
+      this.#failWith({
+        message: missing,
+        type: "model_error",
+        param: "tool_choice",
+        code: "tool_choice_violation",
+      });
+      return this.#flush();
+    }
+    this.#finish("completed");
+    this.#response.completed_at = Math.floor(this.#now() / 1000);
+    this.#emitLifecycle("response.completed");
+    return this.#flush();
+  }
+
+  /**
+   * The model failed: an `error` event, then `response.failed` (rule S8). An item still open is closed
+   * first, as `completed` with what it holds, because S6 wants every item to end with output_item.done,
+   * S8 wants nothing between `error` and `response.failed`, and S9 reserves `incomplete` items for
+   * incomplete responses. The response's `failed` status is what tells the client the answer broke off.
+   */
+  fail(error: SpecErrorObject): StreamingEvent[] {
+    if (this.#finished) return [];
+    if (!this.#started) this.start();
+    this.#closeItem("completed");
+    this.#failWith(error);
+    return this.#flush();
+  }
+
+  #failWith(error: SpecErrorObject): void {
+    const code = error.code ?? "model_error";
+    this.#emit({
+      type: "error",
+      sequence_number: 0,
+      error: { type: error.type, code, message: error.message, param: error.param },
+    });
+    this.#finish("failed");
+    // `type` and `param` go beyond the schema's `Error` (X4) so the failed snapshot is also an E1 body.
+    this.#response.error = {
+      code,
+      message: error.message,
+      type: error.type,
+      param: error.param,
+    } as ResponseResource["error"];
+    this.#emitLifecycle("response.failed");
+  }
+
+  #apply(part: ModelPart): void {
+    switch (part.type) {
+      case "text":
+        this.#appendContent("output_text", part.delta);
+        break;
+      case "refusal":
+        this.#appendContent("refusal", part.delta);
+        break;
+      case "annotation":
+        this.#annotate(part.annotation);
+        break;
+      case "phase":
+        this.#setPhase(part.phase);
+        break;
+      case "reasoning":
+        this.#appendContent("reasoning_text", part.delta);
+        break;
+      case "reasoning_summary":
+        this.#appendSummary(part.delta, part.summaryIndex);
+        break;
+      case "reasoning_encrypted":
+        this.#reasoningItem().item.encrypted_content = part.encryptedContent;
+        break;
+      case "function_call":
+        this.#functionCall(part.name, part.arguments, part.callId);
+        break;
+      case "item":
+        this.#extensionItem(part.item);
+        break;
+      case "compaction":
+        this.#standaloneItem({
+          type: "compaction",
+          id: this.#ids("compaction"),
+          encrypted_content: part.encryptedContent,
+          status: "completed",
+        } as ItemField);
+        break;
+      case "end_item":
+        this.#closeItem("completed");
+        break;
+      case "usage":
+        this.#reportedUsage = mergeUsage(this.#reportedUsage, part.usage);
+        break;
+      case "incomplete":
+        this.#incomplete(part.reason);
+        break;
+      default:
+        throw new InvalidModelPartError(
+          `The model yielded an unknown part: ${JSON.stringify((part as { type?: unknown }).type ?? null)}.`,
+        );
+    }
+  }
+
+  // ── items ──────────────────────────────────────────────────────────────────────────────────────
+
+  #messageItem(): Extract<OpenItem, { kind: "message" }> {
+    if (this.#open?.kind === "message") return this.#open;
+    this.#closeItem("completed");
+    const item: Message = {
+      type: "message",
+      id: this.#ids("message"),
+      status: "in_progress",
+      role: "assistant",
+      content: [],
+    };
+    if (this.#pendingPhase !== undefined) item.phase = this.#pendingPhase;
+    this.#pendingPhase = undefined;
+    const open = { kind: "message" as const, outputIndex: this.#addItem(item), item, content: null };
+    this.#open = open;
+    return open;
+  }
+
+  #reasoningItem(): Extract<OpenItem, { kind: "reasoning" }> {
+    if (this.#open?.kind === "reasoning") return this.#open;
+    this.#closeItem("completed");
+    // I2: every item has a status; the schema's ReasoningBody lacks the field, so it is an X4 addition.
+    const item = {
+      type: "reasoning" as const,
+      id: this.#ids("reasoning"),
+      status: "in_progress",
+      summary: [],
+    };
+    const open = {
+      kind: "reasoning" as const,
+      outputIndex: this.#addItem(item),
+      item,
+      content: null,
+      summary: null,
+    };
+    this.#open = open;
+    return open;
+  }
+
+  /** Appends an item to the output and announces it (S6: the first event of an item). */
+  #addItem(item: ItemField): number {
+    const outputIndex = this.#response.output.length;
+    this.#response.output.push(item);
+    this.#emit({
+      type: "response.output_item.added",
+      sequence_number: 0,
+      output_index: outputIndex,
+      item: clone(item),
+    });
+    return outputIndex;
+  }
+
+  #closeItem(status: "completed" | "incomplete"): void {
+    const open = this.#open;
+    if (open === null) return;
+    this.#closeContent(open);
+    if (open.kind === "reasoning") this.#closeSummary(open);
+    open.item.status = status;
+    this.#open = null;
+    this.#emit({
+      type: "response.output_item.done",
+      sequence_number: 0,
+      output_index: open.outputIndex,
+      item: clone(open.item),
+    });
+  }
+
+  /** An item that is complete the moment it exists: added, then done (no content parts). */
+  #standaloneItem(item: ItemField): void {
+    this.#closeItem("completed");
+    const done = clone(item);
+    (item as { status?: string }).status = "in_progress";
+    const outputIndex = this.#addItem(item);
+    this.#response.output[outputIndex] = done;
+    this.#emit({
+      type: "response.output_item.done",
+      sequence_number: 0,
+      output_index: outputIndex,
+      item: clone(done),
+    });
+  }
+
+  #extensionItem(part: Extract<ModelPart, { type: "item" }>["item"]): void {
+    const item = {
+      ...part,
+      id: part.id ?? this.#ids("item"),
+      status: part.status ?? "completed",
+    } as ItemField;
+    this.#standaloneItem(item);
+  }
+
+  #functionCall(name: string, args: string, callId: string | undefined): void {
+    // P2: a call the policy does not admit never reaches the client.
+    if (this.#policy && !this.#policy.admit(name)) return;
+    this.#closeItem("completed");
+    const item: FunctionCall = {
+      type: "function_call",
+      id: this.#ids("function_call"),
+      call_id: callId ?? this.#ids("call"),
+      name,
+      arguments: "",
+      status: "in_progress",
+    };
+    const outputIndex = this.#addItem(item);
+    for (let start = 0; start < args.length; start += ARGUMENT_SLICE) {
+      const delta = args.slice(start, start + ARGUMENT_SLICE);
+      item.arguments += delta;
+      this.#emit({
+        type: "response.function_call_arguments.delta",
+        sequence_number: 0,
+        item_id: item.id,
+        output_index: outputIndex,
+        delta,
+      });
+    }
+    this.#outputCharacters += args.length + name.length;
+    this.#emit({
+      type: "response.function_call_arguments.done",
+      sequence_number: 0,
+      item_id: item.id,
+      output_index: outputIndex,
+      arguments: item.arguments,
+    });
+    item.status = "completed";
+    this.#emit({
+      type: "response.output_item.done",
+      sequence_number: 0,
+      output_index: outputIndex,
+      item: clone(item),
+    });
+  }
+
+  #setPhase(phase: NonNullable<Message["phase"]>): void {
+    const open = this.#open;
+    if (open?.kind === "message") {
+      if (open.item.phase === undefined || open.item.phase === phase) {
+        open.item.phase = phase;
+        return;
+      }
+      // A different phase is a different message: the next text opens it.
+      this.#closeItem("completed");
+    }
+    this.#pendingPhase = phase;
+  }
+
+  #incomplete(reason: string): void {
+    // S9: the current item ends incomplete and is the last item; the response is incomplete too.
+    this.#closeItem("incomplete");
+    this.#finish("incomplete");
+    this.#response.incomplete_details = { reason };
+    this.#emitLifecycle("response.incomplete");
+  }
+
+  // ── content parts (S7) ────────────────────────────────────────────────────────────────────────
+
+  #appendContent(kind: ContentKind, delta: string): void {
+    const open = kind === "reasoning_text" ? this.#reasoningItem() : this.#messageItem();
+    if (open.kind === "reasoning") this.#closeSummary(open);
+    const content = open.content?.kind === kind ? open.content : this.#openContent(open, kind);
+    if (delta.length === 0) return;
+    const base = {
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      content_index: content.index,
+      delta,
+    };
+    if (content.part.type === "refusal") {
+      content.part.refusal += delta;
+      this.#outputCharacters += delta.length;
+      this.#emit({ type: "response.refusal.delta", ...base });
+    } else if (content.part.type === "reasoning_text") {
+      content.part.text += delta;
+      this.#reasoningCharacters += delta.length;
+      this.#emit({ type: "response.reasoning.delta", ...base });
+    } else {
+      content.part.text += delta;
+      this.#outputCharacters += delta.length;
+      this.#emit({ type: "response.output_text.delta", ...base });
+    }
+  }
+
+  #openContent(open: OpenItem, kind: ContentKind): OpenContent {
+    this.#closeContent(open);
+    const part: OpenContent["part"] =
+      kind === "output_text"
+        ? { type: "output_text", text: "", annotations: [] }
+        : kind === "refusal"
+          ? { type: "refusal", refusal: "" }
+          : { type: "reasoning_text", text: "" };
+    open.item.content ??= [];
+    const list = open.item.content;
+    const content: OpenContent = { kind, index: list.length, part };
+    list.push(part);
+    open.content = content;
+    this.#emit({
+      type: "response.content_part.added",
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      content_index: content.index,
+      part: clone(part),
+    });
+    return content;
+  }
+
+  #closeContent(open: OpenItem): void {
+    const content = open.content;
+    if (content === null) return;
+    open.content = null;
+    const base = {
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      content_index: content.index,
+    };
+    const part = content.part;
+    if (part.type === "refusal")
+      this.#emit({ type: "response.refusal.done", ...base, refusal: part.refusal });
+    else if (part.type === "reasoning_text")
+      this.#emit({ type: "response.reasoning.done", ...base, text: part.text });
+    else this.#emit({ type: "response.output_text.done", ...base, text: part.text });
+    this.#emit({ type: "response.content_part.done", ...base, part: clone(part) });
+  }
+
+  #annotate(annotation: Annotation): void {
+    const open = this.#messageItem();
+    const content =
+      open.content?.kind === "output_text" ? open.content : this.#openContent(open, "output_text");
+    const part = content.part as OutputTextContent;
+    const annotationIndex = part.annotations.length;
+    part.annotations.push(annotation);
+    this.#emit({
+      type: "response.output_text.annotation.added",
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      content_index: content.index,
+      annotation_index: annotationIndex,
+      annotation: clone(annotation),
+    });
+  }
+
+  // ── reasoning summaries ───────────────────────────────────────────────────────────────────────
+
+  #appendSummary(delta: string, label: number | undefined): void {
+    const open = this.#reasoningItem();
+    this.#closeContent(open);
+    let summary = open.summary;
+    if (summary === null || (label !== undefined && label !== summary.label)) {
+      this.#closeSummary(open);
+      const part: SummaryTextContent = { type: "summary_text", text: "" };
+      summary = { label, index: open.item.summary.length, part };
+      open.item.summary.push(part);
+      open.summary = summary;
+      this.#emit({
+        type: "response.reasoning_summary_part.added",
+        sequence_number: 0,
+        item_id: open.item.id,
+        output_index: open.outputIndex,
+        summary_index: summary.index,
+        part: clone(part),
+      });
+    }
+    if (delta.length === 0) return;
+    summary.part.text += delta;
+    this.#reasoningCharacters += delta.length;
+    this.#emit({
+      type: "response.reasoning_summary_text.delta",
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      summary_index: summary.index,
+      delta,
+    });
+  }
+
+  #closeSummary(open: Extract<OpenItem, { kind: "reasoning" }>): void {
+    const summary = open.summary;
+    if (summary === null) return;
+    open.summary = null;
+    const base = {
+      sequence_number: 0,
+      item_id: open.item.id,
+      output_index: open.outputIndex,
+      summary_index: summary.index,
+    };
+    this.#emit({ type: "response.reasoning_summary_text.done", ...base, text: summary.part.text });
+    this.#emit({ type: "response.reasoning_summary_part.done", ...base, part: clone(summary.part) });
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────────────────────────
+
+  #finish(status: "completed" | "incomplete" | "failed"): void {
+    this.#finished = true;
+    this.#response.status = status;
+    this.#response.usage = buildUsage(
+      {
+        inputChars: this.#inputCharacters,
+        outputChars: this.#outputCharacters,
+        reasoningChars: this.#reasoningCharacters,
+      },
+      this.#reportedUsage,
+    );
+  }
+
+  #emitLifecycle(
+    type:
+      | "response.created"
+      | "response.in_progress"
+      | "response.completed"
+      | "response.incomplete"
+      | "response.failed",
+  ): void {
+    this.#emit({ type, sequence_number: 0, response: clone(this.#response) });
+  }
+
+  /** Stamps the next sequence number (S4); callers pass 0 as a placeholder. */
+  #emit(event: StreamingEvent): void {
+    event.sequence_number = this.#sequence++;
+    this.#events.push(event);
+  }
+
+  #flush(): StreamingEvent[] {
+    const events = this.#events;
+    this.#events = [];
+    return events;
+  }
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}

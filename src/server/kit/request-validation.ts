@@ -1,0 +1,65 @@
+/**
+ * Turns an untrusted JSON value into a typed request body, or into a spec error (rule E1) that names the
+ * offending field in `param`. Schema checks come from the spec validator; the checks here are the ones a
+ * schema cannot express (a named tool must exist, features this kit does not offer).
+ */
+
+import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../spec/index.js";
+import { firstSchemaIssue } from "./schema-check.js";
+import { invalidRequest, type KitError } from "./spec-error.js";
+import { unknownToolChoiceNames } from "./tool-policy.js";
+
+export type ParseResult<T> = { ok: true; body: T } | { ok: false; error: KitError };
+
+export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> {
+  const shape = checkSchema("CreateResponseBody", json);
+  if (shape) return { ok: false, error: shape };
+  const body = json as CreateResponseBody;
+  if (body.background === true) {
+    return fail(
+      "Background mode is not supported by this server; omit `background`.",
+      "background",
+      "unsupported_parameter",
+    );
+  }
+  const names = (body.tools ?? []).map((tool) => tool.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined)
+    return fail(`The tool name '${duplicate}' is used more than once.`, "tools", "duplicate_tool");
+  const unknown = unknownToolChoiceNames(body);
+  if (unknown.length > 0) {
+    return fail(
+      `tool_choice names a tool that is not in \`tools\`: ${unknown.join(", ")}.`,
+      "tool_choice",
+      "unknown_tool",
+    );
+  }
+  return { ok: true, body };
+}
+
+export function parseCompactBody(json: unknown): ParseResult<CompactResponseMethodPublicBody> {
+  if (isObject(json) && (json.model === undefined || json.model === null || json.model === "")) {
+    // H2: compaction names its model; report it plainly rather than as a generic schema issue.
+    return fail("The `model` field is required.", "model", "missing_required_parameter");
+  }
+  const shape = checkSchema("CompactResponseMethodPublicBody", json);
+  if (shape) return { ok: false, error: shape };
+  return { ok: true, body: json as CompactResponseMethodPublicBody };
+}
+
+function checkSchema(
+  schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
+  json: unknown,
+): KitError | null {
+  if (!isObject(json)) return invalidRequest("The request body must be a JSON object.", null, "invalid_body");
+  const issue = firstSchemaIssue(schema, json);
+  return issue ? invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type") : null;
+}
+
+function fail(message: string, param: string, code: string): { ok: false; error: KitError } {
+  return { ok: false, error: invalidRequest(message, param, code) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

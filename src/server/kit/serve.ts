@@ -1,0 +1,203 @@
+/**
+ * `serve`: runs any fetch handler on Node's `node:http`. It converts each `IncomingMessage` into a web
+ * `Request` (the body streamed, not buffered) and writes the `Response` back chunk by chunk, waiting for
+ * `drain` so a slow client applies backpressure all the way to the model. When the client disconnects,
+ * the request's signal aborts and the response body is cancelled, which stops the model.
+ *
+ * This is the only file of the kit that imports Node built-ins; the handler itself stays web-standard.
+ */
+
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { attachForHandler, type ServeWebSocketOptions } from "../websocket/for-handler.js";
+
+export interface ServeOptions {
+  /** A fetch handler, e.g. from `createResponsesHandler`. */
+  handler: (request: Request) => Promise<Response>;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Default `127.0.0.1` (loopback only); use `0.0.0.0` to listen on every interface. */
+  host?: string;
+  /**
+   * WebSocket mode on `{basePath}/responses` (rules W1–W9) for a handler from `createResponsesHandler`,
+   * sharing its engine, store and API key. On by default; `false` turns it off; an object tunes it
+   * (`maxConnectionAgeMs`). Needs the `ws` package, loaded on the first upgrade. (Added by the WebSocket part.)
+   */
+  websocket?: boolean | ServeWebSocketOptions;
+}
+
+export interface RunningServer {
+  /** The base URL, e.g. `http://127.0.0.1:8080` (append `/v1` for a client's `baseURL`). */
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting connections, ends open streams, and resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createServer((req, res) => {
+    void respond(options.handler, req, res, host);
+  });
+  server.listen(options.port ?? 8080, host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const websocket = attachForHandler(server, options.handler, options.websocket);
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    server,
+    close: async () => {
+      // Upgraded sockets are no longer the HTTP server's connections: close them first.
+      await websocket?.close();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Streams in flight would otherwise keep the server open until they end.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function respond(
+  handler: ServeOptions["handler"],
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: string,
+): Promise<void> {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("The client disconnected."));
+  });
+  let response: Response;
+  try {
+    response = await handler(toRequest(req, controller.signal, host));
+  } catch {
+    response = new Response(
+      JSON.stringify({
+        error: {
+          message: "The server failed to handle the request.",
+          type: "server_error",
+          param: null,
+          code: null,
+        },
+      }),
+      { status: 500, headers: { "content-type": "application/json" } },
+    );
+  }
+  await writeResponse(response, req, res, controller.signal);
+}
+
+/** Waits for `drain` (the client caught up) or `close` (it went away), leaving no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal, host: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headersDistinct)) {
+    for (const entry of value ?? []) headers.append(name, entry);
+  }
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? host}`);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal };
+  if (hasBody) {
+    init.body = bodyStream(req);
+    init.duplex = "half"; // required by undici for a streamed request body
+  }
+  return new Request(url, init);
+}
+
+/** The request body as a web stream that pauses the socket while the reader is not reading. */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => controller.close());
+      req.on("error", (error) => controller.error(error));
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      // The handler stopped reading (a body over the size limit): stop reading it too.
+      req.pause();
+    },
+  });
+}
+
+async function writeResponse(
+  response: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const setCookies = response.headers.getSetCookie();
+  if (setCookies.length > 0) headers["set-cookie"] = setCookies;
+  // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
+  const unread = !req.complete;
+  if (unread) headers.connection = "close";
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const cancel = () => {
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  signal.addEventListener("abort", cancel, { once: true });
+  // Events that are ready together (a fast model) leave in one write: the socket is corked for the
+  // rest of the current turn of the event loop, and uncorked at once when the buffer is full.
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
+      if (!res.write(value)) {
+        uncork();
+        await drainOrClose(res);
+      }
+      if (signal.aborted) return;
+    }
+    uncork();
+    res.end();
+  } catch {
+    // The body failed or was cancelled because the client went away; nothing more can be sent.
+    res.destroy();
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    if (unread) res.once("finish", () => req.destroy());
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The built-in model: turns a request into a deterministic stream of parts. It decides what to say
+ * (skills.ts), whether to call a tool (tools.ts), how to think out loud (reasoning.ts), then streams the
+ * result word by word under the `max_output_tokens` budget.
+ */
+
+import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
+import { compactContext } from "./compact.js";
+import { type ConversationContext, readContext } from "./context.js";
+import { stableHash } from "./hash.js";
+import { encryptedReasoning, planReasoning } from "./reasoning.js";
+import { valueForSchema } from "./schema-value.js";
+import { type Answer, answer, answerToolResults } from "./skills.js";
+import {
+  type FunctionToolInfo,
+  type PlannedCall,
+  planCall,
+  readFunctionTools,
+  readToolPolicy,
+  type ToolPolicy,
+} from "./tools.js";
+
+export interface MockModelOptions {
+  /** Milliseconds to wait between parts, so demos visibly stream. Default 0 (instant). */
+  delayMs?: number;
+}
+
+/** The name the built-in model reports when a request names no model. */
+export const MOCK_MODEL_NAME = "openresponses-mock";
+
+/** The built-in model, with its own compactor attached. */
+export type MockModel = Model & { compact: Compactor; defaultModel: string };
+
+type LooseRecord = Record<string, unknown>;
+
+function isRecord(value: unknown): value is LooseRecord {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly. */
+export function chunkText(text: string): string[] {
+  return text.match(/\s*\S+|\s+$/g) ?? [];
+}
+
+/** JSON is streamed in fixed-size slices: it has few spaces to split on. */
+function chunkJson(text: string): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += 12) chunks.push(text.slice(i, i + 12));
+  return chunks;
+}
+
+function estimateTokens(value: unknown): number {
+  return Math.ceil(JSON.stringify(value ?? "").length / 4);
+}
+
+interface Plan {
+  reasoning: { text: string; summary: string };
+  encrypted: string | undefined;
+  /** A short message before a tool call (`phase: commentary`). */
+  commentary: string | undefined;
+  call: PlannedCall | undefined;
+  answer: Answer | undefined;
+  /** The final text as streamed (JSON when a json format was asked for). */
+  finalText: string | undefined;
+  finalPhase: "final_answer" | undefined;
+  json: boolean;
+}
+
+function formatOf(body: LooseRecord): { type: string; schema?: unknown } | undefined {
+  const text = body.text;
+  if (!isRecord(text) || !isRecord(text.format) || typeof text.format.type !== "string") return undefined;
+  return { type: text.format.type, schema: text.format.schema };
+}
+
+function renderFinal(result: Answer, body: LooseRecord, userText: string): { text: string; json: boolean } {
+  const format = formatOf(body);
+  if (format?.type === "json_schema") {
+    const value = valueForSchema(
+      format.schema ?? { type: "object", properties: {} },
+      { text: userText, answer: result.text, numericAnswer: result.numericAnswer },
+      "answer",
+    );
+    return { text: JSON.stringify(value), json: true };
+  }
+  if (format?.type === "json_object") {
+    const value: Record<string, unknown> = { answer: result.text };
+    if (result.numericAnswer !== undefined) value.value = result.numericAnswer;
+    return { text: JSON.stringify(value), json: true };
+  }
+  return { text: result.text, json: false };
+}
+
+/** The kit narrows tools and tool_choice for us (P2); a bare call without the kit reads the body. */
+function toolSetup(
+  request: ModelRequest,
+  body: LooseRecord,
+): { tools: FunctionToolInfo[]; policy: ToolPolicy } {
+  if (request.tools) {
+    return {
+      tools: readFunctionTools(request.tools),
+      policy: { mode: request.toolChoice ?? "auto", allowed: undefined },
+    };
+  }
+  return { tools: readFunctionTools(body.tools), policy: readToolPolicy(body.tool_choice) };
+}
+
+function plan(context: ConversationContext, body: LooseRecord, setup: ReturnType<typeof toolSetup>): Plan {
+  const userText = context.lastUser?.text.trim() ?? "";
+  const includeEncrypted =
+    Array.isArray(body.include) && body.include.includes("reasoning.encrypted_content");
+  const base = { encrypted: undefined, commentary: undefined, call: undefined, finalPhase: undefined };
+
+  const { tools, policy } = setup;
+  // After function outputs arrive the model answers, unless tool_choice still demands a call (P2).
+  if (context.pendingToolResults.length === 0 || policy.mode === "required") {
+    const call = tools.length > 0 && userText ? planCall(userText, tools, policy) : undefined;
+    if (call) {
+      const outcome = `The ${call.tool.name} tool fits their request, so I will call it with ${call.arguments}.`;
+      const reasoning = planReasoning(
+        body.reasoning,
+        userText,
+        `They need ${call.tool.name} to answer.`,
+        outcome,
+      );
+      return {
+        ...base,
+        reasoning,
+        encrypted: includeEncrypted && reasoning.text ? encryptedReasoning(reasoning.summary) : undefined,
+        commentary: formatOf(body)?.type.startsWith("json")
+          ? undefined
+          : `Let me call ${call.tool.name} for that.`,
+        call,
+        answer: undefined,
+        finalText: undefined,
+        json: false,
+      };
+    }
+  }
+
+  const afterTools = context.pendingToolResults.length > 0;
+  const result = afterTools ? answerToolResults(context.pendingToolResults) : answer(context);
+  const rendered = renderFinal(result, body, userText);
+  const outcome = result.refusal ? "I will decline." : `So the answer is: ${result.text}`;
+  const reasoning = planReasoning(body.reasoning, userText, result.rationale, outcome);
+  return {
+    ...base,
+    reasoning,
+    encrypted: includeEncrypted && reasoning.text ? encryptedReasoning(reasoning.summary) : undefined,
+    answer: result,
+    finalText: rendered.text,
+    finalPhase: afterTools ? "final_answer" : undefined,
+    json: rendered.json,
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Counts output tokens (one per streamed chunk) against `max_output_tokens`. */
+class Budget {
+  used = 0;
+  reasoning = 0;
+  constructor(private readonly limit: number) {}
+  take(count = 1): boolean {
+    if (this.used + count > this.limit) return false;
+    this.used += count;
+    return true;
+  }
+}
+
+async function* generate(request: ModelRequest, options: MockModelOptions): AsyncGenerator<ModelPart> {
+  const body = request.body as unknown as LooseRecord;
+  const input: unknown[] =
+    request.input.length > 0
+      ? request.input
+      : typeof body.input === "string"
+        ? [{ type: "message", role: "user", content: body.input }]
+        : [];
+  const instructions = typeof body.instructions === "string" ? body.instructions : undefined;
+  const context = readContext(input, instructions);
+  const steps = plan(context, body, toolSetup(request, body));
+  const limit =
+    typeof body.max_output_tokens === "number" ? body.max_output_tokens : Number.POSITIVE_INFINITY;
+  const budget = new Budget(limit);
+  const delay = options.delayMs ?? 0;
+  const inputTokens = estimateTokens(input) + estimateTokens(instructions ?? "");
+
+  const usage = (): ModelPart => ({
+    type: "usage",
+    usage: {
+      input_tokens: inputTokens,
+      output_tokens: budget.used,
+      total_tokens: inputTokens + budget.used,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens_details: { reasoning_tokens: budget.reasoning },
+    },
+  });
+  const pace = async (): Promise<void> => {
+    if (delay > 0) await sleep(delay, request.signal);
+  };
+
+  // Each stream of chunks stops at the budget; `false` means the response must end incomplete.
+  async function* stream(chunks: string[], make: (delta: string) => ModelPart, reasoning = false) {
+    for (const delta of chunks) {
+      if (request.signal.aborted) return false;
+      if (!budget.take()) return false;
+      if (reasoning) budget.reasoning++;
+      yield make(delta);
+      await pace();
+    }
+    return true;
+  }
+
+  function* outOfBudget(): Generator<ModelPart> {
+    yield usage();
+    yield { type: "incomplete", reason: "max_output_tokens" };
+  }
+
+  if (steps.reasoning.text) {
+    const ok = yield* stream(
+      chunkText(steps.reasoning.text),
+      (delta) => ({ type: "reasoning", delta }),
+      true,
+    );
+    if (!ok) return yield* outOfBudget();
+    if (steps.reasoning.summary) {
+      const done = yield* stream(
+        chunkText(steps.reasoning.summary),
+        (delta) => ({ type: "reasoning_summary", delta, summaryIndex: 0 }),
+        true,
+      );
+      if (!done) return yield* outOfBudget();
+    }
+    if (steps.encrypted) yield { type: "reasoning_encrypted", encryptedContent: steps.encrypted };
+    yield { type: "end_item" };
+  }
+
+  if (steps.commentary) {
+    yield { type: "phase", phase: "commentary" };
+    const ok = yield* stream(chunkText(steps.commentary), (delta) => ({ type: "text", delta }));
+    if (!ok) return yield* outOfBudget();
+    yield { type: "end_item" };
+  }
+
+  if (steps.call) {
+    const cost = Math.max(1, estimateTokens(steps.call.arguments));
+    if (!budget.take(cost)) return yield* outOfBudget();
+    const callId = `call_${stableHash(`${steps.call.tool.name}|${steps.call.arguments}|${context.userTurns.length}`)}`;
+    yield { type: "function_call", name: steps.call.tool.name, arguments: steps.call.arguments, callId };
+    await pace();
+  }
+
+  if (steps.finalText !== undefined && steps.answer) {
+    if (steps.finalPhase) yield { type: "phase", phase: steps.finalPhase };
+    const chunks = steps.json ? chunkJson(steps.finalText) : chunkText(steps.finalText);
+    const refusal = steps.answer.refusal === true && !steps.json;
+    const ok = yield* stream(chunks, (delta) =>
+      refusal ? { type: "refusal", delta } : { type: "text", delta },
+    );
+    if (!ok) return yield* outOfBudget();
+  }
+
+  yield usage();
+}
+
+/** The deterministic built-in model. `mockModel({ delayMs: 30 })` paces parts for demos. */
+export function mockModel(options: MockModelOptions = {}): MockModel {
+  return Object.assign((request: ModelRequest) => generate(request, options), {
+    compact: compactContext,
+    defaultModel: MOCK_MODEL_NAME,
+  });
+}

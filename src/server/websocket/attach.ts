@@ -1,0 +1,178 @@
+/**
+ * WebSocket mode for a Node `http.Server`: upgrades on `{basePath}/responses` go to a `ws` server in
+ * `noServer` mode, each connection gets a `ResponsesConnection`. The `ws` package is loaded on the first
+ * upgrade, so importing the server kit does not require it.
+ */
+
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
+import type { KitError } from "../kit/spec-error.js";
+import type { ResponseStore } from "../model.js";
+import { ResponsesConnection, type WebSocketEngine } from "./connection.js";
+
+export interface WebSocketModeOptions {
+  /** The kit's engine, shared with the HTTP handler. */
+  engine: WebSocketEngine;
+  /** The server's response store (the one the HTTP handler uses). */
+  store: ResponseStore;
+  /** Where the API lives; the socket is served on `{basePath}/responses`. Default `/v1`. */
+  basePath?: string;
+  /** When set, an upgrade without the key (`Authorization: Bearer <key>` or `api-key`) is refused with 401. */
+  apiKey?: string | null;
+  /** A custom check instead of `apiKey`, e.g. a `ResponsesHandler`'s `authenticate`; null lets it through. */
+  authenticate?: ApiKeyCheck;
+  /** Connection age limit in milliseconds (rule W7). Default 60 minutes. */
+  maxConnectionAgeMs?: number;
+  /** Largest accepted message in bytes. Default 32 MiB (an `input` string may be 10 MiB). */
+  maxPayloadBytes?: number;
+}
+
+export interface WebSocketMode {
+  /** Open connections. */
+  readonly connections: number;
+  /** Closes every connection (code 1001) and stops accepting upgrades. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CONNECTION_AGE_MS = 60 * 60 * 1000;
+
+/** The few members of `ws` used here, so its types never reach this package's public signatures. */
+interface WsSocket {
+  on(event: "message", listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void;
+  on(event: "close" | "error", listener: () => void): void;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  readonly readyState: number;
+}
+interface WsServer {
+  handleUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    callback: (ws: WsSocket) => void,
+  ): void;
+  close(callback?: () => void): void;
+}
+type WsServerConstructor = new (options: { noServer: true; maxPayload: number }) => WsServer;
+
+/** The upgrade request's headers as a web `Request`, the form the kit's API-key check reads. */
+function toWebRequest(request: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    for (const value of values ?? []) headers.append(name, value);
+  }
+  return new Request(new URL(request.url ?? "/", "http://localhost"), { headers });
+}
+
+/** Answers an upgrade with a plain HTTP error (rule E1 body) and drops the socket. */
+function refuse(socket: Duplex, status: number, reason: string, code: string, message: string): void {
+  refuseWith(socket, reason, { status, error: { message, type: "invalid_request", param: null, code } });
+}
+
+function refuseWith(socket: Duplex, reason: string, failure: KitError): void {
+  const body = JSON.stringify({ error: failure.error });
+  const auth = failure.status === 401 ? "WWW-Authenticate: Bearer\r\n" : "";
+  socket.end(
+    `HTTP/1.1 ${failure.status} ${reason}\r\nContent-Type: application/json\r\n${auth}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  return data.toString("utf8");
+}
+
+export function attachWebSocketMode(server: Server, options: WebSocketModeOptions): WebSocketMode {
+  const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
+  const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
+  const sockets = new Set<WsSocket>();
+  let wss: Promise<WsServer> | undefined;
+  let closed = false;
+  const authenticate: ApiKeyCheck | null =
+    options.authenticate ?? (options.apiKey ? createApiKeyCheck(options.apiKey) : null);
+
+  const loadServer = () => {
+    wss ??= import("ws").then((mod) => {
+      const ctor = (mod.WebSocketServer ?? (mod.default as { WebSocketServer?: unknown }).WebSocketServer) as
+        | WsServerConstructor
+        | undefined;
+      if (!ctor) throw new Error("The `ws` package has no WebSocketServer export.");
+      return new ctor({ noServer: true, maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024 });
+    });
+    return wss;
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
+    if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
+    if (pathname !== path) {
+      return refuse(
+        socket,
+        404,
+        "Not Found",
+        "not_found",
+        `No WebSocket endpoint at ${pathname}; use ${path}.`,
+      );
+    }
+    void (async () => {
+      const denied = authenticate ? await authenticate(toWebRequest(request)) : null;
+      if (denied) return refuseWith(socket, "Unauthorized", denied);
+      accept(request, socket, head);
+    })().catch(() => refuse(socket, 500, "Internal Server Error", "server_error", "The upgrade failed."));
+  };
+
+  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    loadServer().then(
+      (server) =>
+        server.handleUpgrade(request, socket, head, (ws) => {
+          sockets.add(ws);
+          const connection = new ResponsesConnection({
+            engine: options.engine,
+            store: options.store,
+            maxAgeMs,
+            send: (text) => {
+              if (ws.readyState === 1) ws.send(text);
+            },
+            close: (code, reason) => ws.close(code, reason),
+          });
+          ws.on("message", (data) => {
+            // Binary frames are not part of the protocol; read as text, a bad one gets an error envelope.
+            connection.receive(messageText(data));
+          });
+          ws.on("close", () => {
+            sockets.delete(ws);
+            connection.dispose();
+          });
+          ws.on("error", () => {
+            connection.dispose();
+          });
+        }),
+      () => refuse(socket, 501, "Not Implemented", "websocket_unavailable", "Install the `ws` package."),
+    );
+  };
+
+  server.on("upgrade", onUpgrade);
+
+  return {
+    get connections() {
+      return sockets.size;
+    },
+    async close() {
+      closed = true;
+      server.off("upgrade", onUpgrade);
+      for (const ws of sockets) ws.close(1001, "server closing");
+      const deadline = Date.now() + 2000;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const ws of sockets) ws.terminate();
+      sockets.clear();
+      if (wss) {
+        const server = await wss.catch(() => null);
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      }
+    },
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * One client connection in WebSocket mode, independent of the socket library: it takes text messages in
+ * and hands text messages out. It runs turns one at a time in arrival order (W3), remembers the latest
+ * response so `store: false` can continue on the same socket (W4), forgets a response whose continuation
+ * failed (W5), ends the connection at its age limit (W7), and answers every bad message with an error
+ * envelope (W8) while staying usable.
+ */
+
+import type { CreateResponseBody } from "../../spec/index.js";
+import type { ResponsesEngine } from "../kit/engine.js";
+import type { ResponseStore, StoredResponse } from "../model.js";
+import { type ErrorEnvelope, envelopeFrom, errorEnvelope } from "./envelope.js";
+
+/** What WebSocket mode needs from the server kit's engine (the one the HTTP handler uses). */
+export type WebSocketEngine = Pick<ResponsesEngine, "parseCreateBody" | "run">;
+
+export interface ConnectionOptions {
+  engine: WebSocketEngine;
+  /** The server's shared store (responses created with `store` not false). */
+  store: ResponseStore;
+  /** Milliseconds before the connection ends with `websocket_connection_limit_reached` (W7). */
+  maxAgeMs: number;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Fields of an HTTP request that a WebSocket `response.create` must not carry (W1). */
+const HTTP_ONLY_FIELDS = ["stream", "stream_options", "background"] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export class ResponsesConnection {
+  readonly #options: ConnectionOptions;
+  readonly #queue: string[] = [];
+  readonly #limitTimer: ReturnType<typeof setTimeout>;
+  /** W4: the latest response of this connection, whatever its `store` flag. */
+  #latest: StoredResponse | null = null;
+  #running = false;
+  #limitReached = false;
+  #ended = false;
+  #abort: AbortController | null = null;
+  /** Sequence numbers increase across the whole connection (rule S4). */
+  #sequence = 0;
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+    this.#limitTimer = setTimeout(() => this.#onAgeLimit(), options.maxAgeMs);
+    // An idle connection must not keep the process alive on its own.
+    this.#limitTimer.unref?.();
+  }
+
+  /** The id held in connection-local memory, for tests and diagnostics. */
+  get latestResponseId(): string | null {
+    return this.#latest?.response.id ?? null;
+  }
+
+  /** A text message from the client; queued behind the turn in flight (W3). */
+  receive(text: string): void {
+    if (this.#ended || this.#limitReached) return;
+    this.#queue.push(text);
+    if (!this.#running) void this.#drain();
+  }
+
+  /** The socket closed: stop the running turn and forget the queue. */
+  dispose(): void {
+    this.#ended = true;
+    clearTimeout(this.#limitTimer);
+    this.#queue.length = 0;
+    this.#abort?.abort(new Error("The WebSocket client disconnected."));
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (!this.#ended && !this.#limitReached) {
+        const next = this.#queue.shift();
+        if (next === undefined) break;
+        await this.#handle(next);
+      }
+    } finally {
+      this.#running = false;
+    }
+    if (this.#limitReached) this.#endAtLimit();
+  }
+
+  #send(value: unknown): void {
+    if (this.#ended) return;
+    this.#options.send(JSON.stringify(value));
+  }
+
+  async #handle(text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.#send(errorEnvelope(400, "invalid_json", "The message is not valid JSON."));
+      return;
+    }
+    if (!isRecord(message) || message.type !== "response.create") {
+      const type = isRecord(message) ? JSON.stringify(message.type ?? null) : "(not an object)";
+      this.#send(
+        errorEnvelope(
+          400,
+          "unsupported_message_type",
+          `Unsupported message type ${type}; send response.create.`,
+          {
+            param: "type",
+          },
+        ),
+      );
+      return;
+    }
+    const { type: _type, ...rawBody } = message;
+    const previousId = typeof rawBody.previous_response_id === "string" ? rawBody.previous_response_id : null;
+    const failed = (envelope: ErrorEnvelope) => {
+      // W5: a failed continuation evicts the response it continued from.
+      if (previousId && this.#latest?.response.id === previousId) this.#latest = null;
+      this.#send(envelope);
+    };
+    for (const field of HTTP_ONLY_FIELDS) {
+      if (field in rawBody) {
+        failed(
+          errorEnvelope(400, "unsupported_parameter", `\`${field}\` must not be sent on a WebSocket.`, {
+            param: field,
+          }),
+        );
+        return;
+      }
+    }
+    let parsed: ReturnType<WebSocketEngine["parseCreateBody"]>;
+    try {
+      parsed = this.#options.engine.parseCreateBody(rawBody);
+    } catch (thrown) {
+      failed(envelopeFrom(thrown, 400));
+      return;
+    }
+    if (!parsed.ok) {
+      failed(envelopeFrom(parsed.error, 400));
+      return;
+    }
+    const body = parsed.body;
+    if (previousId) {
+      // Checked here so the envelope names the W4 code whatever the engine would call it.
+      if (!(await this.#lookup(previousId))) {
+        failed(
+          errorEnvelope(
+            400,
+            "previous_response_not_found",
+            `Previous response '${previousId}' was not found.`,
+            {
+              param: "previous_response_id",
+            },
+          ),
+        );
+        return;
+      }
+    }
+    await this.#run(body, failed);
+  }
+
+  async #lookup(id: string): Promise<StoredResponse | undefined> {
+    if (this.#latest?.response.id === id) return this.#latest;
+    try {
+      return await this.#options.store.get(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #run(body: CreateResponseBody, failed: (envelope: ErrorEnvelope) => void): Promise<void> {
+    const shared = this.#options.store;
+    // The engine resolves `previous_response_id` through this store, so it sees connection-local memory
+    // first; it saves into the shared store only when `store` is not false.
+    const store: ResponseStore = {
+      get: (id) => (this.#latest?.response.id === id ? this.#latest : shared.get(id)),
+      set: (id, value) => shared.set(id, value),
+      delete: (id) => shared.delete?.(id),
+    };
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      const result = await this.#options.engine.run(body, {
+        signal: abort.signal,
+        store,
+        // W4: every finished response, `store: false` included, becomes the connection's memory.
+        onFinished: (stored) => {
+          if (stored.response.status !== "failed") this.#latest = stored;
+        },
+      });
+      if (!result.ok) {
+        failed(envelopeFrom(result.error, 400));
+        return;
+      }
+      for await (const event of result.events) {
+        if (this.#ended) return;
+        this.#send({ ...event, sequence_number: this.#sequence++ });
+        if (event.type === "response.failed") this.#evictAfterFailure(body);
+      }
+    } catch (thrown) {
+      if (this.#ended) return;
+      failed(envelopeFrom(thrown, 500));
+    } finally {
+      this.#abort = null;
+    }
+  }
+
+  #evictAfterFailure(body: CreateResponseBody): void {
+    if (body.previous_response_id && this.#latest?.response.id === body.previous_response_id)
+      this.#latest = null;
+  }
+
+  #onAgeLimit(): void {
+    if (this.#ended) return;
+    this.#limitReached = true;
+    this.#queue.length = 0;
+    if (!this.#running) this.#endAtLimit();
+  }
+
+  /** W7: tell the client why, then close; turns still queued were never started and can be resent. */
+  #endAtLimit(): void {
+    if (this.#ended) return;
+    this.#send(
+      errorEnvelope(
+        400,
+        "websocket_connection_limit_reached",
+        "This WebSocket connection reached its age limit. Open a new connection to continue.",
+      ),
+    );
+    this.#ended = true;
+    clearTimeout(this.#limitTimer);
+    this.#options.close(1000, "connection age limit reached");
+  }
+}

@@ -1,0 +1,32 @@
+/** WebSocket mode for `serve()`: attached when the handler is a `ResponsesHandler` (it carries the engine). */
+
+import type { Server } from "node:http";
+import type { ResponsesHandler } from "../kit/handler.js";
+import { attachWebSocketMode, type WebSocketMode, type WebSocketModeOptions } from "./attach.js";
+
+/** What `serve({ websocket })` accepts besides `true`/`false`. */
+export type ServeWebSocketOptions = Pick<WebSocketModeOptions, "maxConnectionAgeMs" | "maxPayloadBytes">;
+
+function isResponsesHandler(handler: unknown): handler is ResponsesHandler {
+  const candidate = handler as Partial<ResponsesHandler> | null;
+  return typeof candidate?.engine?.run === "function" && typeof candidate.basePath === "string";
+}
+
+/**
+ * Serves WebSocket mode on `{basePath}/responses` with the handler's engine, store and API-key check, so
+ * both transports answer the same way. A plain fetch handler has no engine: nothing is attached.
+ */
+export function attachForHandler(
+  server: Server,
+  handler: unknown,
+  option: boolean | ServeWebSocketOptions | undefined,
+): WebSocketMode | null {
+  if (option === false || !isResponsesHandler(handler)) return null;
+  return attachWebSocketMode(server, {
+    engine: handler.engine,
+    store: handler.engine.store,
+    basePath: handler.basePath,
+    authenticate: handler.authenticate,
+    ...(typeof option === "object" ? option : {}),
+  });
+}

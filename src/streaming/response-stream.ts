@@ -1,0 +1,542 @@
+/**
+ * `ResponseStream`: the user-facing side of the streaming engine. One pipeline (SSE decoder → event
+ * parser → protocol checker → accumulator) serves every transport: an HTTP body (`fromSSEResponse`), a
+ * source of raw messages such as a WebSocket (`fromMessages`), or bytes passed on from a server to a
+ * browser (`fromReadableStream`). Web standards only: this file runs in browsers and edge runtimes.
+ *
+ * The stream is consumed once, by whichever starts first: `for await`, `finalResponse()` (which drains
+ * it), `textDeltas()` or `toReadableStream()`. Listeners added with `.on()` see every event whoever
+ * consumes it.
+ */
+
+import { APIUserAbortError, OpenResponsesError, ResponseStreamError } from "../errors.js";
+import type {
+  ExtensionStreamingEvent,
+  ResponseResource,
+  StreamingEventOf,
+  StreamingEventType,
+} from "../spec/index.js";
+import { ResponseAccumulator } from "./accumulator.js";
+import { parseMessage } from "./event-parser.js";
+import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
+import { isTerminalEventType } from "./events.js";
+import { ProtocolChecker } from "./protocol-checker.js";
+import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
+
+export interface ResponseStreamOptions {
+  /** Protocol violations throw a `ProtocolError` at the offending event instead of being recorded. */
+  strict?: boolean;
+  /** Cancels the underlying request; called by `.abort()` and when a `for await` loop exits early. */
+  abort?: (reason?: unknown) => void;
+  /** The HTTP response, when there is one. */
+  response?: Response;
+  /** The request id; defaults to the response's `x-request-id` header. */
+  requestId?: string | null;
+  /** The largest accepted SSE event, in characters (default 16 MiB). */
+  maxEventSize?: number;
+}
+
+/** A listener for one event type; the payload type follows the name. */
+export type ResponseStreamListener<T extends string> = (
+  event: T extends StreamingEventType
+    ? StreamingEventOf<T>
+    : T extends "event"
+      ? ResponseStreamEvent
+      : ExtensionStreamingEvent,
+) => void;
+
+type AnyListener = (event: ResponseStreamEvent) => void;
+
+type Source =
+  | { kind: "bytes"; reader: ReadableStreamDefaultReader<Uint8Array> }
+  | { kind: "messages"; iterator: AsyncIterator<SSEMessage> }
+  | { kind: "failed"; error: unknown };
+
+type Consumer = "iterator" | "drain";
+
+const encoder = new TextEncoder();
+
+export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
+  /** The underlying HTTP response, when the stream came over HTTP. */
+  readonly response: Response | null;
+  /** The server's request id (`x-request-id`), when known. */
+  readonly requestId: string | null;
+
+  private readonly source: Source;
+  private readonly options: ResponseStreamOptions;
+  private readonly decoder: SSEDecoder;
+  private readonly checker: ProtocolChecker;
+  private readonly accumulator = new ResponseAccumulator();
+  private readonly listeners = new Map<string, Set<AnyListener>>();
+  private listenerCount = 0;
+
+  private consumer: Consumer | null = null;
+  private ended = false;
+  private terminalType: string | null = null;
+  private abortReason: unknown;
+  private aborted = false;
+  private abortSignalled: (() => void) | undefined;
+  private readonly abortPromise: Promise<{ done: true; value: undefined }>;
+
+  private settled: { ok: true; value: ResponseResource } | { ok: false; error: unknown } | null = null;
+  private completionResolve!: (value: ResponseResource) => void;
+  private completionReject!: (error: unknown) => void;
+  private readonly completion: Promise<ResponseResource>;
+
+  private constructor(source: Source, options: ResponseStreamOptions) {
+    this.source = source;
+    this.options = options;
+    this.response = options.response ?? null;
+    this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
+    this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
+    this.checker = new ProtocolChecker({ strict: options.strict });
+    this.completion = new Promise<ResponseResource>((resolve, reject) => {
+      this.completionResolve = resolve;
+      this.completionReject = reject;
+    });
+    // The outcome is also delivered through iteration; this keeps an unread rejection from being "unhandled".
+    this.completion.catch(() => undefined);
+    this.abortPromise = new Promise((resolve) => {
+      this.abortSignalled = () => resolve({ done: true, value: undefined });
+    });
+  }
+
+  /** The body of a `text/event-stream` HTTP response. */
+  static fromSSEResponse(response: Response, options: ResponseStreamOptions = {}): ResponseStream {
+    const withResponse = { ...options, response: options.response ?? response };
+    if (!response.body) {
+      const error = new ResponseStreamError("The streaming response has no body.", {
+        kind: "interrupted",
+        partialResponse: null,
+      });
+      return new ResponseStream({ kind: "failed", error }, withResponse);
+    }
+    return new ResponseStream({ kind: "bytes", reader: response.body.getReader() }, withResponse);
+  }
+
+  /** Any transport that yields raw messages; a WebSocket yields `{ data }` per message. */
+  static fromMessages(
+    source: AsyncIterable<SSEMessage>,
+    options: ResponseStreamOptions = {},
+  ): ResponseStream {
+    return new ResponseStream({ kind: "messages", iterator: source[Symbol.asyncIterator]() }, options);
+  }
+
+  /** The inverse of `toReadableStream()` (and any SSE byte stream): e.g. a stream passed to a browser. */
+  static fromReadableStream(
+    stream: ReadableStream<Uint8Array>,
+    options: ResponseStreamOptions = {},
+  ): ResponseStream {
+    return new ResponseStream({ kind: "bytes", reader: stream.getReader() }, options);
+  }
+
+  // ── State ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The response as rebuilt so far (a live object; copy it to keep one moment's state). */
+  get snapshot(): ResponseResource {
+    return this.accumulator.snapshot;
+  }
+
+  /** The `output_text` received so far, across assistant messages. */
+  get text(): string {
+    return this.accumulator.outputText;
+  }
+
+  /** Protocol violations seen so far (lenient mode records them; strict mode throws the first). */
+  get violations(): readonly ProtocolViolation[] {
+    return this.checker.violations;
+  }
+
+  /** Where the final snapshot or `.done` events disagreed with what was streamed. */
+  get differences(): readonly StreamDifference[] {
+    return this.accumulator.differences;
+  }
+
+  // ── Listeners ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Calls `listener` for every event of `type` (`"event"` for all events). Listeners run while the stream
+   * is consumed, by iteration or by `finalResponse()`; a listener that throws fails the stream.
+   */
+  on<T extends StreamingEventType | "event" | (string & {})>(
+    type: T,
+    listener: ResponseStreamListener<T>,
+  ): this {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    if (!set.has(listener as AnyListener)) {
+      set.add(listener as AnyListener);
+      this.listenerCount += 1;
+    }
+    return this;
+  }
+
+  /** Removes a listener added with `.on()`. */
+  off<T extends StreamingEventType | "event" | (string & {})>(
+    type: T,
+    listener: ResponseStreamListener<T>,
+  ): this {
+    if (this.listeners.get(type)?.delete(listener as AnyListener)) this.listenerCount -= 1;
+    return this;
+  }
+
+  // ── Consumption ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Resolves to the final response: the terminal snapshot reconciled with what was streamed (see
+   * `differences`). Rejects with a `ResponseStreamError` carrying `partialResponse` after an `error`
+   * event, on `response.failed`, or when the stream ends before a terminal event. Drains the stream if
+   * nothing consumes it yet.
+   */
+  finalResponse(): Promise<ResponseResource> {
+    if (this.consumer === null) {
+      this.consumer = "drain";
+      void this.drain();
+    }
+    return this.completion;
+  }
+
+  /** The final response's `output_text`, joined across assistant messages. */
+  async finalText(): Promise<string> {
+    await this.finalResponse();
+    return this.accumulator.outputText;
+  }
+
+  /** Iterates the events. Leaving the loop early (`break`, `return`, a throw) cancels the request. */
+  [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
+    this.claim("iterator");
+    return this.events();
+  }
+
+  /** The `output_text` deltas, as they arrive. */
+  async *textDeltas(): AsyncGenerator<string, void, undefined> {
+    for await (const event of this) {
+      if (event.type === "response.output_text.delta") yield event.delta;
+    }
+  }
+
+  /**
+   * The events as SSE bytes (`event:` + `data:` per event, then `data: [DONE]`), e.g. to send from a
+   * server route to a browser, where `ResponseStream.fromReadableStream()` reads them back unchanged.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    this.claim("iterator");
+    const iterator = this.events();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        try {
+          const next = await iterator.next();
+          if (next.done) {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+            return;
+          }
+          const event = next.value;
+          controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel: async (reason) => {
+        this.abort(reason);
+        await iterator.return?.();
+      },
+    });
+  }
+
+  /** Cancels the request and ends the stream; `finalResponse()` then rejects with `APIUserAbortError`. */
+  abort(reason?: unknown): void {
+    if (this.aborted || this.ended) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.ended = true;
+    this.settle({ ok: false, error: this.abortError() });
+    try {
+      this.options.abort?.(reason);
+    } finally {
+      this.abortSignalled?.();
+      this.cancelSource(reason);
+    }
+  }
+
+  // ── The pump ─────────────────────────────────────────────────────────────────────────────────────
+
+  private claim(consumer: Consumer): void {
+    if (this.consumer !== null) {
+      throw new OpenResponsesError(
+        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
+      );
+    }
+    this.consumer = consumer;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while ((await this.nextBatch()) !== null) {
+        // Listeners and the accumulator did the work.
+      }
+    } catch {
+      // Already recorded by nextBatch; finalResponse() reports it.
+    }
+  }
+
+  private async *events(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+    try {
+      for (;;) {
+        const batch = await this.nextBatch();
+        if (batch === null) break;
+        for (const event of batch) yield event;
+      }
+      // Failures with events the caller saw (`error`, `response.failed`) end the loop quietly; a cut
+      // or undecodable stream throws, since the caller has no event telling them.
+      const outcome = this.settled;
+      if (outcome && !outcome.ok && !this.terminalType && !this.accumulator.errorEvent) throw outcome.error;
+    } finally {
+      if (!this.ended) this.abort(new APIUserAbortError("The stream's consumer stopped early."));
+    }
+  }
+
+  /** Reads the next chunk and processes it; `null` once the stream has ended (the outcome is settled). */
+  private async nextBatch(): Promise<ResponseStreamEvent[] | null> {
+    if (this.deferredError) {
+      const { error } = this.deferredError;
+      this.deferredError = null;
+      throw error;
+    }
+    if (this.ended) return null;
+    const events: ResponseStreamEvent[] = [];
+    try {
+      const read = await this.readMessages();
+      if (read === null) {
+        this.finish();
+        return null;
+      }
+      this.process(read.messages, events, read.atEnd);
+      if (read.atEnd) this.finish();
+      return events;
+    } catch (error) {
+      this.fail(error);
+      const reported = this.settled && !this.settled.ok ? this.settled.error : error;
+      if (events.length === 0) throw reported;
+      // The events before the failing one were accepted: hand them out first, then the error.
+      this.deferredError = { error: reported };
+      return events;
+    }
+  }
+
+  /** An error to throw on the next read, once the events received before it have been handed out. */
+  private deferredError: { error: unknown } | null = null;
+
+  /** Raw messages of the next chunk (`atEnd` for the decoder's last ones); `null` at the end of the source. */
+  private async readMessages(): Promise<{ messages: SSEMessage[]; atEnd: boolean } | null> {
+    const source = this.source;
+    if (source.kind === "failed") throw source.error;
+    if (source.kind === "messages") {
+      const result = await Promise.race([source.iterator.next(), this.abortPromise]);
+      return result.done ? null : { messages: [result.value], atEnd: false };
+    }
+    for (;;) {
+      const result = await Promise.race([source.reader.read(), this.abortPromise]);
+      if (this.ended) return null;
+      if (result.done) {
+        const tail = this.decoder.flush();
+        return tail.length === 0 ? null : { messages: tail, atEnd: true };
+      }
+      const messages = this.decoder.push(result.value);
+      if (messages.length > 0) return { messages, atEnd: false };
+    }
+  }
+
+  private process(messages: SSEMessage[], out: ResponseStreamEvent[], atEnd: boolean): void {
+    for (const message of messages) {
+      if (this.ended) return;
+      let parsed: ReturnType<typeof parseMessage>;
+      try {
+        parsed = parseMessage(message);
+      } catch (error) {
+        if (atEnd && this.terminalType === null && error instanceof ResponseStreamError) {
+          // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
+          throw new ResponseStreamError("The stream ended in the middle of an event.", {
+            kind: "interrupted",
+            partialResponse: null,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      if (parsed.kind === "done") {
+        this.finish();
+        this.cancelSource();
+        return;
+      }
+      if (parsed.kind === "invalid") {
+        this.checker.report("S4", parsed.message, undefined);
+        continue;
+      }
+      const event = parsed.event;
+      this.checker.check(event, parsed.issue);
+      this.accumulator.apply(event);
+      if (this.listenerCount > 0) this.emit(event);
+      out.push(event);
+      if (isTerminalEventType(event.type)) {
+        this.terminalType = event.type;
+        // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
+        if (this.source.kind === "messages") {
+          this.finish();
+          void this.source.iterator.return?.()?.catch?.(() => undefined);
+          return;
+        }
+      }
+    }
+  }
+
+  private emit(event: ResponseStreamEvent): void {
+    try {
+      this.callListeners(event);
+    } catch (error) {
+      this.listenerError = { error };
+      throw error;
+    }
+  }
+
+  /** A listener's own exception, passed on unchanged rather than reported as a broken stream. */
+  private listenerError: { error: unknown } | null = null;
+
+  private callListeners(event: ResponseStreamEvent): void {
+    const specific = this.listeners.get(event.type);
+    if (specific) for (const listener of specific) listener(event);
+    const original = (event as { original_type?: unknown }).original_type;
+    if (typeof original === "string") {
+      const aliased = this.listeners.get(original);
+      if (aliased) for (const listener of aliased) listener(event);
+    }
+    const all = this.listeners.get("event");
+    if (all) for (const listener of all) listener(event);
+  }
+
+  /** The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome. */
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.aborted) {
+      this.settle({ ok: false, error: this.abortError() });
+      return;
+    }
+    try {
+      this.checker.finish();
+    } catch (error) {
+      this.settle({ ok: false, error });
+      return;
+    }
+    this.settle(this.outcome());
+  }
+
+  private outcome(): { ok: true; value: ResponseResource } | { ok: false; error: unknown } {
+    const final = this.accumulator.finalResponse;
+    const errorEvent = this.accumulator.errorEvent;
+    if (errorEvent) {
+      const message = errorEvent.message || "The server reported an error during the stream.";
+      return {
+        ok: false,
+        error: new ResponseStreamError(message, {
+          kind: "error_event",
+          partialResponse: final ?? this.accumulator.snapshot,
+          error: {
+            message,
+            type: errorEvent.type ?? null,
+            code: errorEvent.code ?? null,
+            param: errorEvent.param ?? null,
+          },
+        }),
+      };
+    }
+    if (final === null) {
+      return {
+        ok: false,
+        error: new ResponseStreamError(
+          "The stream ended before a terminal event (response.completed, response.incomplete or response.failed).",
+          {
+            kind: "interrupted",
+            partialResponse: this.accumulator.snapshot,
+          },
+        ),
+      };
+    }
+    if (this.terminalType === "response.failed") {
+      const details = (final as { error?: { code?: string; message?: string } | null }).error ?? null;
+      const message = details?.message || "The response failed.";
+      return {
+        ok: false,
+        error: new ResponseStreamError(message, {
+          kind: "response_failed",
+          partialResponse: final,
+          error: { message, code: details?.code ?? null },
+        }),
+      };
+    }
+    return { ok: true, value: final };
+  }
+
+  /** A failure while reading or processing: keep the partial response and stop the request. */
+  private fail(error: unknown): void {
+    if (this.settled) return;
+    let reported = error;
+    if (this.aborted) {
+      reported = this.abortError();
+    } else if (this.listenerError?.error === error) {
+      reported = error;
+    } else if (this.terminalType !== null && !(error instanceof OpenResponsesError)) {
+      // The response is complete; a connection dropped after its terminal event loses nothing.
+      this.ended = true;
+      this.settle(this.outcome());
+      return;
+    } else if (error instanceof ResponseStreamError) {
+      reported = new ResponseStreamError(error.message, {
+        kind: error.kind,
+        partialResponse: this.accumulator.snapshot,
+        error: { message: error.message, code: error.code, type: error.type, param: error.param },
+        cause: error.cause,
+      });
+    } else if (!(error instanceof OpenResponsesError)) {
+      const detail = error instanceof Error ? `: ${error.message}` : "";
+      reported = new ResponseStreamError(`The stream was interrupted${detail}`, {
+        kind: "interrupted",
+        partialResponse: this.accumulator.snapshot,
+        cause: error,
+      });
+    }
+    this.ended = true;
+    this.settle({ ok: false, error: reported });
+    try {
+      this.options.abort?.(reported);
+    } catch {
+      // The transport's abort must not hide the stream's own error.
+    }
+    this.cancelSource(reported);
+  }
+
+  private abortError(): unknown {
+    const reason = this.abortReason;
+    if (reason instanceof OpenResponsesError) return reason;
+    return new APIUserAbortError("The stream was aborted.", { cause: reason });
+  }
+
+  private settle(outcome: { ok: true; value: ResponseResource } | { ok: false; error: unknown }): void {
+    if (this.settled) return;
+    this.settled = outcome;
+    if (outcome.ok) this.completionResolve(outcome.value);
+    else this.completionReject(outcome.error);
+  }
+
+  private cancelSource(reason?: unknown): void {
+    const source = this.source;
+    if (source.kind === "bytes") {
+      source.reader.cancel(reason).catch(() => undefined);
+    } else if (source.kind === "messages") {
+      source.iterator.return?.()?.catch?.(() => undefined);
+    }
+  }
+}

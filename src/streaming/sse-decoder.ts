@@ -1,0 +1,225 @@
+/**
+ * A server-sent events decoder that follows the WHATWG "event stream interpretation" rules: LF, CR and
+ * CRLF line endings (including a CR that ends one chunk and an LF that starts the next), multi-line
+ * `data` joined by "\n", comment lines, `event`/`id`/`retry` fields, a field with no colon, one leading
+ * space stripped from a value, a leading UTF-8 BOM, and characters split across chunks.
+ *
+ * Work is linear in the bytes received: every chunk is decoded once, scanned once from where the last
+ * scan stopped, and an unfinished line is kept as a list of pieces that is joined only when its line
+ * ends. A bound on the size of one event stops a server (or a proxy) from growing the buffer forever.
+ */
+
+import { ResponseStreamError } from "../errors.js";
+
+/** One dispatched event; a WebSocket transport produces `{ data }` per message. */
+export interface SSEMessage {
+  event?: string;
+  data: string;
+  id?: string;
+  /** The `retry` field, when the event carried a valid one (milliseconds). */
+  retry?: number;
+}
+
+export interface SSEDecoderOptions {
+  /**
+   * The largest event accepted, counted in characters (UTF-16 code units, the same as bytes for ASCII)
+   * over all its lines, field names included. Past it `push` throws a `ResponseStreamError` of kind
+   * `"malformed"`. Default 16 MiB.
+   */
+  maxEventSize?: number;
+}
+
+export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
+
+const LF = 10;
+const CR = 13;
+
+export class SSEDecoder {
+  // ignoreBOM: the BOM is stripped once, in pushText, for bytes and text alike.
+  private readonly textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  private readonly maxEventSize: number;
+
+  // The unfinished line, as pieces (joined once, when the line ends).
+  private pendingPieces: string[] = [];
+  private pendingLength = 0;
+  // A chunk ended with CR: an LF at the start of the next chunk belongs to the same line break.
+  private skipLeadingLF = false;
+  // A BOM is stripped only at the very start of the stream (TextDecoder does it for bytes; this covers text).
+  private atStreamStart = true;
+
+  // The event being built.
+  private dataLines: string[] = [];
+  private eventType: string | undefined;
+  private retry: number | undefined;
+  private eventSize = 0;
+  // WHATWG: the last event id persists across events until a new `id` field changes it.
+  private lastEventId: string | undefined;
+
+  /** Characters scanned so far; exposed so tests can check that work stays linear in the input. */
+  charactersScanned = 0;
+
+  constructor(options: SSEDecoderOptions = {}) {
+    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  }
+
+  /** Feeds raw bytes; returns the events completed by them. */
+  push(chunk: Uint8Array): SSEMessage[] {
+    return this.pushText(this.textDecoder.decode(chunk, { stream: true }));
+  }
+
+  /** Feeds already-decoded text (used by tests and by sources that deliver strings). */
+  pushText(text: string): SSEMessage[] {
+    const out: SSEMessage[] = [];
+    const length = text.length;
+    let start = 0;
+    if (this.atStreamStart && length > 0) {
+      this.atStreamStart = false;
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    if (this.skipLeadingLF && length > 0) {
+      this.skipLeadingLF = false;
+      if (text.charCodeAt(0) === LF) start = 1;
+    }
+    // Positions of the next LF and CR, each searched again only once the scan has passed it, so the
+    // chunk is scanned a bounded number of times whatever its mix of line endings.
+    let nextLF = text.indexOf("\n", start);
+    let nextCR = text.indexOf("\r", start);
+    while (start < length) {
+      if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf("\n", start);
+      if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf("\r", start);
+      let end: number;
+      if (nextLF === -1) end = nextCR;
+      else if (nextCR === -1) end = nextLF;
+      else end = Math.min(nextLF, nextCR);
+      if (end === -1) {
+        this.keepPartial(text.slice(start));
+        break;
+      }
+      let next = end + 1;
+      if (text.charCodeAt(end) === CR) {
+        if (next === length) this.skipLeadingLF = true;
+        else if (text.charCodeAt(next) === LF) next += 1;
+      }
+      if (this.pendingLength > 0) {
+        this.pendingPieces.push(text.slice(start, end));
+        const line = this.pendingPieces.join("");
+        this.pendingPieces = [];
+        this.pendingLength = 0;
+        this.processLine(line, out);
+      } else if (end === start) {
+        this.dispatch(out);
+      } else if (text.startsWith("data:", start)) {
+        // The hot path: a whole `data:` line inside this chunk, read without an intermediate line string.
+        this.eventSize += end - start + 1;
+        this.checkSize(this.eventSize);
+        this.dataLines.push(text.slice(text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end));
+      } else if (text.startsWith("event:", start)) {
+        this.eventSize += end - start + 1;
+        this.checkSize(this.eventSize);
+        this.eventType = text.slice(text.charCodeAt(start + 6) === 32 ? start + 7 : start + 6, end);
+      } else {
+        this.processLine(text.slice(start, end), out);
+      }
+      start = next;
+    }
+    this.charactersScanned += length;
+    return out;
+  }
+
+  /**
+   * Ends the stream. WHATWG discards an event that was not ended by a blank line; real servers sometimes
+   * close right after the last `data` line, so a pending event is dispatched here instead of lost.
+   */
+  flush(): SSEMessage[] {
+    const out: SSEMessage[] = [];
+    const tail = this.textDecoder.decode();
+    if (tail) out.push(...this.pushText(tail));
+    if (this.pendingLength > 0) {
+      const line = this.pendingPieces.join("");
+      this.pendingPieces = [];
+      this.pendingLength = 0;
+      this.processLine(line, out);
+    }
+    this.dispatch(out);
+    return out;
+  }
+
+  private keepPartial(piece: string): void {
+    this.pendingPieces.push(piece);
+    this.pendingLength += piece.length;
+    this.checkSize(this.eventSize + this.pendingLength);
+  }
+
+  private checkSize(size: number): void {
+    if (size > this.maxEventSize) {
+      // Drop what was buffered: the caller gets an error, not an ever-growing buffer.
+      this.pendingPieces = [];
+      this.pendingLength = 0;
+      this.dataLines = [];
+      this.eventSize = 0;
+      throw new ResponseStreamError(
+        `A server-sent event exceeded the size limit of ${this.maxEventSize} characters (maxEventSize).`,
+        { kind: "malformed", partialResponse: null },
+      );
+    }
+  }
+
+  private processLine(line: string, out: SSEMessage[]): void {
+    if (line.length === 0) {
+      this.dispatch(out);
+      return;
+    }
+    this.eventSize += line.length + 1;
+    this.checkSize(this.eventSize);
+    // The common case first: `data: ...` needs no further search.
+    if (line.startsWith("data:")) {
+      this.dataLines.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      return;
+    }
+    const colon = line.indexOf(":");
+    if (colon === 0) return; // a comment
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      field = line;
+      value = "";
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    }
+    switch (field) {
+      case "data":
+        this.dataLines.push(value);
+        break;
+      case "event":
+        this.eventType = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.lastEventId = value;
+        break;
+      case "retry":
+        if (/^\d+$/.test(value)) this.retry = Number(value);
+        break;
+      default:
+        // Unknown fields are ignored, as the standard says.
+        break;
+    }
+  }
+
+  private dispatch(out: SSEMessage[]): void {
+    const lines = this.dataLines;
+    const eventType = this.eventType;
+    const retry = this.retry;
+    this.dataLines = [];
+    this.eventType = undefined;
+    this.retry = undefined;
+    this.eventSize = 0;
+    // WHATWG: an event with no data line is not dispatched (a lone `event:` or `retry:` block).
+    if (lines.length === 0) return;
+    const message: SSEMessage = { data: lines.length === 1 ? lines[0]! : lines.join("\n") };
+    if (eventType) message.event = eventType;
+    if (this.lastEventId !== undefined) message.id = this.lastEventId;
+    if (retry !== undefined) message.retry = retry;
+    out.push(message);
+  }
+}

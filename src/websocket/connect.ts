@@ -1,0 +1,27 @@
+/** What `client.responses.connect(options)` does: a `ResponsesSocket` configured from the client. */
+
+import type { Transport } from "../client/transport.js";
+import { ResponsesSocket, type ResponsesSocketOptions } from "./session.js";
+import { websocketURL } from "./url.js";
+
+export interface ConnectOptions extends Omit<ResponsesSocketOptions, "url" | "headers"> {
+  /** Overrides the address; default `{baseURL}/responses` with `ws:`/`wss:` (rule W1). */
+  url?: string;
+  /** Extra upgrade headers, laid over the client's auth and default headers. */
+  headers?: Record<string, string>;
+}
+
+/** Builds the session from the client's base URL, default query, auth and default headers. */
+export function connectWithClient(
+  client: { transport: Transport; strict: boolean; model: string | undefined },
+  options: ConnectOptions = {},
+): ResponsesSocket {
+  const { config } = client.transport;
+  return new ResponsesSocket({
+    strict: client.strict,
+    model: client.model,
+    ...options,
+    url: options.url ?? websocketURL(config.baseURL, config.defaultQuery),
+    headers: async () => ({ ...(await client.transport.connectionHeaders()), ...options.headers }),
+  });
+}

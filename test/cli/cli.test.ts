@@ -1,0 +1,247 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, serve } from "../../src/server/kit/index.js";
+import { runInProcess } from "./in-process.js";
+
+const run = (args: string[], options?: Parameters<typeof runInProcess>[1]) =>
+  runInProcess(args, options).done;
+
+describe("openresponses (in-process): help and usage errors", () => {
+  it("every command has --help and -h", async () => {
+    for (const command of ["chat", "serve", "check"]) {
+      for (const flag of ["--help", "-h"]) {
+        const result = await run([command, flag]);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`Usage: openresponses ${command}`);
+      }
+    }
+    expect((await run(["help", "serve"])).stdout).toContain("Usage: openresponses serve");
+    expect((await run([])).stdout).toContain("Usage: openresponses <command>");
+  });
+
+  it("an unknown command or flag is one line on stderr and exit code 2", async () => {
+    const command = await run(["frobnicate"]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe(
+      'openresponses: unknown command "frobnicate". Run "openresponses --help" for the list.\n',
+    );
+    const flag = await run(["chat", "--frob"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe(
+      `openresponses chat: Unknown option '--frob'. Run "openresponses chat --help".\n`,
+    );
+  });
+
+  it("bad option values are usage errors that name the flag", async () => {
+    const cases: Array<[string[], string]> = [
+      [["serve", "--port", "99999"], "--port must be an integer from 0 to 65535"],
+      [["serve", "--port", "abc"], "--port must be an integer"],
+      [["chat", "--reasoning", "lots", "hi"], "--reasoning must be one of"],
+      [["chat", "--max-output-tokens", "3", "hi"], "--max-output-tokens must be an integer from 16"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+  });
+
+  it("chat with nothing on stdin and no prompt says what to do", async () => {
+    const result = await run(["chat"], { input: "" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Nothing to send");
+  });
+});
+
+describe("openresponses chat (in-process)", () => {
+  it("prints function calls, and the reasoning summary on stderr", async () => {
+    const result = await run(["chat", "--reasoning", "low", "count to 2"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("1, 2.\n");
+    expect(result.stderr).toMatch(/^They asked me to count from 1 to 2\..*\n$/);
+  });
+
+  it("reports an incomplete answer on stderr", async () => {
+    const result = await run(["chat", "--max-output-tokens", "16", "tell me about yourself"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split(" ").length).toBe(16);
+    expect(result.stderr).toBe("(incomplete: max_output_tokens)\n");
+  });
+
+  it("sends --instructions with every turn", async () => {
+    const result = await run(["chat", "--instructions", "Answer in uppercase."], {
+      input: "echo one\necho two\n",
+    });
+    expect(result.stdout).toBe("ONE\nTWO\n");
+  });
+
+  it("stops a piped conversation at the first failure, exit 1", async () => {
+    const result = await run(["chat", "--base-url", "http://127.0.0.1:9/v1"], { input: "one\ntwo\n" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("openresponses chat: context when the server does not keep responses", () => {
+  // A server that forgets every response: continuing with previous_response_id gets a 404.
+  let forgetful: RunningServer;
+
+  beforeAll(async () => {
+    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { mockModel } = await import("../../src/server/mock/index.js");
+    const handler = createResponsesHandler({
+      model: mockModel(),
+      store: { get: () => undefined, set: () => undefined },
+    });
+    forgetful = await serve({ handler, port: 0, host: "127.0.0.1" });
+  });
+
+  afterAll(async () => {
+    await forgetful.close();
+  });
+
+  it("falls back to resending the history and still recalls facts", async () => {
+    const result = await run(["chat", "--base-url", `${forgetful.url}/v1`], {
+      input: "my name is Ada\nwhat is my name?\nmy name is Grace\nwho am I?\n",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split("\n").slice(1)).toEqual([
+      "Your name is Ada.",
+      "Nice to meet you, Grace! I'll remember that for the rest of our conversation.",
+      "Your name is Grace.",
+    ]);
+  });
+});
+
+describe("openresponses serve (in-process)", () => {
+  it("serves until stopped, and a port in use is one clear line and exit 1", async () => {
+    const first = runInProcess(["serve", "--port", "0"]);
+    const deadline = Date.now() + 5_000;
+    while (!/at http:\/\/127\.0\.0\.1:(\d+)\/v1/.test(first.stdout()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const port = /at http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(first.stdout())?.[1];
+    try {
+      expect(port).toBeDefined();
+      const response = await fetch(`http://127.0.0.1:${port}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", input: "echo served" }),
+      });
+      expect(
+        ((await response.json()) as { output: Array<{ content: Array<{ text: string }> }> }).output[0]
+          ?.content[0]?.text,
+      ).toBe("served");
+      const second = await run(["serve", "--port", String(port)]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toBe(
+        `openresponses: Port ${port} is already in use on 127.0.0.1; choose another with --port.\n`,
+      );
+    } finally {
+      first.stop();
+    }
+    const result = await first.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Stopped.");
+  });
+});
+
+describe("openresponses check (in-process)", () => {
+  it("passes against the built-in model (in-process) and against a served one", async () => {
+    const local = await run(["check"]);
+    expect(local.stdout).toContain("Checking the built-in model");
+    expect(local.stdout).toContain("All checks passed.");
+    expect(local.code).toBe(0);
+
+    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { mockModel } = await import("../../src/server/mock/index.js");
+    const server = await serve({
+      handler: createResponsesHandler({ model: mockModel() }),
+      port: 0,
+      host: "127.0.0.1",
+    });
+    try {
+      const remote = await run(["check", "--json", "--base-url", `${server.url}/v1`]);
+      const report = JSON.parse(remote.stdout) as {
+        ok: boolean;
+        findings: Array<{ rules: string; ok: boolean }>;
+      };
+      expect(report.ok).toBe(true);
+      expect(report.findings.map((finding) => finding.rules)).toEqual(["H2 H3", "S1-S9", "E1"]);
+      expect(remote.code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  describe("against a non-compliant server", () => {
+    let broken: Server;
+    let url = "";
+
+    beforeAll(async () => {
+      // Streams a text delta before any item exists (S6/S7) and answers bad input with HTML (E1).
+      broken = createServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk: Buffer) => {
+          body += chunk.toString("utf8");
+        });
+        req.on("end", () => {
+          const request = JSON.parse(body) as { stream?: boolean; input?: unknown };
+          if (typeof request.input !== "string") {
+            res.writeHead(400, { "content-type": "text/html" }).end("<h1>Bad</h1>");
+            return;
+          }
+          const resource = {
+            id: "resp_1",
+            object: "response",
+            created_at: 1,
+            status: "completed",
+            model: "x",
+            output: [],
+          };
+          if (!request.stream) {
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(resource));
+            return;
+          }
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          const events = [
+            {
+              type: "response.created",
+              sequence_number: 0,
+              response: { ...resource, status: "in_progress" },
+            },
+            {
+              type: "response.output_text.delta",
+              sequence_number: 1,
+              item_id: "msg_1",
+              output_index: 0,
+              content_index: 0,
+              delta: "hi",
+            },
+            { type: "response.completed", sequence_number: 2, response: resource },
+          ];
+          for (const event of events) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          res.end("data: [DONE]\n\n");
+        });
+      });
+      await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/v1`;
+    });
+
+    afterAll(async () => {
+      broken.closeAllConnections();
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
+    });
+
+    it("lists the violations by rule and exits 1", async () => {
+      const result = await run(["check", "--base-url", url, "--model", "x"]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/FAIL\s+H2\s+the non-streaming answer does not match ResponseResource/);
+      expect(result.stdout).toMatch(/FAIL\s+S6/);
+      expect(result.stdout).toMatch(/FAIL\s+E1/);
+      expect(result.stdout).toMatch(/\d+ problems found\./);
+    });
+  });
+});

@@ -1,0 +1,280 @@
+import type { ServerResponse } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { OpenResponses } from "../../src/client/index.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  InternalServerError,
+  ResponseStreamError,
+} from "../../src/errors.js";
+import {
+  type Handler,
+  responseResource,
+  sendJSON,
+  sleep,
+  sseFrame,
+  startServer,
+  startSSE,
+  type TestServer,
+  textStreamEvents,
+} from "./helpers.js";
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const clientFor = (server: TestServer, extra: ConstructorParameters<typeof OpenResponses>[0] = {}) =>
+  new OpenResponses({ baseURL: server.origin, maxRetries: 0, logLevel: "off", ...extra });
+
+async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+/** When the server saw the connection close, and whether it had sent the whole stream by then. */
+interface Closed {
+  at?: number;
+  completed?: boolean;
+}
+
+/** Writes the events of a 50-delta stream one at a time, `gapMs` apart, until the client goes away. */
+function slowStream(res: ServerResponse, gapMs: number, closed: Closed) {
+  startSSE(res);
+  res.on("close", () => {
+    closed.at = Date.now();
+  });
+  const deltas = Array.from({ length: 50 }, (_, i) => `d${i} `);
+  const events = textStreamEvents(deltas);
+  let i = 0;
+  const timer = setInterval(() => {
+    if (closed.at !== undefined || i >= events.length) {
+      clearInterval(timer);
+      if (closed.at === undefined) {
+        closed.completed = true;
+        res.end();
+      }
+      return;
+    }
+    res.write(sseFrame(events[i++]!));
+  }, gapMs);
+}
+
+async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await sleep(10);
+}
+
+describe("stream faults keep the partial response", () => {
+  it("a connection reset mid-stream gives ResponseStreamError(interrupted) with the text so far", async () => {
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      const events = textStreamEvents(["partial ", "text", " lost"]);
+      for (const event of events.slice(0, 6)) res.write(sseFrame(event)); // up to the 2nd delta
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error = await rejection(clientFor(server).responses.stream({ model: "m" }).finalResponse());
+    expect(error).toBeInstanceOf(ResponseStreamError);
+    const e = error as ResponseStreamError;
+    expect(e.kind).toBe("interrupted");
+    const message = e.partialResponse?.output[0];
+    expect(message?.type === "message" && message.content[0]).toMatchObject({ text: "partial text" });
+    expect(e.cause).toBeInstanceOf(APIConnectionError);
+  });
+
+  it("S5: a body that ends without a terminal event is interrupted, not completed", async () => {
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      for (const event of textStreamEvents(["only"]).slice(0, 5)) res.write(sseFrame(event));
+      res.end();
+    });
+    const error = await rejection(clientFor(server).responses.stream({ model: "m" }).finalResponse());
+    expect(error).toBeInstanceOf(ResponseStreamError);
+    expect((error as ResponseStreamError).kind).toBe("interrupted");
+    expect((error as ResponseStreamError).partialResponse?.id).toBe("resp_1");
+  });
+
+  it("bad JSON in a data line fails the stream with a typed error and the partial response", async () => {
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      for (const event of textStreamEvents(["x"]).slice(0, 3)) res.write(sseFrame(event));
+      res.end("event: response.output_text.delta\ndata: {not json\n\n");
+    });
+    const error = await rejection(clientFor(server).responses.stream({ model: "m" }).finalResponse());
+    expect(error).toBeInstanceOf(ResponseStreamError);
+    expect((error as ResponseStreamError).partialResponse?.id).toBe("resp_1");
+  });
+
+  it("an HTML 502 from a proxy on a stream request is an InternalServerError, not a stream", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    });
+    const error = await rejection(clientFor(server).responses.stream({ model: "m" }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as Error).message).toBe("502 Bad Gateway (HTML body from a proxy)");
+  });
+});
+
+describe("timeouts", () => {
+  it("a server that never answers hits the timeout: APIConnectionTimeoutError naming the URL", async () => {
+    const server = await serve(() => undefined);
+    const started = Date.now();
+    const error = await rejection(clientFor(server, { timeout: 150 }).responses.create({ model: "m" }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect((error as Error).message).toBe(`Request to ${server.origin}/v1/responses timed out after 150 ms.`);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("timeouts are retried like other connection errors, and the per-request timeout wins", async () => {
+    const server = await serve(() => undefined);
+    const client = clientFor(server, { timeout: 60_000, maxRetries: 1, retryTiming: { initialDelayMs: 1 } });
+    const error = await rejection(client.responses.create({ model: "m" }, { timeout: 80 }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("for JSON the timeout covers the whole body, not only the headers", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.flushHeaders();
+      res.write('{"id":'); // ...and nothing more
+    });
+    const error = await rejection(clientFor(server, { timeout: 150 }).responses.create({ model: "m" }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+
+  it("for streams the timeout is an idle timeout: a long stream with short gaps completes", async () => {
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      const events = textStreamEvents(Array.from({ length: 8 }, () => "x"));
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i >= events.length) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(sseFrame(events[i++]!));
+      }, 15);
+    });
+    // ~15 events x 15 ms = ~225 ms in total, well past the 100 ms timeout, but never 100 ms of silence.
+    expect(await clientFor(server, { timeout: 100 }).responses.stream({ model: "m" }).finalText()).toBe(
+      "xxxxxxxx",
+    );
+  });
+
+  it("a stream that goes silent hits the idle timeout, keeping the partial response", async () => {
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      for (const event of textStreamEvents(["before ", "silence"]).slice(0, 5)) res.write(sseFrame(event));
+    });
+    const error = await rejection(
+      clientFor(server, { timeout: 150 }).responses.stream({ model: "m" }).finalResponse(),
+    );
+    expect(error).toBeInstanceOf(ResponseStreamError);
+    const e = error as ResponseStreamError;
+    expect(e.kind).toBe("interrupted");
+    expect(e.cause).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(e.message).toMatch(/idle timeout/);
+    const message = e.partialResponse?.output[0];
+    expect(message?.type === "message" && message.content[0]).toMatchObject({ text: "before " });
+  });
+
+  it("a stream whose headers never arrive hits the timeout before it opens", async () => {
+    const server = await serve(() => undefined);
+    const error = await rejection(clientFor(server, { timeout: 100 }).responses.stream({ model: "m" }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+});
+
+describe("abort", () => {
+  it("an already aborted signal rejects at once and sends nothing", async () => {
+    const server = await serve((_req, res) => sendJSON(res, 200, responseResource("x")));
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(
+      clientFor(server).responses.create({ model: "m" }, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("aborting the signal while waiting for a JSON answer rejects with APIUserAbortError", async () => {
+    const server = await serve(() => undefined);
+    const controller = new AbortController();
+    const pending = clientFor(server, { maxRetries: 2 }).responses.create(
+      { model: "m" },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 30);
+    await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("aborting the signal mid-stream ends iteration with APIUserAbortError and closes the connection", async () => {
+    const closed: Closed = {};
+    const server = await serve((_req, res) => slowStream(res, 10, closed));
+    const controller = new AbortController();
+    const stream = await clientFor(server).responses.stream({ model: "m" }, { signal: controller.signal });
+    let deltas = 0;
+    const error = await (async () => {
+      try {
+        for await (const event of stream) {
+          if (event.type === "response.output_text.delta" && ++deltas === 2) controller.abort();
+        }
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    await waitFor(() => closed.at !== undefined);
+    expect(closed.at).toBeDefined();
+    expect(closed.completed).toBeUndefined(); // closed by the client, not by the end of the stream
+  });
+
+  it("`break` in for-await aborts the underlying fetch", async () => {
+    const closed: Closed = {};
+    const server = await serve((_req, res) => slowStream(res, 10, closed));
+    let deltas = 0;
+    for await (const event of clientFor(server).responses.stream({ model: "m" })) {
+      if (event.type === "response.output_text.delta" && ++deltas === 2) break;
+    }
+    await waitFor(() => closed.at !== undefined);
+    expect(closed.at).toBeDefined();
+    expect(closed.completed).toBeUndefined(); // closed by the client, not by the end of the stream
+    expect(deltas).toBe(2);
+  });
+
+  it("stream.abort() closes the connection and finalResponse() rejects with APIUserAbortError", async () => {
+    const closed: Closed = {};
+    const server = await serve((_req, res) => slowStream(res, 10, closed));
+    const stream = await clientFor(server).responses.stream({ model: "m" });
+    const final = stream.finalResponse();
+    await sleep(40);
+    stream.abort();
+    await expect(final).rejects.toBeInstanceOf(APIUserAbortError);
+    await waitFor(() => closed.at !== undefined);
+    expect(closed.at).toBeDefined();
+    expect(closed.completed).toBeUndefined(); // closed by the client, not by the end of the stream
+  });
+
+  it("abort() on a pending stream() before the headers arrive rejects with APIUserAbortError", async () => {
+    const server = await serve(() => undefined);
+    const pending = clientFor(server).responses.stream({ model: "m" });
+    setTimeout(() => pending.abort(), 30);
+    await expect(pending.finalResponse()).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+});

@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "../../src/errors.js";
+import type { ResponseStreamEvent } from "../../src/streaming/events.js";
+import { ProtocolChecker } from "../../src/streaming/protocol-checker.js";
+import { Events, everyEventStream, type Loose, messageItem, responseResource } from "./fixtures.js";
+
+function run(
+  events: Loose[],
+  strict = false,
+  issues: Record<number, { rule: string; message: string }> = {},
+) {
+  const checker = new ProtocolChecker({ strict });
+  events.forEach((event, index) => {
+    checker.check(event as unknown as ResponseStreamEvent, issues[index]);
+  });
+  checker.finish();
+  return checker.violations;
+}
+
+/** Asserts that lenient mode records `rule` and that strict mode throws a ProtocolError naming it. */
+function expectRule(
+  events: Loose[],
+  rule: string,
+  issues: Record<number, { rule: string; message: string }> = {},
+) {
+  const violations = run(events, false, issues);
+  expect(violations.map((v) => v.rule)).toContain(rule);
+  let caught: unknown;
+  try {
+    run(events, true, issues);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ProtocolError);
+  // Strict mode stops at the first violation, which is the rule under test in these fixtures.
+  expect((caught as ProtocolError).rule).toBe(rule);
+  expect((caught as ProtocolError).message).toContain(`[${rule}]`);
+  return violations;
+}
+
+function simple(deltas = ["a"]): Loose[] {
+  return new Events()
+    .created()
+    .message(0, deltas)
+    .completed([messageItem("msg_0", deltas.join(""))]).list;
+}
+
+describe("protocol checker", () => {
+  it("a valid stream with every standard event type records no violation, strict or not", () => {
+    const { events } = everyEventStream();
+    expect(run(events)).toEqual([]);
+    expect(run(events, true)).toEqual([]);
+  });
+
+  it("S2: records a name mismatch passed on by the parser", () => {
+    const v = expectRule(simple(), "S2", { 3: { rule: "S2", message: "mismatch" } });
+    expect(v[0]).toMatchObject({ rule: "S2", sequenceNumber: 3, eventType: "response.output_text.delta" });
+  });
+
+  it("S4: sequence numbers must increase", () => {
+    const events = simple(["a", "b"]);
+    (events[4] as Loose).sequence_number = 1;
+    expectRule(events, "S4");
+  });
+
+  it("S4: every event carries a sequence_number", () => {
+    const events = simple();
+    delete (events[2] as Loose).sequence_number;
+    expectRule(events, "S4");
+  });
+
+  it("S5: response.created comes first", () => {
+    expectRule(simple().slice(1), "S5");
+  });
+
+  it("S5: response.created only once", () => {
+    const events = simple();
+    events.splice(1, 0, {
+      type: "response.created",
+      sequence_number: 0.5,
+      response: responseResource("in_progress"),
+    });
+    expectRule(events, "S5");
+  });
+
+  it("S5: nothing after the terminal event", () => {
+    const events = simple();
+    events.push({
+      type: "response.in_progress",
+      sequence_number: 99,
+      response: responseResource("in_progress"),
+    });
+    const v = expectRule(events, "S5");
+    expect(v.at(-1)?.eventType).toBe("response.in_progress");
+  });
+
+  it("S6: a delta before its item was added", () => {
+    const events = new Events().created().add("response.output_text.delta", {
+      item_id: "m",
+      output_index: 0,
+      content_index: 0,
+      delta: "x",
+    }).list;
+    expectRule(events, "S6");
+  });
+
+  it("S6: an event for an item after its output_item.done", () => {
+    const events = new Events()
+      .created()
+      .message(0, ["a"])
+      .add("response.function_call_arguments.delta", { item_id: "msg_0", output_index: 0, delta: "x" }).list;
+    expectRule(events, "S6");
+  });
+
+  it("S6: output_item.done before output_item.added", () => {
+    const events = new Events()
+      .created()
+      .add("response.output_item.done", { output_index: 0, item: messageItem("m", "") }).list;
+    expectRule(events, "S6");
+  });
+
+  it("S6: an item added twice, and an item never done before the terminal event", () => {
+    const twice = new Events()
+      .created()
+      .add("response.output_item.added", {
+        output_index: 0,
+        item: { type: "function_call", id: "f", name: "n" },
+      })
+      .add("response.output_item.added", {
+        output_index: 0,
+        item: { type: "function_call", id: "f", name: "n" },
+      }).list;
+    expectRule(twice, "S6");
+    const neverDone = new Events()
+      .created()
+      .add("response.output_item.added", {
+        output_index: 0,
+        item: { type: "function_call", id: "f", name: "n" },
+      })
+      .completed([]).list;
+    expectRule(neverDone, "S6");
+  });
+
+  it("S7: a delta before its content part was added", () => {
+    const events = simple();
+    events.splice(2, 1); // drop content_part.added
+    expectRule(events, "S7");
+  });
+
+  it("S7: a delta after its content part was done", () => {
+    const events = new Events()
+      .created()
+      .message(0, ["a"])
+      .list.filter((e) => e.type !== "response.output_item.done");
+    const seq = 50;
+    events.push({
+      type: "response.output_text.delta",
+      sequence_number: seq,
+      item_id: "msg_0",
+      output_index: 0,
+      content_index: 0,
+      delta: "late",
+    });
+    expectRule(events, "S7");
+  });
+
+  it("S7: a content part left open when the item is done", () => {
+    const events = simple().filter((e) => e.type !== "response.content_part.done");
+    expectRule(events, "S7");
+  });
+
+  it("S7: a content part done twice, and a summary delta outside its summary part", () => {
+    const events = simple();
+    const partDone = events.findIndex((e) => e.type === "response.content_part.done");
+    events.splice(partDone + 1, 0, { ...(events[partDone] as Loose), sequence_number: 5.5 });
+    expectRule(events, "S7");
+    const summary = new Events()
+      .created()
+      .add("response.output_item.added", {
+        output_index: 0,
+        item: { type: "reasoning", id: "r", summary: [] },
+      })
+      .add("response.reasoning_summary_text.delta", {
+        item_id: "r",
+        output_index: 0,
+        summary_index: 0,
+        delta: "x",
+      }).list;
+    expectRule(summary, "S7");
+  });
+
+  it("S8: an error event must be followed by response.failed", () => {
+    const events = new Events()
+      .created()
+      .add("error", { error: { type: "server_error", code: "boom", message: "Boom", param: null } })
+      .add("response.in_progress", { response: responseResource("in_progress") }).list;
+    expectRule(events, "S8");
+    const atEnd = new Events()
+      .created()
+      .add("error", { error: { type: "server_error", code: "boom", message: "Boom", param: null } }).list;
+    expectRule(atEnd, "S8");
+    const good = new Events()
+      .created()
+      .add("error", { error: { type: "server_error", code: "boom", message: "Boom", param: null } })
+      .add("response.failed", { response: responseResource("failed") }).list;
+    expect(run(good)).toEqual([]);
+  });
+
+  it("S9: an incomplete item must be the last item", () => {
+    const events = new Events()
+      .created()
+      .message(0, ["a"], "msg_0", "incomplete")
+      .message(1, ["b"])
+      .add("response.incomplete", { response: responseResource("incomplete") }).list;
+    expectRule(events, "S9");
+  });
+
+  it("S9: an incomplete item means the response is incomplete too", () => {
+    const events = new Events().created().message(0, ["a"], "msg_0", "incomplete").completed([]).list;
+    expectRule(events, "S9");
+    const good = new Events()
+      .created()
+      .message(0, ["a"], "msg_0", "incomplete")
+      .add("response.incomplete", { response: responseResource("incomplete") }).list;
+    expect(run(good)).toEqual([]);
+  });
+
+  it("X1: un-prefixed unknown events and items are reported; prefixed extensions are not", () => {
+    const hosted = new Events().created().add("response.output_item.added", {
+      output_index: 0,
+      item: { type: "web_search_call", id: "ws", status: "in_progress" },
+    }).list;
+    expectRule(hosted, "X1");
+    const hostedEvent = new Events()
+      .created()
+      .add("response.web_search_call.searching", { output_index: 0, item_id: "ws" }).list;
+    expectRule(hostedEvent, "X1");
+    const prefixed = new Events()
+      .created()
+      .add("acme:trace_event", { detail: 1 })
+      .add("response.output_item.added", {
+        output_index: 0,
+        item: { type: "acme:search_result", id: "x", status: "completed" },
+      })
+      .add("response.output_item.done", {
+        output_index: 0,
+        item: { type: "acme:search_result", id: "x", status: "completed" },
+      })
+      .completed([]).list;
+    expect(run(prefixed, true)).toEqual([]);
+  });
+
+  it("lenient mode keeps going and records every violation in order", () => {
+    const events = simple();
+    events.splice(2, 1);
+    (events[3] as Loose).sequence_number = 0;
+    const rules = run(events).map((v) => v.rule);
+    expect(rules).toEqual(["S7", "S4", "S7", "S7"]);
+  });
+});

@@ -1,0 +1,474 @@
+/** The client's WebSocket session over real sockets: against our server and against misbehaving ones. */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import {
+  APIConnectionError,
+  AuthenticationError,
+  PreviousResponseNotFoundError,
+  ResponseStreamError,
+  WebSocketConnectionLimitError,
+  WebSocketError,
+} from "../../src/errors.js";
+import type { ModelPart } from "../../src/server/model.js";
+import type { WebSocketConstructor } from "../../src/websocket/index.js";
+import { ResponsesSocket, ResponsesSocketPool, WebSocketRequestError } from "../../src/websocket/index.js";
+import {
+  cannedTurn,
+  scriptedModel,
+  slowly,
+  startScriptedServer,
+  startWsServer,
+  type WireMessage,
+  type WsTestServer,
+} from "./helpers.js";
+
+const hello: ModelPart[] = [
+  { type: "text", delta: "Hello" },
+  { type: "text", delta: " world" },
+];
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of iterable) out.push(value);
+  return out;
+}
+
+describe("ResponsesSocket against the server kit", () => {
+  let server: WsTestServer;
+  const model = scriptedModel((request) => {
+    const text = JSON.stringify(request.body.input ?? "");
+    return text.includes("slow") ? slowly(hello, 30) : hello;
+  });
+
+  beforeAll(async () => {
+    server = await startWsServer(model);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("W2: a turn is a ResponseStream: for await, .on() and finalResponse() agree", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const stream = session.create({ model: "m", input: "hi" });
+      const deltas: string[] = [];
+      stream.on("response.output_text.delta", (event) => deltas.push(event.delta));
+      const events = await collect(stream);
+      expect(events[0]?.type).toBe("response.created");
+      expect(events.at(-1)?.type).toBe("response.completed");
+      expect(deltas.join("")).toBe("Hello world");
+      const final = await stream.finalResponse();
+      expect(final.status).toBe("completed");
+      expect(stream.text).toBe("Hello world");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("W3/W4: turns queue on one connection and store:false continues on it", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const first = session.create({ model: "m", input: "slow first", store: false });
+      // Sent before the first finished: queued, not multiplexed.
+      const firstResponse = await first.finalResponse();
+      const second = session.create({
+        model: "m",
+        input: "second",
+        store: false,
+        previous_response_id: firstResponse.id,
+      });
+      expect((await second.finalResponse()).status).toBe("completed");
+      expect(session.connections).toBe(1);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("W3: an unread turn does not block the next one, and keeps its events for later", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const unread = session.create({ model: "m", input: "slow a" });
+      const next = session.create({ model: "m", input: "b" });
+      expect((await next.finalResponse()).status).toBe("completed");
+      expect(await unread.finalText()).toBe("Hello world");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("W4: a continuation the server cannot resolve rejects with PreviousResponseNotFoundError", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const stream = session.create({ model: "m", input: "x", previous_response_id: "resp_missing" });
+      const error = await stream.finalResponse().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PreviousResponseNotFoundError);
+      expect(error).toMatchObject({
+        status: 400,
+        code: "previous_response_not_found",
+        param: "previous_response_id",
+      });
+      // The session stays usable.
+      expect((await session.create({ model: "m", input: "y" }).finalResponse()).status).toBe("completed");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("W1: `stream` is removed, `stream_options` and `background` are refused before anything is sent", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      expect(() => session.create({ model: "m", input: "x", background: true } as never)).toThrow(
+        WebSocketRequestError,
+      );
+      expect(() => session.create({ model: "m", stream_options: {} } as never)).toThrow(/stream_options/);
+      const stream = session.create({ model: "m", input: "x", stream: true });
+      expect((await stream.finalResponse()).status).toBe("completed");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("breaking out of one turn leaves the next turn intact", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const first = session.create({ model: "m", input: "slow one" });
+      const second = session.create({ model: "m", input: "two" });
+      for await (const event of first) {
+        if (event.type === "response.output_text.delta") break;
+      }
+      expect(await second.finalText()).toBe("Hello world");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("close() fails turns that have not finished with APIConnectionError", async () => {
+    const session = new ResponsesSocket({ url: server.url });
+    const queued = session.create({ model: "m", input: "slow" });
+    const later = session.create({ model: "m", input: "later" });
+    await session.close();
+    await expect(later.finalResponse()).rejects.toBeInstanceOf(APIConnectionError);
+    await expect(queued.finalResponse()).rejects.toBeInstanceOf(Error);
+    expect(() => session.create({ model: "m" })).toThrow(APIConnectionError);
+  });
+
+  it("uses a WebSocket constructor passed in the options", async () => {
+    const used: string[] = [];
+    const Ctor = class extends WebSocket {
+      constructor(
+        url: string,
+        protocols?: string | string[],
+        options?: { headers?: Record<string, string> },
+      ) {
+        used.push(url);
+        super(url, protocols, options);
+      }
+    } as unknown as WebSocketConstructor;
+    const session = new ResponsesSocket({ url: server.url, WebSocket: Ctor });
+    try {
+      expect((await session.create({ model: "m", input: "x" }).finalResponse()).status).toBe("completed");
+      expect(used).toEqual([server.url]);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe("ResponsesSocket auth", () => {
+  it("sends the headers on the upgrade; a refused upgrade is an AuthenticationError without the key", async () => {
+    const key = "sk-live-abcdefgh12345678";
+    const server = await startWsServer(
+      scriptedModel(() => hello),
+      { apiKey: key },
+    );
+    try {
+      const good = new ResponsesSocket({
+        url: server.url,
+        headers: async () => ({ authorization: `Bearer ${key}` }),
+      });
+      expect((await good.create({ model: "m", input: "x" }).finalResponse()).status).toBe("completed");
+      await good.close();
+
+      const bad = new ResponsesSocket({
+        url: server.url,
+        headers: { authorization: "Bearer sk-wrong-key-999999999" },
+      });
+      const error = await bad
+        .create({ model: "m", input: "x" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect((error as AuthenticationError).status).toBe(401);
+      expect(String((error as Error).message)).not.toContain("sk-wrong-key");
+      await bad.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("ResponsesSocket against a misbehaving server", () => {
+  it("W8: error envelopes become typed errors with status, code and param", async () => {
+    const codes = ["previous_response_not_found", "websocket_connection_limit_reached", "rate_limited"];
+    const server = await startScriptedServer((socket, _message, connection) => {
+      const code = codes[connection] ?? "other";
+      socket.send(
+        JSON.stringify({
+          type: "error",
+          status: code === "rate_limited" ? 429 : 400,
+          error: { code, message: `m ${code}`, param: "p" },
+        }),
+      );
+    });
+    try {
+      const expected = [PreviousResponseNotFoundError, WebSocketConnectionLimitError, WebSocketError];
+      for (const [index, Class] of expected.entries()) {
+        const session = new ResponsesSocket({ url: server.url });
+        const error = await session
+          .create({ model: "m", input: "x" })
+          .finalResponse()
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Class);
+        expect(error).toMatchObject({ code: codes[index], param: "p" });
+        await session.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("W3: the client sends the next turn only after the previous turn's terminal event", async () => {
+    const log: string[] = [];
+    const server = await startScriptedServer((socket, message) => {
+      log.push(`received ${String(message.input)}`);
+      const events = cannedTurn(`resp_${String(message.input)}`, "ok");
+      setTimeout(() => {
+        for (const event of events) socket.send(JSON.stringify(event));
+        log.push(`completed ${String(message.input)}`);
+      }, 60);
+    });
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const a = session.create({ model: "m", input: "a" });
+      const b = session.create({ model: "m", input: "b" });
+      await Promise.all([a.finalResponse(), b.finalResponse()]);
+      expect(log).toEqual(["received a", "completed a", "received b", "completed b"]);
+      expect(server.received[0]?.[0]).toEqual({ type: "response.create", model: "m", input: "a" });
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
+  it("a drop mid-turn rejects that turn with the partial response; queued turns fail without recovery", async () => {
+    const server = await startScriptedServer((socket, message) => {
+      const events = cannedTurn("resp_cut", "partial text");
+      for (const event of events.slice(0, 5)) socket.send(JSON.stringify(event));
+      if (message.input === "cut") setTimeout(() => socket.terminate(), 30);
+    });
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const cut = session.create({ model: "m", input: "cut" });
+      const queued = session.create({ model: "m", input: "queued" });
+      const error = await cut.finalResponse().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseStreamError);
+      expect((error as ResponseStreamError).kind).toBe("interrupted");
+      expect(JSON.stringify((error as ResponseStreamError).partialResponse?.output)).toContain(
+        "partial text",
+      );
+      await expect(queued.finalResponse()).rejects.toBeInstanceOf(APIConnectionError);
+      expect(server.connections).toBe(1);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+});
+
+describe("ResponsesSocket recovery (W7, W9)", () => {
+  /** A server that remembers responses per connection only, like store:false memory, and can be told to drop. */
+  async function recoveringServer(
+    plan: (message: WireMessage, connection: number) => "answer" | "drop" | "limit",
+  ) {
+    let counter = 0;
+    const server = await startScriptedServer((socket, message, connection) => {
+      const action = plan(message, connection);
+      if (action === "drop") return socket.terminate();
+      if (action === "limit") {
+        socket.send(
+          JSON.stringify({
+            type: "error",
+            status: 400,
+            error: { code: "websocket_connection_limit_reached", message: "limit" },
+          }),
+        );
+        return socket.close(1000);
+      }
+      const id = `resp_${++counter}`;
+      for (const event of cannedTurn(id, `answer ${counter}`)) socket.send(JSON.stringify(event));
+    });
+    return server;
+  }
+
+  it("W7: after websocket_connection_limit_reached, the next turn opens a new connection", async () => {
+    const server = await recoveringServer((message) => (message.input === "limit" ? "limit" : "answer"));
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    try {
+      await session.create({ model: "m", input: "one" }).finalResponse();
+      // The server answers this turn with the limit envelope: it never started, so it is resent.
+      const resent = session.create({ model: "m", input: "limit" });
+      const error = await resent.finalResponse().catch((e: unknown) => e);
+      // Resent on the new connection, which again answers "limit": after maxReconnects the turn fails.
+      expect(error).toBeInstanceOf(WebSocketConnectionLimitError);
+      const after = await session.create({ model: "m", input: "two" }).finalResponse();
+      expect(after.status).toBe("completed");
+      expect(server.connections).toBeGreaterThan(1);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
+  it("W9: a turn that never started is resent after a drop; store:false chains continue with the full context", async () => {
+    let dropped = false;
+    const server = await recoveringServer((message) => {
+      if (message.input !== undefined && JSON.stringify(message.input).includes("drop me") && !dropped) {
+        dropped = true;
+        return "drop";
+      }
+      return "answer";
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    try {
+      const first = await session.create({ model: "m", input: "first", store: false }).finalResponse();
+      const second = session.create({
+        model: "m",
+        store: false,
+        previous_response_id: first.id,
+        input: [{ type: "message", role: "user", content: "drop me" }],
+      });
+      expect((await second.finalResponse()).status).toBe("completed");
+      expect(server.connections).toBe(2);
+      const resent = server.received[1]?.[0] as WireMessage;
+      // The new connection cannot see a store:false response: the chain is resent in full.
+      expect(resent.previous_response_id ?? null).toBeNull();
+      const input = resent.input as Array<Record<string, unknown>>;
+      expect(input.map((item) => item.type)).toEqual(["message", "message", "message"]);
+      expect(JSON.stringify(input[0])).toContain("first");
+      expect(input[1]).toMatchObject({ id: "msg_resp_1", role: "assistant" });
+      expect(JSON.stringify(input[2])).toContain("drop me");
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
+  it("W9: a stored chain continues with previous_response_id on the new connection", async () => {
+    let dropped = false;
+    const server = await recoveringServer((message) => {
+      if (message.input === "drop me" && !dropped) {
+        dropped = true;
+        return "drop";
+      }
+      return "answer";
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: { maxReconnects: 2 } });
+    try {
+      const first = await session.create({ model: "m", input: "first" }).finalResponse();
+      await session.create({ model: "m", previous_response_id: first.id, input: "drop me" }).finalResponse();
+      expect(server.received[1]?.[0]).toMatchObject({ previous_response_id: first.id, input: "drop me" });
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
+  it("W9: previous_response_not_found is repaired by resending the chain's full context", async () => {
+    const server = await startScriptedServer((socket, message) => {
+      if (message.previous_response_id) {
+        socket.send(
+          JSON.stringify({
+            type: "error",
+            status: 400,
+            error: { code: "previous_response_not_found", message: "gone" },
+          }),
+        );
+        return;
+      }
+      const id = Array.isArray(message.input) ? "resp_2" : "resp_1";
+      for (const event of cannedTurn(id, "ok")) socket.send(JSON.stringify(event));
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    const plain = new ResponsesSocket({ url: server.url });
+    try {
+      const first = await session.create({ model: "m", input: "first", store: false }).finalResponse();
+      const second = await session
+        .create({ model: "m", input: "next", store: false, previous_response_id: first.id })
+        .finalResponse();
+      expect(second.id).toBe("resp_2");
+      // Without recovery the typed error reaches the caller.
+      const error = await plain
+        .create({ model: "m", input: "x", previous_response_id: first.id })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PreviousResponseNotFoundError);
+    } finally {
+      await session.close();
+      await plain.close();
+      await server.close();
+    }
+  });
+
+  it("without recovery, a drop fails the queued turns and opens no new connection", async () => {
+    const server = await recoveringServer(() => "drop");
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      const error = await session
+        .create({ model: "m", input: "x" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIConnectionError);
+      // The session is over: a later turn fails with the same error instead of silently reconnecting.
+      const later = await session
+        .create({ model: "m", input: "y" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(later).toBe(error);
+      expect(server.connections).toBe(1);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+});
+
+describe("ResponsesSocketPool", () => {
+  it("W3: parallel turns go to separate connections, up to the pool size", async () => {
+    const inFlight = { now: 0, max: 0 };
+    const server = await startScriptedServer((socket, message) => {
+      inFlight.now += 1;
+      inFlight.max = Math.max(inFlight.max, inFlight.now);
+      setTimeout(() => {
+        inFlight.now -= 1;
+        for (const event of cannedTurn(`resp_${String(message.input)}`, "ok"))
+          socket.send(JSON.stringify(event));
+      }, 80);
+    });
+    const pool = new ResponsesSocketPool(() => new ResponsesSocket({ url: server.url }), 2);
+    try {
+      const turns = ["a", "b", "c"].map((input) => pool.create({ model: "m", input }));
+      const results = await Promise.all(turns.map((turn) => turn.finalResponse()));
+      expect(results.map((r) => r.id)).toEqual(["resp_a", "resp_b", "resp_c"]);
+      expect(pool.sessions.length).toBe(2);
+      expect(server.connections).toBe(2);
+      expect(inFlight.max).toBe(2);
+    } finally {
+      await pool.close();
+      await server.close();
+    }
+    expect(
+      () => new ResponsesSocketPool(() => new ResponsesSocket({ url: "ws://127.0.0.1:1" }), 0),
+    ).toThrow();
+  });
+});
