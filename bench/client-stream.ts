@@ -112,7 +112,14 @@ export function buildBenchStream(deltaCount: number): BenchStream {
   }
   const text = pieces.join("");
   const part = { type: "output_text", text, annotations: [], logprobs: [] };
-  emit({ type: "response.output_text.done", item_id: itemId, output_index: 0, content_index: 0, text, logprobs: [] });
+  emit({
+    type: "response.output_text.done",
+    item_id: itemId,
+    output_index: 0,
+    content_index: 0,
+    text,
+    logprobs: [],
+  });
   emit({ type: "response.content_part.done", item_id: itemId, output_index: 0, content_index: 0, part });
   const item = { type: "message", id: itemId, status: "completed", role: "assistant", content: [part] };
   emit({ type: "response.output_item.done", output_index: 0, item });

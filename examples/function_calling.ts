@@ -5,12 +5,18 @@
  *   OPENRESPONSES_BASE_URL=http://localhost:8080 OPENRESPONSES_MODEL=my-model npx tsx examples/function_calling.ts
  */
 
-import { type FunctionToolParam, type ItemParam, OpenResponses } from "../src/index.js";
+import {
+  functionCall,
+  functionCallOutput,
+  functionTool,
+  type ItemParam,
+  OpenResponses,
+  userMessage,
+} from "../src/index.js";
 
 const MAX_TURNS = 5;
 
-const weatherTool: FunctionToolParam = {
-  type: "function",
+const weatherTool = functionTool({
   name: "get_weather",
   description: "Current weather for a city.",
   parameters: {
@@ -22,7 +28,7 @@ const weatherTool: FunctionToolParam = {
     required: ["city"],
     additionalProperties: false,
   },
-};
+});
 
 /** A stand-in for a real weather service. */
 function getWeather(args: { city?: unknown; unit?: unknown }): {
@@ -37,9 +43,7 @@ function getWeather(args: { city?: unknown; unit?: unknown }): {
 }
 
 const client = new OpenResponses();
-const input: ItemParam[] = [
-  { type: "message", role: "user", content: "What is the weather in Paris and in Tokyo right now?" },
-];
+const input: ItemParam[] = [userMessage("What is the weather in Paris and in Tokyo right now?")];
 
 for (let turn = 1; turn <= MAX_TURNS; turn++) {
   const response = await client.responses.create({ input, tools: [weatherTool] });
@@ -59,8 +63,8 @@ for (let turn = 1; turn <= MAX_TURNS; turn++) {
     console.log(`turn ${turn}: ${call.name}(${call.arguments}) -> ${JSON.stringify(result)}`);
     // Send back the call itself and its output (rule P4), so the model sees the whole exchange.
     input.push(
-      { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
-      { type: "function_call_output", call_id: call.call_id, output: JSON.stringify(result) },
+      functionCall({ callId: call.call_id, name: call.name, arguments: call.arguments }),
+      functionCallOutput(call.call_id, result), // a non-string output is sent as JSON
     );
   }
   if (turn === MAX_TURNS) console.log(`Stopped after ${MAX_TURNS} rounds of tool calls.`);

@@ -22,7 +22,7 @@ ${TARGET_HELP}
   --reasoning <effort>   Ask for reasoning (none|low|medium|high|xhigh); the summary goes to stderr.
   --max-output-tokens <n>  Output token budget per turn.
   --json             Print every streaming event as one JSON line (NDJSON) instead of text.
-  --delay <ms>       Built-in model only: pause between parts, to watch it stream.
+  --delay <ms>       Built-in model only: pause between parts (default 15 on a terminal, else 0).
   -h, --help         Show this help.
 
 Examples:
@@ -157,6 +157,8 @@ async function conversation(session: ChatSession, io: CliIO, target: Target): Pr
     terminal: interactive,
   });
   const stopListening = io.onStop(() => lines.close());
+  // On a terminal, Ctrl-C reaches readline rather than the process: treat it as leaving the chat.
+  lines.on("SIGINT", () => lines.close());
   if (interactive) {
     io.stdout.write(
       `Chatting with ${target.label}${target.model ? ` (${target.model})` : ""}. Type /exit or press Ctrl-D to leave.\n`,
@@ -214,7 +216,10 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
         ? undefined
         : integerOption(values, "max-output-tokens", 0, 16, 1_000_000),
   };
-  const target = resolveTarget(values, io.env, { delayMs: integerOption(values, "delay", 0, 0, 10_000) });
+  // The built-in model is instant; on a terminal a small pause between parts lets the streaming show.
+  const onTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true && !settings.json;
+  const delayMs = integerOption(values, "delay", onTerminal ? 15 : 0, 0, 10_000);
+  const target = resolveTarget(values, io.env, { delayMs });
   const session = new ChatSession(target, io, settings);
   const prompt = positionals.join(" ").trim();
   if (prompt === "") return conversation(session, io, target);

@@ -4,7 +4,7 @@
  * every protocol violation by rule id, and checks that a malformed request gets a spec error (E1).
  */
 
-import { APIError } from "../errors.js";
+import { APIError, ProtocolError } from "../errors.js";
 import { validate } from "../spec/index.js";
 import { parseCommandArgs } from "./args.js";
 import { describeError } from "./describe-error.js";
@@ -20,12 +20,14 @@ Without --base-url (or OPENRESPONSES_BASE_URL) it checks the built-in model. Exi
 Options:
 ${TARGET_HELP}
   --prompt <text>   What to send (default "echo ping").
+  --strict          Use the client's strict mode: the stream stops at the first violation.
   --json            Print the findings as one JSON object.
   -h, --help        Show this help.`;
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
   prompt: { type: "string" },
+  strict: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -105,6 +107,9 @@ async function checkStream(target: Target, body: Record<string, unknown>): Promi
     }
     return findings;
   } catch (error) {
+    if (error instanceof ProtocolError) {
+      return [{ rules: error.rule, ok: false, message: `strict mode stopped the stream: ${error.message}` }];
+    }
     return [
       {
         rules: "S1-S9",
@@ -165,7 +170,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${CHECK_HELP}\n`);
     return EXIT_OK;
   }
-  const target = resolveTarget(values, io.env);
+  // Lenient by default so that every violation is listed; --strict shows what a strict client meets.
+  const target = resolveTarget(values, io.env, { strict: values.strict === true });
   const prompt = typeof values.prompt === "string" && values.prompt !== "" ? values.prompt : undefined;
   const findings = await runChecks(target, prompt);
   const failed = findings.filter((finding) => !finding.ok).length;

@@ -7,8 +7,11 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./args.js";
+import { runChat } from "./chat.js";
+import { runCheck } from "./check.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIO } from "./io.js";
+import { runServe } from "./serve.js";
 import { packageVersion } from "./version.js";
 
 export const MAIN_HELP = `Usage: openresponses <command> [options]
@@ -29,12 +32,8 @@ Environment:
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-// Loaded on demand, so `--help` and `--version` start fast and a command loads only what it uses.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  chat: async () => (await import("./chat.js")).runChat,
-  serve: async () => (await import("./serve.js")).runServe,
-  check: async () => (await import("./check.js")).runCheck,
-};
+// Imported statically on purpose: the CLI bundles to one file (dist/cli.js) with no chunks beside it.
+const COMMANDS: Record<string, Command> = { chat: runChat, serve: runServe, check: runCheck };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
@@ -47,13 +46,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${packageVersion()}\n`);
     return EXIT_OK;
   }
-  const load = COMMANDS[first];
-  if (!load) {
+  const command = COMMANDS[first];
+  if (!command) {
     io.stderr.write(`openresponses: unknown command "${first}". Run "openresponses --help" for the list.\n`);
     return EXIT_USAGE;
   }
   try {
-    const command = await load();
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {

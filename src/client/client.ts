@@ -63,6 +63,7 @@ export class OpenResponses {
     const defaultQuery = { ...options.defaultQuery };
     registerSensitiveValues(defaultHeaders);
     registerSensitiveValues(defaultQuery);
+    registerSensitiveValues(Object.fromEntries(new URL(this.baseURL).searchParams));
 
     const fetchImpl = options.fetch ?? defaultFetch();
     this.transport = new Transport(

@@ -17,3 +17,4 @@ export type { CompactResult, RequestIdField, ResponseResult } from "./output-tex
 export { PendingResponseStream } from "./pending-stream.js";
 export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
 export type { RetryTiming } from "./retry.js";
+export type { Transport, TransportConfig } from "./transport.js";

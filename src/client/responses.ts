@@ -176,9 +176,11 @@ function requireBody<T>(body: T, method: string): T {
   return body;
 }
 
-/** An AbortSignal that fires when either input does (AbortSignal.any is missing on older runtimes). */
+/** An AbortSignal that fires when either input does (with a fallback where AbortSignal.any is missing). */
 function linkSignals(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
   if (!a) return b;
+  // AbortSignal.any holds its inputs weakly, so a long-lived caller signal does not collect listeners.
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
   const controller = new AbortController();
   const forward = (source: AbortSignal) => () => controller.abort(source.reason);
   if (a.aborted) controller.abort(a.reason);

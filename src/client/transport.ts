@@ -182,6 +182,8 @@ export class Transport {
         error = attempt.translate(cause, safeURL);
       }
       attempt.finish();
+      // An abort while the error body was being read wins over the half-read error.
+      if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
       if (error instanceof APIUserAbortError) throw error;
       if (!shouldRetryResponse(response.status, response.headers) || attemptIndex >= maxRetries) {
         throw this.giveUp(request.method, safeURL, error);

@@ -12,6 +12,7 @@ import type {
   CompactResource,
   CompactResponseMethodPublicBody,
   CreateResponseBody,
+  FunctionCallItemParam,
   ResponseResource,
 } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
@@ -132,7 +133,7 @@ export class Conversation {
   }
 
   /** `function_call` items of the latest response that have no `function_call_output` yet. */
-  get pendingToolCalls(): ConversationItem[] {
+  get pendingToolCalls(): FunctionCallItemParam[] {
     const answered = new Set(
       [...this.#items, ...this.#pending]
         .filter((item) => item.type === "function_call_output")
@@ -140,7 +141,8 @@ export class Conversation {
     );
     const output = this.#lastResponse ? toInputItems(this.#lastResponse.output) : [];
     return output.filter(
-      (item) => item.type === "function_call" && !answered.has((item as { call_id?: string }).call_id),
+      (item): item is FunctionCallItemParam =>
+        item.type === "function_call" && !answered.has((item as { call_id?: string }).call_id),
     );
   }
 

@@ -66,8 +66,9 @@ export interface ExtensionStreamingEvent {
   [key: string]: unknown;
 }
 
-const HOSTED_ITEMS: ReadonlySet<string> = new Set(HOSTED_TOOL_ITEM_TYPES);
-const HOSTED_EVENT = new RegExp(`^response\\.(?:${HOSTED_TOOL_ITEM_TYPES.join("|")})[._]`);
+/** Built on first use, so that importing this module runs nothing (it stays tree-shakable). */
+let hostedItems: ReadonlySet<string> | undefined;
+const EVENT_PREFIX = "response.";
 
 /**
  * Whether a `type` (of an item, a content part or an event) is an extension: provider-prefixed (X1), or
@@ -76,5 +77,13 @@ const HOSTED_EVENT = new RegExp(`^response\\.(?:${HOSTED_TOOL_ITEM_TYPES.join("|
 export function isExtensionType(type: string): boolean {
   const colon = type.indexOf(":");
   if (colon > 0 && colon < type.length - 1) return true;
-  return HOSTED_ITEMS.has(type) || HOSTED_EVENT.test(type);
+  hostedItems ??= new Set(HOSTED_TOOL_ITEM_TYPES);
+  if (hostedItems.has(type)) return true;
+  if (!type.startsWith(EVENT_PREFIX)) return false;
+  // `response.<hosted item type>` followed by `.` or `_`: `response.web_search_call.searching`,
+  // `response.code_interpreter_call_code.delta`.
+  return HOSTED_TOOL_ITEM_TYPES.some((item) => {
+    const next = type.charAt(EVENT_PREFIX.length + item.length);
+    return type.startsWith(item, EVENT_PREFIX.length) && (next === "." || next === "_");
+  });
 }

@@ -14,4 +14,4 @@ export {
 export * from "./extensions.js";
 export { schemaNames } from "./schemas.gen.js";
 export type * from "./types.gen.js";
-export { assertValid, isValid, validate } from "./validate.js";
+export { assertValid, isValid, type ValidateOptions, validate } from "./validate.js";

@@ -15,12 +15,25 @@ import {
   type ValidationIssue,
   type ValidationResult,
 } from "./errors.js";
+import { isExtensionType } from "./extensions.js";
 import { schemas } from "./schemas.gen.js";
 import type { SchemaTypes } from "./types.gen.js";
 
+/** Options of `validate`, `isValid` and `assertValid`. */
+export interface ValidateOptions {
+  /**
+   * Accept what the wire may carry beyond the standard schemas, exactly where the types do (rules X1–X4):
+   * extension items (`acme:search_result` or a hosted-tool type such as `web_search_call`, with a string
+   * `id`) wherever an output item (`ItemField`) is expected, and provider-prefixed content parts in the
+   * response-side content unions. Request schemas (`ItemParam`, ...) stay exact. Off by default, which
+   * checks the specification's schemas as written.
+   */
+  extensions?: boolean;
+}
+
 /** Checks `value` against the named schema and lists every problem found (up to a bound). */
-export function validate(name: SchemaName, value: unknown): ValidationResult {
-  const check = compiled(name);
+export function validate(name: SchemaName, value: unknown, options?: ValidateOptions): ValidationResult {
+  const check = compiled(name, options?.extensions === true);
   if (check(value, null, "")) return { valid: true };
   const errors: ValidationIssue[] = [];
   check(value, errors, "");
@@ -29,13 +42,21 @@ export function validate(name: SchemaName, value: unknown): ValidationResult {
 }
 
 /** Whether `value` matches the named schema; narrows it to the schema's type. */
-export function isValid<N extends SchemaName>(name: N, value: unknown): value is SchemaTypes[N] {
-  return compiled(name)(value, null, "");
+export function isValid<N extends SchemaName>(
+  name: N,
+  value: unknown,
+  options?: ValidateOptions,
+): value is SchemaTypes[N] {
+  return compiled(name, options?.extensions === true)(value, null, "");
 }
 
 /** Throws a `SpecValidationError` unless `value` matches the named schema; narrows it otherwise. */
-export function assertValid<N extends SchemaName>(name: N, value: unknown): asserts value is SchemaTypes[N] {
-  const result = validate(name, value);
+export function assertValid<N extends SchemaName>(
+  name: N,
+  value: unknown,
+  options?: ValidateOptions,
+): asserts value is SchemaTypes[N] {
+  const result = validate(name, value, options);
   if (!result.valid) throw new SpecValidationError(name, result.errors);
 }
 
@@ -75,10 +96,14 @@ interface JsonSchema {
  */
 type Check = (value: unknown, issues: ValidationIssue[] | null, path: string) => boolean;
 
-let cache: Map<string, Check> | undefined;
+/** Two independent caches: the exact schemas, and the same schemas tolerant of extensions. */
+let exactCache: Map<string, Check> | undefined;
+let tolerantCache: Map<string, Check> | undefined;
 
-function compiled(name: string): Check {
-  cache ??= new Map();
+function compiled(name: string, tolerant: boolean): Check {
+  exactCache ??= new Map();
+  tolerantCache ??= new Map();
+  const cache = tolerant ? tolerantCache : exactCache;
   const hit = cache.get(name);
   if (hit) return hit;
   const schema = (schemas as unknown as Readonly<Record<string, JsonSchema>>)[name];
@@ -87,7 +112,7 @@ function compiled(name: string): Check {
   let check: Check | undefined;
   const forward: Check = (value, issues, path) => check!(value, issues, path);
   cache.set(name, forward);
-  check = compile(schema);
+  check = compile(schema, tolerant);
   cache.set(name, check);
   return check;
 }
@@ -152,11 +177,16 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Compiles a schema into a list of checks that all must pass (JSON Schema keywords are conjunctive). */
-function compile(schema: JsonSchema): Check {
+function compile(schema: JsonSchema, tolerant: boolean): Check {
   const checks: Check[] = [];
   if (schema.$ref) {
     const name = schema.$ref;
-    checks.push((value, issues, path) => compiled(name)(value, issues, path));
+    // Resolved on first call, not at compile time, so that recursive references work.
+    let target: Check | undefined;
+    checks.push((value, issues, path) => {
+      target ??= compiled(name, tolerant);
+      return target(value, issues, path);
+    });
   }
   if (schema.type !== undefined) checks.push(compileType(schema.type));
   if (schema.enum) checks.push(compileEnum(schema.enum));
@@ -166,7 +196,7 @@ function compile(schema: JsonSchema): Check {
   const numbers = compileNumberKeywords(schema);
   if (numbers) checks.push(numbers);
   if (schema.items || schema.minItems !== undefined || schema.maxItems !== undefined) {
-    checks.push(compileArray(schema));
+    checks.push(compileArray(schema, tolerant));
   }
   if (
     schema.properties ||
@@ -174,10 +204,10 @@ function compile(schema: JsonSchema): Check {
     schema.additionalProperties !== undefined ||
     schema.maxProperties !== undefined
   ) {
-    checks.push(compileObject(schema));
+    checks.push(compileObject(schema, tolerant));
   }
   if (schema.allOf) {
-    const parts = schema.allOf.map(compile);
+    const parts = schema.allOf.map((part) => compile(part, tolerant));
     checks.push((value, issues, path) => {
       let ok = true;
       for (const part of parts) {
@@ -189,8 +219,8 @@ function compile(schema: JsonSchema): Check {
       return ok;
     });
   }
-  if (schema.anyOf) checks.push(compileAlternatives(schema.anyOf, "anyOf", schema.discriminator));
-  if (schema.oneOf) checks.push(compileAlternatives(schema.oneOf, "oneOf", schema.discriminator));
+  if (schema.anyOf) checks.push(compileAlternatives(schema.anyOf, "anyOf", schema.discriminator, tolerant));
+  if (schema.oneOf) checks.push(compileAlternatives(schema.oneOf, "oneOf", schema.discriminator, tolerant));
 
   if (checks.length === 0) return () => true;
   if (checks.length === 1) return checks[0]!;
@@ -290,8 +320,8 @@ function compileNumberKeywords(schema: JsonSchema): Check | undefined {
   };
 }
 
-function compileArray(schema: JsonSchema): Check {
-  const item = schema.items ? compile(schema.items) : undefined;
+function compileArray(schema: JsonSchema, tolerant: boolean): Check {
+  const item = schema.items ? compile(schema.items, tolerant) : undefined;
   const { minItems, maxItems } = schema;
   return (value, issues, path) => {
     if (!Array.isArray(value)) return true;
@@ -317,14 +347,14 @@ function compileArray(schema: JsonSchema): Check {
   };
 }
 
-function compileObject(schema: JsonSchema): Check {
+function compileObject(schema: JsonSchema, tolerant: boolean): Check {
   const properties = Object.entries(schema.properties ?? {}).map(
-    ([key, sub]) => [key, disallowedCheck(sub) ?? compile(sub)] as const,
+    ([key, sub]) => [key, disallowedCheck(sub) ?? compile(sub, tolerant)] as const,
   );
   const declared = new Set(Object.keys(schema.properties ?? {}));
   const required = schema.required ?? [];
   const extra = schema.additionalProperties;
-  const extraCheck = typeof extra === "object" ? compile(extra) : undefined;
+  const extraCheck = typeof extra === "object" ? compile(extra, tolerant) : undefined;
   const { maxProperties } = schema;
   return (value, issues, path) => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return true;
@@ -409,7 +439,7 @@ function unwrap(schema: JsonSchema): JsonSchema {
   return current;
 }
 
-function branchOf(schema: JsonSchema): Branch {
+function branchOf(schema: JsonSchema, tolerant: boolean): Branch {
   const target = unwrap(schema);
   const rawTypes =
     target.type === undefined ? undefined : typeof target.type === "string" ? [target.type] : target.type;
@@ -419,7 +449,7 @@ function branchOf(schema: JsonSchema): Branch {
   const tags = target.properties?.[TAG] ? tagValues(target.properties[TAG]) : undefined;
   const describe = schema.$ref ?? (rawTypes ? rawTypes.join(" or ") : "a matching value");
   return {
-    check: compile(schema),
+    check: compile(schema, tolerant),
     target,
     types,
     tags,
@@ -452,13 +482,22 @@ function compileAlternatives(
   schemas: readonly JsonSchema[],
   mode: "anyOf" | "oneOf",
   discriminator: { readonly propertyName: string } | undefined,
+  tolerant: boolean,
 ): Check {
   let branches: Branch[] | undefined;
+  const extension = tolerant ? extensionKind(schemas) : undefined;
   return (value, issues, path) => {
-    branches ??= schemas.map(branchOf);
+    branches ??= schemas.map((schema) => branchOf(schema, tolerant));
     const kind = jsonType(value);
     const tag =
       kind === "object" && hasOwn.call(value, TAG) ? (value as Record<string, unknown>)[TAG] : undefined;
+    if (
+      extension &&
+      typeof tag === "string" &&
+      isExtensionOf(extension, tag, value as Record<string, unknown>)
+    ) {
+      return true;
+    }
     let matches = 0;
     for (const branch of branches) {
       // A branch that cannot take this JSON type or this `type` value would fail; skip it unchecked.
@@ -574,4 +613,26 @@ function secondaryMismatch(
     };
   }
   return undefined;
+}
+
+/**
+ * Which extensions a union accepts in tolerant mode, by the same markers the type generator uses: the
+ * output item union (its `Message` member) takes extension items; a response-side content union (its
+ * `InputTextContent` member; requests use `InputTextContentParam`) takes prefixed content parts.
+ */
+function extensionKind(alternatives: readonly JsonSchema[]): "item" | "content" | undefined {
+  if (alternatives.some((schema) => schema.$ref === "Message")) return "item";
+  if (alternatives.some((schema) => schema.$ref === "InputTextContent")) return "content";
+  return undefined;
+}
+
+/** Mirrors `ExtensionItem` (a hosted-tool or prefixed type, and an `id`) and `ExtensionContent`. */
+function isExtensionOf(kind: "item" | "content", tag: string, value: Record<string, unknown>): boolean {
+  if (kind === "content") return isPrefixed(tag);
+  return isExtensionType(tag) && typeof value.id === "string";
+}
+
+function isPrefixed(type: string): boolean {
+  const colon = type.indexOf(":");
+  return colon > 0 && colon < type.length - 1;
 }

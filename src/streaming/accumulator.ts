@@ -15,12 +15,28 @@ import type { ResponseStreamEvent, StreamDifference } from "./events.js";
 
 type Loose = Record<string, unknown>;
 
-/** A text field being streamed: `target[field]` plus chunks not yet joined into it. */
+/**
+ * A text field being streamed: `target[field]`, plus text not yet joined into it: `blocks` of joined
+ * chunks and the latest `chunks`. Joining every BLOCK_SIZE deltas lets the small delta strings die young
+ * (cheap for the garbage collector) while each character is still copied only twice: linear.
+ */
 interface TextBuffer {
   target: Loose;
   field: string;
+  blocks: string[];
   chunks: string[];
   dirty: boolean;
+}
+
+const BLOCK_SIZE = 512;
+
+function append(buffer: TextBuffer, delta: unknown): void {
+  const chunks = buffer.chunks;
+  chunks.push(typeof delta === "string" ? delta : delta == null ? "" : String(delta));
+  if (chunks.length === BLOCK_SIZE) {
+    buffer.blocks.push(chunks.join(""));
+    buffer.chunks = [];
+  }
 }
 
 interface ItemState {
@@ -89,22 +105,25 @@ export class ResponseAccumulator {
 
   /** Applies one event. Unknown events change nothing (their items arrive through output_item events). */
   apply(streamEvent: ResponseStreamEvent): void {
+    // After the terminal event the response is settled (rule S5: nothing follows it); stragglers are
+    // reported by the checker and must not change what finalResponse() returned.
+    if (this.final !== null) return;
     const event = streamEvent as unknown as Loose;
     switch (event.type as string) {
       case "response.output_text.delta":
-        this.textBuffer(event, "parts", "output_text", "text").chunks.push(String(event.delta ?? ""));
+        append(this.textBuffer(event, "parts", "output_text", "text"), event.delta);
         return;
       case "response.function_call_arguments.delta":
-        this.argsBuffer(event).chunks.push(String(event.delta ?? ""));
+        append(this.argsBuffer(event), event.delta);
         return;
       case "response.refusal.delta":
-        this.textBuffer(event, "parts", "refusal", "refusal").chunks.push(String(event.delta ?? ""));
+        append(this.textBuffer(event, "parts", "refusal", "refusal"), event.delta);
         return;
       case "response.reasoning.delta":
-        this.textBuffer(event, "parts", "reasoning_text", "text").chunks.push(String(event.delta ?? ""));
+        append(this.textBuffer(event, "parts", "reasoning_text", "text"), event.delta);
         return;
       case "response.reasoning_summary_text.delta":
-        this.textBuffer(event, "summaries", "summary_text", "text").chunks.push(String(event.delta ?? ""));
+        append(this.textBuffer(event, "summaries", "summary_text", "text"), event.delta);
         return;
       case "response.output_text.done":
         this.finishText(this.textBuffer(event, "parts", "output_text", "text"), event.text, event);
@@ -188,9 +207,12 @@ export class ResponseAccumulator {
   }
 
   private flushBuffer(buffer: TextBuffer): void {
-    if (buffer.chunks.length > 0) {
+    if (buffer.chunks.length > 0 || buffer.blocks.length > 0) {
       const previous = buffer.target[buffer.field];
-      buffer.target[buffer.field] = (typeof previous === "string" ? previous : "") + buffer.chunks.join("");
+      const joined =
+        buffer.blocks.length > 0 ? buffer.blocks.join("") + buffer.chunks.join("") : buffer.chunks.join("");
+      buffer.target[buffer.field] = (typeof previous === "string" ? previous : "") + joined;
+      buffer.blocks = [];
       buffer.chunks = [];
     }
     buffer.dirty = false;
@@ -264,7 +286,7 @@ export class ResponseAccumulator {
             : { type: partType, [field]: "" };
         list[partIndex] = part;
       }
-      buffer = { target: part as Loose, field, chunks: [], dirty: false };
+      buffer = { target: part as Loose, field, blocks: [], chunks: [], dirty: false };
       buffers[partIndex] = buffer;
     }
     if (!buffer.dirty) {
@@ -278,7 +300,7 @@ export class ResponseAccumulator {
     const state = this.stateFor(event, "function_call");
     let buffer = state.args;
     if (buffer === undefined) {
-      buffer = { target: state.item, field: "arguments", chunks: [], dirty: false };
+      buffer = { target: state.item, field: "arguments", blocks: [], chunks: [], dirty: false };
       state.args = buffer;
     }
     if (!buffer.dirty) {

@@ -69,6 +69,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly accumulator = new ResponseAccumulator();
   private readonly listeners = new Map<string, Set<AnyListener>>();
   private listenerCount = 0;
+  private received = 0;
 
   private consumer: Consumer | null = null;
   private ended = false;
@@ -140,6 +141,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** The `output_text` received so far, across assistant messages. */
   get text(): string {
     return this.accumulator.outputText;
+  }
+
+  /** How many events were received so far (extension events included, `[DONE]` not). */
+  get eventCount(): number {
+    return this.received;
   }
 
   /** Protocol violations seen so far (lenient mode records them; strict mode throws the first). */
@@ -377,10 +383,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         continue;
       }
       const event = parsed.event;
+      this.received += 1;
       this.checker.check(event, parsed.issue);
       this.accumulator.apply(event);
       if (this.listenerCount > 0) this.emit(event);
-      out.push(event);
+      if (this.consumer === "iterator") out.push(event); // a drain keeps nothing
       if (isTerminalEventType(event.type)) {
         this.terminalType = event.type;
         // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.

@@ -48,7 +48,9 @@ let wsModule: Promise<WebSocketConstructor> | undefined;
 
 /** Loads the `ws` package once; a clear error says what to do when it is not installed. */
 function loadWs(): Promise<WebSocketConstructor> {
-  wsModule ??= import(/* webpackIgnore: true */ "ws" as string).then(
+  // A computed specifier, so browser bundlers do not try to resolve `ws` for code that never runs there.
+  const specifier = ["w", "s"].join("");
+  wsModule ??= import(/* webpackIgnore: true */ /* @vite-ignore */ specifier).then(
     (mod: { WebSocket?: WebSocketConstructor; default?: WebSocketConstructor }) => {
       const ctor = mod.WebSocket ?? mod.default;
       if (!ctor) throw new OpenResponsesError("The `ws` package did not export a WebSocket class.");

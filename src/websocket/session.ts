@@ -5,6 +5,7 @@
  * reading, so an unread turn never blocks the next one.
  */
 
+import { stripCredentials } from "../client/base-url.js";
 import { type ConversationItem, normalizeInput } from "../conversation/items.js";
 import {
   APIConnectionError,
@@ -95,6 +96,8 @@ const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 
 export class ResponsesSocket {
   readonly url: string;
+  /** The URL as errors show it: no query (where a token may travel) and no user info. */
+  readonly #safeUrl: string;
   readonly #options: ResponsesSocketOptions;
   readonly #queue: Turn[] = [];
   readonly #history: TurnHistory | null;
@@ -110,6 +113,7 @@ export class ResponsesSocket {
 
   constructor(options: ResponsesSocketOptions) {
     this.url = options.url;
+    this.#safeUrl = stripCredentials(options.url);
     this.#options = options;
     const recovery = options.recovery;
     this.#history = recovery ? new TurnHistory() : null;
@@ -118,6 +122,9 @@ export class ResponsesSocket {
 
   /** Opens the connection now (it otherwise opens with the first turn); rejects when it cannot. */
   async ready(): Promise<void> {
+    if (this.#closed)
+      throw new APIConnectionError("This WebSocket session is closed.", { url: this.#safeUrl });
+    if (this.#lost) throw this.#lost;
     await this.#connect();
   }
 
@@ -142,7 +149,8 @@ export class ResponsesSocket {
         throw new WebSocketRequestError(`\`${field}\` must not be sent on a WebSocket (rule W1).`, field);
       }
     }
-    if (this.#closed) throw new APIConnectionError("This WebSocket session is closed.", { url: this.url });
+    if (this.#closed)
+      throw new APIConnectionError("This WebSocket session is closed.", { url: this.#safeUrl });
     const { stream: _stream, stream_options: _so, background: _bg, ...rest } = record;
     if ((rest.model === undefined || rest.model === null) && this.#options.model !== undefined) {
       rest.model = this.#options.model;
@@ -172,7 +180,7 @@ export class ResponsesSocket {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const error = new APIConnectionError("The WebSocket session was closed.", { url: this.url });
+    const error = new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
     this.#failAll(error);
     const connection = this.#connection ?? (await this.#opening?.catch(() => null)) ?? null;
     this.#connection = null;
@@ -270,11 +278,11 @@ export class ResponsesSocket {
     }
     const socket = factory.open(this.url, headers, this.#options.protocols);
     const connection: Connection = { id: ++this.#connectionCount, socket, finished: false };
-    await waitForOpen(socket, this.url, this.#options.openTimeout ?? DEFAULT_OPEN_TIMEOUT_MS);
+    await waitForOpen(socket, this.#safeUrl, this.#options.openTimeout ?? DEFAULT_OPEN_TIMEOUT_MS);
     if (this.#closed) {
       connection.finished = true;
       await closeSocket(socket);
-      throw new APIConnectionError("The WebSocket session was closed.", { url: this.url });
+      throw new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
     }
     socket.addEventListener("message", (event: { data: unknown }) => this.#onMessage(connection, event.data));
     socket.addEventListener("close", (event: { code?: number; reason?: string }) => {
@@ -282,7 +290,7 @@ export class ResponsesSocket {
       this.#onConnectionLost(
         connection,
         new APIConnectionError(`The WebSocket connection closed before the turn finished${detail}.`, {
-          url: this.url,
+          url: this.#safeUrl,
         }),
       );
     });

@@ -83,6 +83,31 @@ describe("openresponses chat (in-process)", () => {
   });
 });
 
+describe("openresponses chat: a model that fails mid-stream", () => {
+  let failing: RunningServer;
+
+  beforeAll(async () => {
+    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    async function* model() {
+      yield { type: "text" as const, delta: "partial " };
+      throw Object.assign(new Error("the backend fell over"), { code: "backend_down" });
+    }
+    failing = await serve({ handler: createResponsesHandler({ model }), port: 0, host: "127.0.0.1" });
+  });
+
+  afterAll(async () => {
+    await failing.close();
+  });
+
+  it("S8: keeps the streamed text, then one error line and exit 1", async () => {
+    const result = await run(["chat", "--base-url", `${failing.url}/v1`, "hi"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("partial \n");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("The response stream failed");
+  });
+});
+
 describe("openresponses chat: context when the server does not keep responses", () => {
   // A server that forgets every response: continuing with previous_response_id gets a 404.
   let forgetful: RunningServer;
@@ -242,6 +267,16 @@ describe("openresponses check (in-process)", () => {
       expect(result.stdout).toMatch(/FAIL\s+S6/);
       expect(result.stdout).toMatch(/FAIL\s+E1/);
       expect(result.stdout).toMatch(/\d+ problems found\./);
+    });
+
+    it("--strict: the client's strict mode stops the stream at the first violation, named by rule", async () => {
+      const result = await run(["check", "--strict", "--json", "--base-url", url, "--model", "x"]);
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as { findings: Array<{ rules: string; message: string }> };
+      const stopped = report.findings.find((finding) =>
+        finding.message.startsWith("strict mode stopped the stream"),
+      );
+      expect(stopped?.rules).toMatch(/^S\d$/);
     });
   });
 });

@@ -254,6 +254,22 @@ describe("no error, log line or stack contains the API key", () => {
     expect(dumpError(error)).not.toContain(queryKey);
   });
 
+  it("a key in the base URL's query is registered and redacted from echoed bodies", async () => {
+    const baseKey = "base-url-query-key-3321";
+    const echo = await startServer((req, res) =>
+      sendJSON(res, 400, { error: { message: `bad url ${req.url}` } }),
+    );
+    try {
+      const client = new OpenResponses({ baseURL: `${echo.origin}/v1?api_key=${baseKey}` });
+      const error = await caught(client.responses.create({ model: "m" }));
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect((error as Error).message).toBe("400 bad url /v1/responses?api_key=[redacted]");
+      expect(dumpError(error)).not.toContain(baseKey);
+    } finally {
+      await echo.close();
+    }
+  });
+
   it("a 200 answer that is not JSON gives a typed error without the echoed key", async () => {
     const client = new OpenResponses({ baseURL: server.origin, apiKey: KEY });
     const error = await caught(client.responses.create({ model: "m" }, { query: { mode: "json-ok" } }));

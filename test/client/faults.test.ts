@@ -158,7 +158,7 @@ describe("timeouts", () => {
   it("for streams the timeout is an idle timeout: a long stream with short gaps completes", async () => {
     const server = await serve((_req, res) => {
       startSSE(res);
-      const events = textStreamEvents(Array.from({ length: 8 }, () => "x"));
+      const events = textStreamEvents(Array.from({ length: 20 }, () => "x"));
       let i = 0;
       const timer = setInterval(() => {
         if (i >= events.length) {
@@ -167,12 +167,13 @@ describe("timeouts", () => {
           return;
         }
         res.write(sseFrame(events[i++]!));
-      }, 15);
+      }, 20);
     });
-    // ~15 events x 15 ms = ~225 ms in total, well past the 100 ms timeout, but never 100 ms of silence.
-    expect(await clientFor(server, { timeout: 100 }).responses.stream({ model: "m" }).finalText()).toBe(
-      "xxxxxxxx",
-    );
+    // 27 events x 20 ms = ~540 ms in total, far past the 200 ms timeout, but never 200 ms of silence.
+    const started = Date.now();
+    const text = await clientFor(server, { timeout: 200 }).responses.stream({ model: "m" }).finalText();
+    expect(text).toBe("x".repeat(20));
+    expect(Date.now() - started).toBeGreaterThan(200);
   });
 
   it("a stream that goes silent hits the idle timeout, keeping the partial response", async () => {

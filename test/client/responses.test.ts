@@ -57,7 +57,8 @@ describe("responses.create / stream / compact against a real server", () => {
     });
   });
   afterAll(() => server.close());
-  const client = () => new OpenResponses({ baseURL: server.origin, apiKey: "key-responses-1" });
+  const client = () =>
+    new OpenResponses({ baseURL: server.origin, apiKey: "key-responses-1", logLevel: "off" });
 
   it("H2: create resolves to the ResponseResource with output_text and _request_id", async () => {
     const response = await client().responses.create({ model: "m", input: "hi" });

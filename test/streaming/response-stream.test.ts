@@ -66,6 +66,7 @@ describe("ResponseStream over SSE bytes", () => {
     const final = await stream.finalResponse();
     expect(deltas).toEqual(["Hel", "lo"]);
     expect(all).toHaveLength(helloStream().length);
+    expect(stream.eventCount).toBe(helloStream().length);
     expect(await stream.finalText()).toBe("Hello");
     expect(stream.text).toBe("Hello");
     expect(final.output).toEqual([messageItem("msg_0", "Hello")]);
@@ -325,6 +326,23 @@ describe("ResponseStream over SSE bytes", () => {
     expect(seen).toEqual(["response.created", "response.output_item.added"]);
     expect(aborted).toBe(true);
     expect(await rejection(strict.finalResponse())).toBe(thrown);
+  });
+
+  it("S5: events after the terminal event are reported and do not change the final response", async () => {
+    const events = helloStream();
+    events.push({
+      type: "response.output_text.delta",
+      sequence_number: 50,
+      item_id: "msg_0",
+      output_index: 0,
+      content_index: 0,
+      delta: " late",
+    });
+    const stream = ResponseStream.fromSSEResponse(sseResponse(toSSE(events)));
+    const final = await stream.finalResponse();
+    expect(await stream.finalText()).toBe("Hello");
+    expect(final.output).toEqual([messageItem("msg_0", "Hello")]);
+    expect(stream.violations.map((v) => v.rule)).toEqual(["S5"]);
   });
 
   it("S2: an event: name that differs from type is recorded, in stream order", async () => {

@@ -81,6 +81,11 @@ describe("SSE decoder (WHATWG rules)", () => {
     expect(decodeChunks(chunks)).toEqual([{ data: "héllo 世界 🎉" }]);
   });
 
+  it("turns a character cut off at the very end of the body into U+FFFD, as a streaming TextDecoder does", () => {
+    const bytes = encoder.encode("data: ok\n\ndata: 世");
+    expect(decodeChunks([bytes.slice(0, bytes.length - 1)])).toEqual([{ data: "ok" }, { data: "\ufffd" }]);
+  });
+
   it("dispatches a final event the server did not end with a blank line", () => {
     expect(decodeText("data: 1\n\ndata: 2\n")).toEqual([{ data: "1" }, { data: "2" }]);
     expect(decodeText("data: 3")).toEqual([{ data: "3" }]);

@@ -66,8 +66,9 @@ describe("ResponsesSocket against the server kit", () => {
     }
   });
 
-  it("W3/W4: turns queue on one connection and store:false continues on it", async () => {
-    const session = new ResponsesSocket({ url: server.url });
+  it("W3/W4/S4: turns queue on one connection, store:false continues on it, strict checker is satisfied", async () => {
+    // Strict: session-wide sequence numbers (S4) and the W2 event sequence pass the protocol checker.
+    const session = new ResponsesSocket({ url: server.url, strict: true });
     try {
       const first = session.create({ model: "m", input: "slow first", store: false });
       // Sent before the first finished: queued, not multiplexed.
@@ -79,6 +80,7 @@ describe("ResponsesSocket against the server kit", () => {
         previous_response_id: firstResponse.id,
       });
       expect((await second.finalResponse()).status).toBe("completed");
+      expect([...first.violations, ...second.violations]).toEqual([]);
       expect(session.connections).toBe(1);
     } finally {
       await session.close();
@@ -470,5 +472,55 @@ describe("ResponsesSocketPool", () => {
     expect(
       () => new ResponsesSocketPool(() => new ResponsesSocket({ url: "ws://127.0.0.1:1" }), 0),
     ).toThrow();
+  });
+});
+
+describe("recovery end to end with the server kit", () => {
+  it("W7/W9: a store:false conversation survives the age limit: the next turn carries the full context", async () => {
+    const model = scriptedModel((request) => [{ type: "text", delta: `seen ${request.input.length} items` }]);
+    const server = await startWsServer(model, { maxConnectionAgeMs: 250 });
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    try {
+      const first = await session.create({ model: "m", input: "keep this", store: false }).finalResponse();
+      // Wait (bounded) until the server has ended the first connection with the limit envelope.
+      for (let i = 0; i < 50 && server.mode.connections > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(server.mode.connections).toBe(0);
+      const second = await session
+        .create({ model: "m", input: "and this", store: false, previous_response_id: first.id })
+        .finalResponse();
+      expect(second.status).toBe("completed");
+      expect(session.connections).toBe(2);
+      const context = JSON.stringify(model.requests[1]?.input);
+      expect(model.requests[1]?.body.previous_response_id ?? null).toBeNull();
+      expect(context).toContain("keep this");
+      expect(context).toContain("seen 1 items");
+      expect(context).toContain("and this");
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+});
+
+describe("W7 without recovery", () => {
+  it("after the limit envelope, the session's later turns fail with WebSocketConnectionLimitError", async () => {
+    const server = await startWsServer(
+      scriptedModel(() => hello),
+      { maxConnectionAgeMs: 100 },
+    );
+    const session = new ResponsesSocket({ url: server.url });
+    try {
+      await session.ready();
+      for (let i = 0; i < 50 && server.mode.connections > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const error = await session
+        .create({ model: "m", input: "late" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebSocketConnectionLimitError);
+      expect(session.connections).toBe(1);
+    } finally {
+      await session.close();
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,10 @@
 /** Server WebSocket mode over real sockets on 127.0.0.1, rule by rule (W1–W9). */
 
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createResponsesEngine } from "../../src/server/kit/engine.js";
 import type { ModelPart } from "../../src/server/model.js";
+import { attachWebSocketMode } from "../../src/server/websocket/index.js";
 import {
   rawClient,
   scriptedModel,
@@ -269,6 +272,20 @@ describe("server WebSocket mode", () => {
     }
   });
 
+  it("W8: a binary frame is read as text; garbage gets an invalid_json envelope", async () => {
+    const client = await rawClient(server.url);
+    try {
+      client.socket.send(Buffer.from([0xff, 0x00, 0x12]), { binary: true });
+      expect(await client.next()).toMatchObject({
+        type: "error",
+        status: 400,
+        error: { code: "invalid_json" },
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("upgrades on other paths are refused with 404", async () => {
     await expect(rawClient(server.url.replace("/v1/responses", "/v1/other"))).rejects.toThrow(/404/);
   });
@@ -322,5 +339,15 @@ describe("server WebSocket mode: auth and age limit", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("attachWebSocketMode options", () => {
+  it("refuses a connection age limit that is not positive", () => {
+    const server = createServer();
+    const engine = createResponsesEngine({ model: scriptedModel(() => []) });
+    expect(() => attachWebSocketMode(server, { engine, store: engine.store, maxConnectionAgeMs: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

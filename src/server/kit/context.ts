@@ -1,6 +1,7 @@
 /**
  * Resolves the context a model reads (rule P1): `previous.input + previous.output + input`, with string
- * input turned into a user message and packed compaction items (see `compactor.ts`) unpacked.
+ * input turned into a user message, packed compaction items (see `compactor.ts`) unpacked, and
+ * `item_reference` items replaced by the item they name from the earlier turns of the chain.
  */
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
@@ -47,7 +48,25 @@ export async function resolveContext(body: ContextRequest, store: ResponseStore)
     context.push({ type: "message", role: "user", content: input });
     return { ok: true, input: context };
   }
+  const earlier = new Map<string, ContextItem>();
+  for (const item of context) {
+    if (typeof item.id === "string") earlier.set(item.id, item);
+  }
   for (const [index, item] of (input ?? []).entries()) {
+    if (item.type === "item_reference" || item.type === undefined || item.type === null) {
+      const found = earlier.get(item.id);
+      if (found === undefined) {
+        return {
+          ok: false,
+          error: kitError(404, "not_found", `Item with id '${item.id}' not found in this conversation.`, {
+            param: `input[${index}].id`,
+            code: "item_not_found",
+          }),
+        };
+      }
+      context.push(found);
+      continue;
+    }
     if (!isPacked(item as { type?: unknown })) {
       context.push(item);
       continue;

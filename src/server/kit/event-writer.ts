@@ -188,6 +188,11 @@ export class EventWriter {
   }
 
   #apply(part: ModelPart): void {
+    if (typeof part !== "object" || part === null) {
+      throw new InvalidModelPartError(
+        `The model yielded ${part === null ? "null" : typeof part}, not a part.`,
+      );
+    }
     switch (part.type) {
       case "text":
         this.#appendContent("output_text", part.delta);
@@ -211,7 +216,12 @@ export class EventWriter {
         this.#reasoningItem().item.encrypted_content = part.encryptedContent;
         break;
       case "function_call":
-        this.#functionCall(part.name, part.arguments, part.callId);
+        // Arguments are a JSON string on the wire (P4); an object from a JavaScript model is encoded.
+        this.#functionCall(
+          part.name,
+          typeof part.arguments === "string" ? part.arguments : JSON.stringify(part.arguments ?? {}),
+          part.callId,
+        );
         break;
       case "item":
         this.#extensionItem(part.item);

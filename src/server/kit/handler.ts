@@ -110,7 +110,11 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     try {
       return await handle(request);
     } catch (error) {
-      options.onError?.(error, "handler");
+      try {
+        options.onError?.(error, "handler");
+      } catch {
+        // A failing logger must not turn a 500 into a rejected promise.
+      }
       return errorResponse(internalError());
     }
   };

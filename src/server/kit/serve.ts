@@ -7,7 +7,6 @@
  * This is the only file of the kit that imports Node built-ins; the handler itself stays web-standard.
  */
 
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { attachForHandler, type ServeWebSocketOptions } from "../websocket/for-handler.js";
@@ -41,8 +40,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     void respond(options.handler, req, res, host);
   });
-  server.listen(options.port ?? 8080, host);
-  await once(server, "listening");
+  await new Promise<void>((resolve, reject) => {
+    // A port in use (EADDRINUSE) or a bad host rejects instead of crashing the process.
+    const fail = (error: Error) => reject(error);
+    server.once("error", fail);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off("error", fail);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const websocket = attachForHandler(server, options.handler, options.websocket);

@@ -90,7 +90,11 @@ function tokenize(expression: string): string[] {
 
 /** Finds and evaluates the arithmetic in `text`; undefined when there is none. */
 export function findArithmetic(text: string): ArithmeticResult | undefined {
-  let normalised = text.replace(/(\d),(\d{3})\b/g, "$1$2");
+  // Dates and times are not sums: "2026-01-15" must not read as 2026 - 1 - 15.
+  let normalised = text
+    .replace(/\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g, " ")
+    .replace(/\b\d{1,2}:\d{2}\b/g, " ")
+    .replace(/(\d),(\d{3})\b/g, "$1$2");
   for (const [pattern, symbol] of WORD_OPERATORS) normalised = normalised.replace(pattern, ` ${symbol} `);
   normalised = normalised.replace(/\*\*/g, "^");
   const candidates = normalised.match(/[-+(]*\s*\d[\d.\s+\-*/%^()]*/g) ?? [];

@@ -14,7 +14,7 @@ import { type Answer, answer, answerToolResults } from "./skills.js";
 import {
   type FunctionToolInfo,
   type PlannedCall,
-  planCall,
+  planCalls,
   readFunctionTools,
   readToolPolicy,
   type ToolPolicy,
@@ -58,7 +58,8 @@ interface Plan {
   encrypted: string | undefined;
   /** A short message before a tool call (`phase: commentary`). */
   commentary: string | undefined;
-  call: PlannedCall | undefined;
+  /** Function calls to make (several when the user names several places and calls may be parallel). */
+  calls: PlannedCall[];
   answer: Answer | undefined;
   /** The final text as streamed (JSON when a json format was asked for). */
   finalText: string | undefined;
@@ -108,14 +109,20 @@ function plan(context: ConversationContext, body: LooseRecord, setup: ReturnType
   const userText = context.lastUser?.text.trim() ?? "";
   const includeEncrypted =
     Array.isArray(body.include) && body.include.includes("reasoning.encrypted_content");
-  const base = { encrypted: undefined, commentary: undefined, call: undefined, finalPhase: undefined };
+  const base = { encrypted: undefined, commentary: undefined, calls: [], finalPhase: undefined };
 
   const { tools, policy } = setup;
   // After function outputs arrive the model answers, unless tool_choice still demands a call (P2).
   if (context.pendingToolResults.length === 0 || policy.mode === "required") {
-    const call = tools.length > 0 && userText ? planCall(userText, tools, policy) : undefined;
+    const parallel = body.parallel_tool_calls !== false;
+    const calls =
+      tools.length > 0 && (userText || policy.mode === "required")
+        ? planCalls(userText, tools, policy, parallel)
+        : [];
+    const call = calls[0];
     if (call) {
-      const outcome = `The ${call.tool.name} tool fits their request, so I will call it with ${call.arguments}.`;
+      const args = calls.map((planned) => planned.arguments).join(" and ");
+      const outcome = `The ${call.tool.name} tool fits their request, so I will call it with ${args}.`;
       const reasoning = planReasoning(
         body.reasoning,
         userText,
@@ -129,7 +136,7 @@ function plan(context: ConversationContext, body: LooseRecord, setup: ReturnType
         commentary: formatOf(body)?.type.startsWith("json")
           ? undefined
           : `Let me call ${call.tool.name} for that.`,
-        call,
+        calls,
         answer: undefined,
         finalText: undefined,
         json: false,
@@ -252,11 +259,16 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
     yield { type: "end_item" };
   }
 
-  if (steps.call) {
-    const cost = Math.max(1, estimateTokens(steps.call.arguments));
+  for (const [index, call] of steps.calls.entries()) {
+    const cost = Math.max(1, estimateTokens(call.arguments));
     if (!budget.take(cost)) return yield* outOfBudget();
-    const callId = `call_${stableHash(`${steps.call.tool.name}|${steps.call.arguments}|${context.userTurns.length}`)}`;
-    yield { type: "function_call", name: steps.call.tool.name, arguments: steps.call.arguments, callId };
+    const seed = `${call.tool.name}|${call.arguments}|${context.userTurns.length}|${index}`;
+    yield {
+      type: "function_call",
+      name: call.tool.name,
+      arguments: call.arguments,
+      callId: `call_${stableHash(seed)}`,
+    };
     await pace();
   }
 

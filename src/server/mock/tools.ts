@@ -4,7 +4,7 @@
  * user's words match the tool's name or description, which is what a real model would do.
  */
 
-import { valueForSchema } from "./schema-value.js";
+import { findPlaces, valueForSchema } from "./schema-value.js";
 
 export interface FunctionToolInfo {
   name: string;
@@ -121,15 +121,25 @@ export function chooseTool(
   return policy.mode === "required" ? candidates[0] : undefined;
 }
 
-/** The call to make: the tool and JSON arguments built from its schema and the user's words. */
-export function planCall(
+/**
+ * The calls to make: the tool and JSON arguments built from its schema and the user's words. When the
+ * words name several places ("weather in Paris and Oslo") and the arguments hold the first of them, one
+ * call per place is planned, as parallel tool calls (unless `parallel` is false).
+ */
+export function planCalls(
   text: string,
   tools: FunctionToolInfo[],
   policy: ToolPolicy,
-): PlannedCall | undefined {
+  parallel = true,
+): PlannedCall[] {
   const tool = chooseTool(text, tools, policy);
-  if (!tool) return undefined;
+  if (!tool) return [];
   const parameters = tool.parameters ?? { type: "object", properties: {} };
   const args = valueForSchema(parameters, { text });
-  return { tool, arguments: JSON.stringify(args ?? {}) };
+  const first: PlannedCall = { tool, arguments: JSON.stringify(args ?? {}) };
+  const places = findPlaces(text);
+  if (!parallel || places.length < 2 || !isRecord(args)) return [first];
+  const key = Object.keys(args).find((name) => args[name] === places[0]);
+  if (key === undefined) return [first];
+  return places.slice(0, 5).map((place) => ({ tool, arguments: JSON.stringify({ ...args, [key]: place }) }));
 }

@@ -22,7 +22,7 @@ export interface WebSocketModeOptions {
   apiKey?: string | null;
   /** A custom check instead of `apiKey`, e.g. a `ResponsesHandler`'s `authenticate`; null lets it through. */
   authenticate?: ApiKeyCheck;
-  /** Connection age limit in milliseconds (rule W7). Default 60 minutes. */
+  /** Connection age limit in milliseconds (rule W7). Default 60 minutes; `Infinity` for none. */
   maxConnectionAgeMs?: number;
   /** Largest accepted message in bytes. Default 32 MiB (an `input` string may be 10 MiB). */
   maxPayloadBytes?: number;
@@ -37,14 +37,18 @@ export interface WebSocketMode {
 
 export const DEFAULT_CONNECTION_AGE_MS = 60 * 60 * 1000;
 
+/** Queued bytes on a socket above which sending waits for the client to read. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+
 /** The few members of `ws` used here, so its types never reach this package's public signatures. */
 interface WsSocket {
   on(event: "message", listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void;
   on(event: "close" | "error", listener: () => void): void;
-  send(data: string): void;
+  send(data: string, callback?: (error?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
   readonly readyState: number;
+  readonly bufferedAmount: number;
 }
 interface WsServer {
   handleUpgrade(
@@ -89,6 +93,7 @@ function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
 export function attachWebSocketMode(server: Server, options: WebSocketModeOptions): WebSocketMode {
   const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
   const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
+  if (!(maxAgeMs > 0)) throw new RangeError("maxConnectionAgeMs must be a positive number (or Infinity).");
   const sockets = new Set<WsSocket>();
   let wss: Promise<WsServer> | undefined;
   let closed = false;
@@ -135,7 +140,10 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
             store: options.store,
             maxAgeMs,
             send: (text) => {
-              if (ws.readyState === 1) ws.send(text);
+              if (ws.readyState !== 1) return;
+              if (ws.bufferedAmount < HIGH_WATER_BYTES) return ws.send(text);
+              // Over the high-water mark: wait until this message is flushed to the socket.
+              return new Promise<void>((resolve) => ws.send(text, () => resolve()));
             },
             close: (code, reason) => ws.close(code, reason),
           });

@@ -20,9 +20,12 @@ export interface ConnectionOptions {
   store: ResponseStore;
   /** Milliseconds before the connection ends with `websocket_connection_limit_reached` (W7). */
   maxAgeMs: number;
-  send(text: string): void;
+  /** Sends one message; may return a promise that settles when the socket can take more (backpressure). */
+  send(text: string): void | Promise<void>;
   close(code: number, reason: string): void;
 }
+
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Fields of an HTTP request that a WebSocket `response.create` must not carry (W1). */
 const HTTP_ONLY_FIELDS = ["stream", "stream_options", "background"] as const;
@@ -34,7 +37,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export class ResponsesConnection {
   readonly #options: ConnectionOptions;
   readonly #queue: string[] = [];
-  readonly #limitTimer: ReturnType<typeof setTimeout>;
+  readonly #limitTimer: ReturnType<typeof setTimeout> | undefined;
   /** W4: the latest response of this connection, whatever its `store` flag. */
   #latest: StoredResponse | null = null;
   #running = false;
@@ -46,9 +49,12 @@ export class ResponsesConnection {
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
-    this.#limitTimer = setTimeout(() => this.#onAgeLimit(), options.maxAgeMs);
+    // A non-finite limit means none; setTimeout cannot wait longer than about 24.8 days anyway.
+    this.#limitTimer = Number.isFinite(options.maxAgeMs)
+      ? setTimeout(() => this.#onAgeLimit(), Math.min(options.maxAgeMs, MAX_TIMER_MS))
+      : undefined;
     // An idle connection must not keep the process alive on its own.
-    this.#limitTimer.unref?.();
+    this.#limitTimer?.unref?.();
   }
 
   /** The id held in connection-local memory, for tests and diagnostics. */
@@ -85,9 +91,9 @@ export class ResponsesConnection {
     if (this.#limitReached) this.#endAtLimit();
   }
 
-  #send(value: unknown): void {
+  #send(value: unknown): void | Promise<void> {
     if (this.#ended) return;
-    this.#options.send(JSON.stringify(value));
+    return this.#options.send(JSON.stringify(value));
   }
 
   async #handle(text: string): Promise<void> {
@@ -143,7 +149,7 @@ export class ResponsesConnection {
     const body = parsed.body;
     if (previousId) {
       // Checked here so the envelope names the W4 code whatever the engine would call it.
-      if (!(await this.#lookup(previousId))) {
+      if ((await this.#lookup(previousId)) === undefined) {
         failed(
           errorEnvelope(
             400,
@@ -160,12 +166,13 @@ export class ResponsesConnection {
     await this.#run(body, failed);
   }
 
-  async #lookup(id: string): Promise<StoredResponse | undefined> {
+  /** The stored response, `undefined` when unknown, or `"store_failed"` (then the engine reports a 500). */
+  async #lookup(id: string): Promise<StoredResponse | undefined | "store_failed"> {
     if (this.#latest?.response.id === id) return this.#latest;
     try {
       return await this.#options.store.get(id);
     } catch {
-      return undefined;
+      return "store_failed";
     }
   }
 
@@ -195,7 +202,8 @@ export class ResponsesConnection {
       }
       for await (const event of result.events) {
         if (this.#ended) return;
-        this.#send({ ...event, sequence_number: this.#sequence++ });
+        // Awaited so a slow client slows the model down instead of growing the socket's buffer.
+        await this.#send({ ...event, sequence_number: this.#sequence++ });
         if (event.type === "response.failed") this.#evictAfterFailure(body);
       }
     } catch (thrown) {

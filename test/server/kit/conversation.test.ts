@@ -46,6 +46,24 @@ describe("previous_response_id (P1)", () => {
     expect(textsOf(model.requests[2])).toEqual(["one", "reply 1", "two", "reply 2", "three"]);
   });
 
+  it("item_reference resolves to an item of the chain; an unknown one is a 404 naming its path", async () => {
+    const model = counterModel();
+    const handler = createResponsesHandler({ model, idGenerator: sequentialIds() });
+    const first = await create(handler, { input: "one" });
+    const replyId = first.output[0]?.id;
+    await create(handler, {
+      previous_response_id: first.id,
+      input: [
+        { type: "item_reference", id: replyId },
+        { type: "message", role: "user", content: "again" },
+      ],
+    });
+    expect(textsOf(model.requests[1])).toEqual(["one", "reply 1", "reply 1", "again"]);
+    const dangling = { previous_response_id: first.id, input: [{ type: "item_reference", id: "msg_zzz" }] };
+    const error = await specError(await handler(post("/v1/responses", dangling)), 404);
+    expect(error).toMatchObject({ param: "input[0].id", code: "item_not_found" });
+  });
+
   it("an unknown id is a 404 spec error naming previous_response_id", async () => {
     const handler = createResponsesHandler({ model: counterModel() });
     const error = await specError(
@@ -211,5 +229,36 @@ describe("compaction (H2, W6)", () => {
     ).toBe("no room");
     const unknown = post("/v1/responses/compact", { model: "m", previous_response_id: "resp_x" });
     expect((await specError(await handler(unknown), 404)).code).toBe("previous_response_not_found");
+  });
+});
+
+describe("engine.run options (used by WebSocket mode, W4)", () => {
+  it("a per-run store and onFinished see every finished response, store: false included", async () => {
+    const engineStore = createMemoryStore();
+    const local = createMemoryStore();
+    const finished: string[] = [];
+    const handler = createResponsesHandler({
+      model: counterModel(),
+      store: engineStore,
+      idGenerator: sequentialIds(),
+    });
+    const drain = async (run: Awaited<ReturnType<typeof handler.engine.run>>) => {
+      if (!run.ok) throw new Error(run.error.error.message);
+      for await (const _event of run.events) {
+        // drained for its side effects
+      }
+    };
+    const options = {
+      store: local,
+      onFinished: (stored: StoredResponse) => void finished.push(stored.response.id),
+    };
+    await drain(await handler.engine.run({ input: "a", store: false }, options));
+    await drain(await handler.engine.run({ input: "b" }, options));
+    expect(finished).toEqual(["resp_1", "resp_2"]);
+    expect(local.get("resp_1")).toBeUndefined(); // store: false is not saved, even in the per-run store
+    expect(local.get("resp_2")?.response.status).toBe("completed");
+    expect(engineStore.size).toBe(0);
+    const missing = await handler.engine.run({ input: "c", previous_response_id: "resp_2" });
+    expect(missing.ok).toBe(false);
   });
 });

@@ -375,3 +375,24 @@ describe("event writer", () => {
     expect(terminalOf(events).output[0]).toMatchObject({ content: [{ text: "sync" }] });
   });
 });
+
+describe("event writer: tolerance of untyped JavaScript models", () => {
+  it("a null part fails the response with invalid_model_part instead of crashing", async () => {
+    const events = await runEvents([null as unknown as ModelPart]);
+    expect(byType(events, "error")[0]?.error).toMatchObject({
+      code: "invalid_model_part",
+      type: "model_error",
+    });
+  });
+
+  it("P4: object arguments are encoded as a JSON string", async () => {
+    const events = await runEvents(
+      [{ type: "function_call", name: "f", arguments: { a: 1 } as unknown as string }],
+      {
+        input: "x",
+        tools: [{ type: "function", name: "f" }],
+      },
+    );
+    expect(terminalOf(events).output[0]).toMatchObject({ arguments: '{"a":1}' });
+  });
+});

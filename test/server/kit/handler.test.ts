@@ -240,6 +240,23 @@ describe("SSE (S1–S3) and the JSON answer", () => {
     ).toEqual(["error", "response.failed", null]);
   });
 
+  it("the SSE body is pull-based: a reader that stops reading stops the model (backpressure)", async () => {
+    let yielded = 0;
+    const model = function* () {
+      for (let i = 0; i < 100_000; i++) {
+        yielded += 1;
+        yield { type: "text" as const, delta: "x" };
+      }
+    };
+    const response = await handlerFor(model)(post("/v1/responses", { input: "hi", stream: true }));
+    const reader = response.body!.getReader();
+    for (let i = 0; i < 5; i++) await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(yielded).toBeGreaterThan(0);
+    expect(yielded).toBeLessThan(10);
+    await reader.cancel();
+  });
+
   it("cancelling the SSE body aborts the model's signal", async () => {
     let signal: AbortSignal | undefined;
     const model = async function* (request: { signal: AbortSignal }) {

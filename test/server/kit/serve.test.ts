@@ -128,3 +128,18 @@ describe("serve (Node adapter)", () => {
     expect(own.server.listening).toBe(false);
   });
 });
+
+describe("serve: listen errors", () => {
+  it("a port in use rejects instead of crashing", async () => {
+    const first = await serve({ handler: async () => new Response("ok"), port: 0 });
+    try {
+      await expect(
+        serve({ handler: async () => new Response("ok"), port: first.port }),
+      ).rejects.toMatchObject({
+        code: "EADDRINUSE",
+      });
+    } finally {
+      await first.close();
+    }
+  });
+});

@@ -30,6 +30,13 @@ describe("mockModel: answers from the input", () => {
     expect(await ask("10 / 0")).toBe("10 / 0 = infinity");
   });
 
+  it("ignores what only looks like arithmetic, and never evaluates code", async () => {
+    for (const text of ["what happened on 2026-01-15?", "meet at 10:30", "what is 2 +", "process.exit(1)"]) {
+      expect(await ask(text)).not.toMatch(/ = /);
+    }
+    expect(await ask("1,000 + 2")).toBe("1000 + 2 = 1002");
+  });
+
   it("recalls facts stated earlier in the conversation (P1 context)", async () => {
     const history = [
       user("Hi, my name is Ada. My favourite colour is blue and I live in London."),

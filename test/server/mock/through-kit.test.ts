@@ -94,6 +94,14 @@ describe("mockModel through the server kit", () => {
     );
   });
 
+  it("P2: parallel calls pass the kit's policy, and parallel_tool_calls: false keeps one", async () => {
+    const body = { model: "m", input: "weather in Paris and Oslo", tools: [weatherTool] };
+    const both = await create(body);
+    expect(both.output.filter((item) => item.type === "function_call")).toHaveLength(2);
+    const one = await create({ ...body, parallel_tool_calls: false });
+    expect(one.output.filter((item) => item.type === "function_call")).toHaveLength(1);
+  });
+
   it("S9: max_output_tokens ends the response incomplete", async () => {
     const response = await create({ model: "m", input: "tell me everything", max_output_tokens: 16 });
     expect(response.status).toBe("incomplete");

@@ -46,6 +46,28 @@ describe("mockModel: function tools (P2, P4)", () => {
     expect(calls(parts)[0]?.args).toEqual({ city: "New York", unit: "fahrenheit", days: 3 });
   });
 
+  it("parallel calls: one call per place named, unless parallel_tool_calls is false", async () => {
+    const body = { input: "What's the weather in Paris and Oslo?", tools: [weather] };
+    expect(calls(await runModel(body)).map((call) => call.args.city)).toEqual(["Paris", "Oslo"]);
+    const single = await runModel({ ...body, parallel_tool_calls: false });
+    expect(calls(single).map((call) => call.args.city)).toEqual(["Paris"]);
+    const ids = ofType(await runModel(body), "function_call").map((call) => call.callId);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it("answers from several function outputs at once", async () => {
+    const parts = await runModel({ tools: [weather] }, [
+      user("weather in Paris and Oslo"),
+      { type: "function_call", call_id: "a", name: "get_weather", arguments: '{"city":"Paris"}' },
+      { type: "function_call", call_id: "b", name: "get_weather", arguments: '{"city":"Oslo"}' },
+      { type: "function_call_output", call_id: "a", output: '{"c":18}' },
+      { type: "function_call_output", call_id: "b", output: '{"c":4}' },
+    ]);
+    expect(textOf(parts)).toBe(
+      "Here is what I found: get_weather (city: Paris) returned c: 18. get_weather (city: Oslo) returned c: 4.",
+    );
+  });
+
   it("auto: answers in text when no tool matches the words", async () => {
     const parts = await runModel({ input: "what is 2 + 2", tools: [weather] });
     expect(ofType(parts, "function_call")).toHaveLength(0);

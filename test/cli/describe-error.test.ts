@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { describeError } from "../../src/cli/describe-error.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  PermissionDeniedError,
+  ResponseStreamError,
+  registerSecret,
+} from "../../src/errors.js";
+
+const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+
+describe("describeError: one line a user can act on", () => {
+  it("connection refused names the URL", () => {
+    const error = new APIConnectionError("Connection error.", {
+      url: "http://127.0.0.1:9/v1/responses",
+      cause: new Error("fetch failed", { cause: refused }),
+    });
+    expect(describeError(error, "http://127.0.0.1:9/v1")).toBe(
+      "Could not connect to http://127.0.0.1:9/v1/responses: connection refused. Is the server running?",
+    );
+  });
+
+  it("an unknown host, a timeout, a 401, a 403 and a 400 each say what happened", () => {
+    const notFound = new APIConnectionError("x", {
+      url: "http://nowhere.invalid/v1/responses",
+      cause: Object.assign(new Error("getaddrinfo"), { code: "ENOTFOUND" }),
+    });
+    expect(describeError(notFound, undefined)).toContain("the host name was not found");
+    expect(describeError(new APIConnectionTimeoutError("t", { url: "http://h/v1" }), undefined)).toBe(
+      "The request to http://h/v1 timed out.",
+    );
+    expect(describeError(new AuthenticationError("Unauthorized", { status: 401 }), "http://h/v1")).toContain(
+      "refused the API key (401)",
+    );
+    expect(describeError(new PermissionDeniedError("nope", { status: 403 }), "http://h/v1")).toContain(
+      "(403)",
+    );
+    const bad = new BadRequestError("input must be a string", {
+      status: 400,
+      error: { message: "input must be a string", code: "invalid_type" },
+    });
+    expect(describeError(bad, "http://h/v1")).toBe(
+      "The server at http://h/v1 answered 400 (invalid_type): input must be a string",
+    );
+  });
+
+  it("a failed stream says so, on one line", () => {
+    const error = new ResponseStreamError("The model failed\nmid-stream.", {
+      kind: "response_failed",
+      partialResponse: null,
+    });
+    expect(describeError(error, undefined)).toBe(
+      "The response stream failed (response_failed): The model failed mid-stream.",
+    );
+  });
+
+  it("never contains an API key, registered or key-shaped", () => {
+    registerSecret("custom-gateway-token-42");
+    const line = describeError(
+      new Error("bad token custom-gateway-token-42 and sk-abcdefghijklmnop"),
+      undefined,
+    );
+    expect(line).not.toContain("custom-gateway-token-42");
+    expect(line).not.toContain("sk-abcdefghijklmnop");
+    expect(line).toContain("[redacted]");
+  });
+});
