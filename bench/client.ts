@@ -6,7 +6,7 @@
  * Each measurement runs in a fresh child process (so peak memory is its own), contenders alternate over
  * several rounds, and the median is reported with the ratios ours/bare and ours/openai.
  *
- * Environment: BENCH_DELTAS (default 100000), BENCH_ROUNDS (default 3).
+ * Environment: BENCH_DELTAS (default 100000), BENCH_ROUNDS (default 5).
  */
 
 import { spawn } from "node:child_process";
@@ -30,7 +30,7 @@ interface Measurement {
 }
 
 const DELTAS = Number(process.env.BENCH_DELTAS ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MODEL = "bench-model";
 
 // ── Worker side: one contender, one measured request ────────────────────────────────────────────────

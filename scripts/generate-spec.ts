@@ -110,7 +110,8 @@ function jsDoc(lines: string[], indent: string): string {
     .trim()
     .replace(/\*\//g, "*\\/")
     .split("\n")
-    .map((line) => line.trimEnd());
+    // Some descriptions carry runs of spaces from the source's line wrapping.
+    .map((line) => line.replace(/ {2,}/g, " ").trim());
   if (text.length === 0 || (text.length === 1 && text[0] === "")) return "";
   if (text.length === 1) return `${indent}/** ${text[0]} */\n`;
   return `${indent}/**\n${text.map((line) => (line ? `${indent} * ${line}` : `${indent} *`)).join("\n")}\n${indent} */\n`;

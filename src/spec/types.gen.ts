@@ -296,8 +296,8 @@ export interface AllowedToolsParam {
 export type ToolChoiceParam = SpecificToolChoiceParam | ToolChoiceValueEnum | AllowedToolsParam;
 
 /**
- * Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
- *         Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+ * Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+ * Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
  */
 export type MetadataParam = {
   [key: string]: string;
@@ -347,8 +347,8 @@ export interface CreateResponseBody {
   /** Controls which tool the model should use, if any. */
   tool_choice?: ToolChoiceParam | null;
   /**
-   * Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-   *         Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+   * Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+   * Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
    */
   metadata?: MetadataParam | null;
   /** Configuration options for text output. */

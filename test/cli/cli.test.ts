@@ -173,6 +173,14 @@ describe("openresponses serve (in-process)", () => {
   });
 });
 
+describe("openresponses serve: listen errors", () => {
+  it("an address this machine does not have is one clear line and exit 1", async () => {
+    const result = await run(["serve", "--port", "0", "--host", "10.255.255.1"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('openresponses: Cannot listen on host "10.255.255.1": no such address.\n');
+  });
+});
+
 describe("openresponses check (in-process)", () => {
   it("passes against the built-in model (in-process) and against a served one", async () => {
     const local = await run(["check"]);

@@ -52,8 +52,29 @@ function checkSchema(
   json: unknown,
 ): KitError | null {
   if (!isObject(json)) return invalidRequest("The request body must be a JSON object.", null, "invalid_body");
-  const issue = firstSchemaIssue(schema, json);
+  const issue = firstSchemaIssue(schema, withoutPrefixedInputItems(json));
   return issue ? invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type") : null;
+}
+
+/**
+ * X1/X2: a provider-prefixed item (`acme:trace`) that a server emitted must be accepted back as input,
+ * kept as it came. `ItemParam` is a closed union, so such items are left out of the schema check only;
+ * un-prefixed unknown types are still refused.
+ */
+function withoutPrefixedInputItems(json: Record<string, unknown>): Record<string, unknown> {
+  const input = json.input;
+  if (!Array.isArray(input) || !input.some(isPrefixedItem)) return json;
+  // Indexes in error paths must still point into the body as sent, so masked items become references.
+  return {
+    ...json,
+    input: input.map((item) => (isPrefixedItem(item) ? { type: "item_reference", id: "x" } : item)),
+  };
+}
+
+function isPrefixedItem(item: unknown): boolean {
+  if (!isObject(item) || typeof item.type !== "string") return false;
+  const colon = item.type.indexOf(":");
+  return colon > 0 && colon < item.type.length - 1;
 }
 
 function fail(message: string, param: string, code: string): { ok: false; error: KitError } {

@@ -109,6 +109,18 @@ describe("bad input is a spec error, never a crash (E1)", () => {
     expect(error.param).toBe("input[0].type");
   });
 
+  it("X1/X2: a provider-prefixed input item is accepted back and reaches the model untouched", async () => {
+    const model = hello();
+    const recording = handlerFor(model);
+    const trace = { type: "acme:trace", id: "tr_1", status: "completed", spans: [1, 2] };
+    // `bogus:` has nothing after the colon: not a prefixed type, so it is still refused.
+    const refused = await recording(post("/v1/responses", { input: [trace, { type: "bogus:" }] }));
+    expect((await specError(refused, 400)).param).toBe("input[1].type");
+    const accepted = await recording(post("/v1/responses", { input: [trace] }));
+    expect(accepted.status).toBe(200);
+    expect(model.requests.at(-1)?.input).toContainEqual(trace);
+  });
+
   it("a nested wrong type names the full path", async () => {
     const body = { input: [{ type: "message", role: "user", content: [{ type: "input_text", text: 1 }] }] };
     expect((await specError(await handler(post("/v1/responses", body)), 400)).param).toBe(
