@@ -76,8 +76,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private terminalType: string | null = null;
   private abortReason: unknown;
   private aborted = false;
+  // Ends a pending read of a message source when the stream is aborted (a byte reader ends by itself
+  // when cancelled). Set per read and cleared after it, so nothing accumulates across reads.
   private abortSignalled: (() => void) | undefined;
-  private readonly abortPromise: Promise<{ done: true; value: undefined }>;
 
   private settled: { ok: true; value: ResponseResource } | { ok: false; error: unknown } | null = null;
   private completionResolve!: (value: ResponseResource) => void;
@@ -97,9 +98,6 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     });
     // The outcome is also delivered through iteration; this keeps an unread rejection from being "unhandled".
     this.completion.catch(() => undefined);
-    this.abortPromise = new Promise((resolve) => {
-      this.abortSignalled = () => resolve({ done: true, value: undefined });
-    });
   }
 
   /** The body of a `text/event-stream` HTTP response. */
@@ -336,16 +334,35 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** An error to throw on the next read, once the events received before it have been handed out. */
   private deferredError: { error: unknown } | null = null;
 
+  /** `read`, or `done` as soon as the stream is aborted (for sources that may never answer). */
+  private untilAborted<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
+    if (this.aborted) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.abortSignalled = () => resolve({ done: true, value: undefined });
+      read.then(
+        (result) => {
+          this.abortSignalled = undefined;
+          resolve(result);
+        },
+        (error: unknown) => {
+          this.abortSignalled = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** Raw messages of the next chunk (`atEnd` for the decoder's last ones); `null` at the end of the source. */
   private async readMessages(): Promise<{ messages: SSEMessage[]; atEnd: boolean } | null> {
     const source = this.source;
     if (source.kind === "failed") throw source.error;
     if (source.kind === "messages") {
-      const result = await Promise.race([source.iterator.next(), this.abortPromise]);
+      const result = await this.untilAborted(source.iterator.next());
       return result.done ? null : { messages: [result.value], atEnd: false };
     }
     for (;;) {
-      const result = await Promise.race([source.reader.read(), this.abortPromise]);
+      // No race here: cancelling the reader (abort) ends a pending read with `done`.
+      const result = await source.reader.read();
       if (this.ended) return null;
       if (result.done) {
         const tail = this.decoder.flush();
