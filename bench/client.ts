@@ -100,7 +100,8 @@ function outputTextLength(output: unknown): number {
 
 async function worker(contender: Contender, baseURL: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  // A warm-up request on a shorter stream lets the JIT settle, so the measured run compares steady code.
+  // Two warm-up requests on a shorter stream let the JIT settle, so the measured run compares steady code.
+  await runContender(contender, `${baseURL}/warmup`);
   await runContender(contender, `${baseURL}/warmup`);
   gc?.();
   const baseRss = process.memoryUsage().rss;

@@ -31,7 +31,7 @@ export function redactSecrets(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, prefix: string) =>
+    out = out.replace(pattern, (_match, prefix: string) =>
       /^(Bearer|Basic|Token)$/i.test(prefix) ? `${prefix} [redacted]` : "[redacted]",
     );
   }

@@ -2,10 +2,11 @@
  * `openresponses`: the client core. Zero run-time dependencies, web standards only (fetch, streams,
  * TextDecoder, AbortSignal), so this entry runs in Node 20+, Bun, Deno, browsers and edge runtimes.
  */
-export * from "./spec/index.js";
-export * from "./errors.js";
+
 export * from "./builders/index.js";
-export * from "./streaming/index.js";
 export * from "./client/index.js";
-export * from "./websocket/index.js";
 export * from "./conversation/index.js";
+export * from "./errors.js";
+export * from "./spec/index.js";
+export * from "./streaming/index.js";
+export * from "./websocket/index.js";

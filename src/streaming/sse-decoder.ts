@@ -73,9 +73,6 @@ export class SSEDecoder {
   // WHATWG: the last event id persists across events until a new `id` field changes it.
   private lastEventId: string | undefined;
 
-  /** Characters scanned so far; exposed so tests can check that work stays linear in the input. */
-  charactersScanned = 0;
-
   constructor(options: SSEDecoderOptions = {}) {
     this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   }
@@ -155,7 +152,6 @@ export class SSEDecoder {
       }
       start = next;
     }
-    this.charactersScanned += length;
     return out;
   }
 
@@ -178,7 +174,6 @@ export class SSEDecoder {
     }
     const tail = lines[last]!;
     if (tail.length > 0) this.keepPartial(tail);
-    this.charactersScanned += text.length;
     return out;
   }
 

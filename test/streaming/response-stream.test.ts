@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  APIConnectionTimeoutError,
   APIUserAbortError,
   OpenResponsesError,
   ProtocolError,
@@ -367,6 +368,47 @@ describe("ResponseStream over SSE bytes", () => {
     await rejection(explicit.finalResponse());
   });
 
+  it("abort() ends a byte stream that never answers, and rejects with APIUserAbortError", async () => {
+    const silent = new ReadableStream<Uint8Array>({ pull: () => new Promise<void>(() => undefined) });
+    const stream = ResponseStream.fromReadableStream(silent);
+    const final = stream.finalResponse();
+    stream.abort();
+    expect(await rejection(final)).toBeInstanceOf(APIUserAbortError);
+  });
+
+  it("a read error from the transport that is already typed (e.g. a timeout) is passed on unchanged", async () => {
+    const timeout = new APIConnectionTimeoutError("Request timed out.");
+    let sent = false;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) {
+          controller.error(timeout);
+          return;
+        }
+        sent = true;
+        controller.enqueue(new TextEncoder().encode(toSSE(new Events().created().list, { done: false })));
+      },
+    });
+    const stream = ResponseStream.fromReadableStream(failing);
+    expect(await rejection(stream.finalResponse())).toBe(timeout);
+    expect(stream.snapshot.id).toBe("resp_1"); // what arrived is still there
+  });
+
+  it("any other read error becomes an interrupted ResponseStreamError with the cause", async () => {
+    const cause = new TypeError("terminated");
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(cause);
+      },
+    });
+    const error = (await rejection(
+      ResponseStream.fromReadableStream(failing).finalResponse(),
+    )) as ResponseStreamError;
+    expect(error.kind).toBe("interrupted");
+    expect(error.cause).toBe(cause);
+    expect(error.message).toContain("terminated");
+  });
+
   it("a Response without a body rejects as interrupted", async () => {
     const error = (await rejection(
       ResponseStream.fromSSEResponse(new Response(null)).finalResponse(),
@@ -490,6 +532,9 @@ describe("ResponseStream over a real loopback HTTP server", () => {
           toSSE(new Events().created().message(0, ["before reset"]).list.slice(0, 5), { done: false }),
         );
         setTimeout(() => res.socket?.destroy(), 20);
+      } else if (req.url === "/reset-after-terminal") {
+        res.write(toSSE(helloStream(), { done: false }));
+        setTimeout(() => res.socket?.destroy(), 20);
       } else if (req.url === "/endless") {
         const e = new Events().created();
         e.add("response.output_item.added", {
@@ -552,6 +597,12 @@ describe("ResponseStream over a real loopback HTTP server", () => {
     expect((error.partialResponse!.output[0] as Loose).content).toEqual([
       { type: "output_text", text: "before reset", annotations: [] },
     ]);
+  });
+
+  it("a connection dropped after the terminal event (no [DONE]) loses nothing", async () => {
+    const stream = ResponseStream.fromSSEResponse(await fetch(`${base}/reset-after-terminal`));
+    expect(await stream.finalText()).toBe("Hello");
+    expect(stream.violations).toEqual([]);
   });
 
   it("break in for-await cancels the request (abort is called and the server sees the close)", async () => {
