@@ -2,6 +2,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { responseResource as completedResponse } from "../support/response-resource.js";
 
 export interface RecordedRequest {
   method: string;
@@ -63,49 +64,15 @@ export function sendJSON(
 
 /** A completed `ResponseResource` with one assistant message holding `text`. */
 export function responseResource(text: string, id = "resp_1"): Record<string, unknown> {
-  return {
-    id,
-    object: "response",
-    created_at: 1_700_000_000,
-    completed_at: 1_700_000_001,
+  const message = {
+    type: "message",
+    id: "msg_1",
     status: "completed",
-    incomplete_details: null,
-    model: "test-model",
-    previous_response_id: null,
-    instructions: null,
-    output: [
-      {
-        type: "message",
-        id: "msg_1",
-        status: "completed",
-        role: "assistant",
-        content: [{ type: "output_text", text, annotations: [], logprobs: [] }],
-      },
-    ],
-    error: null,
-    tools: [],
-    tool_choice: "auto",
-    truncation: "disabled",
-    parallel_tool_calls: true,
-    text: { format: { type: "text" } },
-    top_p: 1,
-    presence_penalty: 0,
-    frequency_penalty: 0,
-    top_logprobs: 0,
-    temperature: 1,
-    reasoning: null,
-    usage: null,
-    max_output_tokens: null,
-    max_tool_calls: null,
-    store: false,
-    background: false,
-    service_tier: "default",
-    metadata: {},
-    safety_identifier: null,
-    prompt_cache_key: null,
+    role: "assistant",
+    content: [{ type: "output_text", text, annotations: [], logprobs: [] }],
   };
+  return completedResponse("completed", [message], { id, completed_at: 1_700_000_001 });
 }
-
 /** The spec event sequence (S4–S7) for a response whose message text arrives as `deltas`. */
 export function textStreamEvents(deltas: string[], id = "resp_1"): Record<string, unknown>[] {
   const text = deltas.join("");

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { isValid, type ResponseResource, validate } from "../../src/index.js";
+import { responseResource } from "../support/response-resource.js";
 
 const message = {
   type: "message",
@@ -15,41 +16,8 @@ const message = {
 };
 
 function responseWith(output: unknown[]): ResponseResource {
-  return {
-    id: "resp_1",
-    object: "response",
-    created_at: 1,
-    completed_at: 2,
-    status: "completed",
-    incomplete_details: null,
-    model: "m",
-    previous_response_id: null,
-    instructions: null,
-    output: output as ResponseResource["output"],
-    error: null,
-    tools: [],
-    tool_choice: "auto",
-    truncation: "disabled",
-    parallel_tool_calls: false,
-    text: { format: { type: "text" } },
-    top_p: 1,
-    presence_penalty: 0,
-    frequency_penalty: 0,
-    top_logprobs: 0,
-    temperature: 1,
-    reasoning: null,
-    usage: null,
-    max_output_tokens: null,
-    max_tool_calls: null,
-    store: false,
-    background: false,
-    service_tier: "default",
-    metadata: {},
-    safety_identifier: null,
-    prompt_cache_key: null,
-  };
+  return responseResource("completed", output) as unknown as ResponseResource;
 }
-
 describe("validate with { extensions: true }", () => {
   const searchResult = { type: "acme:search_result", id: "sr_1", status: "completed", hits: 3 };
   const webSearch = { type: "web_search_call", id: "ws_1", status: "completed", action: { query: "q" } };
