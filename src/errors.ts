@@ -38,6 +38,21 @@ export function redactSecrets(text: string): string {
   return out;
 }
 
+/**
+ * A copy of a low-level error with its message and stack redacted, for use as a `cause`: fetch errors may
+ * quote the URL (whose query may hold a key), and JSON.parse quotes the text it could not parse.
+ */
+export function redactError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return typeof error === "string" ? redactSecrets(error) : error;
+  const copy = new Error(redactSecrets(error.message));
+  copy.name = error.name;
+  copy.stack = redactSecrets(error.stack ?? `${error.name}: ${error.message}`);
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) (copy as { code?: unknown }).code = code;
+  if (depth < 3 && error.cause !== undefined) copy.cause = redactError(error.cause, depth + 1);
+  return copy;
+}
+
 /** Base class of everything thrown by the package. */
 export class OpenResponsesError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,11 +4,12 @@
  */
 
 import { createInterface } from "node:readline";
-import { APIError } from "../errors.js";
+import { APIError, APIUserAbortError } from "../errors.js";
 import type { ResponseResource } from "../spec/index.js";
+import type { ResponseStream } from "../streaming/index.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
-import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
+import { type CliIO, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./io.js";
 import { resolveTarget, TARGET_HELP, TARGET_OPTIONS, type Target } from "./target.js";
 
 export const CHAT_HELP = `Usage: openresponses chat [options] [prompt...]
@@ -57,12 +58,29 @@ class ChatSession {
   #previousId: string | undefined;
   /** Switched off when the server cannot continue from a stored response; then history is resent. */
   #chain = true;
+  /** The turn being streamed, so a stop request (Ctrl-C, SIGTERM) can cancel it. */
+  #current: { abort(): void } | null = null;
+  #stopped = false;
 
   constructor(
     private readonly target: Target,
     private readonly io: CliIO,
     private readonly settings: TurnSettings,
   ) {}
+
+  /** Set once the user asked to stop: the turn in flight was cancelled and no other may start. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /**
+   * Cancels the turn in flight (the request, and the built-in model with it) and refuses new turns.
+   * Without this, Ctrl-C would only close the prompt and the CLI would wait for a slow server to finish.
+   */
+  stop(): void {
+    this.#stopped = true;
+    this.#current?.abort();
+  }
 
   async send(text: string): Promise<ResponseResource> {
     const userItem: Item = { type: "message", role: "user", content: text };
@@ -80,7 +98,7 @@ class ChatSession {
   }
 
   async #turn(userItem: Item, continueChain: boolean): Promise<ResponseResource> {
-    const { settings, io } = this;
+    const { settings } = this;
     const body: Record<string, unknown> = {
       input: continueChain ? [userItem] : [...this.#history, userItem],
     };
@@ -90,7 +108,18 @@ class ChatSession {
     if (settings.reasoning) body.reasoning = { effort: settings.reasoning, summary: "auto" };
     if (settings.maxOutputTokens !== undefined) body.max_output_tokens = settings.maxOutputTokens;
 
-    const stream = await this.target.client.responses.stream(body as never);
+    if (this.#stopped) throw new APIUserAbortError("The chat was stopped.");
+    const stream = this.target.client.responses.stream(body as never);
+    this.#current = stream;
+    try {
+      return await this.#print(await stream);
+    } finally {
+      this.#current = null;
+    }
+  }
+
+  async #print(stream: ResponseStream): Promise<ResponseResource> {
+    const { settings, io } = this;
     let printed = false;
     let endsWithNewline = true;
     const write = (text: string) => {
@@ -156,9 +185,14 @@ async function conversation(session: ChatSession, io: CliIO, target: Target): Pr
     output: interactive ? io.stdout : undefined,
     terminal: interactive,
   });
-  const stopListening = io.onStop(() => lines.close());
-  // On a terminal, Ctrl-C reaches readline rather than the process: treat it as leaving the chat.
-  lines.on("SIGINT", () => lines.close());
+  // Stopping (SIGINT/SIGTERM, or Ctrl-C, which on a terminal reaches readline rather than the process)
+  // leaves the chat, cancelling the turn in flight rather than waiting for the server to finish it.
+  const stop = () => {
+    session.stop();
+    lines.close();
+  };
+  const stopListening = io.onStop(stop);
+  lines.on("SIGINT", stop);
   if (interactive) {
     io.stdout.write(
       `Chatting with ${target.label}${target.model ? ` (${target.model})` : ""}. Type /exit or press Ctrl-D to leave.\n`,
@@ -177,6 +211,10 @@ async function conversation(session: ChatSession, io: CliIO, target: Target): Pr
         try {
           await session.send(text);
         } catch (error) {
+          if (session.stopped) {
+            exitCode = EXIT_INTERRUPTED;
+            break;
+          }
           io.stderr.write(`openresponses: ${describeError(error, target.label)}\n`);
           exitCode = EXIT_FAILURE;
           // Piped input is a script: stop at the first failure. A person at a terminal can retry.
@@ -189,7 +227,7 @@ async function conversation(session: ChatSession, io: CliIO, target: Target): Pr
     stopListening();
     lines.close();
   }
-  if (turns === 0 && !interactive) {
+  if (turns === 0 && !interactive && !session.stopped) {
     throw new UsageError(
       'Nothing to send: give a prompt (openresponses chat "hello") or pipe lines to stdin.',
     );
@@ -223,11 +261,16 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   const session = new ChatSession(target, io, settings);
   const prompt = positionals.join(" ").trim();
   if (prompt === "") return conversation(session, io, target);
+  const stopListening = io.onStop(() => session.stop());
   try {
     await session.send(prompt);
     return EXIT_OK;
   } catch (error) {
+    // Stopped by the user: the cancelled request is not a failure worth a line.
+    if (session.stopped) return EXIT_INTERRUPTED;
     io.stderr.write(`openresponses: ${describeError(error, target.label)}\n`);
     return EXIT_FAILURE;
+  } finally {
+    stopListening();
   }
 }

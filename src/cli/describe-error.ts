@@ -50,5 +50,13 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
   } else {
     line = String(error);
   }
-  return redactSecrets(line.replace(/\s*\n\s*/g, " "));
+  return redactSecrets(withoutUserInfo(line.replace(/\s*\n\s*/g, " ")));
+}
+
+/**
+ * `https://user:password@host` carries a credential in the URL itself, and lower layers (fetch's own
+ * messages, a base URL shown as given) may quote it; the line never shows user info.
+ */
+function withoutUserInfo(line: string): string {
+  return line.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, "$1");
 }

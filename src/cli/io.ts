@@ -38,3 +38,5 @@ export function processIO(): CliIO {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by SIGINT/SIGTERM in the middle of a turn: 128 + SIGINT, what a shell reports for Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;

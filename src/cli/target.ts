@@ -3,6 +3,7 @@
  * built-in model, run in-process through the fetch handler (no port, nothing left listening).
  */
 
+import { stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
 import { registerSecret } from "../errors.js";
 import { createResponsesHandler } from "../server/kit/index.js";
@@ -47,12 +48,14 @@ export function resolveTarget(
   const apiKey = stringOption(values, "api-key") ?? (env.OPENRESPONSES_API_KEY || undefined);
   const model = stringOption(values, "model") ?? (env.OPENRESPONSES_MODEL || undefined);
   registerSecret(apiKey);
+  if (baseURL) registerUrlSecrets(baseURL);
   const common = { maxRetries: 1, strict: settings.strict ?? false, logLevel: "off" as const };
 
   if (baseURL) {
     return {
       client: new OpenResponses({ ...common, baseURL, apiKey: apiKey ?? null, model }),
-      label: baseURL,
+      // Error lines name the server; never with the user info or query a credential may travel in.
+      label: stripCredentials(baseURL),
       builtIn: false,
       model,
     };
@@ -66,4 +69,15 @@ export function resolveTarget(
     fetch: (url, init) => handler(new Request(url, init)),
   });
   return { client, label: "the built-in model", builtIn: true, model: model ?? MOCK_MODEL_NAME };
+}
+
+/** A password in the base URL is a credential like the API key: no line the CLI prints may show it. */
+function registerUrlSecrets(baseURL: string): void {
+  try {
+    const { password } = new URL(baseURL);
+    registerSecret(password);
+    registerSecret(decodeURIComponent(password));
+  } catch {
+    // Not a URL: the client rejects it with its own message, which never echoes user info.
+  }
 }

@@ -7,7 +7,7 @@
  * sent with every request.
  */
 
-import { OpenResponsesError } from "../errors.js";
+import { OpenResponsesError, registerSecret } from "../errors.js";
 
 /** Used when neither `baseURL` nor `OPENRESPONSES_BASE_URL` is set, as in the `openai` SDK. */
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -23,6 +23,15 @@ export function normalizeBaseURL(input: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new OpenResponsesError(`Invalid baseURL: protocol ${url.protocol} is not http: or https:.`);
+  }
+  if (url.username || url.password) {
+    // fetch refuses such URLs, and its error would quote the password: fail here, naming neither part.
+    registerSecret(url.password);
+    registerSecret(decodeURIComponent(url.password));
+    throw new OpenResponsesError(
+      `Invalid baseURL ${JSON.stringify(stripCredentials(url.toString()))}: it carries user:password, which ` +
+        "fetch does not send. Pass the credential as `apiKey` (with `authHeader`/`authScheme`) or in `defaultHeaders`.",
+    );
   }
   const path = url.pathname.replace(/\/+$/, "");
   url.pathname = path === "" ? "/v1" : path;

@@ -1,8 +1,14 @@
 /** `client.responses`: create, stream and compact (and, added by the WebSocket part, connect). */
 
-import { APIError, OpenResponsesError } from "../errors.js";
+import { APIError, OpenResponsesError, redactError } from "../errors.js";
 import type { CompactResponseMethodPublicBody, CreateResponseBody, ResponseResource } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
+import {
+  type RunToolsBody,
+  type RunToolsOptions,
+  type ToolRunResult,
+  ToolRunStream,
+} from "../tools/runner.js";
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
@@ -56,7 +62,8 @@ export class Responses {
       return r;
     });
     return new PendingResponseStream(result, (reason) => {
-      if (opened) opened.abort();
+      // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
+      if (opened) opened.abort(reason);
       local.abort(reason);
     });
   }
@@ -73,6 +80,21 @@ export class Responses {
       return { ...r, data: withRequestId(r.data, r.requestId) };
     })();
     return new APIPromise(result);
+  }
+
+  /**
+   * A tool-calling loop: creates a response, runs the function calls it makes with the runnable tools
+   * (`tool()`) in `body.tools`, sends the outputs back, and repeats until a response calls no tool (or
+   * `maxTurns`). Resolves to the final response, every turn's response and all items; with
+   * `stream: true`, returns a `ToolRunStream` of every turn's events instead. See `src/tools/`.
+   */
+  runTools(body: RunToolsBody & { stream: true }, options?: RunToolsOptions): ToolRunStream;
+  runTools(body: RunToolsBody & { stream?: false | null }, options?: RunToolsOptions): Promise<ToolRunResult>;
+  runTools(body: RunToolsBody, options?: RunToolsOptions): ToolRunStream | Promise<ToolRunResult>;
+  runTools(body: RunToolsBody, options?: RunToolsOptions): ToolRunStream | Promise<ToolRunResult> {
+    const host = { stream: this.stream.bind(this), strict: this.context.strict };
+    const run = new ToolRunStream(host, body, options);
+    return body?.stream === true ? run : run.finalResult();
   }
 
   // ── WebSocket mode ─────────────────────────────────────────────────────────────────────────────────
@@ -136,7 +158,7 @@ export class Responses {
       throw new APIError(`${response.status} Asked for a stream; the server answered with invalid JSON.`, {
         status: response.status,
         requestId: options.requestId,
-        cause,
+        cause: redactError(cause), // JSON.parse quotes the body it could not parse
       });
     }
     const status = (resource as { status?: unknown } | null)?.status;

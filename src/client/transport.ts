@@ -10,6 +10,7 @@ import {
   APIUserAbortError,
   OpenResponsesError,
   ResponseStreamError,
+  redactError,
   redactSecrets,
   registerSecret,
 } from "../errors.js";
@@ -93,7 +94,8 @@ export class Transport {
             headers: headersToRecord(response.headers),
             body: redactSecrets(text.slice(0, 2000)),
             requestId,
-            cause,
+            // JSON.parse quotes the body in its message (all of it, when it is short).
+            cause: redactError(cause),
           },
         );
       }
@@ -240,8 +242,7 @@ export class Transport {
     if (request.body !== undefined) headers.set("content-type", "application/json");
 
     const key = await this.resolveApiKey();
-    if (key)
-      headers.set(this.config.authHeader, this.config.authScheme ? `${this.config.authScheme} ${key}` : key);
+    if (key) setAuthHeader(headers, this.config.authHeader, this.config.authScheme, key);
     // One key per logical request: every retry of this POST carries the same one, so the server can
     // deduplicate an attempt that did reach it before the connection dropped.
     if (request.method === "POST") {
@@ -260,7 +261,7 @@ export class Transport {
     const headers = new Headers();
     const key = await this.resolveApiKey();
     const { authHeader, authScheme } = this.config;
-    if (key) headers.set(authHeader, authScheme ? `${authScheme} ${key}` : key);
+    if (key) setAuthHeader(headers, authHeader, authScheme, key);
     applyHeaders(headers, this.config.defaultHeaders);
     return Object.fromEntries(headers.entries());
   }
@@ -285,12 +286,43 @@ export class Transport {
   }
 }
 
-/** Merges header values case-insensitively; `null`/`undefined` removes. */
+/**
+ * Sets the auth header. `Headers` rejects a value with a line break, a NUL or a character above U+00FF
+ * (a key pasted with a newline, a typographic dash...) with a TypeError that quotes the whole value, so
+ * that error is replaced by one that names the problem without the key.
+ */
+function setAuthHeader(headers: Headers, name: string, scheme: string, key: string): void {
+  try {
+    headers.set(name, scheme ? `${scheme} ${key}` : key);
+  } catch (error) {
+    // A bad header name (the `authHeader` option) is no secret: let its own message through.
+    if (error instanceof TypeError && error.message.includes("header name")) {
+      throw new OpenResponsesError(`The authHeader option is not a valid header name: ${error.message}`);
+    }
+    throw new OpenResponsesError(
+      `The API key cannot be sent in the ${name} header: it contains a character that HTTP headers do not allow (a line break, a NUL, or a character above U+00FF).`,
+    );
+  }
+}
+
+/**
+ * Merges header values case-insensitively; `null`/`undefined` removes. An invalid value is reported by
+ * the header's name only: the TypeError of `Headers` quotes the value, which may be a credential.
+ */
 export function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
   if (!values) return;
   for (const [name, value] of Object.entries(values)) {
-    if (value === null || value === undefined) target.delete(name);
-    else target.set(name, value);
+    if (value === null || value === undefined) {
+      target.delete(name);
+      continue;
+    }
+    try {
+      target.set(name, value);
+    } catch {
+      throw new OpenResponsesError(
+        `The header ${JSON.stringify(name)} cannot be sent: its name or value contains a character that HTTP headers do not allow.`,
+      );
+    }
   }
 }
 
@@ -353,7 +385,7 @@ class Attempt {
     if (error instanceof OpenResponsesError) return error;
     return new APIConnectionError(`Connection error: could not reach ${safeURL}${describeCause(error)}.`, {
       url: safeURL,
-      cause: sanitizeError(error),
+      cause: redactError(error),
     });
   }
 
@@ -374,7 +406,7 @@ class Attempt {
           })
         : new APIConnectionError(`Connection to ${url} lost during the stream${describeCause(error)}.`, {
             url,
-            cause: sanitizeError(error),
+            cause: redactError(error),
           });
     return new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
       kind: "interrupted",
@@ -473,21 +505,6 @@ function describeCause(error: unknown): string {
   const code = (inner as { code?: unknown }).code;
   const text = inner.message || (typeof code === "string" ? code : "");
   return text ? ` (${redactSecrets(text)})` : "";
-}
-
-/**
- * A copy of a low-level error with its message and stack redacted: fetch errors may quote the URL, and
- * the URL may carry a key in its query.
- */
-function sanitizeError(error: unknown, depth = 0): unknown {
-  if (!(error instanceof Error)) return typeof error === "string" ? redactSecrets(error) : error;
-  const copy = new Error(redactSecrets(error.message));
-  copy.name = error.name;
-  copy.stack = redactSecrets(error.stack ?? `${error.name}: ${error.message}`);
-  const code = (error as { code?: unknown }).code;
-  if (code !== undefined) (copy as { code?: unknown }).code = code;
-  if (depth < 3 && error.cause !== undefined) copy.cause = sanitizeError(error.cause, depth + 1);
-  return copy;
 }
 
 function describeBody(text: string): string {

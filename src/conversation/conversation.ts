@@ -15,7 +15,7 @@ import type {
   FunctionCallItemParam,
   ResponseResource,
 } from "../spec/index.js";
-import { ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
+import { ResponseAccumulator, ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
 import { ResponsesSocket } from "../websocket/session.js";
 import {
   type ConversationInput,
@@ -96,7 +96,8 @@ export class Conversation {
   constructor(client: OpenResponses | null, options: ConversationOptions = {}) {
     this.#client = client;
     this.#options = options;
-    this.#items = (options.items ?? []).map((item) => normalizeInput([item])[0]!);
+    // Starting items may be a saved `response.output`: put them in request form like any recorded output.
+    this.#items = toInputItems(options.items ?? []);
     const transport = options.transport;
     if (transport instanceof ResponsesSocket) {
       this.#transport = { stream: (body) => transport.create(body) };
@@ -146,9 +147,9 @@ export class Conversation {
     );
   }
 
-  /** Stages items for the next turn. */
+  /** Stages items for the next turn (output items, e.g. from another response, are put in request form). */
   add(input: ConversationInput): this {
-    this.#pending.push(...normalizeInput(input));
+    this.#pending.push(...toInputItems(normalizeInput(input)));
     return this;
   }
 
@@ -197,9 +198,12 @@ export class Conversation {
       settle = resolve;
     });
     const self = this;
+    let abandoned = false;
     async function* relay(): AsyncGenerator<{ event?: string; data: string }> {
       try {
         await previousTurn;
+        // Abandoned while queued: never send it (it would run, and bill, for nobody).
+        if (abandoned) return;
         yield* self.#runTurn(overrides, (source) => {
           current = source;
         });
@@ -211,8 +215,13 @@ export class Conversation {
       strict: this.#options.strict ?? this.#client?.strict,
       requestId: null,
       abort: () => {
+        abandoned = true;
         const source = current as { abort?: () => void } | null;
         source?.abort?.();
+        // Nobody resumes an abandoned relay, so its `finally` may never run: free the queue here, or every
+        // later turn would wait forever. A turn in flight was just cancelled (a WebSocket session still
+        // orders its own turns, rule W3).
+        settle();
       },
     });
   }
@@ -271,12 +280,16 @@ export class Conversation {
       onSource(source);
       let relayed = 0;
       let ended = false;
+      // The terminal snapshot alone can lack what was streamed (servers that send `output: []` there);
+      // the accumulator reconciles both, exactly as `finalResponse()` does, so no item is lost.
+      const accumulator = new ResponseAccumulator();
       try {
         for await (const event of source) {
           if (ended) continue;
+          accumulator.apply(event);
           if (isTerminal(event.type)) {
             ended = true;
-            this.#record(event, sent);
+            this.#record(event, accumulator.finalResponse, sent);
           }
           relayed += 1;
           yield { event: event.type, data: JSON.stringify(event) };
@@ -295,8 +308,8 @@ export class Conversation {
     }
   }
 
-  #record(event: ResponseStreamEvent, sent: ConversationItem[]): void {
-    const response = (event as { response?: unknown }).response;
+  #record(event: ResponseStreamEvent, reconciled: ResponseResource | null, sent: ConversationItem[]): void {
+    const response = reconciled ?? (event as { response?: unknown }).response;
     if (event.type === "response.failed" || !isRecord(response) || typeof response.id !== "string") return;
     const resource = response as unknown as ResponseResource;
     this.#items.push(...sent, ...toInputItems(resource.output ?? []));

@@ -55,7 +55,9 @@ export function toInputItem(item: ItemField | ConversationItem | JsonRecord): Co
 }
 
 /** Converts a response's `output` array into the items a later request sends back. */
-export function toInputItems(output: ReadonlyArray<ItemField | JsonRecord>): ConversationItem[] {
+export function toInputItems(
+  output: ReadonlyArray<ItemField | ConversationItem | JsonRecord>,
+): ConversationItem[] {
   return output.map((item) => toInputItem(item));
 }
 

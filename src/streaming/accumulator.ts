@@ -218,13 +218,20 @@ export class ResponseAccumulator {
     buffer.dirty = false;
   }
 
-  private indexOf(event: Loose): number {
+  /**
+   * The output index an event refers to. Without an `output_index` or a known `item_id`: a new item
+   * (`output_item.added`, or an unknown id, which then names its placeholder), else the latest item, so
+   * that a server sending neither cannot make every delta a new placeholder item.
+   */
+  private indexOf(event: Loose, adding = false): number {
     if (typeof event.output_index === "number") return event.output_index;
     if (typeof event.item_id === "string") {
       const known = this.indexById.get(event.item_id);
       if (known !== undefined) return known;
+      if (event.item_id !== "") return this.output.length;
     }
-    return this.output.length;
+    if (adding || this.output.length === 0) return this.output.length;
+    return this.output.length - 1;
   }
 
   /** The item an event refers to; a placeholder of `fallbackType` if the server never added it. */
@@ -376,7 +383,7 @@ export class ResponseAccumulator {
   }
 
   private itemAdded(event: Loose): void {
-    const index = this.indexOf(event);
+    const index = this.indexOf(event, true);
     const item = isPlainObject(event.item) ? copyItem(event.item) : { type: "unknown" };
     if (item.type === "message" && !Array.isArray(item.content)) item.content = [];
     if (item.type === "reasoning" && !Array.isArray(item.summary)) item.summary = [];

@@ -4,7 +4,7 @@
  * It never throws on a shape it does not know: unknown events pass through as extension events (X2).
  */
 
-import { ResponseStreamError } from "../errors.js";
+import { ResponseStreamError, redactError } from "../errors.js";
 import type { ResponseStreamEvent } from "./events.js";
 import type { SSEMessage } from "./sse-decoder.js";
 
@@ -39,7 +39,8 @@ export function parseMessage(message: SSEMessage): ParsedMessage {
     const preview = data.length > 200 ? `${data.slice(0, 200)}…` : data;
     throw new ResponseStreamError(
       `Could not parse a stream event as JSON${message.event ? ` (event: ${message.event})` : ""}: ${preview}`,
-      { kind: "malformed", partialResponse: null, cause },
+      // JSON.parse quotes the data in its message: redacted like every other message.
+      { kind: "malformed", partialResponse: null, cause: redactError(cause) },
     );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

@@ -12,8 +12,13 @@ export {
   STANDARD_EVENT_TYPES,
   type StreamDifference,
 } from "./events.js";
-export { ProtocolChecker, type ProtocolCheckerOptions } from "./protocol-checker.js";
 export {
+  MAX_RECORDED_VIOLATIONS,
+  ProtocolChecker,
+  type ProtocolCheckerOptions,
+} from "./protocol-checker.js";
+export {
+  DEFAULT_TERMINAL_GRACE_MS,
   ResponseStream,
   type ResponseStreamListener,
   type ResponseStreamOptions,

@@ -20,6 +20,9 @@ const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
 
 type PartState = "open" | "done";
 
+/** The most violations one stream records (the first ones; strict mode throws at the first anyway). */
+export const MAX_RECORDED_VIOLATIONS = 1000;
+
 interface ItemState {
   done: boolean;
   /** Content parts by content_index (rule S7). */
@@ -63,7 +66,8 @@ export class ProtocolChecker {
       sequenceNumber: typeof event?.sequence_number === "number" ? event.sequence_number : undefined,
       eventType: typeof event?.type === "string" ? event.type : undefined,
     };
-    this.violations.push(violation);
+    // Bounded: a server that breaks a rule on every delta of a long stream must not grow this for ever.
+    if (this.violations.length < MAX_RECORDED_VIOLATIONS) this.violations.push(violation);
     if (this.strict) throw new ProtocolError(rule, message, event);
   }
 

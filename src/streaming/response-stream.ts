@@ -9,7 +9,7 @@
  * consumes it.
  */
 
-import { APIUserAbortError, OpenResponsesError, ResponseStreamError } from "../errors.js";
+import { APIUserAbortError, OpenResponsesError, ProtocolError, ResponseStreamError } from "../errors.js";
 import type {
   ExtensionStreamingEvent,
   ResponseResource,
@@ -18,7 +18,12 @@ import type {
 } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
 import { parseMessage } from "./event-parser.js";
-import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
+import type {
+  NormalisedEventFields,
+  ProtocolViolation,
+  ResponseStreamEvent,
+  StreamDifference,
+} from "./events.js";
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
 import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
@@ -34,15 +39,35 @@ export interface ResponseStreamOptions {
   requestId?: string | null;
   /** The largest accepted SSE event, in characters (default 16 MiB). */
   maxEventSize?: number;
+  /**
+   * Byte streams: how long to wait, after the terminal event, for `[DONE]` or the end of the body before
+   * closing the stream from this side (default 1000 ms). Some servers keep the connection open after the
+   * terminal event; the response is complete then, so nothing may wait on them for ever.
+   */
+  terminalGraceMs?: number;
+}
+
+/** The default of `terminalGraceMs`. */
+export const DEFAULT_TERMINAL_GRACE_MS = 1000;
+
+/**
+ * Names some servers send that the parser rewrites to the specification's (see `event-parser.ts`): a
+ * listener on the wild name receives the rewritten event, so it is typed as that event.
+ */
+interface AliasedEventTypes {
+  "response.reasoning_text.delta": "response.reasoning.delta";
+  "response.reasoning_text.done": "response.reasoning.done";
 }
 
 /** A listener for one event type; the payload type follows the name. */
 export type ResponseStreamListener<T extends string> = (
   event: T extends StreamingEventType
     ? StreamingEventOf<T>
-    : T extends "event"
-      ? ResponseStreamEvent
-      : ExtensionStreamingEvent,
+    : T extends keyof AliasedEventTypes
+      ? StreamingEventOf<AliasedEventTypes[T]> & NormalisedEventFields
+      : T extends "event"
+        ? ResponseStreamEvent
+        : ExtensionStreamingEvent,
 ) => void;
 
 type AnyListener = (event: ResponseStreamEvent) => void;
@@ -251,7 +276,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     });
   }
 
-  /** Cancels the request and ends the stream; `finalResponse()` then rejects with `APIUserAbortError`. */
+  /**
+   * Cancels the request and ends the stream; `finalResponse()` then rejects with `APIUserAbortError`,
+   * unless it already resolved (the terminal event arrived).
+   */
   abort(reason?: unknown): void {
     if (this.aborted || this.ended) return;
     this.aborted = true;
@@ -299,7 +327,15 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       const outcome = this.settled;
       if (outcome && !outcome.ok && !this.terminalType && !this.accumulator.errorEvent) throw outcome.error;
     } finally {
-      if (!this.ended) this.abort(new APIUserAbortError("The stream's consumer stopped early."));
+      if (!this.ended) {
+        if (this.terminalType !== null) {
+          // Left after the terminal event (before `[DONE]`): the response is complete, not aborted.
+          this.finish();
+          this.cancelSource();
+        } else {
+          this.abort(new APIUserAbortError("The stream's consumer stopped early."));
+        }
+      }
     }
   }
 
@@ -322,8 +358,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       if (read.atEnd) this.finish();
       return events;
     } catch (error) {
-      this.fail(error);
-      const reported = this.settled && !this.settled.ok ? this.settled.error : error;
+      const reported = this.fail(error);
+      // A failure after the terminal event loses nothing: the stream simply ends.
+      if (reported === undefined) return events.length > 0 ? events : null;
       if (events.length === 0) throw reported;
       // The events before the failing one were accepted: hand them out first, then the error.
       this.deferredError = { error: reported };
@@ -352,6 +389,31 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     });
   }
 
+  /** When the grace period after the terminal event ends (set at the terminal event of a byte stream). */
+  private graceDeadline: number | null = null;
+
+  /** A read of `reader`, or `null` once the grace period after the terminal event has passed. */
+  private withinGrace(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ): Promise<ReadableStreamReadResult<Uint8Array> | null> {
+    const remaining = (this.graceDeadline ?? 0) - Date.now();
+    if (remaining <= 0) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve(null), remaining);
+      // Handlers on both outcomes, so a read that fails after the timer won is never an unhandled rejection.
+      reader.read().then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** Raw messages of the next chunk (`atEnd` for the decoder's last ones); `null` at the end of the source. */
   private async readMessages(): Promise<{ messages: SSEMessage[]; atEnd: boolean } | null> {
     const source = this.source;
@@ -361,8 +423,15 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       return result.done ? null : { messages: [result.value], atEnd: false };
     }
     for (;;) {
-      // No race here: cancelling the reader (abort) ends a pending read with `done`.
-      const result = await source.reader.read();
+      // No race before the terminal event: cancelling the reader (abort) ends a pending read with `done`.
+      // After it, the response is complete and the wait for `[DONE]` or the end of the body is bounded.
+      const result =
+        this.terminalType === null ? await source.reader.read() : await this.withinGrace(source.reader);
+      if (result === null) {
+        // The server kept the connection open past the grace period: close it from this side.
+        this.cancelSource();
+        return null;
+      }
       if (this.ended) return null;
       if (result.done) {
         const tail = this.decoder.flush();
@@ -405,7 +474,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       this.accumulator.apply(event);
       if (this.listenerCount > 0) this.emit(event);
       if (this.consumer === "iterator") out.push(event); // a drain keeps nothing
-      if (isTerminalEventType(event.type)) {
+      if (isTerminalEventType(event.type) && this.terminalType === null) {
         this.terminalType = event.type;
         // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
         if (this.source.kind === "messages") {
@@ -413,6 +482,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
           void this.source.iterator.return?.()?.catch?.(() => undefined);
           return;
         }
+        // The terminal event, not `[DONE]`, completes a response: settle now, so finalResponse() never
+        // waits on a server that keeps the connection open. What follows is still read (and checked)
+        // for a bounded time. Strict mode settles at the end instead, so that a late event still fails.
+        this.graceDeadline = Date.now() + (this.options.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS);
+        if (!this.options.strict) this.settle(this.outcome());
       }
     }
   }
@@ -504,19 +578,30 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return { ok: true, value: final };
   }
 
-  /** A failure while reading or processing: keep the partial response and stop the request. */
-  private fail(error: unknown): void {
-    if (this.settled) return;
+  /**
+   * A failure while reading or processing: keep the partial response and stop the request. Returns the
+   * error to hand to the consumer, or `undefined` when the response was already complete.
+   */
+  private fail(error: unknown): unknown {
+    if (this.ended) {
+      // Already over (aborted, or ended by `[DONE]`): what settled the stream is the story.
+      if (this.settled && !this.settled.ok) return this.settled.error;
+      return this.aborted ? this.abortError() : undefined;
+    }
     let reported = error;
-    if (this.aborted) {
-      reported = this.abortError();
-    } else if (this.listenerError?.error === error) {
+    if (this.listenerError?.error === error) {
       reported = error;
-    } else if (this.terminalType !== null && !(error instanceof OpenResponsesError)) {
-      // The response is complete; a connection dropped after its terminal event loses nothing.
-      this.ended = true;
-      this.settle(this.outcome());
-      return;
+    } else if (
+      this.terminalType !== null &&
+      !(error instanceof ProtocolError) &&
+      !(error instanceof APIUserAbortError)
+    ) {
+      // The response is complete: a connection dropped (or an idle timeout, or junk) after its terminal
+      // event loses nothing. The client's transport reports a drop as a typed ResponseStreamError, so
+      // this cannot be limited to untyped errors.
+      this.finish();
+      this.cancelSource();
+      return undefined;
     } else if (error instanceof ResponseStreamError) {
       reported = new ResponseStreamError(error.message, {
         kind: error.kind,
@@ -540,6 +625,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       // The transport's abort must not hide the stream's own error.
     }
     this.cancelSource(reported);
+    return reported;
   }
 
   private abortError(): unknown {

@@ -20,6 +20,8 @@ export function connectWithClient(
   return new ResponsesSocket({
     strict: client.strict,
     model: client.model,
+    // The HTTP client's timeout is the longest silence it accepts on a stream; a turn gets the same.
+    timeout: client.transport.config.timeout,
     ...options,
     url: options.url ?? websocketURL(config.baseURL, config.defaultQuery),
     headers: async () => ({ ...(await client.transport.connectionHeaders()), ...options.headers }),

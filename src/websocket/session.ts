@@ -9,6 +9,7 @@ import { stripCredentials } from "../client/base-url.js";
 import { type ConversationItem, normalizeInput } from "../conversation/items.js";
 import {
   APIConnectionError,
+  APIConnectionTimeoutError,
   APIError,
   AuthenticationError,
   OpenResponsesError,
@@ -18,7 +19,7 @@ import {
   WebSocketError,
 } from "../errors.js";
 import type { CreateResponseBody, ResponseResource } from "../spec/index.js";
-import { ResponseStream } from "../streaming/index.js";
+import { parseMessage, ResponseAccumulator, ResponseStream } from "../streaming/index.js";
 import { MessageChannel } from "./channel.js";
 import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
@@ -62,6 +63,13 @@ export interface ResponsesSocketOptions {
   recovery?: boolean | RecoveryOptions;
   /** Milliseconds to wait for the connection to open. Default 30 000. */
   openTimeout?: number;
+  /**
+   * Longest silence, in milliseconds, allowed while a turn is in flight (after it is sent, and between
+   * its messages). Default 10 minutes, the client's `timeout` through `connect()`; 0 or Infinity
+   * disables it. When it passes the turn fails with `APIConnectionTimeoutError` and the connection is
+   * dropped: the server may still be running that turn, and rule W3 lets no other turn share it.
+   */
+  timeout?: number;
   /** Filled into a turn whose body has no `model`. */
   model?: string;
 }
@@ -80,6 +88,11 @@ interface Turn {
   channel: MessageChannel<{ event?: string; data: string }>;
   /** Events received for this turn; 0 means the server has not started it. */
   events: number;
+  /**
+   * With recovery only: the turn's response rebuilt from its events, for the history. The terminal
+   * snapshot alone may lack what was streamed (some servers send `output: []` there).
+   */
+  accumulator: ResponseAccumulator | null;
   /** How often this turn was re-sent after a recoverable failure. */
   resends: number;
   aborted: boolean;
@@ -93,6 +106,7 @@ interface Connection {
 }
 
 const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+const DEFAULT_TURN_TIMEOUT_MS = 10 * 60 * 1000;
 
 export class ResponsesSocket {
   readonly url: string;
@@ -105,6 +119,10 @@ export class ResponsesSocket {
   #active: Turn | null = null;
   #connection: Connection | null = null;
   #opening: Promise<Connection> | null = null;
+  /** The socket being opened, so close() can abort the handshake instead of waiting for it. */
+  #openingSocket: WebSocketLike | null = null;
+  /** The idle timer of the turn in flight (one turn at a time, so one timer). */
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #connectionCount = 0;
   #reconnectsInARow = 0;
   #closed = false;
@@ -159,6 +177,7 @@ export class ResponsesSocket {
       body: rest as CreateResponseBody,
       channel: new MessageChannel(),
       events: 0,
+      accumulator: null,
       resends: 0,
       aborted: false,
     };
@@ -182,6 +201,15 @@ export class ResponsesSocket {
     this.#closed = true;
     const error = new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
     this.#failAll(error);
+    // A handshake still under way is aborted now; otherwise close() would wait out the open timeout.
+    const opening = this.#openingSocket;
+    if (opening) {
+      try {
+        opening.close();
+      } catch {
+        // Some implementations throw when closing a socket that is still connecting; it is dropped anyway.
+      }
+    }
     const connection = this.#connection ?? (await this.#opening?.catch(() => null)) ?? null;
     this.#connection = null;
     if (connection && !connection.finished) {
@@ -201,6 +229,7 @@ export class ResponsesSocket {
 
   #failAll(error: unknown): void {
     const active = this.#active;
+    this.#setIdle(null);
     this.#active = null;
     active?.channel.fail(error);
     for (const turn of this.#queue.splice(0)) turn.channel.fail(error);
@@ -229,6 +258,7 @@ export class ResponsesSocket {
     turn.body = body;
     try {
       connection.socket.send(JSON.stringify({ type: "response.create", ...body }));
+      this.#setIdle(connection);
     } catch (cause) {
       this.#onConnectionLost(
         connection,
@@ -276,9 +306,16 @@ export class ResponsesSocket {
         "headers",
       );
     }
+    if (this.#closed)
+      throw new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
     const socket = factory.open(this.url, headers, this.#options.protocols);
     const connection: Connection = { id: ++this.#connectionCount, socket, finished: false };
-    await waitForOpen(socket, this.#safeUrl, this.#options.openTimeout ?? DEFAULT_OPEN_TIMEOUT_MS);
+    this.#openingSocket = socket;
+    try {
+      await waitForOpen(socket, this.#safeUrl, this.#options.openTimeout ?? DEFAULT_OPEN_TIMEOUT_MS);
+    } finally {
+      this.#openingSocket = null;
+    }
     if (this.#closed) {
       connection.finished = true;
       await closeSocket(socket);
@@ -311,6 +348,7 @@ export class ResponsesSocket {
         return;
       }
       if (!turn) return;
+      this.#setIdle(null);
       this.#active = null;
       if (error instanceof PreviousResponseNotFoundError && this.#retryWithFullContext(turn)) {
         this.#pump();
@@ -323,10 +361,13 @@ export class ResponsesSocket {
     if (!turn) return;
     turn.events += 1;
     turn.channel.push({ data: text });
+    if (this.#history && message.kind === "event") accumulate(turn, text);
     if (message.kind === "event" && message.terminal) {
+      this.#setIdle(null);
       this.#active = null;
       this.#reconnectsInARow = 0;
-      const response = message.value.response as ResponseResource | undefined;
+      const response =
+        turn.accumulator?.finalResponse ?? (message.value.response as ResponseResource | undefined);
       if (
         this.#history &&
         response &&
@@ -337,7 +378,32 @@ export class ResponsesSocket {
       }
       turn.channel.end();
       this.#pump();
+      return;
     }
+    this.#setIdle(connection);
+  }
+
+  /**
+   * (Re)arms the idle timer of the turn in flight on `connection`, or clears it (null). When it fires,
+   * the turn failed for lack of an answer and the connection is given up (see `timeout`).
+   */
+  #setIdle(connection: Connection | null): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    const timeoutMs = this.#options.timeout ?? DEFAULT_TURN_TIMEOUT_MS;
+    if (!connection || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return;
+    const turn = this.#active;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#active !== turn || this.#connection !== connection) return;
+      this.#onConnectionLost(
+        connection,
+        new APIConnectionTimeoutError(
+          `No message on the WebSocket for ${timeoutMs} ms while a turn was in flight.`,
+          { url: this.#safeUrl },
+        ),
+      );
+    }, timeoutMs);
   }
 
   /** Rule W9 on a `previous_response_not_found` the session can repair: resend with the full context. */
@@ -362,10 +428,15 @@ export class ResponsesSocket {
     void closeSocket(connection.socket);
     if (this.#closed) return;
     const turn = this.#active;
+    this.#setIdle(null);
     this.#active = null;
     const recoverable =
       this.#history !== null && this.#reconnectsInARow < this.#maxReconnects && isRecoverable(error);
-    if (turn && (turn.events > 0 || !recoverable)) turn.channel.fail(turnFailure(turn, error));
+    // Never re-run a turn the reader abandoned, or one that timed out (its server may still be running
+    // it): only a turn that is still wanted and that the server never answered goes to a new connection.
+    const timedOut = error instanceof APIConnectionTimeoutError;
+    if (turn && (turn.events > 0 || turn.aborted || timedOut || !recoverable))
+      turn.channel.fail(turnFailure(turn, error));
     else if (turn) this.#queue.unshift(turn);
     if (!recoverable) {
       for (const queued of this.#queue.splice(0)) queued.channel.fail(error);
@@ -395,6 +466,18 @@ function turnFailure(turn: Turn, error: OpenResponsesError): OpenResponsesError 
     error: details,
     cause: error,
   });
+}
+
+/** Feeds one event to the turn's accumulator; the reader's own stream reports anything malformed. */
+function accumulate(turn: Turn, text: string): void {
+  try {
+    const parsed = parseMessage({ data: text });
+    if (parsed.kind !== "event") return;
+    turn.accumulator ??= new ResponseAccumulator();
+    turn.accumulator.apply(parsed.event);
+  } catch {
+    // Not an event this session can use for its history; the turn's stream fails on it by itself.
+  }
 }
 
 function isRecoverable(error: OpenResponsesError): boolean {

@@ -288,3 +288,42 @@ describe("openresponses check (in-process)", () => {
     });
   });
 });
+
+describe("openresponses chat: stopping and credentials", () => {
+  /** Runs chat, stops it once the answer has started, and reports how long stopping took. */
+  async function stopMidAnswer(args: string[], input?: string) {
+    const running = runInProcess(args, { input });
+    for (let waited = 0; running.stdout() === "" && waited < 5000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(running.stdout()).not.toBe("");
+    const stoppedAt = Date.now();
+    running.stop();
+    const result = await running.done;
+    return { ...result, stopMs: Date.now() - stoppedAt };
+  }
+
+  it("Ctrl-C during a one-prompt answer cancels the turn at once: exit 130, no error line", async () => {
+    // 40 parts 250 ms apart: about 10 s if the turn were left to finish.
+    const result = await stopMidAnswer(["chat", "--delay", "250", "count to 40"]);
+    expect(result.stopMs).toBeLessThan(2000);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe("");
+  }, 15_000);
+
+  it("Ctrl-C during a turn of a piped conversation cancels it instead of waiting: exit 130", async () => {
+    const result = await stopMidAnswer(["chat", "--delay", "250"], "count to 40\necho never sent\n");
+    expect(result.stopMs).toBeLessThan(2000);
+    expect(result.code).toBe(130);
+    expect(result.stdout).not.toContain("never sent");
+    expect(result.stderr).toBe("");
+  }, 15_000);
+
+  it("a password in --base-url is never printed, in the error line or anywhere else", async () => {
+    const result = await run(["chat", "--base-url", "http://ada:pw-Zq81xK@127.0.0.1:9/v1", "hi"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(`${result.stdout}${result.stderr}`).not.toContain("pw-Zq81xK");
+    expect(result.stderr).toContain("127.0.0.1:9");
+  });
+});

@@ -68,3 +68,17 @@ describe("describeError: one line a user can act on", () => {
     expect(line).toContain("[redacted]");
   });
 });
+
+describe("describeError: user info in URLs", () => {
+  it("drops user:password@ from any URL in the line, and from the server it names", () => {
+    const error = new APIConnectionError("could not reach https://bob:hunter2x@gw.example/v1/responses", {
+      url: "https://gw.example/v1/responses",
+    });
+    const line = describeError(error, undefined);
+    expect(line).not.toContain("hunter2x");
+    expect(line).toContain("https://gw.example/v1/responses");
+    const named = describeError(new BadRequestError("bad", { status: 400 }), "http://u:p4ssw0rd@h/v1");
+    expect(named).not.toContain("p4ssw0rd");
+    expect(named).toContain("http://h/v1");
+  });
+});

@@ -31,6 +31,17 @@ describe("base URL rule (H2)", () => {
     expect(() => normalizeBaseURL("ftp://host/v1")).toThrow(/protocol ftp:/);
   });
 
+  it("rejects a base URL carrying user:password without ever quoting the password", async () => {
+    const base = "http://ada:hunter2-pass@127.0.0.1:9/v1";
+    expect(() => new OpenResponses({ baseURL: base, maxRetries: 0 })).toThrow(OpenResponsesError);
+    const error = captureError(() => normalizeBaseURL(base));
+    expect(error.message).toContain("http://127.0.0.1:9/v1");
+    expect(error.message).not.toContain("hunter2-pass");
+    expect(error.stack).not.toContain("hunter2-pass");
+    // Registered as a secret: any later message that quotes it is scrubbed too.
+    expect(new OpenResponsesError("echo hunter2-pass").message).not.toContain("hunter2-pass");
+  });
+
   it("strips user info and the query from URLs shown in errors", () => {
     expect(stripCredentials("https://user:pw@host/v1/responses?key=sk-secret123456")).toBe(
       "https://host/v1/responses",
@@ -317,3 +328,12 @@ describe("requests: auth, headers, query, model (H1)", () => {
     expect(quiet.lines).toEqual([]);
   });
 });
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a throw");
+}

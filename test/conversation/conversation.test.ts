@@ -255,3 +255,121 @@ describe("Conversation", () => {
     expect(() => new Conversation(null)).toThrow(OpenResponsesError);
   });
 });
+
+describe("Conversation: what was streamed counts, not only the terminal snapshot", () => {
+  it("I1/X2: a terminal event with `output: []` still records the streamed items for the next turn", async () => {
+    const { cannedTurn } = await import("../websocket/helpers.js");
+    const bodies: Array<Record<string, unknown>> = [];
+    const transport = {
+      async *stream(body: unknown) {
+        bodies.push(body as Record<string, unknown>);
+        const events = cannedTurn(`resp_${bodies.length}`, `answer ${bodies.length}`);
+        // Some servers send the terminal snapshot without its output; the items came as events.
+        const terminal = events.at(-1) as unknown as { response: { output: unknown[] } };
+        terminal.response = { ...terminal.response, output: [] };
+        for (const event of events) yield event as never;
+      },
+    };
+    const convo = new Conversation(null, { transport, mode: "resend", model: "m" });
+    const first = await convo.send("hello");
+    expect(first.output).toHaveLength(1);
+    expect(convo.items.map((item) => item.type)).toEqual(["message", "message"]);
+    expect(convo.items[1]).toMatchObject({ role: "assistant", id: "msg_resp_1" });
+    await convo.send("again");
+    const resent = bodies[1]?.input as Array<Record<string, unknown>>;
+    expect(resent.map((item) => item.role)).toEqual(["user", "assistant", "user"]);
+    expect(JSON.stringify(resent[1])).toContain("answer 1");
+  });
+});
+
+describe("Conversation: a turn abandoned while queued", () => {
+  it("is never sent, and the turns after it still run", async () => {
+    const { cannedTurn } = await import("../websocket/helpers.js");
+    const inputs: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const transport = {
+      async *stream(body: unknown) {
+        const input = JSON.stringify((body as { input: unknown }).input);
+        inputs.push(input);
+        const events = cannedTurn(`resp_${inputs.length}`, `answer ${inputs.length}`);
+        yield events[0] as never;
+        if (inputs.length === 1) await gate; // the first turn stays in flight until released
+        for (const event of events.slice(1)) yield event as never;
+      },
+    };
+    const convo = new Conversation(null, { transport, mode: "resend", model: "m" });
+    const first = convo.stream("first");
+    const firstDone = first.finalResponse();
+    const abandoned = convo.stream("abandoned");
+    abandoned.abort();
+    await expect(abandoned.finalResponse()).rejects.toBeInstanceOf(Error);
+    release();
+    expect((await firstDone).status).toBe("completed");
+    const third = await Promise.race([
+      convo.send("third"),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("third turn hung")), 3000)),
+    ]);
+    expect(third.status).toBe("completed");
+    // Two requests only: the abandoned turn never went out on its own (its input stays staged, like a
+    // failed turn's, and travels with the next one).
+    expect(inputs).toHaveLength(2);
+    expect(inputs[1]).toContain("third");
+  }, 10_000);
+});
+
+describe("Conversation: items given in output form", () => {
+  it("I5: starting items and add() take a response's output as is, and send them in request form", async () => {
+    const { isValid } = await import("../../src/spec/index.js");
+    const bodies: Array<Record<string, unknown>> = [];
+    const { cannedTurn } = await import("../websocket/helpers.js");
+    const transport = {
+      async *stream(body: unknown) {
+        bodies.push(body as Record<string, unknown>);
+        for (const event of cannedTurn(`resp_${bodies.length}`, "ok")) yield event as never;
+      },
+    };
+    const savedOutput = [
+      {
+        type: "reasoning",
+        id: "rs_1",
+        content: [{ type: "reasoning_text", text: "raw thoughts" }],
+        summary: [{ type: "summary_text", text: "short" }],
+        encrypted_content: "enc:keep-me",
+      },
+      {
+        type: "message",
+        id: "msg_1",
+        role: "assistant",
+        status: "completed",
+        phase: "final_answer",
+        content: [{ type: "output_text", text: "hi", annotations: [], logprobs: [] }],
+      },
+    ];
+    const convo = new Conversation(null, {
+      transport,
+      mode: "resend",
+      model: "m",
+      items: savedOutput as never,
+    });
+    convo.add(savedOutput as never);
+    await convo.send("next");
+    const input = bodies[0]?.input as Array<Record<string, unknown>>;
+    expect(input.map((item) => item.type)).toEqual([
+      "reasoning",
+      "message",
+      "reasoning",
+      "message",
+      "message",
+    ]);
+    for (const item of input) expect(isValid("ItemParam", item)).toBe(true);
+    expect(input[0]).toMatchObject({
+      id: "rs_1",
+      encrypted_content: "enc:keep-me",
+      summary: [{ text: "short" }],
+    });
+    expect(input[1]).toMatchObject({ phase: "final_answer", content: [{ type: "output_text", text: "hi" }] });
+  });
+});

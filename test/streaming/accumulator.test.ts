@@ -203,6 +203,32 @@ describe("accumulator", () => {
     expect(accumulate(events).outputText).toBe("x");
   });
 
+  it("deltas with neither output_index nor item_id go to the latest item, not a new item each", () => {
+    const events = new Events()
+      .created()
+      .add("response.output_item.added", {
+        item: { type: "message", id: "m", status: "in_progress", role: "assistant", content: [] },
+      })
+      .add("response.output_text.delta", { content_index: 0, delta: "a" })
+      .add("response.output_text.delta", { content_index: 0, delta: "b" })
+      .add("response.output_text.delta", { content_index: 0, delta: "c" })
+      .add("response.output_item.added", {
+        item: {
+          type: "function_call",
+          id: "f",
+          call_id: "c1",
+          name: "t",
+          arguments: "",
+          status: "in_progress",
+        },
+      })
+      .add("response.function_call_arguments.delta", { delta: "{}" }).list;
+    const snapshot = accumulate(events).snapshot;
+    expect(snapshot.output).toHaveLength(2);
+    expect(snapshot.output[0]).toMatchObject({ id: "m", content: [{ type: "output_text", text: "abc" }] });
+    expect(snapshot.output[1]).toMatchObject({ id: "f", arguments: "{}" });
+  });
+
   it("works without response.created (a placeholder snapshot) and records the error event", () => {
     const events = new Events().message(0, ["partial"]).add("error", {
       error: { type: "server_error", code: "overloaded", message: "Busy", param: null },

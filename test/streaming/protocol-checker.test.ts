@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ProtocolError } from "../../src/errors.js";
 import type { ResponseStreamEvent } from "../../src/streaming/events.js";
-import { ProtocolChecker } from "../../src/streaming/protocol-checker.js";
+import { MAX_RECORDED_VIOLATIONS, ProtocolChecker } from "../../src/streaming/protocol-checker.js";
 import { Events, everyEventStream, type Loose, messageItem, responseResource } from "./fixtures.js";
 
 function run(
@@ -256,5 +256,31 @@ describe("protocol checker", () => {
     (events[3] as Loose).sequence_number = 0;
     const rules = run(events).map((v) => v.rule);
     expect(rules).toEqual(["S7", "S4", "S7", "S7"]);
+  });
+
+  it("S7: a server breaking a rule on every delta records a bounded number of violations", () => {
+    // 5,000 deltas for a content part that was never added: one S7 violation each, kept to the cap.
+    const events: Loose[] = [
+      { type: "response.created", sequence_number: 0, response: responseResource("in_progress", []) },
+      {
+        type: "response.output_item.added",
+        sequence_number: 1,
+        output_index: 0,
+        item: { type: "message", id: "m", status: "in_progress", role: "assistant", content: [] },
+      },
+    ];
+    for (let i = 0; i < 5_000; i++) {
+      events.push({
+        type: "response.output_text.delta",
+        sequence_number: i + 2,
+        item_id: "m",
+        output_index: 0,
+        content_index: 0,
+        delta: "x",
+      });
+    }
+    const violations = run(events);
+    expect(violations).toHaveLength(MAX_RECORDED_VIOLATIONS);
+    expect(violations[0]).toMatchObject({ rule: "S7", sequenceNumber: 2 });
   });
 });

@@ -17,6 +17,12 @@ describe("ResponseStream types", () => {
     stream.on("event", (event) => {
       expectTypeOf(event).toEqualTypeOf<ResponseStreamEvent>();
     });
+    // A wild name the parser rewrites: the listener gets the spec's event (with original_type).
+    stream.on("response.reasoning_text.delta", (event) => {
+      expectTypeOf(event.type).toEqualTypeOf<"response.reasoning.delta">();
+      expectTypeOf(event.delta).toEqualTypeOf<string>();
+      expectTypeOf(event.original_type).toEqualTypeOf<string | undefined>();
+    });
     stream.on("acme:trace_event", (event) => {
       expectTypeOf(event).toEqualTypeOf<ExtensionStreamingEvent>();
     });

@@ -1,9 +1,13 @@
 /** The client's WebSocket session over real sockets: against our server and against misbehaving ones. */
 
+import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { OpenResponses } from "../../src/client/index.js";
 import {
   APIConnectionError,
+  APIConnectionTimeoutError,
   AuthenticationError,
   PreviousResponseNotFoundError,
   ResponseStreamError,
@@ -523,4 +527,157 @@ describe("W7 without recovery", () => {
       await server.close();
     }
   });
+});
+
+describe("ResponsesSocket hardening: silent servers, aborted handshakes, abandoned turns", () => {
+  /** Waits (bounded) until `predicate` holds. */
+  async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+    for (let waited = 0; !predicate() && waited < timeoutMs; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(predicate()).toBe(true);
+  }
+
+  it("a turn the server never answers fails after `timeout` and is not re-run; the queue moves on (W3, W9)", async () => {
+    let answered = 0;
+    const server = await startScriptedServer((socket, message) => {
+      if (message.input === "silent") return; // received, never answered
+      answered += 1;
+      for (const event of cannedTurn(`resp_${answered}`, "ok")) socket.send(JSON.stringify(event));
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: true, timeout: 200 });
+    try {
+      const silent = session.create({ model: "m", input: "silent" });
+      const next = session.create({ model: "m", input: "next" });
+      const started = Date.now();
+      const error = await silent.finalResponse().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect((await next.finalResponse()).status).toBe("completed");
+      // The silent turn reached the server once; the new connection got only the queued turn.
+      expect(server.received[0]?.map((m) => m.input)).toEqual(["silent"]);
+      expect(server.received[1]?.map((m) => m.input)).toEqual(["next"]);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  }, 10_000);
+
+  it("without recovery, a silent server fails the turn with APIConnectionTimeoutError instead of hanging", async () => {
+    const server = await startScriptedServer(() => {});
+    const session = new ResponsesSocket({ url: server.url, timeout: 150 });
+    try {
+      const error = await session
+        .create({ model: "m", input: "x" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+      expect((error as APIConnectionTimeoutError).message).toContain("150 ms");
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  }, 10_000);
+
+  it("close() during a handshake that never completes returns at once and fails the turn", async () => {
+    // A TCP server that accepts connections and never answers the upgrade request.
+    const held = new Set<Socket>();
+    const tcp = createNetServer((socket) => {
+      held.add(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const { port } = tcp.address() as AddressInfo;
+    const session = new ResponsesSocket({ url: `ws://127.0.0.1:${port}/v1/responses`, openTimeout: 30_000 });
+    try {
+      const turn = session.create({ model: "m", input: "x" });
+      const outcome = turn.finalResponse().catch((e: unknown) => e);
+      await until(() => held.size > 0);
+      const started = Date.now();
+      await session.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await outcome).toBeInstanceOf(APIConnectionError);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  }, 10_000);
+
+  it("W9: a turn the reader abandoned is not re-sent when the connection drops", async () => {
+    let answered = 0;
+    const server = await startScriptedServer((socket, message, connection) => {
+      if (message.input === "abandon" && connection === 0) {
+        setTimeout(() => socket.terminate(), 100);
+        return;
+      }
+      answered += 1;
+      for (const event of cannedTurn(`resp_${answered}`, "ok")) socket.send(JSON.stringify(event));
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    try {
+      const abandoned = session.create({ model: "m", input: "abandon" });
+      const next = session.create({ model: "m", input: "next" });
+      await until(() => (server.received[0]?.length ?? 0) > 0);
+      abandoned.abort();
+      await expect(abandoned.finalResponse()).rejects.toBeInstanceOf(Error);
+      expect((await next.finalResponse()).status).toBe("completed");
+      expect(server.received[1]?.map((m) => m.input)).toEqual(["next"]);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  }, 10_000);
+
+  it("W9: the full context rebuilt after a drop holds the streamed items even when the terminal snapshot had none", async () => {
+    let answered = 0;
+    let dropped = false;
+    const server = await startScriptedServer((socket, message) => {
+      if (JSON.stringify(message.input).includes("drop me") && !dropped) {
+        dropped = true;
+        socket.terminate();
+        return;
+      }
+      answered += 1;
+      const events = cannedTurn(`resp_${answered}`, `answer ${answered}`);
+      const terminal = events.at(-1) as unknown as { response: Record<string, unknown> };
+      terminal.response = { ...terminal.response, output: [] };
+      for (const event of events) socket.send(JSON.stringify(event));
+    });
+    const session = new ResponsesSocket({ url: server.url, recovery: true });
+    try {
+      const first = await session.create({ model: "m", input: "first", store: false }).finalResponse();
+      await session
+        .create({ model: "m", store: false, previous_response_id: first.id, input: "drop me" })
+        .finalResponse();
+      const resent = server.received[1]?.[0] as WireMessage;
+      expect(resent.previous_response_id ?? null).toBeNull();
+      const input = resent.input as Array<Record<string, unknown>>;
+      expect(input.map((item) => item.role)).toEqual(["user", "assistant", "user"]);
+      expect(input[1]).toMatchObject({ id: "msg_resp_1" });
+      expect(JSON.stringify(input[1])).toContain("answer 1");
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  }, 10_000);
+
+  it("connect() gives each turn the client's timeout", async () => {
+    const server = await startScriptedServer(() => {});
+    const client = new OpenResponses({
+      baseURL: server.url.replace(/^ws/, "http").replace(/\/responses$/, ""),
+      timeout: 150,
+      apiKey: null,
+    });
+    const session = client.responses.connect();
+    try {
+      const error = await session
+        .create({ model: "m", input: "x" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  }, 10_000);
 });

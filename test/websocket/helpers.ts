@@ -43,7 +43,12 @@ export interface WsTestServer {
 
 export async function startWsServer(
   model: Model,
-  options: { apiKey?: string; maxConnectionAgeMs?: number } = {},
+  options: {
+    apiKey?: string;
+    maxConnectionAgeMs?: number;
+    limitGraceMs?: number;
+    maxQueuedMessages?: number;
+  } = {},
 ): Promise<WsTestServer> {
   const store = createMemoryStore();
   const engine = createResponsesEngine({ model, store });

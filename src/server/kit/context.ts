@@ -7,6 +7,7 @@
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore } from "../model.js";
 import { isPacked, unpackItems } from "./compactor.js";
+import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { invalidRequest, type KitError, kitError } from "./spec-error.js";
 
 export type ContextItem = ItemParam | ItemField;
@@ -72,7 +73,10 @@ export async function resolveContext(body: ContextRequest, store: ResponseStore)
       continue;
     }
     try {
-      context.push(...(await unpackItems((item as { encrypted_content: string }).encrypted_content)));
+      const unpacked = await unpackItems((item as { encrypted_content: string }).encrypted_content);
+      // The pack is only gzip + base64, so anyone can craft one: hold it to the request body's depth bound.
+      if (pathDeeperThan(unpacked, MAX_BODY_DEPTH) !== null) throw new TypeError("nested too deep");
+      context.push(...unpacked);
     } catch {
       return {
         ok: false,

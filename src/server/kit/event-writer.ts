@@ -193,6 +193,7 @@ export class EventWriter {
         `The model yielded ${part === null ? "null" : typeof part}, not a part.`,
       );
     }
+    checkPartFields(part);
     switch (part.type) {
       case "text":
         this.#appendContent("output_text", part.delta);
@@ -579,6 +580,91 @@ export class EventWriter {
     this.#events = [];
     return events;
   }
+}
+
+/** Item types with their own parts: sent through `item`, they would skip the lifecycle those parts follow. */
+const STANDARD_ITEM_TYPES = new Set([
+  "message",
+  "function_call",
+  "function_call_output",
+  "reasoning",
+  "compaction",
+]);
+
+/**
+ * The fields a part's events are built from, checked at run time: a model in plain JavaScript (or one
+ * passing a provider's data through) could otherwise put a number or `undefined` into a delta, or an
+ * item without a type, onto the wire, where the event schemas require strings. A bad part becomes an
+ * `invalid_model_part` failure (`error` + `response.failed`) instead.
+ */
+function checkPartFields(part: ModelPart): void {
+  const record = part as unknown as Record<string, unknown>;
+  // The hot path (one call per streamed delta) allocates nothing.
+  switch (part.type) {
+    case "text":
+    case "refusal":
+    case "reasoning":
+    case "reasoning_summary":
+      if (!isString(record.delta)) throw invalidField(part.type, "delta", "a string");
+      if (record.summaryIndex !== undefined && typeof record.summaryIndex !== "number")
+        throw invalidField(part.type, "summaryIndex", "a number");
+      return;
+    case "annotation":
+      if (!isPlainObject(record.annotation) || !isString(record.annotation.type))
+        throw invalidField(part.type, "annotation", "an object with a `type`");
+      return;
+    case "phase":
+      if (record.phase !== "commentary" && record.phase !== "final_answer")
+        throw invalidField(part.type, "phase", '"commentary" or "final_answer"');
+      return;
+    case "reasoning_encrypted":
+    case "compaction":
+      if (!isString(record.encryptedContent)) throw invalidField(part.type, "encryptedContent", "a string");
+      return;
+    case "function_call":
+      if (!isString(record.name) || record.name === "")
+        throw invalidField(part.type, "name", "a non-empty string");
+      if (record.callId !== undefined && !isString(record.callId))
+        throw invalidField(part.type, "callId", "a string");
+      return;
+    case "item": {
+      const item = record.item;
+      if (!isPlainObject(item) || !isString(item.type) || item.type === "")
+        throw invalidField(part.type, "item", "an object with a `type`");
+      if (STANDARD_ITEM_TYPES.has(item.type))
+        throw invalidField(
+          part.type,
+          "item",
+          "an extension item type (use the part of that name for a standard item)",
+        );
+      if (item.id !== undefined && !isString(item.id)) throw invalidField(part.type, "item.id", "a string");
+      if (item.status !== undefined && !isString(item.status))
+        throw invalidField(part.type, "item.status", "a string");
+      return;
+    }
+    case "usage":
+      if (!isPlainObject(record.usage)) throw invalidField(part.type, "usage", "an object");
+      return;
+    case "incomplete":
+      if (!isString(record.reason)) throw invalidField(part.type, "reason", "a string");
+      return;
+    default:
+      return;
+  }
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function invalidField(type: string, field: string, expected: string): InvalidModelPartError {
+  return new InvalidModelPartError(
+    `The model's ${JSON.stringify(type)} part has an invalid \`${field}\`: expected ${expected}.`,
+  );
 }
 
 function clone<T>(value: T): T {

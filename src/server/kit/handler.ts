@@ -20,6 +20,20 @@ export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
   maxBodyBytes?: number;
   /** The path prefix of the routes; default `/v1`. Use `""` to serve `/responses` at the root. */
   basePath?: string;
+  /**
+   * Opt-in CORS, for browser clients on another origin. `true` allows any origin; `{ origin }` allows
+   * the listed ones (the request's `Origin` is echoed back when it matches). Preflight `OPTIONS` requests
+   * on the routes are answered, and every answer (errors and streams too) carries the headers.
+   * Off by default: a server that does not ask for it answers `OPTIONS` with 405.
+   */
+  cors?: boolean | CorsOptions;
+}
+
+export interface CorsOptions {
+  /** `"*"`, one origin (`https://app.example`) or several. Default `"*"`. */
+  origin?: string | readonly string[];
+  /** How long a browser may cache a preflight answer, in seconds. Default 600. */
+  maxAge?: number;
 }
 
 /** A fetch handler that also exposes the engine it is built on (WebSocket mode shares it). */
@@ -29,6 +43,11 @@ export interface ResponsesHandler {
   readonly basePath: string;
   /** The API-key check, for transports that authenticate outside `handle` (WebSocket upgrades). */
   readonly authenticate: ApiKeyCheck;
+  /**
+   * Whether the `cors` option lets a page on this origin call the server; false when CORS is off.
+   * WebSocket mode applies it to browser upgrades, which the same-origin policy does not protect.
+   */
+  readonly allowsOrigin: (origin: string) => boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -50,17 +69,21 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       ? createApiKeyCheck(options.apiKey)
       : async () => null;
 
+  const cors = options.cors ? corsPolicy(options.cors === true ? {} : options.cors) : null;
+
   async function handle(request: Request): Promise<Response> {
     const route = matchRoute(new URL(request.url).pathname, basePath);
     if (route === null) {
       return errorResponse(kitError(404, "not_found", "No route matches this path.", { code: "not_found" }));
     }
+    // A preflight carries no credentials, so it is answered before the API-key check.
+    if (cors !== null && request.method === "OPTIONS") return cors.preflight(request);
     if (request.method !== "POST") {
       return errorResponse(
         kitError(405, "invalid_request", `Method ${request.method} is not allowed here; use POST.`, {
           code: "method_not_allowed",
         }),
-        { allow: "POST" },
+        { allow: cors === null ? "POST" : "POST, OPTIONS" },
       );
     }
     const denied = await authenticate(request);
@@ -107,18 +130,72 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   }
 
   const handler = async (request: Request): Promise<Response> => {
+    let response: Response;
     try {
-      return await handle(request);
+      response = await handle(request);
     } catch (error) {
       try {
         options.onError?.(error, "handler");
       } catch {
         // A failing logger must not turn a 500 into a rejected promise.
       }
-      return errorResponse(internalError());
+      response = errorResponse(internalError());
     }
+    return cors === null ? response : cors.decorate(request, response);
   };
-  return Object.assign(handler, { engine, basePath, authenticate });
+  const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
+  return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin });
+}
+
+interface CorsPolicy {
+  allows(origin: string): boolean;
+  preflight(request: Request): Response;
+  decorate(request: Request, response: Response): Response;
+}
+
+function corsPolicy(options: CorsOptions): CorsPolicy {
+  const origins = typeof options.origin === "string" ? [options.origin] : (options.origin ?? ["*"]);
+  const any = origins.includes("*");
+  const allowed = new Set(origins.map((origin) => origin.replace(/\/+$/, "")));
+  const maxAge = String(options.maxAge ?? 600);
+  // The value of Access-Control-Allow-Origin for this request, or null when its origin is not allowed.
+  const allowOrigin = (request: Request): string | null => {
+    if (any) return "*";
+    const origin = request.headers.get("origin");
+    return origin !== null && allowed.has(origin) ? origin : null;
+  };
+  const base = (request: Request, headers: Headers): void => {
+    const origin = allowOrigin(request);
+    // With a list, the answer depends on the Origin header: caches must key on it.
+    if (!any) headers.append("vary", "Origin");
+    if (origin === null) return;
+    headers.set("access-control-allow-origin", origin);
+  };
+  return {
+    allows: (origin) => any || allowed.has(origin),
+    preflight(request) {
+      const headers = new Headers();
+      base(request, headers);
+      if (headers.has("access-control-allow-origin")) {
+        headers.set("access-control-allow-methods", "POST, OPTIONS");
+        // Echoing what the browser asks for admits the client's auth, idempotency and SDK headers.
+        const asked = request.headers.get("access-control-request-headers");
+        headers.set("access-control-allow-headers", asked ?? "authorization, content-type, api-key");
+        headers.set("access-control-max-age", maxAge);
+        if (!any) headers.append("vary", "Access-Control-Request-Headers");
+      }
+      return new Response(null, { status: 204, headers });
+    },
+    decorate(request, response) {
+      // Every response here was built by this handler, so its headers are mutable.
+      base(request, response.headers);
+      // The client reads the request id for its errors; a gateway or wrapper in front may add one.
+      if (response.headers.has("access-control-allow-origin")) {
+        response.headers.set("access-control-expose-headers", "x-request-id");
+      }
+      return response;
+    },
+  };
 }
 
 type Route = "create" | "compact";

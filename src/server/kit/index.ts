@@ -22,6 +22,7 @@ export {
   isTerminalEvent,
 } from "./event-writer.js";
 export {
+  type CorsOptions,
   createResponsesHandler,
   DEFAULT_MAX_BODY_BYTES,
   type ResponsesHandler,

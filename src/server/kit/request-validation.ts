@@ -5,9 +5,12 @@
  */
 
 import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../spec/index.js";
+import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { firstSchemaIssue } from "./schema-check.js";
 import { invalidRequest, type KitError } from "./spec-error.js";
 import { unknownToolChoiceNames } from "./tool-policy.js";
+
+export { MAX_BODY_DEPTH };
 
 export type ParseResult<T> = { ok: true; body: T } | { ok: false; error: KitError };
 
@@ -52,6 +55,16 @@ function checkSchema(
   json: unknown,
 ): KitError | null {
   if (!isObject(json)) return invalidRequest("The request body must be a JSON object.", null, "invalid_body");
+  // Checked first: a few kilobytes of `[[[[...` would otherwise overflow the stack of the recursive
+  // code after it (validation, structuredClone of the snapshot) and answer 500, or cut an SSE stream.
+  const tooDeep = pathDeeperThan(json, MAX_BODY_DEPTH);
+  if (tooDeep !== null) {
+    return invalidRequest(
+      `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+      tooDeep,
+      "nesting_too_deep",
+    );
+  }
   const issue = firstSchemaIssue(schema, withoutPrefixedInputItems(json));
   return issue ? invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type") : null;
 }

@@ -38,7 +38,8 @@ export interface RunningServer {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
-    void respond(options.handler, req, res, host);
+    // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
+    respond(options.handler, req, res, host).catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {
     // A port in use (EADDRINUSE) or a bad host rejects instead of crashing the process.
@@ -52,18 +53,24 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const websocket = attachForHandler(server, options.handler, options.websocket);
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,
     port,
     server,
-    close: async () => {
-      // Upgraded sockets are no longer the HTTP server's connections: close them first.
-      await websocket?.close();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Streams in flight would otherwise keep the server open until they end.
-        server.closeAllConnections();
-      });
+    // Memoised: a second close() (a test's afterAll plus a signal handler) waits for the first instead
+    // of rejecting with ERR_SERVER_NOT_RUNNING.
+    close: () => {
+      closing ??= (async () => {
+        // Upgraded sockets are no longer the HTTP server's connections: close them first.
+        await websocket?.close();
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          // Streams in flight would otherwise keep the server open until they end.
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
     },
   };
 }
@@ -78,23 +85,49 @@ async function respond(
   res.on("close", () => {
     if (!res.writableFinished) controller.abort(new Error("The client disconnected."));
   });
-  let response: Response;
+  let request: Request;
   try {
-    response = await handler(toRequest(req, controller.signal, host));
+    request = toRequest(req, controller.signal, host);
   } catch {
-    response = new Response(
-      JSON.stringify({
-        error: {
-          message: "The server failed to handle the request.",
-          type: "server_error",
-          param: null,
-          code: null,
-        },
-      }),
-      { status: 500, headers: { "content-type": "application/json" } },
+    // A request target that does not form a URL, or a method fetch refuses (TRACE), is the client's
+    // mistake, not a server failure.
+    await writeResponse(
+      specError(400, "invalid_request", "The request's method or URL is not valid.", "invalid_request"),
+      req,
+      res,
+      controller.signal,
     );
+    return;
   }
-  await writeResponse(response, req, res, controller.signal);
+  let response: unknown;
+  try {
+    response = await handler(request);
+  } catch {
+    response = null;
+  }
+  // A plain handler that throws, or resolves to something that is not a Response, is a 500.
+  const answer = isResponseLike(response)
+    ? response
+    : specError(500, "server_error", "The server failed to handle the request.", null);
+  await writeResponse(answer, req, res, controller.signal);
+}
+
+/** Duck-typed, so a Response from another realm or fetch implementation (undici's own) still works. */
+function isResponseLike(value: unknown): value is Response {
+  const candidate = value as Partial<Response> | null | undefined;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.status === "number" &&
+    typeof candidate.headers?.forEach === "function"
+  );
+}
+
+function specError(status: number, type: string, message: string, code: string | null): Response {
+  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 /** Waits for `drain` (the client caught up) or `close` (it went away), leaving no listener behind. */
@@ -115,7 +148,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, host: string): Req
   for (const [name, value] of Object.entries(req.headersDistinct)) {
     for (const entry of value ?? []) headers.append(name, entry);
   }
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? host}`);
+  const url = new URL(req.url ?? "/", requestOrigin(req.headers.host, host));
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal };
   if (hasBody) {
@@ -123,6 +156,17 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, host: string): Req
     init.duplex = "half"; // required by undici for a streamed request body
   }
   return new Request(url, init);
+}
+
+/** The origin the request was sent to; the listening host when the Host header does not parse. */
+function requestOrigin(header: string | undefined, host: string): string {
+  const fallback = `http://${host.includes(":") ? `[${host}]` : host}`;
+  if (header === undefined || header === "") return fallback;
+  try {
+    return new URL(`http://${header}`).origin;
+  } catch {
+    return fallback;
+  }
 }
 
 /** The request body as a web stream that pauses the socket while the reader is not reading. */
@@ -157,7 +201,7 @@ async function writeResponse(
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const setCookies = response.headers.getSetCookie();
+  const setCookies = response.headers.getSetCookie?.() ?? [];
   if (setCookies.length > 0) headers["set-cookie"] = setCookies;
   // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
   const unread = !req.complete;

@@ -28,9 +28,20 @@ interface BuildContext {
   root: Schema;
   numbers: number[];
   nextNumber: number;
+  /** Schema nodes still allowed to be built (see MAX_NODES). */
+  budget: number;
 }
 
 const MAX_DEPTH = 8;
+/**
+ * Bounds on what one request can make the model build. The schema comes from the request (a tool's
+ * `parameters`, `text.format`), so without them `minLength: 1e9`, `minItems: 1e9` or an array of a
+ * recursive `$ref` would allocate until the server process dies. Past a bound the value stops growing
+ * (a node becomes null, a string or array stops at the cap): a best effort, never a crash.
+ */
+const MAX_NODES = 2000;
+const MAX_STRING_LENGTH = 10_000;
+const MAX_ARRAY_ITEMS = 100;
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -145,9 +156,9 @@ function stringValue(name: string, schema: Schema, hints: WordHints): Built {
 function clampString(value: string, schema: Schema): string {
   const max = typeof schema.maxLength === "number" ? schema.maxLength : undefined;
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
-  let out = max !== undefined ? value.slice(0, max) : value;
-  while (out.length < min) out += "x";
-  return out;
+  const out = max !== undefined ? value.slice(0, max) : value;
+  const wanted = Math.min(min, MAX_STRING_LENGTH);
+  return out.length < wanted ? out + "x".repeat(wanted - out.length) : out;
 }
 
 function numberValue(name: string, schema: Schema, ctx: BuildContext, integer: boolean): Built {
@@ -203,7 +214,8 @@ function primaryType(schema: Schema): string | undefined {
 }
 
 function build(schemaIn: unknown, name: string, ctx: BuildContext, depth: number): Built {
-  if (!isSchema(schemaIn) || depth > MAX_DEPTH) return { value: null, derived: false };
+  if (!isSchema(schemaIn) || depth > MAX_DEPTH || ctx.budget <= 0) return { value: null, derived: false };
+  ctx.budget -= 1;
   const schema = resolveRef(schemaIn, ctx.root);
   if ("const" in schema) return { value: schema.const, derived: false };
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -279,7 +291,7 @@ function arrayValue(name: string, schema: Schema, ctx: BuildContext, depth: numb
       : [];
   if (places.length > 0) return { value: places.slice(0, Math.max(1, max)), derived: true };
   const first = build(items, singular, ctx, depth + 1);
-  const count = Math.min(max, Math.max(min, first.derived ? 1 : 0));
+  const count = Math.min(max, Math.max(min, first.derived ? 1 : 0), MAX_ARRAY_ITEMS);
   const values = count > 0 ? [first.value] : [];
   while (values.length < count) values.push(build(items, singular, ctx, depth + 1).value);
   return { value: values, derived: first.derived };
@@ -293,7 +305,7 @@ function escapeRegExp(text: string): string {
 export function valueForSchema(schema: unknown, hints: WordHints, rootName = ""): unknown {
   const numbers = (hints.text.match(/-?\d+(?:\.\d+)?/g) ?? []).map(Number);
   const root = isSchema(schema) ? schema : {};
-  const ctx: BuildContext = { hints, root, numbers, nextNumber: 0 };
+  const ctx: BuildContext = { hints, root, numbers, nextNumber: 0, budget: MAX_NODES };
   const built = build(isSchema(schema) ? schema : { type: "object", properties: {} }, rootName, ctx, 0);
   return built.value;
 }

@@ -22,10 +22,27 @@ export interface WebSocketModeOptions {
   apiKey?: string | null;
   /** A custom check instead of `apiKey`, e.g. a `ResponsesHandler`'s `authenticate`; null lets it through. */
   authenticate?: ApiKeyCheck;
+  /**
+   * Cross-origin browser pages allowed to connect: `"*"`, a list of origins, or a predicate. Browsers
+   * send `Origin` on every upgrade and, unlike HTTP, WebSockets have no CORS: without this check any
+   * page a user visits could drive the server and read its answers. Upgrades without `Origin`
+   * (non-browser clients) and same-origin pages are always let through. Default: none.
+   */
+  allowedOrigins?: "*" | readonly string[] | ((origin: string) => boolean);
   /** Connection age limit in milliseconds (rule W7). Default 60 minutes; `Infinity` for none. */
   maxConnectionAgeMs?: number;
   /** Largest accepted message in bytes. Default 32 MiB (an `input` string may be 10 MiB). */
   maxPayloadBytes?: number;
+  /**
+   * Messages that may wait behind the turn in flight (W3) before the server stops reading the socket
+   * until one has run; bounds a connection's memory. Default 8.
+   */
+  maxQueuedMessages?: number;
+  /**
+   * W7: how long a turn in flight at the age limit may still run before it is stopped and the
+   * connection ends. Default 60 seconds.
+   */
+  limitGraceMs?: number;
 }
 
 export interface WebSocketMode {
@@ -36,6 +53,7 @@ export interface WebSocketMode {
 }
 
 export const DEFAULT_CONNECTION_AGE_MS = 60 * 60 * 1000;
+const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -47,6 +65,8 @@ interface WsSocket {
   send(data: string, callback?: (error?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  pause(): void;
+  resume(): void;
   readonly readyState: number;
   readonly bufferedAmount: number;
 }
@@ -84,6 +104,18 @@ function refuseWith(socket: Duplex, reason: string, failure: KitError): void {
   );
 }
 
+/** Whether a browser's `Origin` names the host the upgrade was sent to. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    const page = new URL(origin);
+    // Parsed with the page's scheme so that default ports compare equal (`x` and `x:443` on https).
+    return page.host === new URL(`${page.protocol}//${host}`).host;
+  } catch {
+    return false; // "null" (sandboxed frames, file:) or garbage
+  }
+}
+
 function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
@@ -100,13 +132,23 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
   const authenticate: ApiKeyCheck | null =
     options.authenticate ?? (options.apiKey ? createApiKeyCheck(options.apiKey) : null);
 
+  const allowed = options.allowedOrigins;
+  const originAllowed = (request: IncomingMessage): boolean => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    if (sameOrigin(origin, request.headers.host)) return true;
+    if (allowed === "*") return true;
+    if (typeof allowed === "function") return allowed(origin);
+    return allowed?.includes(origin) ?? false;
+  };
+
   const loadServer = () => {
     wss ??= import("ws").then((mod) => {
       const ctor = (mod.WebSocketServer ?? (mod.default as { WebSocketServer?: unknown }).WebSocketServer) as
         | WsServerConstructor
         | undefined;
       if (!ctor) throw new Error("The `ws` package has no WebSocketServer export.");
-      return new ctor({ noServer: true, maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024 });
+      return new ctor({ noServer: true, maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES });
     });
     return wss;
   };
@@ -115,12 +157,24 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
     if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
     if (pathname !== path) {
+      // On a shared server another listener may own this path (its own WebSocket endpoint): leave the
+      // socket to it. Only when this mode is the sole upgrade handler does it answer the 404 itself.
+      if (server.listenerCount("upgrade") > 1) return;
       return refuse(
         socket,
         404,
         "Not Found",
         "not_found",
         `No WebSocket endpoint at ${pathname}; use ${path}.`,
+      );
+    }
+    if (!originAllowed(request)) {
+      return refuse(
+        socket,
+        403,
+        "Forbidden",
+        "origin_not_allowed",
+        "WebSocket connections from this origin are not allowed (see the server's cors option).",
       );
     }
     void (async () => {
@@ -131,6 +185,8 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
   };
 
   const accept = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // close() may have run while the API key was being checked; it may not have had a ws server to close.
+    if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
     loadServer().then(
       (server) =>
         server.handleUpgrade(request, socket, head, (ws) => {
@@ -146,6 +202,11 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
               return new Promise<void>((resolve) => ws.send(text, () => resolve()));
             },
             close: (code, reason) => ws.close(code, reason),
+            pause: () => ws.pause(),
+            resume: () => ws.resume(),
+            maxQueuedMessages: options.maxQueuedMessages,
+            maxQueuedChars: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+            limitGraceMs: options.limitGraceMs,
           });
           ws.on("message", (data) => {
             // Binary frames are not part of the protocol; read as text, a bad one gets an error envelope.

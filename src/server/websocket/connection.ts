@@ -23,7 +23,27 @@ export interface ConnectionOptions {
   /** Sends one message; may return a promise that settles when the socket can take more (backpressure). */
   send(text: string): void | Promise<void>;
   close(code: number, reason: string): void;
+  /**
+   * Stops / restarts reading messages from the socket. Called when the queue of waiting turns is full
+   * and when it has room again, so a client that sends faster than turns run is slowed down by TCP
+   * instead of growing the server's memory (W3 keeps every message, in order; none is refused).
+   */
+  pause?(): void;
+  resume?(): void;
+  /** Waiting messages at which reading pauses. Default 8. */
+  maxQueuedMessages?: number;
+  /** Waiting characters at which reading pauses. Default 32 Mi (one maximal message). */
+  maxQueuedChars?: number;
+  /**
+   * W7: how long a turn still in flight at the age limit may run on before it is stopped, so a model
+   * that never ends cannot hold the connection past its limit. Default 60 seconds.
+   */
+  limitGraceMs?: number;
 }
+
+export const DEFAULT_MAX_QUEUED_MESSAGES = 8;
+export const DEFAULT_MAX_QUEUED_CHARS = 32 * 1024 * 1024;
+export const DEFAULT_LIMIT_GRACE_MS = 60_000;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -38,6 +58,9 @@ export class ResponsesConnection {
   readonly #options: ConnectionOptions;
   readonly #queue: string[] = [];
   readonly #limitTimer: ReturnType<typeof setTimeout> | undefined;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #queuedChars = 0;
+  #paused = false;
   /** W4: the latest response of this connection, whatever its `store` flag. */
   #latest: StoredResponse | null = null;
   #running = false;
@@ -66,15 +89,42 @@ export class ResponsesConnection {
   receive(text: string): void {
     if (this.#ended || this.#limitReached) return;
     this.#queue.push(text);
+    this.#queuedChars += text.length;
     if (!this.#running) void this.#drain();
+    // Checked after the drain took the first message: only turns that really wait count.
+    this.#applyBackpressure();
   }
 
   /** The socket closed: stop the running turn and forget the queue. */
   dispose(): void {
     this.#ended = true;
     clearTimeout(this.#limitTimer);
-    this.#queue.length = 0;
+    clearTimeout(this.#graceTimer);
+    this.#clearQueue();
     this.#abort?.abort(new Error("The WebSocket client disconnected."));
+  }
+
+  #applyBackpressure(): void {
+    const full =
+      this.#queue.length >= (this.#options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES) ||
+      this.#queuedChars >= (this.#options.maxQueuedChars ?? DEFAULT_MAX_QUEUED_CHARS);
+    if (full && !this.#paused && !this.#ended) {
+      this.#paused = true;
+      this.#options.pause?.();
+    } else if (!full && this.#paused) {
+      this.#paused = false;
+      this.#options.resume?.();
+    }
+  }
+
+  #clearQueue(): void {
+    this.#queue.length = 0;
+    this.#queuedChars = 0;
+    // A paused socket would never read the client's close frame.
+    if (this.#paused) {
+      this.#paused = false;
+      this.#options.resume?.();
+    }
   }
 
   async #drain(): Promise<void> {
@@ -83,6 +133,8 @@ export class ResponsesConnection {
       while (!this.#ended && !this.#limitReached) {
         const next = this.#queue.shift();
         if (next === undefined) break;
+        this.#queuedChars -= next.length;
+        this.#applyBackpressure();
         await this.#handle(next);
       }
     } finally {
@@ -222,8 +274,20 @@ export class ResponsesConnection {
   #onAgeLimit(): void {
     if (this.#ended) return;
     this.#limitReached = true;
-    this.#queue.length = 0;
-    if (!this.#running) this.#endAtLimit();
+    this.#clearQueue();
+    if (!this.#running) {
+      this.#endAtLimit();
+      return;
+    }
+    // The turn in flight may finish, but only within the grace period: past it the turn is stopped
+    // (the client gets its events so far, no terminal event, then the limit envelope) and the
+    // connection ends, even when the model ignores its signal or the client stopped reading.
+    const grace = Math.min(this.#options.limitGraceMs ?? DEFAULT_LIMIT_GRACE_MS, MAX_TIMER_MS);
+    this.#graceTimer = setTimeout(() => {
+      this.#abort?.abort(new Error("The WebSocket connection reached its age limit."));
+      this.#endAtLimit();
+    }, grace);
+    this.#graceTimer.unref?.();
   }
 
   /** W7: tell the client why, then close; turns still queued were never started and can be resent. */
@@ -238,6 +302,7 @@ export class ResponsesConnection {
     );
     this.#ended = true;
     clearTimeout(this.#limitTimer);
+    clearTimeout(this.#graceTimer);
     this.#options.close(1000, "connection age limit reached");
   }
 }

@@ -5,7 +5,10 @@ import type { ResponsesHandler } from "../kit/handler.js";
 import { attachWebSocketMode, type WebSocketMode, type WebSocketModeOptions } from "./attach.js";
 
 /** What `serve({ websocket })` accepts besides `true`/`false`. */
-export type ServeWebSocketOptions = Pick<WebSocketModeOptions, "maxConnectionAgeMs" | "maxPayloadBytes">;
+export type ServeWebSocketOptions = Pick<
+  WebSocketModeOptions,
+  "maxConnectionAgeMs" | "maxPayloadBytes" | "maxQueuedMessages" | "limitGraceMs"
+>;
 
 function isResponsesHandler(handler: unknown): handler is ResponsesHandler {
   const candidate = handler as Partial<ResponsesHandler> | null;
@@ -27,6 +30,8 @@ export function attachForHandler(
     store: handler.engine.store,
     basePath: handler.basePath,
     authenticate: handler.authenticate,
+    // Browser pages on other origins get in only where the handler's `cors` option lets them call HTTP.
+    allowedOrigins: (origin) => handler.allowsOrigin?.(origin) ?? false,
     ...(typeof option === "object" ? option : {}),
   });
 }

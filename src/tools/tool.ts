@@ -1,0 +1,84 @@
+/**
+ * `tool()`: a function tool the client can run itself. It pairs the definition the model sees (built by
+ * `functionTool`, so a bad name fails at once, rule P4) with the code that answers a call to it.
+ */
+
+import { type FunctionToolInit, functionTool } from "../builders/tools.js";
+import type { FunctionCall, FunctionToolParam, ResponseResource } from "../spec/index.js";
+
+/** What a tool's `execute` is given besides its arguments. */
+export interface ToolContext {
+  /** The `function_call` item being answered (`call_id`, `name`, the raw `arguments` JSON). */
+  readonly call: FunctionCall;
+  /** The response that made the call. */
+  readonly response: ResponseResource;
+  /** 1 for the first model response of the run, 2 for the next, ... */
+  readonly turn: number;
+  /** Aborted when the run is aborted (its `signal`, `.abort()`, or a consumer that stopped early). */
+  readonly signal: AbortSignal;
+}
+
+export interface ToolInit<Args, Result> extends FunctionToolInit {
+  /**
+   * Turns the call's `arguments` JSON into `Args`: the place to validate (with a schema library, say).
+   * Whatever it throws is sent back to the model as the call's output, so the model can try again.
+   * Default: `JSON.parse` (an empty string counts as `{}`, as some servers send it for no arguments).
+   */
+  parse?: (argumentsJson: string) => Args;
+  /**
+   * Answers the call. A string is sent as is; anything else as its JSON text. A throw becomes an error
+   * output for the model, unless the run has `throwOnToolError`.
+   */
+  execute: (args: Args, context: ToolContext) => Result | Promise<Result>;
+}
+
+/** A function tool with its code. Put it in `tools` of `client.responses.runTools()`. */
+export interface RunnableTool<Args = unknown, Result = unknown> {
+  /** The tool definition sent to the server (a plain `FunctionToolParam`). */
+  readonly definition: FunctionToolParam;
+  readonly name: string;
+  // Method syntax on purpose: it keeps `RunnableTool<{ city: string }>` assignable to `RunnableTool`,
+  // so tools with different argument types sit in one `tools` array.
+  parse(argumentsJson: string): Args;
+  execute(args: Args, context: ToolContext): Result | Promise<Result>;
+}
+
+/** Builds a runnable function tool. `Args` is inferred from `parse`, or from `execute`'s parameter. */
+export function tool<Args = Record<string, unknown>, Result = unknown>(
+  init: ToolInit<Args, Result>,
+): RunnableTool<Args, Result> {
+  if (typeof init.execute !== "function") {
+    throw new TypeError(`tool(${JSON.stringify(init.name)}) needs an \`execute\` function.`);
+  }
+  const definition = functionTool({
+    name: init.name,
+    ...(init.description !== undefined ? { description: init.description } : {}),
+    ...(init.parameters !== undefined ? { parameters: init.parameters } : {}),
+    ...(init.strict !== undefined ? { strict: init.strict } : {}),
+  });
+  const parse = init.parse ?? ((json: string) => parseArguments(json) as Args);
+  return { definition, name: definition.name, parse, execute: init.execute };
+}
+
+/** Whether a `tools` entry is a runnable tool (rather than a plain tool definition sent as is). */
+export function isRunnableTool(value: unknown): value is RunnableTool {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<RunnableTool>;
+  return (
+    typeof candidate.execute === "function" &&
+    typeof candidate.parse === "function" &&
+    typeof candidate.definition === "object" &&
+    candidate.definition !== null
+  );
+}
+
+/** The default `parse`: JSON, with a message the model can act on when it is not. */
+function parseArguments(json: string): unknown {
+  if (json.trim() === "") return {};
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SyntaxError(`the arguments are not valid JSON (${reason})`);
+  }
+}
