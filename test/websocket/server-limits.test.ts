@@ -229,3 +229,20 @@ describe("browser origins on the upgrade", () => {
     }
   });
 });
+
+describe("serve(): message size", () => {
+  it("a WebSocket message is held to the handler's maxBodyBytes, as an HTTP body is (close 1009)", async () => {
+    const handler = createResponsesHandler({ model: scriptedModel(() => hello), maxBodyBytes: 4096 });
+    const running = await serve({ handler, port: 0 });
+    try {
+      const url = `${running.url.replace("http", "ws")}/v1/responses`;
+      const client = await rawClient(url);
+      client.send({ type: "response.create", model: "m", input: "small" });
+      expect((await client.turn()).at(-1)?.type).toBe("response.completed");
+      client.send({ type: "response.create", model: "m", input: "x".repeat(20_000) });
+      expect(await client.closed).toBe(1009);
+    } finally {
+      await running.close();
+    }
+  });
+});

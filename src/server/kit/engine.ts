@@ -33,7 +33,7 @@ export type KitErrorPhase = "model" | "compact" | "store" | "handler";
 export interface ResponsesEngineOptions {
   /** The model backend (see `Model` in `openresponses/server`). */
   model: Model;
-  /** Where responses are kept for `previous_response_id`; default: an in-memory LRU of 1000. */
+  /** Where responses are kept for `previous_response_id`; default: an in-memory LRU (1000 entries, ~256 MiB). */
   store?: ResponseStore;
   /** The compactor for `/responses/compact`; default: `model.compact`, else the generic compactor. */
   compact?: Compactor;

@@ -48,6 +48,8 @@ export interface ResponsesHandler {
    * WebSocket mode applies it to browser upgrades, which the same-origin policy does not protect.
    */
   readonly allowsOrigin: (origin: string) => boolean;
+  /** The body size limit, so WebSocket mode can hold its messages to the same bound. */
+  readonly maxBodyBytes: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -144,7 +146,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     return cors === null ? response : cors.decorate(request, response);
   };
   const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
-  return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin });
+  return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin, maxBodyBytes });
 }
 
 interface CorsPolicy {

@@ -1,6 +1,7 @@
 /**
- * The default `ResponseStore`: an in-memory LRU bounded by entry count, so a long-running server cannot
- * grow without limit. Users with their own database implement `ResponseStore` from `../model.js` instead.
+ * The default `ResponseStore`: an in-memory LRU bounded by entry count and by approximate size, so a
+ * long-running server cannot grow without limit (a thousand 10 MiB requests would otherwise be kept).
+ * Users with their own database implement `ResponseStore` from `../model.js` instead.
  */
 
 import type { ResponseStore, StoredResponse } from "../model.js";
@@ -8,43 +9,80 @@ import type { ResponseStore, StoredResponse } from "../model.js";
 export interface MemoryStoreOptions {
   /** How many responses to keep; the least recently used one is evicted first. Default 1000. */
   maxEntries?: number;
+  /**
+   * Approximate bytes to keep (the JSON size of each response plus its input context); the least
+   * recently used entries are evicted past it, and a single entry larger than this is not kept.
+   * Default 256 MiB.
+   */
+  maxBytes?: number;
 }
+
+export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024;
 
 export class MemoryResponseStore implements ResponseStore {
   readonly maxEntries: number;
+  readonly maxBytes: number;
   // A Map iterates in insertion order; re-inserting on access makes the first key the least recently used.
-  readonly #entries = new Map<string, StoredResponse>();
+  readonly #entries = new Map<string, { value: StoredResponse; bytes: number }>();
+  #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxEntries ?? 1000;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxEntries must be a positive integer");
+    const maxBytes = options.maxBytes ?? DEFAULT_STORE_MAX_BYTES;
+    if (!(maxBytes > 0)) throw new RangeError("maxBytes must be a positive number");
     this.maxEntries = max;
+    this.maxBytes = maxBytes;
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
+  /** The approximate bytes held, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   get(id: string): StoredResponse | undefined {
-    const value = this.#entries.get(id);
-    if (value === undefined) return undefined;
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return undefined;
     this.#entries.delete(id);
-    this.#entries.set(id, value);
-    return value;
+    this.#entries.set(id, entry);
+    return entry.value;
   }
 
   set(id: string, value: StoredResponse): void {
-    this.#entries.delete(id);
-    this.#entries.set(id, value);
-    while (this.#entries.size > this.maxEntries) {
+    this.delete(id);
+    const bytes = approximateBytes(value);
+    if (bytes > this.maxBytes) return;
+    this.#entries.set(id, { value, bytes });
+    this.#bytes += bytes;
+    while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
-      this.#entries.delete(oldest);
+      this.delete(oldest);
     }
   }
 
   delete(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
     this.#entries.delete(id);
+    this.#bytes -= entry.bytes;
+  }
+}
+
+/**
+ * The JSON length of the entry: cheap (native) and close enough to what it occupies. Items an entry
+ * shares with earlier turns of its chain are counted again, which errs on the side of evicting early.
+ */
+function approximateBytes(value: StoredResponse): number {
+  try {
+    return JSON.stringify(value.response).length + JSON.stringify(value.input).length;
+  } catch {
+    // Not serialisable (a cycle from a custom model's item): count it as too large to keep.
+    return Number.POSITIVE_INFINITY;
   }
 }
 

@@ -32,6 +32,9 @@ export function attachForHandler(
     authenticate: handler.authenticate,
     // Browser pages on other origins get in only where the handler's `cors` option lets them call HTTP.
     allowedOrigins: (origin) => handler.allowsOrigin?.(origin) ?? false,
+    // A message is a request body (plus its `type`): the handler's `maxBodyBytes` bounds it as it
+    // bounds HTTP bodies.
+    ...(typeof handler.maxBodyBytes === "number" ? { maxPayloadBytes: handler.maxBodyBytes + 1024 } : {}),
     ...(typeof option === "object" ? option : {}),
   });
 }
