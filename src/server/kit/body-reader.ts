@@ -42,7 +42,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
         error: invalidRequest("The request body could not be read.", null, "invalid_body"),
       };
     }
-    bytes = concat(chunks, size);
+    bytes = concatBytes(chunks, size);
   }
 
   let text: string;
@@ -68,7 +68,8 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
+/** Joins chunks read from a stream into one buffer of `size` bytes (the sum of their lengths). */
+export function concatBytes(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1 && chunks[0]) return chunks[0];
   const out = new Uint8Array(size);
   let offset = 0;

@@ -10,6 +10,7 @@
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { Compactor } from "../model.js";
+import { concatBytes } from "./body-reader.js";
 import type { IdGenerator } from "./ids.js";
 
 export const PACKED_PREFIX = "orc1:";
@@ -68,13 +69,7 @@ async function collect(
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 // btoa/atob work on binary strings; chunking keeps String.fromCharCode within argument limits.
