@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import {
   APIConnectionError,
@@ -9,27 +9,17 @@ import {
   ResponseStreamError,
 } from "../../src/errors.js";
 import {
-  type Handler,
   responseResource,
   sendJSON,
   sleep,
   sseFrame,
-  startServer,
   startSSE,
   type TestServer,
   textStreamEvents,
+  trackedServers,
 } from "./helpers.js";
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = trackedServers();
 
 const clientFor = (server: TestServer, extra: ConstructorParameters<typeof OpenResponses>[0] = {}) =>
   new OpenResponses({ baseURL: server.origin, maxRetries: 0, logLevel: "off", ...extra });

@@ -2,6 +2,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 import { responseResource as completedResponse } from "../support/response-resource.js";
 
 export interface RecordedRequest {
@@ -19,6 +20,19 @@ export interface TestServer {
 }
 
 export type Handler = (req: RecordedRequest, res: ServerResponse, index: number) => unknown;
+
+/** A `serve(handler)` for one test file: each server it starts is closed after the test that started it. */
+export function trackedServers(): (handler: Handler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startServer(handler);
+    servers.push(server);
+    return server;
+  };
+}
 
 /** Starts a server that records every request and answers through `handler`. */
 export async function startServer(handler: Handler): Promise<TestServer> {

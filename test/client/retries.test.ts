@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import {
   DEFAULT_RETRY_TIMING,
@@ -26,18 +26,10 @@ import {
   startSSE,
   type TestServer,
   textStreamEvents,
+  trackedServers,
 } from "./helpers.js";
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = trackedServers();
 
 const clientFor = (server: TestServer, extra: ConstructorParameters<typeof OpenResponses>[0] = {}) =>
   new OpenResponses({ baseURL: server.origin, retryTiming: FAST_RETRIES, logLevel: "off", ...extra });
