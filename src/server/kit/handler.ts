@@ -143,6 +143,8 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       }
       response = errorResponse(internalError());
     }
+    // Clients surface it (`_request_id`, `error.requestId`) so a user can quote it in a bug report.
+    response.headers.set("x-request-id", `req_${crypto.randomUUID().replaceAll("-", "")}`);
     return cors === null ? response : cors.decorate(request, response);
   };
   const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { OpenResponses } from "../../../src/client/index.js";
+import { BadRequestError } from "../../../src/errors.js";
 import { createResponsesHandler, sequentialIds } from "../../../src/server/kit/index.js";
 import type { Model } from "../../../src/server/model.js";
 import { FIXED_NOW, parseSSE, post, scriptedModel, specError } from "./helpers.js";
@@ -36,6 +38,38 @@ describe("routes and methods (H2)", () => {
     expect((await handlerFor(hello(), { basePath: "" })(post("/responses", { input: "x" }))).status).toBe(
       200,
     );
+  });
+});
+
+describe("request ids", () => {
+  it("every answer, errors and streams included, carries a fresh x-request-id", async () => {
+    const handler = handlerFor();
+    const answers = [
+      await handler(post("/v1/responses", { model: "m", input: "hi" })),
+      await handler(post("/v1/responses", { model: "m", input: "hi", stream: true })),
+      await handler(post("/v1/responses", { input: 42 })),
+      await handler(post("/v1/nowhere", {})),
+    ];
+    const ids = answers.map((answer) => answer.headers.get("x-request-id"));
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    await Promise.all(answers.map((answer) => answer.body?.cancel()));
+  });
+
+  it("the client reads it as _request_id and as error.requestId", async () => {
+    const handler = handlerFor();
+    const client = new OpenResponses({
+      baseURL: "http://kit.test/v1",
+      fetch: (input, init) => handler(new Request(input, init)),
+      maxRetries: 0,
+    });
+    const response = await client.responses.create({ model: "m", input: "hi" });
+    expect(response._request_id).toMatch(/^req_/);
+    const error = await client.responses
+      .create({ model: "m", input: 42 as unknown as string })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).requestId).toMatch(/^req_/);
   });
 });
 
