@@ -48,7 +48,6 @@ export function resolveTarget(
   const apiKey = stringOption(values, "api-key") ?? (env.OPENRESPONSES_API_KEY || undefined);
   const model = stringOption(values, "model") ?? (env.OPENRESPONSES_MODEL || undefined);
   registerSecret(apiKey);
-  if (baseURL) registerUrlSecrets(baseURL);
   const common = { maxRetries: 1, strict: settings.strict ?? false, logLevel: "off" as const };
 
   if (baseURL) {
@@ -69,15 +68,4 @@ export function resolveTarget(
     fetch: (url, init) => handler(new Request(url, init)),
   });
   return { client, label: "the built-in model", builtIn: true, model: model ?? MOCK_MODEL_NAME };
-}
-
-/** A password in the base URL is a credential like the API key: no line the CLI prints may show it. */
-function registerUrlSecrets(baseURL: string): void {
-  try {
-    const { password } = new URL(baseURL);
-    registerSecret(password);
-    registerSecret(decodeURIComponent(password));
-  } catch {
-    // Not a URL: the client rejects it with its own message, which never echoes user info.
-  }
 }
