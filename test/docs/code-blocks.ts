@@ -38,7 +38,7 @@ export interface Extraction {
 const TYPESCRIPT_LANGUAGES = new Set(["ts", "typescript"]);
 const FENCE = /^\s*(`{3,}|~{3,})\s*([^\s`]*)/;
 const SKIP_MARKER = /^\s*<!--\s*typecheck:\s*skip\b\s*(.*?)\s*-->\s*$/;
-const ANY_MARKER = /<!--\s*typecheck\b/;
+const ANY_MARKER = /^\s*<!--\s*typecheck\b/;
 
 export function extractCodeBlocks(files: readonly MarkdownFile[]): Extraction {
   const blocks: CodeBlock[] = [];
