@@ -54,10 +54,17 @@ export async function resolveContext(
     let previous: Awaited<ReturnType<ResponseStore["get"]>>;
     try {
       previous = await store.get(previousId);
-    } catch {
+    } catch (error) {
+      // A shared store that is down (see `kv-store.ts`) says so: the turn can be retried once it is back.
+      const unavailable = (error as { code?: unknown } | null)?.code === "store_unavailable";
+      const message = unavailable
+        ? "The response store is unavailable; try again shortly."
+        : "The response store failed.";
       return {
         ok: false,
-        error: kitError(500, "server_error", "The response store failed.", { code: "store_error" }),
+        error: kitError(500, "server_error", message, {
+          code: unavailable ? "store_unavailable" : "store_error",
+        }),
       };
     }
     if (previous === undefined) {
