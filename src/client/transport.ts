@@ -17,7 +17,7 @@ import {
 import { buildURL, stripCredentials } from "./base-url.js";
 import { errorFromResponse, headersToRecord, requestIdFrom } from "./http-errors.js";
 import type { Logger } from "./logger.js";
-import type { ApiKeySource, FetchLike, HeaderValues, RequestOptions } from "./options.js";
+import type { ApiKeySource, FetchLike, FetchOptions, HeaderValues, RequestOptions } from "./options.js";
 import { type RetryTiming, retryDelay, serverRequestedDelay, shouldRetryResponse } from "./retry.js";
 
 export interface TransportConfig {
@@ -27,6 +27,8 @@ export interface TransportConfig {
   defaultHeaders: HeaderValues;
   defaultQuery: Record<string, string | undefined>;
   fetch: FetchLike;
+  /** Laid under every fetch init (the request's own `fetchOptions` win, the client's fields win over both). */
+  fetchOptions?: FetchOptions;
   timeout: number;
   maxRetries: number;
   retryTiming: RetryTiming;
@@ -59,6 +61,8 @@ export interface JSONResult<T> {
   data: T;
   response: Response;
   requestId: string | null;
+  /** The body as received, for `asResponse()`. */
+  text: string;
 }
 
 // Markers given to `AbortController.abort()` so that a rejection can be traced to its cause.
@@ -85,7 +89,7 @@ export class Transport {
       const text = await response.text();
       const requestId = requestIdFrom(response.headers);
       try {
-        return { data: JSON.parse(text) as T, response, requestId };
+        return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
         throw new APIError(
           `${response.status} The server answered with a body that is not JSON (${describeBody(text)}).`,
@@ -141,6 +145,8 @@ export class Transport {
       let response: Response;
       try {
         response = await this.config.fetch(url, {
+          ...this.config.fetchOptions,
+          ...options.fetchOptions,
           method: request.method,
           headers,
           body,
