@@ -12,6 +12,7 @@ import {
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
 import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "./api-promise.js";
+import { readBodyWithin } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
@@ -134,6 +135,7 @@ export class Responses {
     });
     const streamOptions = {
       strict: options?.strict ?? strict,
+      maxResponseBytes: transport.maxResponseBytes(options),
       abort: accepted.abort,
       response: accepted.httpResponse,
       requestId: accepted.requestId,
@@ -141,7 +143,11 @@ export class Responses {
     const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
     const { httpResponse, requestId } = accepted;
     if (/\bjson\b/i.test(contentType)) {
-      const stream = await this.streamFromJSON(accepted.response, streamOptions);
+      const stream = await this.streamFromJSON(
+        accepted.response,
+        streamOptions,
+        transport.maxBodyBytes(options),
+      );
       return { response: httpResponse, requestId, read: () => stream, unread: () => httpResponse };
     }
     // The stream is opened on demand, so that `asResponse()` can hand out the body unread instead.
@@ -171,8 +177,12 @@ export class Responses {
    * Rather than fail, deliver it as a one-event stream ending in the matching terminal event; the protocol
    * checker records the missing lifecycle (and throws in strict mode).
    */
-  private async streamFromJSON(response: Response, options: ResponseStreamOptions): Promise<ResponseStream> {
-    const text = await response.text();
+  private async streamFromJSON(
+    response: Response,
+    options: ResponseStreamOptions,
+    maxBodyBytes: number,
+  ): Promise<ResponseStream> {
+    const text = await readBodyWithin(response, maxBodyBytes);
     let resource: unknown;
     try {
       resource = JSON.parse(text);

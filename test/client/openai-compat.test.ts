@@ -136,10 +136,10 @@ describe("withResponse(), asResponse(), fetchOptions", () => {
     seen.length = 0;
     const c = client({ fetchOptions: { cache: "no-store", keepalive: false, credentials: "omit" } });
     await c.responses.create({ model: "m" }, { fetchOptions: { credentials: "include" } });
-    await c.responses.stream({ model: "m" }, { fetchOptions: { redirect: "error" } }).finalResponse();
+    await c.responses.stream({ model: "m" }, { fetchOptions: { mode: "cors" } }).finalResponse();
     expect(seen).toHaveLength(2);
     expect(seen[0]!.init).toMatchObject({ cache: "no-store", keepalive: false, credentials: "include" });
-    expect(seen[1]!.init).toMatchObject({ cache: "no-store", credentials: "omit", redirect: "error" });
+    expect(seen[1]!.init).toMatchObject({ cache: "no-store", credentials: "omit", mode: "cors" });
     // The client's own fields cannot be replaced by fetchOptions.
     expect(seen[0]!.init.method).toBe("POST");
     expect(seen[0]!.init.signal).toBeInstanceOf(AbortSignal);
