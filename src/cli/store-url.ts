@@ -83,7 +83,7 @@ export function parseStoreSpec(value: string, cwd: string): StoreSpec {
 
 interface RedisEvents {
   on(event: "error", listener: (error: Error) => void): unknown;
-  on(event: "ready", listener: () => void): unknown;
+  on(event: "close" | "ready", listener: () => void): unknown;
 }
 
 /** Opens the store and checks it answers a write and a delete, so a wrong URL fails at startup. */
@@ -94,6 +94,7 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
   const { createStorage } = await load(() => import("unstorage"), spec);
   let driver: Driver;
   let checked = false;
+  let closing = false;
   if (spec.kind === "redis") {
     const redis = await load(() => import("unstorage/drivers/redis"), spec);
     driver = redis.default({
@@ -105,14 +106,17 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
     });
     // Until the startup check passed, a failure is the check's to report, in one line.
     watchRedis(driver.getInstance?.() as RedisEvents | undefined, spec, (message) => {
-      if (checked) options.onStatus?.(message);
+      if (checked && !closing) options.onStatus?.(message);
     });
   } else {
     const fsLite = await load(() => import("unstorage/drivers/fs-lite"), spec);
     driver = fsLite.default({ base: spec.target });
   }
   const storage = createStorage({ driver });
-  const close = () => storage.dispose().catch(() => {});
+  const close = () => {
+    closing = true;
+    return storage.dispose().catch(() => {});
+  };
   try {
     const probe = createKVStore(storage, { timeoutMs: options.connectTimeoutMs ?? 5000 });
     const id = `probe_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -124,6 +128,7 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
     const reason = cause instanceof Error ? cause.message : (error as Error).message;
     throw new StoreOpenError(`cannot use the store ${spec.description}: ${reason}`);
   }
+  checked = true;
   const store = createKVStore(
     storage,
     options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds },
@@ -149,20 +154,23 @@ async function load<T>(importer: () => Promise<T>, spec: StoreSpec): Promise<T> 
 function watchRedis(
   client: RedisEvents | undefined,
   spec: StoreSpec,
-  onStatus: OpenStoreOptions["onStatus"],
-) {
+  onStatus: (message: string) => void,
+): void {
   if (client === undefined) return;
   let down = false;
-  client.on("error", (error) => {
+  const lost = (reason: string) => {
     if (down) return;
     down = true;
-    onStatus?.(
-      `the store ${spec.description} is unreachable (${error.message}); turns that need it fail until it is back`,
+    onStatus(
+      `the store ${spec.description} is unreachable (${reason}); turns that need it fail until it is back`,
     );
-  });
+  };
+  // A Redis that shuts down closes the connection without an error; one that cannot be reached errs.
+  client.on("close", () => lost("connection closed"));
+  client.on("error", (error) => lost(error.message));
   client.on("ready", () => {
     if (!down) return;
     down = false;
-    onStatus?.(`the store ${spec.description} is back`);
+    onStatus(`the store ${spec.description} is back`);
   });
 }
