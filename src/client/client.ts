@@ -1,12 +1,14 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { registerSecret } from "../errors.js";
+import { OpenResponsesError, registerSecret } from "../errors.js";
 import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
 import { readEnv } from "./env.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import {
   type ApiKeySource,
   type ClientOptions,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
@@ -28,6 +30,10 @@ export class OpenResponses {
   /** The resolved base URL (see the base URL rule). */
   readonly baseURL: string;
   readonly timeout: number;
+  /** Milliseconds for a whole call, streams included (`Infinity`: no total limit). */
+  readonly totalTimeout: number;
+  readonly maxResponseBytes: number;
+  readonly maxBodyBytes: number;
   readonly maxRetries: number;
   readonly strict: boolean;
   readonly model: string | undefined;
@@ -41,8 +47,20 @@ export class OpenResponses {
 
   constructor(options: OpenResponsesOptions = {}) {
     this.#options = { ...options };
-    this.baseURL = normalizeBaseURL(options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL") ?? DEFAULT_BASE_URL);
+    // OPENAI_BASE_URL / OPENAI_API_KEY are the `openai` SDK's settings: honoured as fallbacks, but the key
+    // only ever goes to OpenAI (or to the OPENAI_BASE_URL it was set next to), never to another server.
+    const ownBase = options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL");
+    const openAIBase = ownBase === undefined || ownBase === null ? readEnv("OPENAI_BASE_URL") : undefined;
+    this.baseURL = normalizeBaseURL(ownBase ?? openAIBase ?? DEFAULT_BASE_URL);
+    const forOpenAI = openAIBase !== undefined || isOpenAIURL(this.baseURL);
     this.timeout = nonNegative(options.timeout, DEFAULT_TIMEOUT_MS, "timeout");
+    this.totalTimeout = positive(options.totalTimeout, Number.POSITIVE_INFINITY, "totalTimeout");
+    this.maxResponseBytes = positive(
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+      "maxResponseBytes",
+    );
+    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
@@ -51,7 +69,11 @@ export class OpenResponses {
     this.logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
     this.logger = createLogger(this.logLevel, options.logger ?? console);
 
-    const apiKey: ApiKeySource | null = options.apiKey ?? readEnv("OPENRESPONSES_API_KEY") ?? null;
+    const apiKey: ApiKeySource | null =
+      options.apiKey ??
+      readEnv("OPENRESPONSES_API_KEY") ??
+      (forOpenAI ? readEnv("OPENAI_API_KEY") : undefined) ??
+      null;
     const authHeader = options.authHeader ?? "Authorization";
     const authScheme =
       options.authScheme === undefined
@@ -61,9 +83,19 @@ export class OpenResponses {
         : options.authScheme;
     const defaultHeaders: HeaderValues = { ...options.defaultHeaders };
     const defaultQuery = { ...options.defaultQuery };
-    registerSensitiveValues(defaultHeaders);
+    const secretHeaders = new Set(
+      ["authorization", authHeader, ...(options.secretHeaders ?? [])].map((name) => name.toLowerCase()),
+    );
+    registerSensitiveValues(defaultHeaders, secretHeaders);
     registerSensitiveValues(defaultQuery);
     registerSensitiveValues(Object.fromEntries(new URL(this.baseURL).searchParams));
+    if (apiKey === null && isOpenAIURL(this.baseURL) && !hasHeader(defaultHeaders, authHeader)) {
+      // OpenAI answers every unauthenticated request with a 401: say what is missing before sending one.
+      throw new OpenResponsesError(
+        `No API key for ${this.baseURL}: pass \`apiKey\`, or set OPENRESPONSES_API_KEY or OPENAI_API_KEY. ` +
+          "For another server, pass its `baseURL` (or set OPENRESPONSES_BASE_URL); local servers need no key.",
+      );
+    }
 
     const fetchImpl = options.fetch ?? defaultFetch();
     this.transport = new Transport(
@@ -74,7 +106,12 @@ export class OpenResponses {
         defaultHeaders,
         defaultQuery,
         fetch: fetchImpl,
+        ...(options.fetchOptions ? { fetchOptions: { ...options.fetchOptions } } : {}),
         timeout: this.timeout,
+        totalTimeout: this.totalTimeout,
+        maxResponseBytes: this.maxResponseBytes,
+        maxBodyBytes: this.maxBodyBytes,
+        secretHeaders,
         maxRetries: this.maxRetries,
         retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },
         logger: this.logger,
@@ -90,6 +127,19 @@ export class OpenResponses {
   }
 }
 
+/** OpenAI's own API host (the default base URL), where a request without a key can only fail. */
+function isOpenAIURL(baseURL: string): boolean {
+  const url = new URL(baseURL);
+  return url.protocol === "https:" && url.hostname.toLowerCase() === "api.openai.com";
+}
+
+function hasHeader(headers: HeaderValues, name: string): boolean {
+  const wanted = name.toLowerCase();
+  return Object.entries(headers).some(
+    ([key, value]) => key.toLowerCase() === wanted && typeof value === "string",
+  );
+}
+
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
@@ -98,10 +148,25 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-/** Values of headers/query parameters named like credentials are scrubbed from errors and logs too. */
-function registerSensitiveValues(values: Record<string, string | null | undefined>): void {
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`OpenResponses: \`${name}\` must be a positive number, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Values of headers/query parameters named like credentials (or listed in `secretHeaders`) are scrubbed
+ * from errors and logs too.
+ */
+function registerSensitiveValues(
+  values: Record<string, string | null | undefined>,
+  secretNames?: ReadonlySet<string>,
+): void {
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value !== "string" || !SENSITIVE_NAME.test(name)) continue;
+    if (typeof value !== "string") continue;
+    if (!SENSITIVE_NAME.test(name) && !secretNames?.has(name.toLowerCase())) continue;
     registerSecret(value);
     registerSecret(value.replace(/^\s*(Bearer|Basic|Token)\s+/i, ""));
   }

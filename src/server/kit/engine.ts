@@ -26,6 +26,7 @@ import { describeThrown, type KitError, kitError } from "./spec-error.js";
 import { createMemoryStore } from "./store.js";
 import { createToolPolicy } from "./tool-policy.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
+import { LoopYielder } from "./yield.js";
 
 /** Where an error reported to `onError` happened. */
 export type KitErrorPhase = "model" | "compact" | "store" | "handler";
@@ -43,6 +44,12 @@ export interface ResponsesEngineOptions {
   now?: () => number;
   /** The `model` reported when a request names none; default `model.defaultModel`, else `"default"`. */
   defaultModel?: string;
+  /**
+   * The largest resolved context a request may cause, in JSON characters (about bytes): previous
+   * response, input, each `item_reference` counted as the item it names, and packed compaction items as
+   * they inflate. Larger ones are a 400 (`context_too_large`) before the model runs. Default 64 MiB.
+   */
+  maxContextBytes?: number;
   /** Called with every failure the kit absorbs (a model that throws, a store that fails); for logging. */
   onError?: (error: unknown, phase: KitErrorPhase) => void;
 }
@@ -82,6 +89,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   const ids = options.idGenerator ?? randomIds;
   const now = options.now ?? Date.now;
   const defaultModel = options.defaultModel ?? options.model.defaultModel ?? "default";
+  const limits = options.maxContextBytes === undefined ? {} : { maxContextBytes: options.maxContextBytes };
   const report = (error: unknown, phase: KitErrorPhase) => {
     try {
       options.onError?.(error, phase);
@@ -92,7 +100,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
   async function run(body: CreateResponseBody, runOptions: RunOptions = {}): Promise<RunResult> {
     const runStore = runOptions.store ?? store;
-    const context = await resolveContext(body, runStore);
+    const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
     const events = streamEvents({
@@ -138,6 +146,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
     let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
     let failure: StreamingEvent[] = [];
+    // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
+    const loop = new LoopYielder();
     try {
       yield* writer.start();
       const request: ModelRequest = {
@@ -163,8 +173,17 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
           for (const event of writer.write(step.value)) {
             if (isTerminalEvent(event)) await save();
             yield event;
+            if (loop.due()) {
+              await loop.yield();
+              // The client may have left while other work ran: stop at once, not at the next part.
+              if (controller.signal.aborted) return;
+            }
           }
           if (writer.finished) break;
+          if (loop.due()) {
+            await loop.yield();
+            if (controller.signal.aborted) return;
+          }
         }
       } catch (error) {
         if (controller.signal.aborted) return;
@@ -188,7 +207,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     body: CompactResponseMethodPublicBody,
     compactOptions: { signal?: AbortSignal; store?: ResponseStore } = {},
   ): Promise<CompactResult> {
-    const context = await resolveContext(body, compactOptions.store ?? store);
+    const context = await resolveContext(body, compactOptions.store ?? store, limits);
     if (!context.ok) return context;
     const compactor = options.compact ?? options.model.compact ?? genericCompactor(ids);
     let output: Awaited<ReturnType<Compactor>>;

@@ -5,7 +5,13 @@
 
 export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 export { genericCompactor, packItems, unpackItems } from "./compactor.js";
-export { type ContextItem, resolveContext } from "./context.js";
+export {
+  type ContextItem,
+  type ContextLimits,
+  type ContextRequest,
+  type ContextResult,
+  resolveContext,
+} from "./context.js";
 export {
   type CompactResult,
   createResponsesEngine,
@@ -29,8 +35,18 @@ export {
   type ResponsesHandlerOptions,
 } from "./handler.js";
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
+export {
+  createKVStore,
+  DEFAULT_KV_MAX_ENTRY_BYTES,
+  DEFAULT_KV_TIMEOUT_MS,
+  DEFAULT_KV_TTL_SECONDS,
+  type KeyValueStorage,
+  KVResponseStore,
+  type KVStoreOptions,
+  ResponseStoreUnavailableError,
+} from "./kv-store.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-export { initialResource } from "./resource.js";
+export { initialResource, type ResourceInit } from "./resource.js";
 export { type RunningServer, type ServeOptions, serve } from "./serve.js";
 export {
   errorResponse,
