@@ -114,7 +114,22 @@ export function checkSchema(
     (issue) => !(skipped.length > 0 && itemLists.some((list) => issue.path === list.path)),
   );
   for (const issue of meaningful) {
-    findings.fail(rule, `${what} does not match ${schema} at ${issue.path || "(root)"}: ${issue.message}`);
+    findings.fail(
+      rule,
+      `${what} does not match ${schema} at ${issue.path || "(root)"}: ${issue.message}`,
+      valueAt(value, issue.path),
+    );
   }
   return meaningful.length === 0;
+}
+
+/** The value at a validator path (`output[0].content`, `text.format.schema`), for evidence. */
+function valueAt(root: unknown, path: string): unknown {
+  let current = root;
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
+    const key = match[1] ?? match[2] ?? match[3];
+    if (key === undefined || current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }

@@ -1,6 +1,6 @@
 /** WebSocket mode (W1–W9): the same events as SSE, one turn at a time, connection-local memory. */
 
-import type { Loose, ScenarioContext } from "../context.js";
+import { isRecord, type Loose, type ScenarioContext } from "../context.js";
 import type { SessionSequence } from "../stream-rules.js";
 import type { WsSession } from "../ws-session.js";
 import { outputOf, user } from "./helpers.js";
@@ -55,9 +55,13 @@ async function notFoundTurn(
   return turn;
 }
 
-/** W7: after `websocket_connection_limit_reached`, the server ends the connection; nothing else follows. */
+/**
+ * After a turn, nothing arrives until the next `response.create` (W3: one response at a time, none
+ * unasked), except `websocket_connection_limit_reached` (W7), after which the server sends nothing more.
+ */
 async function quietAfterTurn(ctx: ScenarioContext, session: WsSession, what: string): Promise<void> {
   const extra = await session.drainFor(150, ctx.signal);
+  let limitReached = false;
   for (const text of extra) {
     let value: unknown;
     try {
@@ -65,11 +69,29 @@ async function quietAfterTurn(ctx: ScenarioContext, session: WsSession, what: st
     } catch {
       value = text;
     }
+    if (limitReached) {
+      ctx.findings.fail(
+        "W7",
+        `${what}: the server kept sending after websocket_connection_limit_reached.`,
+        value,
+      );
+      return;
+    }
+    const record = isRecord(value) ? value : undefined;
+    if (
+      record?.type === "error" &&
+      (record.error as { code?: unknown } | undefined)?.code === "websocket_connection_limit_reached"
+    ) {
+      ctx.envelope(record, what);
+      limitReached = true;
+      continue;
+    }
     ctx.findings.fail(
       "W3",
       `${what}: the server sent a message after the turn ended, with no turn in flight.`,
       value,
     );
+    return;
   }
 }
 
