@@ -202,6 +202,26 @@ const CASES: Case[] = [
     },
   },
   {
+    rule: "W3",
+    what: "a response.create refused while another turn is in flight",
+    only: "ws-sequential",
+    breaks: (() => {
+      let inFlight = false;
+      return {
+        wsClient: (message: Loose) => {
+          if (message.type !== "response.create") return undefined;
+          if (inFlight) return [envelope(409, "conversation_busy", "A response is already in progress.")];
+          inFlight = true;
+          return undefined;
+        },
+        wsServer: (message: Loose) => {
+          if (TERMINAL.has(message.type as string)) inFlight = false;
+          return [message];
+        },
+      };
+    })(),
+  },
+  {
     rule: "W4",
     what: "no connection-local memory for store: false",
     only: "ws-continuation",

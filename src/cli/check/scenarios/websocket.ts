@@ -119,8 +119,22 @@ export const websocketScenarios: Scenario[] = [
       session.send({ type: "response.create", ...ctx.body({ input: "Say one.", store: false }) });
       session.send({ type: "response.create", ...ctx.body({ input: "Say two.", store: false }) });
       const first = await ctx.readTurn(session, "the first of two turns", sequence);
+      if (first.ending === "envelope") {
+        ctx.findings.fail(
+          "W3",
+          "The first of two queued response.create messages was refused.",
+          first.envelope,
+        );
+      }
       if (first.ending !== "terminal") return;
       const second = await ctx.readTurn(session, "the second of two turns", sequence);
+      if (second.ending === "envelope") {
+        ctx.findings.fail(
+          "W3",
+          "A response.create sent while a turn was in flight was refused instead of queued.",
+          second.envelope,
+        );
+      }
       const ids = [first, second].map(
         (turn) =>
           new Set(
