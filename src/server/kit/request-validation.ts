@@ -26,8 +26,7 @@ export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> 
       "unsupported_parameter",
     );
   }
-  const names = (body.tools ?? []).map((tool) => tool.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  const duplicate = firstDuplicateName(body.tools ?? []);
   if (duplicate !== undefined)
     return fail(
       `The tool name '${duplicate}' is used more than once in \`tools\`; give each tool a unique name.`,
@@ -80,6 +79,16 @@ function checkSchema(
   if (issue)
     return refused(invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type"));
   return { ok: true, body };
+}
+
+/** O(n): a Set, not `indexOf` per tool (150k tools took seconds). */
+function firstDuplicateName(tools: ReadonlyArray<{ name: string }>): string | undefined {
+  const seen = new Set<string>();
+  for (const { name } of tools) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function fail(message: string, param: string, code: string): { ok: false; error: KitError } {
