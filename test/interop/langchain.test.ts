@@ -98,9 +98,8 @@ describe("@langchain/openai ChatOpenAI with useResponsesApi", () => {
       new HumanMessage("what is my name?"),
     ]);
     expect(textOf(second.content)).toBe("Your name is Ada.");
-    const sentTypes = (kit.requests.at(-1)?.body as { input: Array<{ type?: string }> }).input.map(
-      (item) => item.type,
-    );
+    const last = kit.requests.at(-1)?.body as { input?: Array<{ type?: string }> } | undefined;
+    const sentTypes = (last?.input ?? []).map((item) => item.type);
     expect(sentTypes).toContain("reasoning");
   });
 });
