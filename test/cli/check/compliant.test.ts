@@ -3,10 +3,15 @@
  * comment lines, extra fields, extension items and events, OpenAI's reasoning names) get no fail.
  */
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FindingList } from "../../../src/cli/check/findings.js";
+import { SCENARIOS } from "../../../src/cli/check/scenarios/index.js";
 import { StreamRules } from "../../../src/cli/check/stream-rules.js";
 import { type BrokenServer, brokenServer, type Loose, renumber, toSSE } from "./broken-server.js";
+import { loadRecordings, replayServer } from "./replay-server.js";
 import { failures, runCheckJSON } from "./support.js";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
@@ -72,6 +77,44 @@ describe("check: compliant streams are not failed", () => {
     expect(failures(report)).toEqual([]);
     expect(report.scenarios.map((scenario) => scenario.status)).toEqual(["pass", "pass", "pass"]);
     expect(code).toBe(0);
+  });
+
+  it("recorded exchanges of every scenario, replayed by another server, are judged exactly as the live run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "openresponses-replay-"));
+    try {
+      server = await brokenServer();
+      // store: false responses must not be found on a new connection; a replay has no memory, so the
+      // WebSocket scenarios replay their recorded frames as they were.
+      const live = await runCheckJSON([
+        "--base-url",
+        server.url,
+        "--model",
+        "openresponses-mock",
+        "--record",
+        dir,
+      ]);
+      const replay = await replayServer(
+        await loadRecordings(
+          dir,
+          SCENARIOS.map((scenario) => scenario.id),
+        ),
+      );
+      try {
+        const replayed = await runCheckJSON(["--base-url", replay.url, "--model", "openresponses-mock"]);
+        const outcome = (run: typeof live) =>
+          run.report.scenarios.map((scenario) => [
+            scenario.id,
+            scenario.status,
+            scenario.findings.map((finding) => finding.rule),
+          ]);
+        expect(outcome(replayed)).toEqual(outcome(live));
+        expect(replayed.code).toBe(live.code);
+      } finally {
+        await replay.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("a hosted-tool item without a prefix is an X1 warning, not a failure", async () => {
