@@ -410,7 +410,8 @@ export class ScenarioContext {
     }
     if (opened.status === 401 || opened.status === 403)
       this.skip(`the server refused the credentials on the WebSocket upgrade (HTTP ${opened.status})`);
-    if (opened.status === 404 || opened.status === 405 || opened.status === 426 || opened.status === 400) {
+    // WebSocket mode is optional (W1): any HTTP answer to the upgrade means the server has none.
+    if (opened.status !== null) {
       this.skip(`the server has no WebSocket mode (the upgrade was answered with HTTP ${opened.status})`);
     }
     if (!this.state.reached && opened.code !== null && UNREACHABLE_CODES.has(opened.code)) {

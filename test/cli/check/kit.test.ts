@@ -67,9 +67,15 @@ describe("openresponses check against the kit's own server: zero false failures"
       ["auth-required", "pass"],
     ]);
     // Without the credential every scenario is skipped with the reason, not passed.
+    // With nothing judged, the run proves nothing: exit code 2, not a compliant 0.
     const refused = await runCheckJSON(["--base-url", url, "--only", "basic-response,malformed-request"]);
     expect(refused.report.scenarios.map((scenario) => scenario.status)).toEqual(["skip", "skip"]);
     expect(refused.report.scenarios[0]?.reason).toMatch(/refused the credentials \(HTTP 401\)/);
+    expect(refused.report.summary.compliant).toBe(false);
+    expect(refused.stderr).toMatch(
+      /^openresponses check: nothing could be checked \(the server refused the credentials/,
+    );
+    expect(refused.code).toBe(2);
   });
 
   it("the built-in model (no --base-url) is checked the same way, over both transports", async () => {
