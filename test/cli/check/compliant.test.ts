@@ -22,7 +22,14 @@ function realLooking(events: Loose[]): Loose[] {
   const terminal = events[terminalAt] as Loose;
   const response = terminal.response as Loose;
   const output = response.output as Loose[];
-  const thing = { type: "acme:thing", id: "thing_1", status: "completed", payload: { score: 0.9 } };
+  // A prefixed item holding a prefixed content part (X1 both).
+  const thing = {
+    type: "acme:thing",
+    id: "thing_1",
+    status: "completed",
+    content: [{ type: "acme:chart", series: [1, 2, 3] }],
+    payload: { score: 0.9 },
+  };
   // S9: nothing may follow an incomplete item, so the extension item joins completed responses only.
   const completed = response.status === "completed";
   const extra: Loose[] = [{ type: "acme:trace_event", sequence_number: 0, span: "retrieval" }];
