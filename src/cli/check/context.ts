@@ -173,7 +173,11 @@ export class ScenarioContext {
   }
 
   /** POST /responses with `stream: true`: S1–S9 on the raw framing and on every event. */
-  async createStream(fields: Loose, what: string): Promise<StreamResult> {
+  async createStream(
+    fields: Loose,
+    what: string,
+    options: { refusable?: string } = {},
+  ): Promise<StreamResult> {
     const result = await this.post("/responses", this.body({ ...fields, stream: true }), true);
     const empty: StreamResult = {
       ok: false,
@@ -188,6 +192,12 @@ export class ScenarioContext {
       return empty;
     }
     this.refused(result, what);
+    if (options.refusable !== undefined && (result.status === 400 || result.status === 422)) {
+      // An optional feature the server may decline: judged on its error body, then skipped with why.
+      this.ended(result, what);
+      this.errorBody(result, what);
+      this.skip(`${options.refusable} (HTTP ${result.status})`);
+    }
     if (result.status < 200 || result.status > 299) {
       this.ended(result, what);
       this.findings.fail(

@@ -124,6 +124,40 @@ describe("check: compliant streams are not failed", () => {
     }
   });
 
+  it("a model that cannot reason declines `reasoning` with a 400: the scenario is skipped with why, not failed", async () => {
+    server = await brokenServer({
+      raw: (_req, res, body) => {
+        if (!body.includes('"reasoning"')) return false;
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: "reasoning is not supported by this model",
+              type: "invalid_request",
+              param: "reasoning",
+              code: "unsupported_parameter",
+            },
+          }),
+        );
+        return true;
+      },
+    });
+    const { code, report } = await runCheckJSON([
+      "--base-url",
+      server.url,
+      "--only",
+      "streaming-reasoning,basic-response",
+    ]);
+    expect(report.scenarios.map((scenario) => [scenario.id, scenario.status])).toEqual([
+      ["basic-response", "pass"],
+      ["streaming-reasoning", "skip"],
+    ]);
+    expect(report.scenarios[1]?.reason).toBe(
+      "the server declined the reasoning parameter (its model may not reason) (HTTP 400)",
+    );
+    expect(code).toBe(0);
+  });
+
   it("a hosted-tool item without a prefix is an X1 warning, not a failure", async () => {
     server = await brokenServer({
       sse: (events) => {
