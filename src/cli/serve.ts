@@ -3,7 +3,7 @@
  * separate from the command so other transports (WebSocket mode) can extend what is served.
  */
 
-import { createResponsesHandler, type RunningServer, serve } from "../server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../server/index.js";
 import { mockModel } from "../server/mock/index.js";
 import { integerOption, parseCommandArgs, stringOption } from "./args.js";
 import { describeError } from "./describe-error.js";

@@ -1,9 +1,12 @@
 /**
- * `openresponses/server`: the server kit. A standard fetch handler for any runtime, a Node adapter,
- * WebSocket mode on Node (the `ws` package), and the deterministic built-in model.
+ * `openresponses/server`, the `node` build (Node, and Bun and Deno, which set that export condition):
+ * the server kit, the deterministic built-in model, and the Node adapter (`serve()` on `node:http`,
+ * WebSocket mode with the `ws` package). `./portable.ts` is the same API for every other runtime; keep
+ * the two lists alike (test/server/entries.test.ts checks that they are).
  */
 
 export * from "./kit/index.js";
 export * from "./mock/index.js";
 export type * from "./model.js";
+export * from "./node/index.js";
 export * from "./websocket/index.js";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, serve } from "../../src/server/kit/index.js";
+import { type RunningServer, serve } from "../../src/server/index.js";
 import { runInProcess } from "./in-process.js";
 
 const run = (args: string[], options?: Parameters<typeof runInProcess>[1]) =>
@@ -87,7 +87,7 @@ describe("openresponses chat: a model that fails mid-stream", () => {
   let failing: RunningServer;
 
   beforeAll(async () => {
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { createResponsesHandler } = await import("../../src/server/index.js");
     async function* model() {
       yield { type: "text" as const, delta: "partial " };
       throw Object.assign(new Error("the backend fell over"), { code: "backend_down" });
@@ -113,7 +113,7 @@ describe("openresponses chat: context when the server does not keep responses", 
   let forgetful: RunningServer;
 
   beforeAll(async () => {
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { createResponsesHandler } = await import("../../src/server/index.js");
     const { mockModel } = await import("../../src/server/mock/index.js");
     const handler = createResponsesHandler({
       model: mockModel(),
@@ -188,7 +188,7 @@ describe("openresponses check (in-process)", () => {
     expect(local.stdout).toContain("All checks passed.");
     expect(local.code).toBe(0);
 
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { createResponsesHandler } = await import("../../src/server/index.js");
     const { mockModel } = await import("../../src/server/mock/index.js");
     const server = await serve({
       handler: createResponsesHandler({ model: mockModel() }),

@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { createResponsesEngine, type ResponsesEngine } from "../../src/server/kit/engine.js";
 import { createMemoryStore } from "../../src/server/kit/store.js";
 import type { Model, ModelPart, ModelRequest, ResponseStore } from "../../src/server/model.js";
-import { attachWebSocketMode, type WebSocketMode } from "../../src/server/websocket/index.js";
+import { attachWebSocketMode, type WebSocketMode } from "../../src/server/index.js";
 
 /** A model whose parts come from `script`; every request it sees is kept in `requests`. */
 export function scriptedModel(

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponsesEngine } from "../../src/server/kit/engine.js";
 import type { ModelPart } from "../../src/server/model.js";
-import { attachWebSocketMode } from "../../src/server/websocket/index.js";
+import { attachWebSocketMode } from "../../src/server/index.js";
 import {
   rawClient,
   scriptedModel,

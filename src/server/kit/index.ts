@@ -1,6 +1,7 @@
 /**
  * The server kit: a fetch handler for any runtime, the engine it is built on (shared with WebSocket
- * mode), the event writer, the SSE encoder, the response store, and the Node adapter `serve`.
+ * mode), the event writer, the SSE encoder and the response store. Web standards only: the Node
+ * adapter `serve` is in `../node/`.
  */
 
 export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
@@ -31,7 +32,6 @@ export {
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 export { initialResource } from "./resource.js";
-export { type RunningServer, type ServeOptions, serve } from "./serve.js";
 export {
   errorResponse,
   type KitError,

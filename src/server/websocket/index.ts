@@ -1,10 +1,7 @@
-/** WebSocket mode for the Node adapter (rules W1–W9), served with the `ws` package. */
-export {
-  attachWebSocketMode,
-  DEFAULT_CONNECTION_AGE_MS,
-  type WebSocketMode,
-  type WebSocketModeOptions,
-} from "./attach.js";
+/**
+ * WebSocket mode (rules W1–W9), independent of the socket library: a `ResponsesConnection` per socket.
+ * The Node adapter that serves it with the `ws` package is in `../node/`.
+ */
 export { type ConnectionOptions, ResponsesConnection, type WebSocketEngine } from "./connection.js";
 export { type ErrorEnvelope, errorEnvelope } from "./envelope.js";
-export { attachForHandler, type ServeWebSocketOptions } from "./for-handler.js";
+export { DEFAULT_CONNECTION_AGE_MS } from "./limits.js";
