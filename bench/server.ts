@@ -58,6 +58,7 @@ async function overLoopback(): Promise<void> {
     const started = performance.now();
     const response = await fetch(`${server.url}/v1/responses`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ input: "bench", stream: true }),
     });
     const reader = response.body!.getReader();

@@ -40,16 +40,35 @@ export function isPacked(item: { type?: unknown; encrypted_content?: unknown }):
   );
 }
 
+/** Thrown by `unpackItems` when a pack inflates past its limit (the decompression stops there). */
+export class PackTooLargeError extends TypeError {
+  constructor() {
+    super("the packed context is too large");
+    this.name = "PackTooLargeError";
+  }
+}
+
 /** The items a packed compaction item holds; throws a `TypeError` when the content is not a valid pack. */
 export async function unpackItems(encrypted: string): Promise<ContextItem[]> {
+  return (await unpackWithin(encrypted, MAX_UNPACKED_BYTES)).items;
+}
+
+/**
+ * The items a packed compaction item holds and its inflated size; throws `PackTooLargeError` as soon as
+ * it inflates past `limit` bytes (and never past 64 MiB), a `TypeError` when it is not a valid pack.
+ */
+export async function unpackWithin(
+  encrypted: string,
+  limit: number,
+): Promise<{ items: ContextItem[]; bytes: number }> {
   const zipped = fromBase64(encrypted.slice(PACKED_PREFIX.length));
   const stream = new Blob([zipped]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const bytes = await collect(stream, MAX_UNPACKED_BYTES);
+  const bytes = await collect(stream, Math.min(limit, MAX_UNPACKED_BYTES));
   const items: unknown = JSON.parse(new TextDecoder().decode(bytes));
   if (!Array.isArray(items) || !items.every((item) => typeof item === "object" && item !== null)) {
     throw new TypeError("the packed context is not a list of items");
   }
-  return items as ContextItem[];
+  return { items: items as ContextItem[], bytes: bytes.byteLength };
 }
 
 async function collect(
@@ -65,7 +84,7 @@ async function collect(
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new TypeError("the packed context is too large");
+      throw new PackTooLargeError();
     }
     chunks.push(value);
   }

@@ -6,9 +6,18 @@
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore } from "../model.js";
-import { isPacked, unpackItems } from "./compactor.js";
+import { isPacked, PackTooLargeError, unpackWithin } from "./compactor.js";
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
+import { itemSize, itemsSize } from "./item-size.js";
 import { invalidRequest, type KitError, kitError } from "./spec-error.js";
+
+/**
+ * The default bound on a resolved context, in JSON characters (about bytes): the previous response's
+ * context and output, the input, each `item_reference` counted as the size of the item it names, and
+ * each packed compaction item counted as the size it inflates to. Past it the request is a 400 before the
+ * model runs, so a small request cannot make the server hold or walk gigabytes.
+ */
+export const DEFAULT_MAX_CONTEXT_BYTES = 64 * 1024 * 1024;
 
 export type ContextItem = ItemParam | ItemField;
 
@@ -19,17 +28,43 @@ export interface ContextRequest {
   previous_response_id?: string | null;
 }
 
-export async function resolveContext(body: ContextRequest, store: ResponseStore): Promise<ContextResult> {
+export interface ContextLimits {
+  /** See `DEFAULT_MAX_CONTEXT_BYTES`. */
+  maxContextBytes?: number;
+}
+
+export async function resolveContext(
+  body: ContextRequest,
+  store: ResponseStore,
+  limits: ContextLimits = {},
+): Promise<ContextResult> {
+  const maxBytes = limits.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+  let bytes = 0;
+  const tooLarge = (param: string | null): ContextResult => ({
+    ok: false,
+    error: invalidRequest(
+      `The resolved context (previous response, input, referenced items and unpacked compaction items) is larger than ${maxBytes} bytes.`,
+      param,
+      "context_too_large",
+    ),
+  });
   const context: ContextItem[] = [];
   const previousId = body.previous_response_id;
   if (typeof previousId === "string") {
     let previous: Awaited<ReturnType<ResponseStore["get"]>>;
     try {
       previous = await store.get(previousId);
-    } catch {
+    } catch (error) {
+      // A shared store that is down (see `kv-store.ts`) says so: the turn can be retried once it is back.
+      const unavailable = (error as { code?: unknown } | null)?.code === "store_unavailable";
+      const message = unavailable
+        ? "The response store is unavailable; try again shortly."
+        : "The response store failed.";
       return {
         ok: false,
-        error: kitError(500, "server_error", "The response store failed.", { code: "store_error" }),
+        error: kitError(500, "server_error", message, {
+          code: unavailable ? "store_unavailable" : "store_error",
+        }),
       };
     }
     if (previous === undefined) {
@@ -41,11 +76,14 @@ export async function resolveContext(body: ContextRequest, store: ResponseStore)
         }),
       };
     }
+    bytes += itemsSize(previous.input) + itemsSize(previous.response.output);
+    if (bytes > maxBytes) return tooLarge("previous_response_id");
     context.push(...previous.input, ...previous.response.output);
   }
 
   const input = body.input;
   if (typeof input === "string") {
+    if (bytes + input.length > maxBytes) return tooLarge("input");
     context.push({ type: "message", role: "user", content: input });
     return { ok: true, input: context };
   }
@@ -65,28 +103,48 @@ export async function resolveContext(body: ContextRequest, store: ResponseStore)
           }),
         };
       }
+      // A reference counts as the item it names: 500 references to one 5 MB item are 2.5 GB of context.
+      bytes += itemSize(found);
+      if (bytes > maxBytes) return tooLarge(`input[${index}]`);
       context.push(found);
       continue;
     }
     if (!isPacked(item as { type?: unknown })) {
+      bytes += itemSize(item);
+      if (bytes > maxBytes) return tooLarge(`input[${index}]`);
       context.push(item);
       continue;
     }
+    let unpacked: { items: ContextItem[]; bytes: number };
     try {
-      const unpacked = await unpackItems((item as { encrypted_content: string }).encrypted_content);
-      // The pack is only gzip + base64, so anyone can craft one: hold it to the request body's depth bound.
-      if (pathDeeperThan(unpacked, MAX_BODY_DEPTH) !== null) throw new TypeError("nested too deep");
-      context.push(...unpacked);
-    } catch {
-      return {
-        ok: false,
-        error: invalidRequest(
-          "The compaction item's encrypted_content is not valid; send it back exactly as it was returned.",
-          `input[${index}].encrypted_content`,
-          "invalid_encrypted_content",
-        ),
-      };
+      // Inflated against what is left of the budget, so the total over every packed item is bounded too.
+      unpacked = await unpackWithin(
+        (item as { encrypted_content: string }).encrypted_content,
+        maxBytes - bytes,
+      );
+    } catch (error) {
+      if (error instanceof PackTooLargeError) return tooLarge(`input[${index}].encrypted_content`);
+      return badPack(index);
     }
+    try {
+      // The pack is only gzip + base64, so anyone can craft one: hold it to the request body's depth bound.
+      if (pathDeeperThan(unpacked.items, MAX_BODY_DEPTH) !== null) throw new TypeError("nested too deep");
+    } catch {
+      return badPack(index);
+    }
+    bytes += unpacked.bytes;
+    context.push(...unpacked.items);
   }
   return { ok: true, input: context };
+}
+
+function badPack(index: number): ContextResult {
+  return {
+    ok: false,
+    error: invalidRequest(
+      "The compaction item's encrypted_content is not valid; send it back exactly as it was returned.",
+      `input[${index}].encrypted_content`,
+      "invalid_encrypted_content",
+    ),
+  };
 }

@@ -43,6 +43,12 @@ export interface ResponsesEngineOptions {
   now?: () => number;
   /** The `model` reported when a request names none; default `model.defaultModel`, else `"default"`. */
   defaultModel?: string;
+  /**
+   * The largest resolved context a request may cause, in JSON characters (about bytes): previous
+   * response, input, each `item_reference` counted as the item it names, and packed compaction items as
+   * they inflate. Larger ones are a 400 (`context_too_large`) before the model runs. Default 64 MiB.
+   */
+  maxContextBytes?: number;
   /** Called with every failure the kit absorbs (a model that throws, a store that fails); for logging. */
   onError?: (error: unknown, phase: KitErrorPhase) => void;
 }
@@ -82,6 +88,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   const ids = options.idGenerator ?? randomIds;
   const now = options.now ?? Date.now;
   const defaultModel = options.defaultModel ?? options.model.defaultModel ?? "default";
+  const limits = options.maxContextBytes === undefined ? {} : { maxContextBytes: options.maxContextBytes };
   const report = (error: unknown, phase: KitErrorPhase) => {
     try {
       options.onError?.(error, phase);
@@ -92,7 +99,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
   async function run(body: CreateResponseBody, runOptions: RunOptions = {}): Promise<RunResult> {
     const runStore = runOptions.store ?? store;
-    const context = await resolveContext(body, runStore);
+    const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
     const events = streamEvents({
@@ -188,7 +195,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     body: CompactResponseMethodPublicBody,
     compactOptions: { signal?: AbortSignal; store?: ResponseStore } = {},
   ): Promise<CompactResult> {
-    const context = await resolveContext(body, compactOptions.store ?? store);
+    const context = await resolveContext(body, compactOptions.store ?? store, limits);
     if (!context.ok) return context;
     const compactor = options.compact ?? options.model.compact ?? genericCompactor(ids);
     let output: Awaited<ReturnType<Compactor>>;

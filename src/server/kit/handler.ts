@@ -8,6 +8,7 @@
 import type { StreamingEvent } from "../../spec/index.js";
 import { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 import { readJsonBody } from "./body-reader.js";
+import { unsupportedContentType } from "./content-type.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
 import { isTerminalEvent } from "./event-writer.js";
 import { errorResponse, type KitError, kitError } from "./spec-error.js";
@@ -91,6 +92,8 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     const denied = await authenticate(request);
     if (denied) return errorResponse(denied, { "www-authenticate": "Bearer" });
 
+    const unsupported = unsupportedContentType(request);
+    if (unsupported) return errorResponse(unsupported);
     const read = await readJsonBody(request, maxBodyBytes);
     if (!read.ok) return errorResponse(read.error);
     return route === "compact" ? compact(read.json, request.signal) : create(read.json, request.signal);

@@ -30,6 +30,16 @@ export {
   type ResponsesHandlerOptions,
 } from "./handler.js";
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
+export {
+  createKVStore,
+  DEFAULT_KV_MAX_ENTRY_BYTES,
+  DEFAULT_KV_TIMEOUT_MS,
+  DEFAULT_KV_TTL_SECONDS,
+  type KeyValueStorage,
+  KVResponseStore,
+  type KVStoreOptions,
+  ResponseStoreUnavailableError,
+} from "./kv-store.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 export { initialResource } from "./resource.js";
 export {

@@ -5,6 +5,7 @@
  */
 
 import type { ResponseStore, StoredResponse } from "../model.js";
+import { itemSize, itemsSize } from "./item-size.js";
 
 export interface MemoryStoreOptions {
   /** How many responses to keep; the least recently used one is evicted first. Default 1000. */
@@ -74,16 +75,16 @@ export class MemoryResponseStore implements ResponseStore {
 }
 
 /**
- * The JSON length of the entry: cheap (native) and close enough to what it occupies. Items an entry
- * shares with earlier turns of its chain are counted again, which errs on the side of evicting early.
+ * The JSON length of the entry, close enough to what it occupies. Items an entry shares with earlier
+ * turns of its chain (or repeats, through `item_reference`) are counted again, which errs on the side of
+ * evicting early; each item object is serialised only once (`itemSize` remembers it), so a context that
+ * repeats one large item many times costs one serialisation, not one per repetition. Not serialisable
+ * (a cycle from a custom model's item) counts as too large to keep.
  */
 function approximateBytes(value: StoredResponse): number {
-  try {
-    return JSON.stringify(value.response).length + JSON.stringify(value.input).length;
-  } catch {
-    // Not serialisable (a cycle from a custom model's item): count it as too large to keep.
-    return Number.POSITIVE_INFINITY;
-  }
+  const { output, ...rest } = value.response;
+  const list = (items: unknown) => (Array.isArray(items) ? itemsSize(items) : itemSize(items));
+  return itemSize(rest) + list(output) + list(value.input);
 }
 
 export function createMemoryStore(options?: MemoryStoreOptions): MemoryResponseStore {

@@ -39,6 +39,7 @@ describe("serve (Node adapter)", () => {
   it("serves JSON and SSE over a real socket (S1–S3)", async () => {
     const json = await fetch(`${server.url}/v1/responses`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ input: "hi" }),
     });
     expect(json.status).toBe(200);
@@ -46,6 +47,7 @@ describe("serve (Node adapter)", () => {
 
     const sse = await fetch(`${server.url}/v1/responses`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ input: "hi", stream: true }),
     });
     expect(sse.headers.get("content-type")).toContain("text/event-stream");
@@ -84,6 +86,7 @@ describe("serve (Node adapter)", () => {
     const controller = new AbortController();
     const response = await fetch(`${slow.url}/v1/responses`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ input: "hi", stream: true }),
       signal: controller.signal,
     });
@@ -119,6 +122,7 @@ describe("serve (Node adapter)", () => {
     const own = await serve({ handler: createResponsesHandler({ model: slowModel }), port: 0 });
     const response = await fetch(`${own.url}/v1/responses`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ input: "hi", stream: true }),
     });
     await response.body!.getReader().read();

@@ -1,0 +1,28 @@
+/**
+ * Which request bodies the kit reads as JSON. A browser page on any origin may POST `text/plain`,
+ * `multipart/form-data` or `application/x-www-form-urlencoded` without a CORS preflight (a "simple
+ * request"), so accepting those would let any page a user visits run the model. Only JSON media types
+ * are read: `application/json` (with any parameters, such as `charset=utf-8`) and the structured-syntax
+ * suffix `application/*+json`. A request with no `Content-Type` at all is read too: non-browser tools
+ * (raw sockets, scripts) often omit it, and a browser cannot send a string body without one.
+ */
+
+import { type KitError, kitError } from "./spec-error.js";
+
+export function isJsonMediaType(header: string): boolean {
+  const essence = (header.split(";", 1)[0] ?? "").trim().toLowerCase();
+  if (essence === "application/json") return true;
+  return essence.startsWith("application/") && essence.endsWith("+json") && !essence.includes(" ");
+}
+
+/** A 415 spec error for a body that is not declared as JSON, or null when the body may be read. */
+export function unsupportedContentType(request: Request): KitError | null {
+  const header = request.headers.get("content-type");
+  if (header === null || isJsonMediaType(header)) return null;
+  return kitError(
+    415,
+    "invalid_request",
+    "The request body must be JSON: send it with `Content-Type: application/json`.",
+    { param: null, code: "unsupported_media_type" },
+  );
+}

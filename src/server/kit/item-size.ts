@@ -1,0 +1,33 @@
+/**
+ * The approximate size of a context item: its JSON length, computed once per item object and remembered.
+ * A context may hold the same object many times (500 `item_reference`s to one stored item, or every turn
+ * of a chain repeating the earlier turns), so sizing it costs one pass over each distinct item, never one
+ * pass per occurrence: the size check of a request is O(request), not O(context × references).
+ */
+
+const sizes = new WeakMap<object, number>();
+
+/** JSON length of `item` (characters, close to bytes); Infinity when it cannot be serialised (a cycle). */
+export function itemSize(item: unknown): number {
+  if (typeof item !== "object" || item === null) return jsonLength(item);
+  const known = sizes.get(item);
+  if (known !== undefined) return known;
+  const size = jsonLength(item);
+  sizes.set(item, size);
+  return size;
+}
+
+/** The sum of `itemSize` over a list (plus separators), each distinct item serialised at most once. */
+export function itemsSize(items: readonly unknown[]): number {
+  let total = 2;
+  for (const item of items) total += itemSize(item) + 1;
+  return total;
+}
+
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
