@@ -53,6 +53,61 @@ export function redactError(error: unknown, depth = 0): unknown {
   return copy;
 }
 
+/** `redactSecrets` for a field that may be null. */
+function redactNullable(value: string | null | undefined): string | null {
+  return typeof value === "string" ? redactSecrets(value) : (value ?? null);
+}
+
+const MAX_REDACT_DEPTH = 64;
+
+/**
+ * A copy of a value from the wire (an error body, a partial response) with every string redacted. Copy on
+ * write: a value holding nothing to redact comes back as the same object, so the common case allocates
+ * nothing. Nesting deeper than MAX_REDACT_DEPTH is cut (a hostile body, not a response).
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactSecrets(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_REDACT_DEPTH) return "[nested too deep]";
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let index = 0; index < value.length; index++) {
+      const entry: unknown = value[index];
+      const redacted = redactDeep(entry, depth + 1);
+      if (redacted !== entry && copy === null) copy = value.slice(0, index);
+      if (copy !== null) copy.push(redacted);
+    }
+    return copy ?? value;
+  }
+  if (value instanceof Error) return redactError(value);
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    const entry = record[key];
+    const redacted = redactDeep(entry, depth + 1);
+    if (redacted !== entry && copy === null) {
+      copy = {};
+      for (let before = 0; before < index; before++) {
+        const earlier = keys[before] as string;
+        defineData(copy, earlier, record[earlier]);
+      }
+    }
+    if (copy !== null) defineData(copy, key, redacted);
+  }
+  return copy ?? value;
+}
+
+/** An own property even for the key `__proto__` (which an assignment would turn into a prototype change). */
+function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
 /** Base class of everything thrown by the package. */
 export class OpenResponsesError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -92,12 +147,14 @@ export class APIError extends OpenResponsesError {
   constructor(message: string, init: APIErrorInit) {
     super(message, { cause: init.cause });
     this.status = init.status;
-    this.type = init.error?.type ?? null;
-    this.code = init.error?.code ?? null;
-    this.param = init.error?.param ?? null;
-    this.requestId = init.requestId ?? null;
-    this.headers = init.headers ?? {};
-    this.body = init.body;
+    // Every field below can hold text the server chose (an echoed key, say): redacted like the message,
+    // so that neither JSON.stringify(err) nor util.inspect(err) shows a credential.
+    this.type = redactNullable(init.error?.type);
+    this.code = redactNullable(init.error?.code);
+    this.param = redactNullable(init.error?.param);
+    this.requestId = redactNullable(init.requestId);
+    this.headers = redactDeep(init.headers ?? {}) as HeaderRecord;
+    this.body = redactDeep(init.body);
   }
 }
 
@@ -115,7 +172,7 @@ export class APIConnectionError extends OpenResponsesError {
   readonly url: string | undefined;
   constructor(message: string, options?: { cause?: unknown; url?: string }) {
     super(message, { cause: options?.cause });
-    this.url = options?.url;
+    this.url = options?.url === undefined ? undefined : redactSecrets(options.url);
   }
 }
 
@@ -137,7 +194,9 @@ export type StreamErrorKind =
   /** The body ended, or the connection dropped, before a terminal event. */
   | "interrupted"
   /** A chunk could not be decoded (bad JSON, an SSE event over the size bound). */
-  | "malformed";
+  | "malformed"
+  /** The response grew past `maxResponseBytes` (or a JSON body past `maxBodyBytes`): `ResponseTooLargeError`. */
+  | "too_large";
 
 /**
  * A stream that did not end in a usable response. It always carries what was received so far, so no
@@ -162,10 +221,63 @@ export class ResponseStreamError extends OpenResponsesError {
   ) {
     super(message, { cause: init.cause });
     this.kind = init.kind;
-    this.partialResponse = init.partialResponse;
-    this.code = init.error?.code ?? null;
-    this.type = init.error?.type ?? null;
-    this.param = init.error?.param ?? null;
+    // The partial response is server text too: redacted (copy on write, so usually the same object).
+    this.partialResponse = redactDeep(init.partialResponse) as ResponseResource | null;
+    this.code = redactNullable(init.error?.code);
+    this.type = redactNullable(init.error?.type);
+    this.param = redactNullable(init.error?.param);
+  }
+}
+
+/** Which client bound a `ResponseTooLargeError` hit. */
+export type SizeLimitName = "maxResponseBytes" | "maxBodyBytes";
+
+/**
+ * A response grew past a configured bound: a stream past `maxResponseBytes` (kind `too_large`, with the
+ * response rebuilt so far as `partialResponse`), or a JSON body past `maxBodyBytes` (`partialResponse` is
+ * null, since a cut JSON body cannot be parsed; `body` holds its first 2000 characters, redacted). The
+ * request is cancelled at the bound, so a server that never stops cannot exhaust the client's memory.
+ */
+export class ResponseTooLargeError extends ResponseStreamError {
+  /** The option that was exceeded. */
+  readonly limitName: SizeLimitName;
+  /** Its value, in bytes. */
+  readonly limit: number;
+  /** Bytes received when the bound was hit (at least `limit + 1`). */
+  readonly receivedBytes: number;
+  /** JSON bodies: the start of the body (redacted); streams: null. */
+  readonly body: string | null;
+
+  constructor(
+    message: string,
+    init: {
+      limitName: SizeLimitName;
+      limit: number;
+      receivedBytes: number;
+      partialResponse: ResponseResource | null;
+      body?: string | null;
+    },
+  ) {
+    super(message, { kind: "too_large", partialResponse: init.partialResponse });
+    this.limitName = init.limitName;
+    this.limit = init.limit;
+    this.receivedBytes = init.receivedBytes;
+    this.body = init.body == null ? null : redactSecrets(init.body);
+  }
+}
+
+/**
+ * A redirect the client does not follow: one that would turn the request into a GET (301/302/303 on a
+ * POST, 303 on a DELETE), one past the redirect limit, or, in a browser, any redirect (a browser hides a
+ * redirect's target from fetch with `redirect: "manual"`). Redirects the client does follow never carry
+ * credentials to another origin (see docs/client.md).
+ */
+export class RedirectError extends APIError {
+  /** The `Location` the server named (credentials stripped, secrets redacted), if it was readable. */
+  readonly location: string | null;
+  constructor(message: string, init: APIErrorInit & { location: string | null }) {
+    super(message, init);
+    this.location = redactNullable(init.location);
   }
 }
 
@@ -178,7 +290,7 @@ export class ProtocolError extends OpenResponsesError {
   constructor(rule: string, message: string, event?: { type?: unknown; sequence_number?: unknown }) {
     super(`[${rule}] ${message}`);
     this.rule = rule;
-    this.eventType = typeof event?.type === "string" ? event.type : undefined;
+    this.eventType = typeof event?.type === "string" ? redactSecrets(event.type) : undefined;
     this.sequenceNumber = typeof event?.sequence_number === "number" ? event.sequence_number : undefined;
   }
 }

@@ -7,6 +7,8 @@ import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.j
 import {
   type ApiKeySource,
   type ClientOptions,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
@@ -28,6 +30,10 @@ export class OpenResponses {
   /** The resolved base URL (see the base URL rule). */
   readonly baseURL: string;
   readonly timeout: number;
+  /** Milliseconds for a whole call, streams included (`Infinity`: no total limit). */
+  readonly totalTimeout: number;
+  readonly maxResponseBytes: number;
+  readonly maxBodyBytes: number;
   readonly maxRetries: number;
   readonly strict: boolean;
   readonly model: string | undefined;
@@ -43,6 +49,13 @@ export class OpenResponses {
     this.#options = { ...options };
     this.baseURL = normalizeBaseURL(options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL") ?? DEFAULT_BASE_URL);
     this.timeout = nonNegative(options.timeout, DEFAULT_TIMEOUT_MS, "timeout");
+    this.totalTimeout = positive(options.totalTimeout, Number.POSITIVE_INFINITY, "totalTimeout");
+    this.maxResponseBytes = positive(
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+      "maxResponseBytes",
+    );
+    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
@@ -61,7 +74,10 @@ export class OpenResponses {
         : options.authScheme;
     const defaultHeaders: HeaderValues = { ...options.defaultHeaders };
     const defaultQuery = { ...options.defaultQuery };
-    registerSensitiveValues(defaultHeaders);
+    const secretHeaders = new Set(
+      ["authorization", authHeader, ...(options.secretHeaders ?? [])].map((name) => name.toLowerCase()),
+    );
+    registerSensitiveValues(defaultHeaders, secretHeaders);
     registerSensitiveValues(defaultQuery);
     registerSensitiveValues(Object.fromEntries(new URL(this.baseURL).searchParams));
 
@@ -75,6 +91,10 @@ export class OpenResponses {
         defaultQuery,
         fetch: fetchImpl,
         timeout: this.timeout,
+        totalTimeout: this.totalTimeout,
+        maxResponseBytes: this.maxResponseBytes,
+        maxBodyBytes: this.maxBodyBytes,
+        secretHeaders,
         maxRetries: this.maxRetries,
         retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },
         logger: this.logger,
@@ -98,10 +118,25 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-/** Values of headers/query parameters named like credentials are scrubbed from errors and logs too. */
-function registerSensitiveValues(values: Record<string, string | null | undefined>): void {
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`OpenResponses: \`${name}\` must be a positive number, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Values of headers/query parameters named like credentials (or listed in `secretHeaders`) are scrubbed
+ * from errors and logs too.
+ */
+function registerSensitiveValues(
+  values: Record<string, string | null | undefined>,
+  secretNames?: ReadonlySet<string>,
+): void {
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value !== "string" || !SENSITIVE_NAME.test(name)) continue;
+    if (typeof value !== "string") continue;
+    if (!SENSITIVE_NAME.test(name) && !secretNames?.has(name.toLowerCase())) continue;
     registerSecret(value);
     registerSecret(value.replace(/^\s*(Bearer|Basic|Token)\s+/i, ""));
   }

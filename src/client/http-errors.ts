@@ -52,17 +52,7 @@ export function requestIdFrom(headers: Headers): string | null {
   return headers.get("x-request-id") ?? headers.get("request-id") ?? null;
 }
 
-/** Reads the body of a failed response and builds the error. Never throws on a malformed body. */
-export async function errorFromResponse(response: Response): Promise<APIError> {
-  let text = "";
-  try {
-    text = await response.text();
-  } catch {
-    // The connection dropped while reading the error body: the status alone still says what happened.
-  }
-  return buildAPIError(response.status, response.statusText, response.headers, text);
-}
-
+/** Builds the error for a failed response from its (bounded, already read) body text. Never throws. */
 export function buildAPIError(status: number, statusText: string, headers: Headers, text: string): APIError {
   const contentType = headers.get("content-type") ?? "";
   let parsed: unknown = text;

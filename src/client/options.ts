@@ -35,6 +35,33 @@ export interface ClientOptions {
    * silence allowed between two chunks. Default 10 minutes.
    */
   timeout?: number;
+  /**
+   * Milliseconds for the whole call, retries and waits between them included, and for a stream until
+   * its last byte — on top of `timeout` (which, for a stream, bounds each silence). Past it the request is
+   * cancelled: `APIConnectionTimeoutError`, or for a stream already under way a `ResponseStreamError`
+   * (kind `interrupted`, the timeout error as its `cause`) carrying the partial response. Default none
+   * (`Infinity`).
+   */
+  totalTimeout?: number;
+  /**
+   * The most bytes one streamed response may carry (the SSE body, or a WebSocket turn's messages counted
+   * in characters) before the stream is cancelled with a `ResponseTooLargeError` holding the partial
+   * response. Default 256 MiB (`DEFAULT_MAX_RESPONSE_BYTES`), far above any real response.
+   */
+  maxResponseBytes?: number;
+  /**
+   * The most bytes a JSON answer body may have (a success body, or the body of an error answer, which is
+   * cut there rather than failing) before the request is cancelled with a `ResponseTooLargeError`.
+   * Default 256 MiB (`DEFAULT_MAX_BODY_BYTES`).
+   */
+  maxBodyBytes?: number;
+  /**
+   * Names of `defaultHeaders` (and per-request `headers`) that are credentials besides the auth header:
+   * they are scrubbed from errors and logs, and never sent to another origin on a redirect. Names that
+   * look like credentials (`authorization`, `api-key`, `*token*`, `*secret*`, `cookie`...) count without
+   * being listed.
+   */
+  secretHeaders?: readonly string[];
   /** Retries after the first attempt on connection errors, 408, 409, 429 and 5xx. Default 2. */
   maxRetries?: number;
   /** Backoff tuning; the defaults suit real servers, tests shrink them. */
@@ -56,6 +83,12 @@ export interface RequestOptions {
   headers?: HeaderValues;
   /** Overrides the client's `maxRetries` for this request. */
   maxRetries?: number;
+  /** Overrides the client's `totalTimeout` for this request (ms, retries and the whole stream included). */
+  totalTimeout?: number;
+  /** Overrides the client's `maxResponseBytes` for this request (streams). */
+  maxResponseBytes?: number;
+  /** Overrides the client's `maxBodyBytes` for this request (JSON bodies). */
+  maxBodyBytes?: number;
   /** Sent as `Idempotency-Key` on every attempt; generated once per call when absent. */
   idempotencyKey?: string;
   /** Extra query parameters for this request. */
@@ -66,3 +99,9 @@ export interface RequestOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_MAX_RETRIES = 2;
+/** 256 MiB: the default `maxResponseBytes`. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** 256 MiB: the default `maxBodyBytes`. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** Error answers are read up to this many bytes (or `maxBodyBytes`, if smaller), then cut. */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;

@@ -12,6 +12,7 @@ import {
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
 import { APIPromise, type WithResponse } from "./api-promise.js";
+import { readBodyWithin } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
@@ -133,13 +134,14 @@ export class Responses {
     });
     const streamOptions = {
       strict: options?.strict ?? strict,
+      maxResponseBytes: transport.maxResponseBytes(options),
       abort: accepted.abort,
       response: accepted.httpResponse,
       requestId: accepted.requestId,
     };
     const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
     const stream = /\bjson\b/i.test(contentType)
-      ? await this.streamFromJSON(accepted.response, streamOptions)
+      ? await this.streamFromJSON(accepted.response, streamOptions, transport.maxBodyBytes(options))
       : ResponseStream.fromSSEResponse(accepted.response, streamOptions);
     return { data: stream, response: accepted.httpResponse, requestId: accepted.requestId };
   }
@@ -149,8 +151,12 @@ export class Responses {
    * Rather than fail, deliver it as a one-event stream ending in the matching terminal event; the protocol
    * checker records the missing lifecycle (and throws in strict mode).
    */
-  private async streamFromJSON(response: Response, options: ResponseStreamOptions): Promise<ResponseStream> {
-    const text = await response.text();
+  private async streamFromJSON(
+    response: Response,
+    options: ResponseStreamOptions,
+    maxBodyBytes: number,
+  ): Promise<ResponseStream> {
+    const text = await readBodyWithin(response, maxBodyBytes);
     let resource: unknown;
     try {
       resource = JSON.parse(text);

@@ -9,15 +9,23 @@ import {
   APIError,
   APIUserAbortError,
   OpenResponsesError,
+  RedirectError,
   ResponseStreamError,
   redactError,
   redactSecrets,
   registerSecret,
 } from "../errors.js";
 import { buildURL, stripCredentials } from "./base-url.js";
-import { errorFromResponse, headersToRecord, requestIdFrom } from "./http-errors.js";
+import { discard, readBodyCut, readBodyWithin } from "./body.js";
+import { buildAPIError, headersToRecord, requestIdFrom } from "./http-errors.js";
 import type { Logger } from "./logger.js";
-import type { ApiKeySource, FetchLike, HeaderValues, RequestOptions } from "./options.js";
+import {
+  type ApiKeySource,
+  type FetchLike,
+  type HeaderValues,
+  MAX_ERROR_BODY_BYTES,
+  type RequestOptions,
+} from "./options.js";
 import { type RetryTiming, retryDelay, serverRequestedDelay, shouldRetryResponse } from "./retry.js";
 
 export interface TransportConfig {
@@ -28,10 +36,28 @@ export interface TransportConfig {
   defaultQuery: Record<string, string | undefined>;
   fetch: FetchLike;
   timeout: number;
+  /** Milliseconds for a whole call (retries and the stream included); `Infinity` for none. */
+  totalTimeout: number;
+  /** Streams: the most bytes of one response (`ResponseStream`'s `maxResponseBytes`). */
+  maxResponseBytes: number;
+  /** JSON answers: the most bytes of the body. */
+  maxBodyBytes: number;
+  /**
+   * Lower-case names of headers that are credentials (the auth header, `authorization`, `cookie`, the
+   * `secretHeaders` option...): never sent to another origin than the base URL's.
+   */
+  secretHeaders: ReadonlySet<string>;
   maxRetries: number;
   retryTiming: RetryTiming;
   logger: Logger;
 }
+
+/** The most redirects followed for one request (as fetch does). */
+const MAX_REDIRECTS = 20;
+
+/** Header names that are credentials by their look, whatever the configuration says. */
+const SECRET_HEADER_NAME =
+  /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|password|signature|credential/i;
 
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
@@ -63,6 +89,7 @@ export interface JSONResult<T> {
 
 // Markers given to `AbortController.abort()` so that a rejection can be traced to its cause.
 class TimeoutReason {}
+class TotalTimeoutReason {}
 class UserAbortReason {
   constructor(readonly reason: unknown) {}
 }
@@ -81,8 +108,9 @@ export class Transport {
 
   /** Sends a request and parses its JSON answer; the timeout covers the whole body. */
   async requestJSON<T>(request: Omit<TransportRequest, "stream">): Promise<JSONResult<T>> {
+    const maxBodyBytes = this.maxBodyBytes(request.options);
     return this.send(request, false, async (response) => {
-      const text = await response.text();
+      const text = await readBodyWithin(response, maxBodyBytes);
       const requestId = requestIdFrom(response.headers);
       try {
         return { data: JSON.parse(text) as T, response, requestId };
@@ -100,6 +128,16 @@ export class Transport {
         );
       }
     });
+  }
+
+  /** The `maxBodyBytes` in force for a request. */
+  maxBodyBytes(options: RequestOptions | undefined): number {
+    return options?.maxBodyBytes ?? this.config.maxBodyBytes;
+  }
+
+  /** The `maxResponseBytes` in force for a request. */
+  maxResponseBytes(options: RequestOptions | undefined): number {
+    return options?.maxResponseBytes ?? this.config.maxResponseBytes;
   }
 
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */
@@ -131,21 +169,22 @@ export class Transport {
     const body = request.body === undefined ? undefined : serializeBody(request.body);
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? this.config.maxRetries));
     const timeout = options.timeout ?? this.config.timeout;
+    const totalTimeout = options.totalTimeout ?? this.config.totalTimeout;
+    const deadline =
+      Number.isFinite(totalTimeout) && totalTimeout > 0
+        ? Date.now() + totalTimeout
+        : Number.POSITIVE_INFINITY;
+    const errorBodyBytes = Math.min(MAX_ERROR_BODY_BYTES, this.maxBodyBytes(options));
     const { logger } = this.config;
 
     for (let attemptIndex = 0; ; attemptIndex++) {
-      const attempt = new Attempt(signal, timeout, safeURL);
+      const attempt = new Attempt(signal, timeout, safeURL, { deadline, totalTimeout });
       logger.debug(`${request.method} ${safeURL}${attemptIndex > 0 ? ` (retry ${attemptIndex})` : ""}`, {
         headers: Object.fromEntries(headers.entries()),
       });
       let response: Response;
       try {
-        response = await this.config.fetch(url, {
-          method: request.method,
-          headers,
-          body,
-          signal: attempt.signal,
-        });
+        response = await this.fetchFollowingRedirects(url, request.method, headers, body, attempt.signal);
       } catch (error) {
         attempt.finish();
         const translated = attempt.translate(error, safeURL);
@@ -160,6 +199,7 @@ export class Transport {
           maxRetries,
           undefined,
           signal,
+          deadline,
         );
         continue;
       }
@@ -179,7 +219,8 @@ export class Transport {
 
       let error: OpenResponsesError;
       try {
-        error = await errorFromResponse(response);
+        const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
+        error = buildAPIError(response.status, response.statusText, response.headers, text);
       } catch (cause) {
         error = attempt.translate(cause, safeURL);
       }
@@ -198,8 +239,91 @@ export class Transport {
         maxRetries,
         response.headers,
         signal,
+        deadline,
       );
     }
+  }
+
+  /**
+   * fetch with `redirect: "manual"`, following redirects here so that no credential leaves the base URL's
+   * origin: a hop to another origin is sent without any secret header (see `secretHeaders`), and a hop
+   * back to the base URL's origin carries them again. A redirect that would turn the method into a GET
+   * (301/302/303 on a POST, 303 on a DELETE) is a `RedirectError`, never a silent GET whose answer would
+   * be taken as the result. Browsers hide a manual redirect's target, so there any redirect is an error.
+   */
+  private async fetchFollowingRedirects(
+    url: string,
+    method: TransportRequest["method"],
+    headers: Headers,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    const origin = new URL(url).origin;
+    let target = url;
+    let withoutSecrets: Headers | undefined;
+    for (let hop = 0; ; hop++) {
+      const sameOrigin = hop === 0 || new URL(target).origin === origin;
+      if (!sameOrigin && withoutSecrets === undefined) withoutSecrets = this.withoutSecrets(headers);
+      const response = await this.config.fetch(target, {
+        method,
+        headers: sameOrigin ? headers : (withoutSecrets as Headers),
+        body,
+        signal,
+        redirect: "manual",
+      });
+      if (response.type === "opaqueredirect") {
+        throw new RedirectError(
+          `${method} ${stripCredentials(target)} was redirected, and this runtime (a browser) does not let the client see where to; set baseURL to the final address.`,
+          { status: response.status, location: null },
+        );
+      }
+      const location = isRedirectStatus(response.status) ? response.headers.get("location") : null;
+      if (location === null) return response;
+      await discard(response);
+      const next = resolveLocation(location, target);
+      const shown = next === null ? location : stripCredentials(next);
+      const init = {
+        status: response.status,
+        headers: headersToRecord(response.headers),
+        requestId: requestIdFrom(response.headers),
+        location: shown,
+      };
+      if (next === null) {
+        throw new RedirectError(
+          `${response.status} redirect to ${JSON.stringify(shown)}, which is not an http(s) URL.`,
+          init,
+        );
+      }
+      if (changesMethod(response.status, method)) {
+        throw new RedirectError(
+          `${response.status} redirect to ${shown}: following it would turn the ${method} into a GET, so it is not followed; set baseURL to the final address (or have the server answer 307/308).`,
+          init,
+        );
+      }
+      if (hop >= MAX_REDIRECTS) {
+        throw new RedirectError(`More than ${MAX_REDIRECTS} redirects; the last one to ${shown}.`, init);
+      }
+      this.config.logger.debug(`${response.status} redirect of ${method} to ${shown}`);
+      target = next;
+    }
+  }
+
+  /** A copy of `headers` without any credential. */
+  private withoutSecrets(headers: Headers): Headers {
+    const copy = new Headers();
+    headers.forEach((value, name) => {
+      if (!this.isSecretHeader(name)) copy.set(name, value);
+    });
+    return copy;
+  }
+
+  private isSecretHeader(name: string): boolean {
+    const lower = name.toLowerCase();
+    return (
+      lower === this.config.authHeader.toLowerCase() ||
+      this.config.secretHeaders.has(lower) ||
+      SECRET_HEADER_NAME.test(lower)
+    );
   }
 
   private giveUp(method: string, safeURL: string, error: OpenResponsesError): OpenResponsesError {
@@ -217,8 +341,11 @@ export class Transport {
     maxRetries: number,
     headers: Headers | undefined,
     signal: AbortSignal | undefined,
+    deadline: number,
   ): Promise<void> {
     const delay = retryDelay(attemptIndex, headers, this.config.retryTiming);
+    // A retry that could not even start within the total timeout is not made: the last failure is the answer.
+    if (Date.now() + delay >= deadline) throw this.giveUp(method, safeURL, error);
     const requested = serverRequestedDelay(headers);
     if (requested !== undefined && requested > delay) {
       this.config.logger.warn(
@@ -333,6 +460,7 @@ export function applyHeaders(target: Headers, values: HeaderValues | undefined):
 class Attempt {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private totalTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onUserAbort = (): void =>
     this.controller.abort(new UserAbortReason(this.userSignal?.reason));
 
@@ -341,9 +469,16 @@ class Attempt {
     private readonly timeout: number,
     /** The URL without credentials, for messages. */
     private readonly url: string,
+    private readonly total: { deadline: number; totalTimeout: number },
   ) {
     userSignal?.addEventListener("abort", this.onUserAbort, { once: true });
     this.armTimer();
+    if (Number.isFinite(total.deadline)) {
+      const remaining = Math.max(0, total.deadline - Date.now());
+      this.totalTimer = setTimeout(() => this.controller.abort(new TotalTimeoutReason()), remaining);
+      // A stream nobody reads to its end must not keep the process alive until the deadline.
+      (this.totalTimer as { unref?: () => void }).unref?.();
+    }
   }
 
   get signal(): AbortSignal {
@@ -358,7 +493,16 @@ class Attempt {
   /** Stops the timer and unlinks the caller's signal, so nothing outlives the request. */
   finish(): void {
     this.clearTimer();
+    if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
+    this.totalTimer = undefined;
     this.userSignal?.removeEventListener("abort", this.onUserAbort);
+  }
+
+  private totalTimeoutError(url: string): APIConnectionTimeoutError {
+    return new APIConnectionTimeoutError(
+      `Request to ${url} took longer than the total timeout of ${this.total.totalTimeout} ms.`,
+      { url },
+    );
   }
 
   private armTimer(): void {
@@ -381,6 +525,7 @@ class Attempt {
         url: safeURL,
       });
     }
+    if (reason instanceof TotalTimeoutReason) return this.totalTimeoutError(safeURL);
     if (reason instanceof UserAbortReason) return new APIUserAbortError(undefined, { cause: reason.reason });
     if (error instanceof OpenResponsesError) return error;
     return new APIConnectionError(`Connection error: could not reach ${safeURL}${describeCause(error)}.`, {
@@ -400,14 +545,16 @@ class Attempt {
     if (error instanceof OpenResponsesError) return error;
     const url = this.url;
     const cause =
-      reason instanceof TimeoutReason
-        ? new APIConnectionTimeoutError(`No data from ${url} for ${this.timeout} ms (the idle timeout).`, {
-            url,
-          })
-        : new APIConnectionError(`Connection to ${url} lost during the stream${describeCause(error)}.`, {
-            url,
-            cause: redactError(error),
-          });
+      reason instanceof TotalTimeoutReason
+        ? this.totalTimeoutError(url)
+        : reason instanceof TimeoutReason
+          ? new APIConnectionTimeoutError(`No data from ${url} for ${this.timeout} ms (the idle timeout).`, {
+              url,
+            })
+          : new APIConnectionError(`Connection to ${url} lost during the stream${describeCause(error)}.`, {
+              url,
+              cause: redactError(error),
+            });
     return new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
       kind: "interrupted",
       partialResponse: null,
@@ -505,6 +652,26 @@ function describeCause(error: unknown): string {
   const code = (inner as { code?: unknown }).code;
   const text = inner.message || (typeof code === "string" ? code : "");
   return text ? ` (${redactSecrets(text)})` : "";
+}
+
+function isRedirectStatus(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** What fetch would do to the method: 303 makes anything but GET/HEAD a GET; 301/302 make a POST a GET. */
+function changesMethod(status: number, method: string): boolean {
+  if (status === 303) return method !== "GET";
+  return (status === 301 || status === 302) && method === "POST";
+}
+
+/** The absolute http(s) URL a `Location` names, or null. */
+function resolveLocation(location: string, base: string): string | null {
+  try {
+    const next = new URL(location, base);
+    return next.protocol === "http:" || next.protocol === "https:" ? next.href : null;
+  } catch {
+    return null;
+  }
 }
 
 function describeBody(text: string): string {

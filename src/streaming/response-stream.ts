@@ -9,7 +9,13 @@
  * consumes it.
  */
 
-import { APIUserAbortError, OpenResponsesError, ProtocolError, ResponseStreamError } from "../errors.js";
+import {
+  APIUserAbortError,
+  OpenResponsesError,
+  ProtocolError,
+  ResponseStreamError,
+  ResponseTooLargeError,
+} from "../errors.js";
 import type {
   ExtensionStreamingEvent,
   ResponseResource,
@@ -40,6 +46,12 @@ export interface ResponseStreamOptions {
   /** The largest accepted SSE event, in characters (default 16 MiB). */
   maxEventSize?: number;
   /**
+   * The most a response may carry: bytes of a byte stream, characters of a message source's messages.
+   * Past it the stream is cancelled with a `ResponseTooLargeError` holding the partial response. Default
+   * `DEFAULT_MAX_RESPONSE_BYTES` (256 MiB).
+   */
+  maxResponseBytes?: number;
+  /**
    * Byte streams: how long to wait, after the terminal event, for `[DONE]` or the end of the body before
    * closing the stream from this side (default 1000 ms). Some servers keep the connection open after the
    * terminal event; the response is complete then, so nothing may wait on them for ever.
@@ -49,6 +61,9 @@ export interface ResponseStreamOptions {
 
 /** The default of `terminalGraceMs`. */
 export const DEFAULT_TERMINAL_GRACE_MS = 1000;
+
+/** 256 MiB, the default `maxResponseBytes` (the client's option of the same name sets it). */
+const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Names some servers send that the parser rewrites to the specification's (see `event-parser.ts`): a
@@ -95,6 +110,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly listeners = new Map<string, Set<AnyListener>>();
   private listenerCount = 0;
   private received = 0;
+  /** Bytes (or message characters) received, against `maxResponseBytes`. */
+  private receivedBytes = 0;
+  private readonly maxResponseBytes: number;
 
   private consumer: Consumer | null = null;
   private ended = false;
@@ -116,6 +134,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.response = options.response ?? null;
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
     this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.checker = new ProtocolChecker({ strict: options.strict });
     this.completion = new Promise<ResponseResource>((resolve, reject) => {
       this.completionResolve = resolve;
@@ -420,7 +439,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (source.kind === "failed") throw source.error;
     if (source.kind === "messages") {
       const result = await this.untilAborted(source.iterator.next());
-      return result.done ? null : { messages: [result.value], atEnd: false };
+      if (result.done) return null;
+      const data = result.value.data;
+      this.count(typeof data === "string" ? data.length : 0);
+      return { messages: [result.value], atEnd: false };
     }
     for (;;) {
       // No race before the terminal event: cancelling the reader (abort) ends a pending read with `done`.
@@ -437,9 +459,25 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         const tail = this.decoder.flush();
         return tail.length === 0 ? null : { messages: tail, atEnd: true };
       }
+      this.count(result.value.byteLength);
       const messages = this.decoder.push(result.value);
       if (messages.length > 0) return { messages, atEnd: false };
     }
+  }
+
+  /** Counts what arrived against `maxResponseBytes`; past it, the stream fails with what it rebuilt so far. */
+  private count(size: number): void {
+    this.receivedBytes += size;
+    if (this.receivedBytes <= this.maxResponseBytes) return;
+    throw new ResponseTooLargeError(
+      `The response is larger than maxResponseBytes (${this.maxResponseBytes} bytes); the stream was cancelled.`,
+      {
+        limitName: "maxResponseBytes",
+        limit: this.maxResponseBytes,
+        receivedBytes: this.receivedBytes,
+        partialResponse: this.accumulator.snapshot,
+      },
+    );
   }
 
   private process(messages: SSEMessage[], out: ResponseStreamEvent[], atEnd: boolean): void {
@@ -589,7 +627,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       return this.aborted ? this.abortError() : undefined;
     }
     let reported = error;
-    if (this.listenerError?.error === error) {
+    if (this.listenerError?.error === error || error instanceof ResponseTooLargeError) {
       reported = error;
     } else if (
       this.terminalType !== null &&

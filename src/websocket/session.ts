@@ -72,6 +72,12 @@ export interface ResponsesSocketOptions {
   timeout?: number;
   /** Filled into a turn whose body has no `model`. */
   model?: string;
+  /**
+   * The most characters of messages one turn may receive before its stream fails with a
+   * `ResponseTooLargeError` (partial response kept). Default 256 MiB, the client's `maxResponseBytes`
+   * through `connect()`.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Raised synchronously for a body a WebSocket turn must not carry (rule W1). */
@@ -185,6 +191,9 @@ export class ResponsesSocket {
     else this.#queue.push(turn);
     const stream = ResponseStream.fromMessages(turn.channel, {
       strict: this.#options.strict,
+      ...(this.#options.maxResponseBytes === undefined
+        ? {}
+        : { maxResponseBytes: this.#options.maxResponseBytes }),
       requestId: null,
       abort: () => this.#abortTurn(turn),
     });
