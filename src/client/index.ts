@@ -1,6 +1,6 @@
 /** The HTTP client: `new OpenResponses(options)` and `client.responses.create/stream/compact`. */
 
-export { APIPromise, type WithResponse } from "./api-promise.js";
+export { type AcceptedAnswer, APIPromise, type WithResponse } from "./api-promise.js";
 export { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
 export { OpenResponses, type OpenResponsesOptions } from "./client.js";
 export type { Logger, LogLevel } from "./logger.js";
@@ -12,6 +12,7 @@ export {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
+  type FetchOptions,
   type HeaderValues,
   type RequestOptions,
 } from "./options.js";

@@ -26,6 +26,7 @@ import { describeThrown, type KitError, kitError } from "./spec-error.js";
 import { createMemoryStore } from "./store.js";
 import { createToolPolicy } from "./tool-policy.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
+import { LoopYielder } from "./yield.js";
 
 /** Where an error reported to `onError` happened. */
 export type KitErrorPhase = "model" | "compact" | "store" | "handler";
@@ -145,6 +146,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
     let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
     let failure: StreamingEvent[] = [];
+    // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
+    const loop = new LoopYielder();
     try {
       yield* writer.start();
       const request: ModelRequest = {
@@ -170,8 +173,17 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
           for (const event of writer.write(step.value)) {
             if (isTerminalEvent(event)) await save();
             yield event;
+            if (loop.due()) {
+              await loop.yield();
+              // The client may have left while other work ran: stop at once, not at the next part.
+              if (controller.signal.aborted) return;
+            }
           }
           if (writer.finished) break;
+          if (loop.due()) {
+            await loop.yield();
+            if (controller.signal.aborted) return;
+          }
         }
       } catch (error) {
         if (controller.signal.aborted) return;

@@ -7,6 +7,23 @@
 import { type CompactionState, decodeCompactionState } from "./compaction.js";
 import { extractFacts, type Facts } from "./facts.js";
 
+/**
+ * How much of a message the built-in model reads when it decides what to say: the first 4096
+ * characters, with each run of whitespace read as one space. Its skills are pattern matches, and
+ * bounding their input keeps every one of them fast whatever a client sends ("hi" followed by 100k
+ * spaces took seconds when the whole text was matched). Echo is the exception: it repeats up to
+ * `MAX_ECHO_CHARS` of the message as sent.
+ */
+export const MAX_ANALYSED_CHARS = 4096;
+
+/** The part of `text` the model's pattern matching reads (see `MAX_ANALYSED_CHARS`). */
+export function analysedText(text: string): string {
+  // Cut before collapsing, so the regex below never runs over more than the bound (plus one run).
+  const head = text.length > MAX_ANALYSED_CHARS * 4 ? text.slice(0, MAX_ANALYSED_CHARS * 4) : text;
+  const collapsed = head.replace(/\s+/g, " ");
+  return collapsed.length > MAX_ANALYSED_CHARS ? collapsed.slice(0, MAX_ANALYSED_CHARS) : collapsed;
+}
+
 export interface Attachment {
   kind: "image" | "file" | "video";
   /** A short human label: a file name, a URL's last segment, or the media type of a data URL. */
@@ -125,7 +142,7 @@ export function readContext(input: readonly unknown[], instructions?: string | n
       const turn = readContent(item.content);
       if (role === "user") {
         userTurns.push(turn);
-        facts = extractFacts(turn.text, facts);
+        facts = extractFacts(analysedText(turn.text), facts);
         pendingToolResults = [];
       } else if (role === "system" || role === "developer") {
         if (turn.text) instructionTexts.push(turn.text);

@@ -6,7 +6,7 @@
 
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
-import { type ConversationContext, readContext } from "./context.js";
+import { analysedText, type ConversationContext, readContext } from "./context.js";
 import { stableHash } from "./hash.js";
 import { encryptedReasoning, planReasoning } from "./reasoning.js";
 import { valueForSchema } from "./schema-value.js";
@@ -37,16 +37,45 @@ function isRecord(value: unknown): value is LooseRecord {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly. */
-export function chunkText(text: string): string[] {
-  return text.match(/\s*\S+|\s+$/g) ?? [];
+/**
+ * Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly: each chunk is
+ * the whitespace before a word plus the word (trailing whitespace is a chunk of its own). One pass, no
+ * regex, produced lazily so a long answer is never held as a list of words.
+ */
+export function* chunkText(text: string): Generator<string, void, undefined> {
+  let start = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i === n) break;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    yield text.slice(start, i);
+    start = i;
+  }
+  if (start < n) yield text.slice(start);
+}
+
+// The characters `\s` matches, so chunks split where they always did.
+function isSpace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** JSON is streamed in fixed-size slices: it has few spaces to split on. */
-function chunkJson(text: string): string[] {
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += 12) chunks.push(text.slice(i, i + 12));
-  return chunks;
+function* chunkJson(text: string): Generator<string, void, undefined> {
+  for (let i = 0; i < text.length; i += 12) yield text.slice(i, i + 12);
 }
 
 function estimateTokens(value: unknown): number {
@@ -106,7 +135,7 @@ function toolSetup(
 }
 
 function plan(context: ConversationContext, body: LooseRecord, setup: ReturnType<typeof toolSetup>): Plan {
-  const userText = context.lastUser?.text.trim() ?? "";
+  const userText = analysedText(context.lastUser?.text.trim() ?? "");
   const includeEncrypted =
     Array.isArray(body.include) && body.include.includes("reasoning.encrypted_content");
   const base = { encrypted: undefined, commentary: undefined, calls: [], finalPhase: undefined };
@@ -217,7 +246,7 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
   };
 
   // Each stream of chunks stops at the budget; `false` means the response must end incomplete.
-  async function* stream(chunks: string[], make: (delta: string) => ModelPart, reasoning = false) {
+  async function* stream(chunks: Iterable<string>, make: (delta: string) => ModelPart, reasoning = false) {
     for (const delta of chunks) {
       if (request.signal.aborted) return false;
       if (!budget.take()) return false;

@@ -4,7 +4,7 @@
  */
 
 import { findArithmetic, formatNumber } from "./arithmetic.js";
-import type { Attachment, ConversationContext, ToolResult } from "./context.js";
+import { type Attachment, analysedText, type ConversationContext, type ToolResult } from "./context.js";
 import { describeFact, extractFacts, parseRecallQuestion } from "./facts.js";
 
 export type SkillName =
@@ -33,6 +33,12 @@ export interface Answer {
 
 const MAX_COUNT = 200;
 
+/**
+ * The most an echo repeats: 32 KiB of the message, then it stops (the answer is cut there). Bounds what
+ * one request can make the model stream, and so the memory and time of a turn.
+ */
+export const MAX_ECHO_CHARS = 32 * 1024;
+
 export const HELP_TEXT =
   'I\'m the built-in Open Responses model: deterministic and offline. I can echo ("echo hello"), ' +
   'count ("count to 5", "how many words in the quick brown fox"), do arithmetic ("what is 12 * 7?"), ' +
@@ -49,12 +55,15 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-function echo(text: string): Answer | undefined {
-  const found = /^\s*(?:please\s+)?(?:echo|repeat|say)\s*:?\s+(.+)$/is.exec(text);
-  if (!found?.[1]) return undefined;
+function echo(text: string, full: string): Answer | undefined {
+  // The command is read from the analysed start; what is repeated comes from the whole message.
+  const found = /^\s*(?:please\s+)?(?:echo|repeat|say)\s*:?\s+(?=\S)/i.exec(text);
+  if (!found) return undefined;
+  const rest = full.slice(found[0].length, found[0].length + MAX_ECHO_CHARS + 2);
+  const repeated = unquote(rest);
   return {
     skill: "echo",
-    text: unquote(found[1]),
+    text: repeated.length > MAX_ECHO_CHARS ? repeated.slice(0, MAX_ECHO_CHARS) : repeated,
     rationale: "They asked me to repeat their words back exactly.",
   };
 }
@@ -281,13 +290,14 @@ export function answerToolResults(results: ToolResult[]): Answer {
 /** The answer to the newest user message, from the whole conversation. */
 export function answer(context: ConversationContext): Answer {
   const user = context.lastUser;
-  const text = user?.text.trim() ?? "";
+  const full = user?.text.trim() ?? "";
+  const text = analysedText(full);
   const attachments = user?.attachments ?? [];
 
   let result: Answer | undefined =
     refusal(text) ??
     recall(text, context) ??
-    echo(text) ??
+    echo(text, full) ??
     count(text) ??
     arithmetic(text) ??
     history(text, context);
