@@ -4,8 +4,8 @@
  * at load time. The Node adapter's names are there with the same types, but throw a clear error.
  */
 
-export * from "./kit/index.js";
+export * from "./kit/portable.js";
 export * from "./mock/index.js";
 export type * from "./model.js";
 export * from "./node/unavailable.js";
-export * from "./websocket/index.js";
+export * from "./websocket/portable.js";

@@ -51,6 +51,9 @@ async function bundlePortable(options: { platform: "neutral" | "browser"; condit
 
 describe("openresponses/server: the portable and the node build", () => {
   it("export the same names", () => {
+    // A difference means an export was added to one build only: a web-standard one belongs in
+    // src/server/kit/portable.ts (or websocket/portable.ts), a Node-only one in src/server/node/ with a
+    // stand-in in src/server/node/unavailable.ts.
     expect(Object.keys(portable).sort()).toEqual(Object.keys(nodeBuild).sort());
   });
 

@@ -1,7 +1,13 @@
-/**
- * WebSocket mode (rules W1–W9), independent of the socket library: a `ResponsesConnection` per socket.
- * The Node adapter that serves it with the `ws` package is in `../node/`.
- */
-export { type ConnectionOptions, ResponsesConnection, type WebSocketEngine } from "./connection.js";
-export { type ErrorEnvelope, errorEnvelope } from "./envelope.js";
-export { DEFAULT_CONNECTION_AGE_MS } from "./limits.js";
+/** WebSocket mode: the library-independent connection (`./portable.ts`) and the Node adapter with `ws`. */
+
+export {
+  attachForHandler,
+  attachWebSocketMode,
+  type NodeHttpServer,
+  type ServeWebSocketOptions,
+  type UpgradeListener,
+  type UpgradeServer,
+  type WebSocketMode,
+  type WebSocketModeOptions,
+} from "../node/index.js";
+export * from "./portable.js";
