@@ -20,4 +20,10 @@ export type { CompactResult, RequestIdField, ResponseResult } from "./output-tex
 export { PendingResponseStream } from "./pending-stream.js";
 export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
 export type { RetryTiming } from "./retry.js";
-export type { Transport, TransportConfig } from "./transport.js";
+export type {
+  JSONResult,
+  Transport,
+  TransportConfig,
+  TransportRequest,
+  TransportResult,
+} from "./transport.js";

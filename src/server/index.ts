@@ -3,6 +3,8 @@
  * the server kit, the deterministic built-in model, and the Node adapter (`serve()` on `node:http`,
  * WebSocket mode with the `ws` package). `./portable.ts` is the same API for every other runtime;
  * test/server/entries.test.ts checks that the two agree.
+ *
+ * @module openresponses/server
  */
 
 export * from "./kit/index.js";

@@ -6,7 +6,13 @@
 
 export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 export { genericCompactor, packItems, unpackItems } from "./compactor.js";
-export { type ContextItem, resolveContext } from "./context.js";
+export {
+  type ContextItem,
+  type ContextLimits,
+  type ContextRequest,
+  type ContextResult,
+  resolveContext,
+} from "./context.js";
 export {
   type CompactResult,
   createResponsesEngine,
@@ -41,7 +47,7 @@ export {
   ResponseStoreUnavailableError,
 } from "./kv-store.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-export { initialResource } from "./resource.js";
+export { initialResource, type ResourceInit } from "./resource.js";
 export {
   errorResponse,
   type KitError,
