@@ -16,7 +16,7 @@ export default defineConfig([
     sourcemap: false,
     target: "es2022",
     platform: "neutral",
-    external: [/^node:/, "ws"],
+    external: [/^node:/, "ws", "#ws"],
     splitting: true,
     treeshake: true,
   },
@@ -26,7 +26,7 @@ export default defineConfig([
     sourcemap: false,
     target: "node20",
     platform: "node",
-    external: ["ws"],
+    external: ["ws", "#ws"],
     banner: { js: "#!/usr/bin/env node" },
   },
 ]);
