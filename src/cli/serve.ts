@@ -3,7 +3,14 @@
  * separate from the command so other transports (WebSocket mode) can extend what is served.
  */
 
-import { createResponsesHandler, type KitErrorPhase, type RunningServer, serve } from "../server/index.js";
+import {
+  createResponsesHandler,
+  DIALECTS,
+  type Dialect,
+  type KitErrorPhase,
+  type RunningServer,
+  serve,
+} from "../server/index.js";
 import { mockModel } from "../server/mock/index.js";
 import type { ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
@@ -14,7 +21,8 @@ import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./s
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
 Serves the deterministic built-in model as an Open Responses endpoint:
-POST /v1/responses (JSON or SSE), POST /v1/responses/compact, and WebSocket mode on
+POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
+extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
@@ -29,6 +37,9 @@ Options:
                     unstorage and ioredis), file:<dir> or a directory (needs unstorage),
                     memory: (the default: this process only, lost on exit).
   --store-ttl <s>   How long a stored response is kept, in seconds (default 2592000, 30 days).
+  --dialect <name>  Event names to stream: spec (default, the specification's) or openai
+                    (reasoning text as response.reasoning_text.delta/.done, for the openai
+                    SDK's stream helper and the AI SDK's OpenAI provider).
   -h, --help        Show this help.
 
 Example:
@@ -44,6 +55,7 @@ const OPTIONS = {
   cors: { type: "string", multiple: true },
   store: { type: "string" },
   "store-ttl": { type: "string" },
+  dialect: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -58,6 +70,8 @@ export interface BuiltInServerOptions {
   store?: ResponseStore;
   /** Told about failures the kit absorbs (a store that is down, for one). */
   onError?: (error: unknown, phase: KitErrorPhase) => void;
+  /** The event names to stream (default the specification's). */
+  dialect?: Dialect;
 }
 
 /** Starts the built-in model on Node's HTTP server. */
@@ -68,6 +82,7 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
     ...(options.cors === undefined ? {} : { cors: { origin: options.cors } }),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
   });
   return serve({ handler, port: options.port, host: options.host });
 }
@@ -123,6 +138,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   const apiKey = stringOption(values, "api-key");
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
   const cors = corsOrigins(values.cors as string[] | undefined);
+  const dialect = stringOption(values, "dialect") ?? "spec";
+  if (!DIALECTS.includes(dialect as Dialect)) {
+    throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
+  }
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
@@ -150,6 +169,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       apiKey,
       delayMs,
       ...(cors === undefined ? {} : { cors }),
+      dialect: dialect as Dialect,
       ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
     });
   } catch (error) {
@@ -165,6 +185,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     const who = cors.includes("*") ? "pages on any origin" : `pages on ${cors.join(", ")}`;
     io.stdout.write(`  CORS: ${who} may call it (HTTP and WebSocket)\n`);
   }
+  if (dialect !== "spec") io.stdout.write(`  events use the ${dialect} dialect (--dialect)\n`);
   if (opened !== undefined) io.stdout.write(`  responses are stored in ${opened.description}\n`);
   io.stdout.write("Press Ctrl-C to stop.\n");
 

@@ -91,7 +91,7 @@ describeWith(
       for (const replica of replicas) expect(replica.child.exitCode, replica.output()).toBeNull();
     };
 
-    it("P1: a conversation alternates between the replicas (previous_response_id, item_reference)", async () => {
+    it("P1: a conversation alternates between the replicas (previous_response_id, item_reference, also across conversations)", async () => {
       const first = await ok(a, { input: "My name is Ada." });
       const second = await ok(b, { input: "What is my name?", previous_response_id: first.id });
       expect(second.text).toContain("Ada");
@@ -105,6 +105,17 @@ describeWith(
         ],
       });
       expect(third.text).toContain("Ada");
+
+      // item_reference without any chain: an item of a response the other replica stored.
+      const elsewhere = await ok(b, {
+        input: [
+          { type: "item_reference", id: first.output[0]?.id },
+          { type: "message", role: "user", content: "What did you just say?" },
+        ],
+      });
+      expect(elsewhere.output.length).toBeGreaterThan(0);
+      const unknown = await turn(a, { input: [{ type: "item_reference", id: "msg_neverstored" }] });
+      expect(unknown.status).toBe(404);
 
       // An id neither replica stored is still a plain 404, not a store failure.
       const missing = await turn(b, { input: "x", previous_response_id: "resp_neverstored" });
