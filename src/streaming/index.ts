@@ -3,6 +3,12 @@
  * Transport-agnostic: the HTTP client and the WebSocket session both hand their messages to it.
  */
 export { ResponseAccumulator } from "./accumulator.js";
+export type {
+  AliasedEventTypes,
+  LifecycleEventName,
+  OpenAIStreamingEventType,
+  ResponseStreamEventName,
+} from "./event-names.js";
 export { type ParsedMessage, parseMessage } from "./event-parser.js";
 export {
   isTerminalEventType,
