@@ -2,6 +2,7 @@
 
 import type { ResponseWithOutputText } from "../spec/index.js";
 import { parseResponse } from "../structured/parse.js";
+import { withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
 
 export class ParsedResponseStream<Parsed extends ResponseWithOutputText> extends PendingResponseStream {
@@ -23,9 +24,11 @@ export class ParsedResponseStream<Parsed extends ResponseWithOutputText> extends
    * rejects with a `ResponseParseError` when the text does not parse into the schema.
    */
   override finalResponse(): Promise<Parsed> {
-    this.#parsed ??= super
-      .finalResponse()
-      .then((response) => parseResponse(response, this.#body) as unknown as Promise<Parsed>);
+    this.#parsed ??= (async () => {
+      const stream = await this;
+      const response = withRequestId(await stream.finalResponse(), stream.requestId);
+      return (await parseResponse(response, this.#body)) as unknown as Parsed;
+    })();
     return this.#parsed;
   }
 

@@ -194,10 +194,12 @@ export type ResponseCreateParams = Omit<
 > &
   OpenAIRequestFields &
   ExtraRequestFields & {
-    input?: string | RequestItem[] | null;
-    tools?: RequestTool[] | null;
-    text?: RequestTextParam | null;
-    tool_choice?: RequestToolChoice | null;
-    include?: Array<IncludeEnum | (string & {})> | null;
-    stream?: boolean | null;
+    // `| undefined` throughout, so that objects typed with optional fields (`CreateResponseParams`, a
+    // caller's own) pass under `exactOptionalPropertyTypes`.
+    input?: string | RequestItem[] | null | undefined;
+    tools?: RequestTool[] | null | undefined;
+    text?: RequestTextParam | null | undefined;
+    tool_choice?: RequestToolChoice | null | undefined;
+    include?: Array<IncludeEnum | (string & {})> | null | undefined;
+    stream?: boolean | null | undefined;
   };
