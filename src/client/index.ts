@@ -27,4 +27,20 @@ export {
   type StreamResponseBody,
 } from "./responses.js";
 export type { RetryTiming } from "./retry.js";
-export type { Transport, TransportConfig } from "./transport.js";
+export {
+  type FetchInputItemsPage,
+  type InputItem,
+  InputItems,
+  type InputItemsList,
+  type InputItemsListParams,
+  InputItemsPage,
+  InputItemsPagePromise,
+  type ResponseDeleted,
+} from "./stored-responses.js";
+export type {
+  JSONResult,
+  Transport,
+  TransportConfig,
+  TransportRequest,
+  TransportResult,
+} from "./transport.js";

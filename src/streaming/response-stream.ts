@@ -80,7 +80,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly options: ResponseStreamOptions;
   private readonly decoder: SSEDecoder;
   private readonly checker: ProtocolChecker;
-  private readonly accumulator = new ResponseAccumulator();
+  // The violations it repairs (an index out of bounds) are the checker's to record, or throw in strict mode.
+  private readonly accumulator = new ResponseAccumulator({
+    onViolation: (rule, message, event) => this.checker.report(rule, message, event),
+  });
   // Per name, each listener and whether it is a `once` one.
   private readonly listeners = new Map<string, Map<AnyListener, boolean>>();
   private listenerCount = 0;

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, serve } from "../../src/server/kit/index.js";
 import { runInProcess } from "./in-process.js";
@@ -37,6 +35,7 @@ describe("openresponses (in-process): help and usage errors", () => {
     const cases: Array<[string[], string]> = [
       [["serve", "--port", "99999"], "--port must be an integer from 0 to 65535"],
       [["serve", "--port", "abc"], "--port must be an integer"],
+      [["serve", "--dialect", "anthropic"], '--dialect must be one of: spec, openai (got "anthropic")'],
       [["chat", "--reasoning", "lots", "hi"], "--reasoning must be one of"],
       [["chat", "--max-output-tokens", "3", "hi"], "--max-output-tokens must be an integer from 16"],
     ];
@@ -173,119 +172,41 @@ describe("openresponses serve (in-process)", () => {
   });
 });
 
+describe("openresponses serve --dialect openai", () => {
+  it("streams reasoning as response.reasoning_text.delta, and serves the stored-response endpoints", async () => {
+    const served = runInProcess(["serve", "--port", "0", "--dialect", "openai"]);
+    const deadline = Date.now() + 5_000;
+    while (!/at http:\/\/127\.0\.0\.1:(\d+)\/v1/.test(served.stdout()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const port = /at http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(served.stdout())?.[1];
+    try {
+      expect(port).toBeDefined();
+      expect(served.stdout()).toContain("openai dialect");
+      const response = await fetch(`http://127.0.0.1:${port}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: "what is 2 + 2?", reasoning: { effort: "low" }, stream: true }),
+      });
+      const text = await response.text();
+      expect(text).toContain("event: response.reasoning_text.delta");
+      expect(text).not.toContain("event: response.reasoning.delta");
+      const id = /"id":"(resp_[^"]+)"/.exec(text)?.[1];
+      const stored = await fetch(`http://127.0.0.1:${port}/v1/responses/${id}`);
+      expect(stored.status).toBe(200);
+      expect(((await stored.json()) as { id: string }).id).toBe(id);
+    } finally {
+      served.stop();
+    }
+    expect((await served.done).code).toBe(0);
+  });
+});
+
 describe("openresponses serve: listen errors", () => {
   it("an address this machine does not have is one clear line and exit 1", async () => {
     const result = await run(["serve", "--port", "0", "--host", "10.255.255.1"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('openresponses: Cannot listen on host "10.255.255.1": no such address.\n');
-  });
-});
-
-describe("openresponses check (in-process)", () => {
-  it("passes against the built-in model (in-process) and against a served one", async () => {
-    const local = await run(["check"]);
-    expect(local.stdout).toContain("Checking the built-in model");
-    expect(local.stdout).toContain("All checks passed.");
-    expect(local.code).toBe(0);
-
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
-    const { mockModel } = await import("../../src/server/mock/index.js");
-    const server = await serve({
-      handler: createResponsesHandler({ model: mockModel() }),
-      port: 0,
-      host: "127.0.0.1",
-    });
-    try {
-      const remote = await run(["check", "--json", "--base-url", `${server.url}/v1`]);
-      const report = JSON.parse(remote.stdout) as {
-        ok: boolean;
-        findings: Array<{ rules: string; ok: boolean }>;
-      };
-      expect(report.ok).toBe(true);
-      expect(report.findings.map((finding) => finding.rules)).toEqual(["H2 H3", "S1-S9", "E1"]);
-      expect(remote.code).toBe(0);
-    } finally {
-      await server.close();
-    }
-  });
-
-  describe("against a non-compliant server", () => {
-    let broken: Server;
-    let url = "";
-
-    beforeAll(async () => {
-      // Streams a text delta before any item exists (S6/S7) and answers bad input with HTML (E1).
-      broken = createServer((req, res) => {
-        let body = "";
-        req.on("data", (chunk: Buffer) => {
-          body += chunk.toString("utf8");
-        });
-        req.on("end", () => {
-          const request = JSON.parse(body) as { stream?: boolean; input?: unknown };
-          if (typeof request.input !== "string") {
-            res.writeHead(400, { "content-type": "text/html" }).end("<h1>Bad</h1>");
-            return;
-          }
-          const resource = {
-            id: "resp_1",
-            object: "response",
-            created_at: 1,
-            status: "completed",
-            model: "x",
-            output: [],
-          };
-          if (!request.stream) {
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(resource));
-            return;
-          }
-          res.writeHead(200, { "content-type": "text/event-stream" });
-          const events = [
-            {
-              type: "response.created",
-              sequence_number: 0,
-              response: { ...resource, status: "in_progress" },
-            },
-            {
-              type: "response.output_text.delta",
-              sequence_number: 1,
-              item_id: "msg_1",
-              output_index: 0,
-              content_index: 0,
-              delta: "hi",
-            },
-            { type: "response.completed", sequence_number: 2, response: resource },
-          ];
-          for (const event of events) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-          res.end("data: [DONE]\n\n");
-        });
-      });
-      await new Promise<void>((resolve) => broken.listen(0, "127.0.0.1", resolve));
-      url = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/v1`;
-    });
-
-    afterAll(async () => {
-      broken.closeAllConnections();
-      await new Promise<void>((resolve) => broken.close(() => resolve()));
-    });
-
-    it("lists the violations by rule and exits 1", async () => {
-      const result = await run(["check", "--base-url", url, "--model", "x"]);
-      expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/FAIL\s+H2\s+the non-streaming answer does not match ResponseResource/);
-      expect(result.stdout).toMatch(/FAIL\s+S6/);
-      expect(result.stdout).toMatch(/FAIL\s+E1/);
-      expect(result.stdout).toMatch(/\d+ problems found\./);
-    });
-
-    it("--strict: the client's strict mode stops the stream at the first violation, named by rule", async () => {
-      const result = await run(["check", "--strict", "--json", "--base-url", url, "--model", "x"]);
-      expect(result.code).toBe(1);
-      const report = JSON.parse(result.stdout) as { findings: Array<{ rules: string; message: string }> };
-      const stopped = report.findings.find((finding) =>
-        finding.message.startsWith("strict mode stopped the stream"),
-      );
-      expect(stopped?.rules).toMatch(/^S\d$/);
-    });
   });
 });
 

@@ -3,8 +3,12 @@
  * (`maxResponseBytes`, `maxBodyBytes`, `totalTimeout`). A server that never stops, or never finishes,
  * ends in a typed error carrying what arrived, instead of a heap OOM or an endless wait.
  */
+import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionTimeoutError, ResponseStreamError, ResponseTooLargeError } from "../../src/errors.js";
 import {
@@ -228,6 +232,56 @@ describe("totalTimeout: a limit on the whole call, on top of the idle timeout (i
     expect(server.requests).toHaveLength(1);
   });
 
+  it("W3: a WebSocket turn that keeps trickling ends at the client's totalTimeout", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
+    wss.on("connection", (socket) => {
+      socket.on("message", () => {
+        const events = textStreamEvents(["a"]).slice(0, 5);
+        for (const event of events) socket.send(JSON.stringify(event));
+        let sequence = 10;
+        const timer = setInterval(() => {
+          socket.send(
+            JSON.stringify({
+              type: "response.output_text.delta",
+              item_id: "msg_1",
+              output_index: 0,
+              content_index: 0,
+              delta: "b",
+              sequence_number: sequence++,
+            }),
+          );
+        }, 20);
+        setTimeout(() => clearInterval(timer), 10_000);
+        socket.on("close", () => clearInterval(timer));
+      });
+    });
+    const { port } = wss.address() as AddressInfo;
+    const client = new OpenResponses({
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      maxRetries: 0,
+      logLevel: "off",
+      timeout: 1000,
+      totalTimeout: 400,
+    });
+    const session = client.responses.connect();
+    const started = Date.now();
+    try {
+      const error = await session
+        .create({ model: "m" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseStreamError);
+      expect((error as ResponseStreamError).cause).toBeInstanceOf(APIConnectionTimeoutError);
+      expect(String((error as Error).message)).toMatch(/total timeout of 400 ms/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await session.close();
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
+
   it("retries stop at totalTimeout: a wait that would pass it is not made", async () => {
     const server = await serve((_req, res) => sendJSON(res, 503, { error: { message: "busy" } }));
     const started = Date.now();
@@ -242,4 +296,63 @@ describe("totalTimeout: a limit on the whole call, on top of the idle timeout (i
     expect(Date.now() - started).toBeLessThan(1500);
     expect(server.requests.length).toBeLessThanOrEqual(2);
   });
+});
+
+/** Runs the endless-client fixture in a child process with `heapMb` of heap; resolves to how it ended. */
+function runHeapLimitedClient(
+  url: string,
+  mode: "stream" | "json",
+  limit: number,
+  heapMb: number,
+): Promise<{ code: number | null; outcome: string | null; stderr: string }> {
+  const fixture = fileURLToPath(new URL("./fixtures/endless-client.ts", import.meta.url));
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, "--import", "tsx", fixture], {
+    cwd: root,
+    env: { ...process.env, ENDLESS_URL: url, ENDLESS_MODE: mode, ENDLESS_LIMIT: String(limit) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  // Bounded whatever happens: the child is killed after 40 s.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 40_000);
+  return new Promise((resolve) => {
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      const line = stdout.trim().split("\n").at(-1) ?? "";
+      let outcome: string | null = null;
+      try {
+        outcome = (JSON.parse(line) as { outcome: string }).outcome;
+      } catch {
+        outcome = null;
+      }
+      resolve({ code, outcome, stderr: stderr.slice(-2000) });
+    });
+  });
+}
+
+describe("the bounds hold under a small heap, where the failure mode is an OOM (issue 9, defect 4)", () => {
+  it("an endless stream ends with ResponseTooLargeError in a 96 MB heap", async () => {
+    const closed = { value: false };
+    const server = await serve((_req, res) => endlessStream(res, closed));
+    const result = await runHeapLimitedClient(server.origin, "stream", 16 * 1024 * 1024, 96);
+    expect(result.stderr).not.toMatch(/heap out of memory/);
+    expect(result.outcome).toBe("ResponseTooLargeError");
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it("an endless JSON body ends with ResponseTooLargeError in a 96 MB heap", async () => {
+    const closed = { value: false };
+    const server = await serve((_req, res) => endlessJSON(res, closed));
+    const result = await runHeapLimitedClient(server.origin, "json", 16 * 1024 * 1024, 96);
+    expect(result.stderr).not.toMatch(/heap out of memory/);
+    expect(result.outcome).toBe("ResponseTooLargeError");
+    expect(result.code).toBe(0);
+  }, 60_000);
 });

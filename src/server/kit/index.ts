@@ -5,7 +5,14 @@
 
 export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 export { genericCompactor, packItems, unpackItems } from "./compactor.js";
-export { type ContextItem, resolveContext } from "./context.js";
+export {
+  type ContextItem,
+  type ContextLimits,
+  type ContextRequest,
+  type ContextResult,
+  resolveContext,
+} from "./context.js";
+export { assertDialect, DIALECTS, type Dialect, inDialect } from "./dialect.js";
 export {
   type CompactResult,
   createResponsesEngine,
@@ -40,7 +47,7 @@ export {
   ResponseStoreUnavailableError,
 } from "./kv-store.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-export { initialResource } from "./resource.js";
+export { initialResource, type ResourceInit } from "./resource.js";
 export { type RunningServer, type ServeOptions, serve } from "./serve.js";
 export {
   errorResponse,

@@ -47,8 +47,20 @@ export const DEFAULT_LIMIT_GRACE_MS = 60_000;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Fields of an HTTP request that a WebSocket `response.create` must not carry (W1). */
-const HTTP_ONLY_FIELDS = ["stream", "stream_options", "background"] as const;
+/**
+ * Fields of an HTTP request that mean nothing on a WebSocket, where every turn streams (W1/W2): some
+ * clients send them anyway, so they are ignored. `background` asks for something this mode cannot do
+ * (a response that outlives its turn), so it is still refused.
+ */
+const IGNORED_HTTP_FIELDS = ["stream", "stream_options"] as const;
+
+function itemOf(stored: StoredResponse | null, itemId: string): StoredResponse["input"][number] | undefined {
+  if (stored === null) return undefined;
+  return (
+    stored.response.output.find((item) => item.id === itemId) ??
+    stored.input.find((item) => item.id === itemId)
+  );
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -88,6 +100,9 @@ export class ResponsesConnection {
   /** A text message from the client; queued behind the turn in flight (W3). */
   receive(text: string): void {
     if (this.#ended || this.#limitReached) return;
+    // A lane id asks for multiplexing, which W3 rules out: say so at once rather than queue it behind
+    // the turn in flight (the client would wait on a lane that never answers).
+    if (text.includes('"stream_id"') && this.#refuseLane(text)) return;
     this.#queue.push(text);
     this.#queuedChars += text.length;
     if (!this.#running) void this.#drain();
@@ -102,6 +117,27 @@ export class ResponsesConnection {
     clearTimeout(this.#graceTimer);
     this.#clearQueue();
     this.#abort?.abort(new Error("The WebSocket client disconnected."));
+  }
+
+  /** Answers a `response.create` that names a `stream_id` with an error envelope; false for others. */
+  #refuseLane(text: string): boolean {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    if (!isRecord(message) || message.stream_id === undefined || message.stream_id === null) return false;
+    this.#send(
+      errorEnvelope(
+        400,
+        "unsupported_parameter",
+        "`stream_id` is not supported: a connection carries one response at a time, in order (W3). " +
+          "Omit `stream_id`, and open another connection to run responses in parallel.",
+        { param: "stream_id" },
+      ),
+    );
+    return true;
   }
 
   #applyBackpressure(): void {
@@ -171,21 +207,24 @@ export class ResponsesConnection {
       return;
     }
     const { type: _type, ...rawBody } = message;
+    for (const field of IGNORED_HTTP_FIELDS) delete rawBody[field];
     const previousId = typeof rawBody.previous_response_id === "string" ? rawBody.previous_response_id : null;
     const failed = (envelope: ErrorEnvelope) => {
       // W5: a failed continuation evicts the response it continued from.
       if (previousId && this.#latest?.response.id === previousId) this.#latest = null;
       this.#send(envelope);
     };
-    for (const field of HTTP_ONLY_FIELDS) {
-      if (field in rawBody) {
-        failed(
-          errorEnvelope(400, "unsupported_parameter", `\`${field}\` must not be sent on a WebSocket.`, {
-            param: field,
-          }),
-        );
-        return;
-      }
+    if (rawBody.background !== undefined && rawBody.background !== null && rawBody.background !== false) {
+      failed(
+        errorEnvelope(
+          400,
+          "unsupported_parameter",
+          "`background` is not supported on a WebSocket: each turn streams on this connection. Omit " +
+            "`background` (or send false), or use HTTP for background responses where a server offers them.",
+          { param: "background" },
+        ),
+      );
+      return;
     }
     let parsed: ReturnType<WebSocketEngine["parseCreateBody"]>;
     try {
@@ -201,7 +240,24 @@ export class ResponsesConnection {
     const body = parsed.body;
     if (previousId) {
       // Checked here so the envelope names the W4 code whatever the engine would call it.
-      if ((await this.#lookup(previousId)) === undefined) {
+      const found = await this.#lookup(previousId);
+      if (found instanceof StoreLookupFailure) {
+        // Answered here rather than asking the store a second time through the engine: a store that is
+        // down would make the client wait for two timeouts.
+        const unavailable = (found.cause as { code?: unknown } | null)?.code === "store_unavailable";
+        failed(
+          errorEnvelope(
+            500,
+            unavailable ? "store_unavailable" : "store_error",
+            unavailable
+              ? "The response store is unavailable; try again shortly."
+              : "The response store failed.",
+            { type: "server_error" },
+          ),
+        );
+        return;
+      }
+      if (found === undefined) {
         failed(
           errorEnvelope(
             400,
@@ -218,13 +274,13 @@ export class ResponsesConnection {
     await this.#run(body, failed);
   }
 
-  /** The stored response, `undefined` when unknown, or `"store_failed"` (then the engine reports a 500). */
-  async #lookup(id: string): Promise<StoredResponse | undefined | "store_failed"> {
+  /** The stored response, `undefined` when unknown, or the store's failure (the turn is then a 500). */
+  async #lookup(id: string): Promise<StoredResponse | undefined | StoreLookupFailure> {
     if (this.#latest?.response.id === id) return this.#latest;
     try {
       return await this.#options.store.get(id);
-    } catch {
-      return "store_failed";
+    } catch (error) {
+      return new StoreLookupFailure(error);
     }
   }
 
@@ -236,6 +292,7 @@ export class ResponsesConnection {
       get: (id) => (this.#latest?.response.id === id ? this.#latest : shared.get(id)),
       set: (id, value) => shared.set(id, value),
       delete: (id) => shared.delete?.(id),
+      findItem: (itemId) => itemOf(this.#latest, itemId) ?? shared.findItem?.(itemId),
     };
     const abort = new AbortController();
     this.#abort = abort;
@@ -305,4 +362,9 @@ export class ResponsesConnection {
     clearTimeout(this.#graceTimer);
     this.#options.close(1000, "connection age limit reached");
   }
+}
+
+/** A store that threw or timed out while looking up `previous_response_id`. */
+class StoreLookupFailure {
+  constructor(readonly cause: unknown) {}
 }
