@@ -151,21 +151,27 @@ export async function parseWithSchema<T>(
   try {
     value = text.trim() === "" && toolName !== null ? {} : JSON.parse(text);
   } catch (cause) {
-    throw new ResponseParseError(`${what} is not valid JSON (${describeText(text)}).`, {
-      kind: "invalid_json",
-      rawText: text,
-      toolName,
-      cause: cause instanceof Error ? new SyntaxError(cause.message.slice(0, 200)) : undefined,
-    });
+    throw new ResponseParseError(
+      `${what} ${toolName === null ? "is" : "are"} not valid JSON (${describeText(text)}).`,
+      {
+        kind: "invalid_json",
+        rawText: text,
+        toolName,
+        cause: cause instanceof Error ? new SyntaxError(cause.message.slice(0, 200)) : undefined,
+      },
+    );
   }
   const result = await validateWithSchema(schema, value);
   if (!result.ok) {
-    throw new ResponseParseError(`${what} does not match the schema: ${result.message}.`, {
-      kind: "schema_mismatch",
-      rawText: text,
-      issues: result.issues,
-      toolName,
-    });
+    throw new ResponseParseError(
+      `${what} ${toolName === null ? "does" : "do"} not match the schema: ${result.message}.`,
+      {
+        kind: "schema_mismatch",
+        rawText: text,
+        issues: result.issues,
+        toolName,
+      },
+    );
   }
   return result.value;
 }
