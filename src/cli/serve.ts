@@ -39,7 +39,7 @@ Options:
   --store-ttl <s>   How long a stored response is kept, in seconds (default 2592000, 30 days).
   --dialect <name>  Event names to stream: spec (default, the specification's) or openai
                     (reasoning text as response.reasoning_text.delta/.done, for the openai
-                    SDK's stream helper and the AI SDK's OpenAI provider).
+                    SDK's stream() helper and the AI SDK's open-responses provider).
   -h, --help        Show this help.
 
 Example:
