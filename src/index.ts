@@ -1,6 +1,8 @@
 /**
  * `openresponses`: the client core. Zero run-time dependencies, web standards only (fetch, streams,
  * TextDecoder, AbortSignal), so this entry runs in Node 20+, Bun, Deno, browsers and edge runtimes.
+ *
+ * @module openresponses
  */
 
 export * from "./builders/index.js";

@@ -3,11 +3,18 @@
  * separate from the command so other transports (WebSocket mode) can extend what is served.
  */
 
-import { createResponsesHandler, type RunningServer, serve } from "../server/kit/index.js";
+import {
+  createResponsesHandler,
+  type KitErrorPhase,
+  type RunningServer,
+  serve,
+} from "../server/kit/index.js";
 import { mockModel } from "../server/mock/index.js";
+import type { ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
+import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
@@ -20,10 +27,16 @@ Options:
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
   --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
+  --store <url>     Where responses are kept, shared by every server given the same URL:
+                    redis://[:password@]host[:port][/db] or rediss://… (needs the packages
+                    unstorage and ioredis), file:<dir> or a directory (needs unstorage),
+                    memory: (the default: this process only, lost on exit).
+  --store-ttl <s>   How long a stored response is kept, in seconds (default 2592000, 30 days).
   -h, --help        Show this help.
 
 Example:
   openresponses serve --port 8080
+  openresponses serve --port 8081 --store redis://127.0.0.1:6379   # replicas share conversations
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat "hello"`;
 
 const OPTIONS = {
@@ -31,6 +44,8 @@ const OPTIONS = {
   host: { type: "string" },
   "api-key": { type: "string" },
   delay: { type: "string" },
+  store: { type: "string" },
+  "store-ttl": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -39,6 +54,10 @@ export interface BuiltInServerOptions {
   host: string;
   apiKey?: string;
   delayMs?: number;
+  /** Where responses are kept; default the kit's in-memory store. */
+  store?: ResponseStore;
+  /** Told about failures the kit absorbs (a store that is down, for one). */
+  onError?: (error: unknown, phase: KitErrorPhase) => void;
 }
 
 /** Starts the built-in model on Node's HTTP server. */
@@ -46,6 +65,8 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
   const handler = createResponsesHandler({
     model: mockModel({ delayMs: options.delayMs ?? 0 }),
     apiKey: options.apiKey,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
   });
   return serve({ handler, port: options.port, host: options.host });
 }
@@ -69,11 +90,36 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   const host = stringOption(values, "host") ?? "127.0.0.1";
   const apiKey = stringOption(values, "api-key");
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
+  const storeValue = stringOption(values, "store");
+  const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
+  const ttlSeconds =
+    values["store-ttl"] === undefined ? undefined : integerOption(values, "store-ttl", 0, 1, 2 ** 31);
+
+  let opened: OpenedStore | undefined;
+  if (storeSpec !== undefined) {
+    try {
+      opened = await openStore(storeSpec, {
+        ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+        onStatus: (message) => io.stderr.write(`openresponses serve: ${message}\n`),
+      });
+    } catch (error) {
+      if (!(error instanceof StoreOpenError)) throw error;
+      io.stderr.write(`openresponses: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+  }
 
   let server: RunningServer;
   try {
-    server = await startBuiltInServer({ port, host, apiKey, delayMs });
+    server = await startBuiltInServer({
+      port,
+      host,
+      apiKey,
+      delayMs,
+      ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
+    });
   } catch (error) {
+    await opened?.close();
     io.stderr.write(`openresponses: ${listenError(error, host, port)}\n`);
     return EXIT_FAILURE;
   }
@@ -81,6 +127,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
+  if (opened !== undefined) io.stdout.write(`  responses are stored in ${opened.description}\n`);
   io.stdout.write("Press Ctrl-C to stop.\n");
 
   await new Promise<void>((resolve) => {
@@ -90,6 +137,19 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     });
   });
   await server.close();
+  await opened?.close();
   io.stdout.write("Stopped.\n");
   return EXIT_OK;
+}
+
+/** Store failures while serving, one line each at most every ten seconds (a down store fails every turn). */
+function storeErrorLog(io: CliIO): (error: unknown, phase: KitErrorPhase) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (error, phase) => {
+    if (phase !== "store" || Date.now() - last < 10_000) return;
+    last = Date.now();
+    io.stderr.write(
+      `openresponses serve: a response could not be stored: ${describeError(error, undefined)}\n`,
+    );
+  };
 }

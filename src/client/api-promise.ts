@@ -5,31 +5,57 @@
 
 export interface WithResponse<T> {
   data: T;
-  /** The HTTP response. For JSON answers its body has already been read. */
+  /** The HTTP response (status, headers, url). Its body belongs to `data`: read it through `asResponse()`. */
   response: Response;
   requestId: string | null;
+  /** The same id under the `openai` SDK's name. */
+  request_id: string | null;
+}
+
+/**
+ * What a request method hands to `APIPromise` once the server accepted the request: the value is made
+ * on demand, so `asResponse()` can still give the body unread.
+ */
+export interface AcceptedAnswer<T> {
+  response: Response;
+  requestId: string | null;
+  /** Builds the value (parses the JSON, opens the stream). Called at most once. */
+  read: () => T | Promise<T>;
+  /** A `Response` whose body nobody has read (status, headers and url of the original). */
+  unread: () => Response;
 }
 
 export class APIPromise<T> implements PromiseLike<T> {
   readonly [Symbol.toStringTag] = "APIPromise";
   private parsed: Promise<T> | undefined;
+  private withParsed: Promise<WithResponse<T>> | undefined;
 
-  constructor(private readonly result: Promise<WithResponse<T>>) {}
+  constructor(private readonly answer: Promise<AcceptedAnswer<T>>) {
+    // Errors surface through whichever method the caller uses.
+    answer.catch(() => undefined);
+  }
 
   /** The value together with the `Response` and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    return this.result;
+    this.withParsed ??= this.answer.then(async (answer) => {
+      const data = await this.value();
+      return { data, response: answer.response, requestId: answer.requestId, request_id: answer.requestId };
+    });
+    return this.withParsed;
   }
 
-  /** The raw `Response` (status, headers). */
+  /**
+   * The raw `Response` with its body unread (read it with `.json()`, `.text()` or `.body`). For a stream,
+   * this takes the body instead of the `ResponseStream`: use one or the other.
+   */
   asResponse(): Promise<Response> {
-    return this.result.then((r) => r.response);
+    return this.answer.then((answer) => answer.unread());
   }
 
-  // The derived promise is created on first use, so `.withResponse()` alone never leaves an unobserved
-  // rejection behind.
+  // The value is built on first use, so `.asResponse()` alone never opens a stream nor leaves an
+  // unobserved rejection behind.
   private value(): Promise<T> {
-    this.parsed ??= this.result.then((r) => r.data);
+    this.parsed ??= this.answer.then((answer) => answer.read());
     return this.parsed;
   }
 
@@ -48,4 +74,16 @@ export class APIPromise<T> implements PromiseLike<T> {
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.value().finally(onfinally);
   }
+}
+
+/** A fresh `Response` carrying `text` as its body, with the status, headers and url of `original`. */
+export function unreadCopy(original: Response, text: string): Response {
+  const nullBody = [101, 204, 205, 304].includes(original.status);
+  const copy = new Response(nullBody ? null : text, {
+    status: original.status,
+    statusText: original.statusText,
+    headers: original.headers,
+  });
+  if (original.url) Object.defineProperty(copy, "url", { value: original.url });
+  return copy;
 }

@@ -1,6 +1,6 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { registerSecret } from "../errors.js";
+import { OpenResponsesError, registerSecret } from "../errors.js";
 import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
 import { readEnv } from "./env.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
@@ -47,7 +47,12 @@ export class OpenResponses {
 
   constructor(options: OpenResponsesOptions = {}) {
     this.#options = { ...options };
-    this.baseURL = normalizeBaseURL(options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL") ?? DEFAULT_BASE_URL);
+    // OPENAI_BASE_URL / OPENAI_API_KEY are the `openai` SDK's settings: honoured as fallbacks, but the key
+    // only ever goes to OpenAI (or to the OPENAI_BASE_URL it was set next to), never to another server.
+    const ownBase = options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL");
+    const openAIBase = ownBase === undefined || ownBase === null ? readEnv("OPENAI_BASE_URL") : undefined;
+    this.baseURL = normalizeBaseURL(ownBase ?? openAIBase ?? DEFAULT_BASE_URL);
+    const forOpenAI = openAIBase !== undefined || isOpenAIURL(this.baseURL);
     this.timeout = nonNegative(options.timeout, DEFAULT_TIMEOUT_MS, "timeout");
     this.totalTimeout = positive(options.totalTimeout, Number.POSITIVE_INFINITY, "totalTimeout");
     this.maxResponseBytes = positive(
@@ -64,7 +69,11 @@ export class OpenResponses {
     this.logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
     this.logger = createLogger(this.logLevel, options.logger ?? console);
 
-    const apiKey: ApiKeySource | null = options.apiKey ?? readEnv("OPENRESPONSES_API_KEY") ?? null;
+    const apiKey: ApiKeySource | null =
+      options.apiKey ??
+      readEnv("OPENRESPONSES_API_KEY") ??
+      (forOpenAI ? readEnv("OPENAI_API_KEY") : undefined) ??
+      null;
     const authHeader = options.authHeader ?? "Authorization";
     const authScheme =
       options.authScheme === undefined
@@ -80,6 +89,13 @@ export class OpenResponses {
     registerSensitiveValues(defaultHeaders, secretHeaders);
     registerSensitiveValues(defaultQuery);
     registerSensitiveValues(Object.fromEntries(new URL(this.baseURL).searchParams));
+    if (apiKey === null && isOpenAIURL(this.baseURL) && !hasHeader(defaultHeaders, authHeader)) {
+      // OpenAI answers every unauthenticated request with a 401: say what is missing before sending one.
+      throw new OpenResponsesError(
+        `No API key for ${this.baseURL}: pass \`apiKey\`, or set OPENRESPONSES_API_KEY or OPENAI_API_KEY. ` +
+          "For another server, pass its `baseURL` (or set OPENRESPONSES_BASE_URL); local servers need no key.",
+      );
+    }
 
     const fetchImpl = options.fetch ?? defaultFetch();
     this.transport = new Transport(
@@ -90,6 +106,7 @@ export class OpenResponses {
         defaultHeaders,
         defaultQuery,
         fetch: fetchImpl,
+        ...(options.fetchOptions ? { fetchOptions: { ...options.fetchOptions } } : {}),
         timeout: this.timeout,
         totalTimeout: this.totalTimeout,
         maxResponseBytes: this.maxResponseBytes,
@@ -108,6 +125,19 @@ export class OpenResponses {
   withOptions(options: Partial<OpenResponsesOptions>): OpenResponses {
     return new OpenResponses({ ...this.#options, ...options });
   }
+}
+
+/** OpenAI's own API host (the default base URL), where a request without a key can only fail. */
+function isOpenAIURL(baseURL: string): boolean {
+  const url = new URL(baseURL);
+  return url.protocol === "https:" && url.hostname.toLowerCase() === "api.openai.com";
+}
+
+function hasHeader(headers: HeaderValues, name: string): boolean {
+  const wanted = name.toLowerCase();
+  return Object.entries(headers).some(
+    ([key, value]) => key.toLowerCase() === wanted && typeof value === "string",
+  );
 }
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {

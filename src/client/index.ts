@@ -1,6 +1,6 @@
 /** The HTTP client: `new OpenResponses(options)` and `client.responses.create/stream/compact`. */
 
-export { APIPromise, type WithResponse } from "./api-promise.js";
+export { type AcceptedAnswer, APIPromise, type WithResponse } from "./api-promise.js";
 export { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
 export { OpenResponses, type OpenResponsesOptions } from "./client.js";
 export type { Logger, LogLevel } from "./logger.js";
@@ -12,6 +12,7 @@ export {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
+  type FetchOptions,
   type HeaderValues,
   type RequestOptions,
 } from "./options.js";
@@ -19,4 +20,10 @@ export type { CompactResult, RequestIdField, ResponseResult } from "./output-tex
 export { PendingResponseStream } from "./pending-stream.js";
 export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
 export type { RetryTiming } from "./retry.js";
-export type { Transport, TransportConfig } from "./transport.js";
+export type {
+  JSONResult,
+  Transport,
+  TransportConfig,
+  TransportRequest,
+  TransportResult,
+} from "./transport.js";

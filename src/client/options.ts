@@ -6,6 +6,15 @@ import type { RetryTiming } from "./retry.js";
 /** The subset of `fetch` the client calls, so that any compatible implementation can be injected. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * Extra `fetch` init fields, passed to every call of `fetch` as they are: `credentials`, `cache`,
+ * `keepalive`, `redirect`, `mode`, a runtime's own (`dispatcher` for undici in Node, `proxy` in Bun, ...).
+ * The method, headers, body and signal are the client's (use `headers` and `signal` for yours).
+ */
+export type FetchOptions = Omit<RequestInit, "method" | "headers" | "body" | "signal"> & {
+  readonly [field: string]: unknown;
+};
+
 /** A key, or a function resolving one per request (token refresh, a secret store...). */
 export type ApiKeySource = string | (() => string | Promise<string>);
 
@@ -30,6 +39,8 @@ export interface ClientOptions {
   defaultQuery?: Record<string, string | undefined>;
   /** Custom fetch (a proxy agent, a test double, an edge runtime's fetch). Default `globalThis.fetch`. */
   fetch?: FetchLike;
+  /** Extra fetch init fields for every request (per-request `fetchOptions` are laid over them). */
+  fetchOptions?: FetchOptions;
   /**
    * Milliseconds. JSON requests: connect + whole body. Streams: connect + headers, and then the longest
    * silence allowed between two chunks. Default 10 minutes.
@@ -95,6 +106,8 @@ export interface RequestOptions {
   query?: Record<string, string | undefined>;
   /** Streams only: overrides the client's `strict`. */
   strict?: boolean;
+  /** Extra fetch init fields for this request, laid over the client's `fetchOptions`. */
+  fetchOptions?: FetchOptions;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;

@@ -3,7 +3,12 @@
  * `JSON.stringify(response)` is exactly what the server sent and can be stored or replayed as is.
  */
 
-import { type CompactResource, outputText, type ResponseResource } from "../spec/index.js";
+import {
+  type CompactResource,
+  type ResponseResource,
+  type ResponseWithOutputText,
+  withOutputText,
+} from "../spec/index.js";
 
 /** Set on every object the client resolves from a JSON answer. */
 export interface RequestIdField {
@@ -12,11 +17,7 @@ export interface RequestIdField {
 }
 
 /** What `responses.create()` resolves to without `stream: true`. */
-export type ResponseResult = ResponseResource &
-  RequestIdField & {
-    /** The text of every `output_text` part of every assistant message, joined (empty when none). */
-    readonly output_text: string;
-  };
+export type ResponseResult = ResponseWithOutputText & RequestIdField;
 
 /** What `responses.compact()` resolves to. */
 export type CompactResult = CompactResource & RequestIdField;
@@ -27,12 +28,5 @@ export function withRequestId<T extends object>(value: T, requestId: string | nu
 }
 
 export function toResponseResult(value: ResponseResource, requestId: string | null): ResponseResult {
-  const response = withRequestId(value, requestId);
-  // A getter, so that a caller who edits `output` still reads the right text.
-  Object.defineProperty(response, "output_text", {
-    get: () => outputText(response),
-    enumerable: false,
-    configurable: true,
-  });
-  return response as ResponseResult;
+  return withOutputText(withRequestId(value, requestId));
 }

@@ -5,7 +5,7 @@
  *   `for await (const event of client.responses.stream(body))`, `.finalResponse()`, `.abort()`.
  */
 
-import type { ResponseResource, StreamingEventType } from "../spec/index.js";
+import type { ResponseWithOutputText, StreamingEventType } from "../spec/index.js";
 import type { ResponseStream, ResponseStreamEvent, ResponseStreamListener } from "../streaming/index.js";
 import type { WithResponse } from "./api-promise.js";
 
@@ -55,7 +55,7 @@ export class PendingResponseStream
   }
 
   /** Consumes the stream and resolves to the reconciled final response (see `ResponseStream`). */
-  async finalResponse(): Promise<ResponseResource> {
+  async finalResponse(): Promise<ResponseWithOutputText> {
     return (await this.stream).finalResponse();
   }
 

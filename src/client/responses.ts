@@ -11,12 +11,12 @@ import {
 } from "../tools/runner.js";
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
-import { APIPromise, type WithResponse } from "./api-promise.js";
+import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "./api-promise.js";
 import { readBodyWithin } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
-import type { Transport } from "./transport.js";
+import type { JSONResult, Transport } from "./transport.js";
 
 /** A request body for `responses.stream()`: `stream` is set for you. */
 export type StreamResponseBody = Omit<CreateResponseBody, "stream">;
@@ -58,9 +58,10 @@ export class Responses {
     const result = this.openStream(isRecord(body) ? { ...body, stream: true } : body, {
       ...options,
       signal: linkSignals(options?.signal ?? undefined, local.signal),
-    }).then((r) => {
-      opened = r.data;
-      return r;
+    }).then(async (answer): Promise<WithResponse<ResponseStream>> => {
+      opened = await answer.read();
+      const { response, requestId } = answer;
+      return { data: opened, response, requestId, request_id: requestId };
     });
     return new PendingResponseStream(result, (reason) => {
       // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
@@ -71,14 +72,14 @@ export class Responses {
 
   /** `POST {base}/responses/compact`: resolves to the `CompactResource` (with `_request_id`). */
   compact(body: CompactResponseMethodPublicBody, options?: RequestOptions): APIPromise<CompactResult> {
-    const result = (async () => {
+    const result = (async (): Promise<AcceptedAnswer<CompactResult>> => {
       const r = await this.context.transport.requestJSON<CompactResult>({
         method: "POST",
         path: "/responses/compact",
         body: this.withModel(requireBody(body, "responses.compact")),
         options,
       });
-      return { ...r, data: withRequestId(r.data, r.requestId) };
+      return jsonAnswer(r, withRequestId(r.data, r.requestId));
     })();
     return new APIPromise(result);
   }
@@ -111,20 +112,20 @@ export class Responses {
   private async createJSON(
     body: CreateResponseBody,
     options?: RequestOptions,
-  ): Promise<WithResponse<ResponseResult>> {
+  ): Promise<AcceptedAnswer<ResponseResult>> {
     const r = await this.context.transport.requestJSON<ResponseResource>({
       method: "POST",
       path: "/responses",
       body: this.withModel(requireBody(body, "responses.create")),
       options,
     });
-    return { ...r, data: toResponseResult(r.data, r.requestId) };
+    return jsonAnswer(r, toResponseResult(r.data, r.requestId));
   }
 
   private async openStream(
     body: CreateResponseBody,
     options?: RequestOptions,
-  ): Promise<WithResponse<ResponseStream>> {
+  ): Promise<AcceptedAnswer<ResponseStream>> {
     const { transport, strict } = this.context;
     const accepted = await transport.requestStream({
       method: "POST",
@@ -140,10 +141,35 @@ export class Responses {
       requestId: accepted.requestId,
     };
     const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
-    const stream = /\bjson\b/i.test(contentType)
-      ? await this.streamFromJSON(accepted.response, streamOptions, transport.maxBodyBytes(options))
-      : ResponseStream.fromSSEResponse(accepted.response, streamOptions);
-    return { data: stream, response: accepted.httpResponse, requestId: accepted.requestId };
+    const { httpResponse, requestId } = accepted;
+    if (/\bjson\b/i.test(contentType)) {
+      const stream = await this.streamFromJSON(
+        accepted.response,
+        streamOptions,
+        transport.maxBodyBytes(options),
+      );
+      return { response: httpResponse, requestId, read: () => stream, unread: () => httpResponse };
+    }
+    // The stream is opened on demand, so that `asResponse()` can hand out the body unread instead.
+    let taken: "stream" | "body" | null = null;
+    let stream: ResponseStream | undefined;
+    return {
+      response: httpResponse,
+      requestId,
+      read: () => {
+        if (taken === "body") {
+          throw new OpenResponsesError("The stream's body was taken by asResponse(); read it from there.");
+        }
+        taken = "stream";
+        stream ??= ResponseStream.fromSSEResponse(accepted.response, streamOptions);
+        return stream;
+      },
+      unread: () => {
+        if (taken === "stream") return httpResponse;
+        taken = "body";
+        return withURL(accepted.response, httpResponse.url);
+      },
+    };
   }
 
   /**
@@ -189,6 +215,21 @@ export class Responses {
     }
     return body;
   }
+}
+
+/** A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body. */
+function jsonAnswer<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
+  return {
+    response: r.response,
+    requestId: r.requestId,
+    read: () => data,
+    unread: () => unreadCopy(r.response, r.text),
+  };
+}
+
+function withURL(response: Response, url: string): Response {
+  if (url && !response.url) Object.defineProperty(response, "url", { value: url });
+  return response;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -22,6 +22,7 @@ import type { Logger } from "./logger.js";
 import {
   type ApiKeySource,
   type FetchLike,
+  type FetchOptions,
   type HeaderValues,
   MAX_ERROR_BODY_BYTES,
   type RequestOptions,
@@ -35,6 +36,8 @@ export interface TransportConfig {
   defaultHeaders: HeaderValues;
   defaultQuery: Record<string, string | undefined>;
   fetch: FetchLike;
+  /** Laid under every fetch init (the request's own `fetchOptions` win, the client's fields win over both). */
+  fetchOptions?: FetchOptions;
   timeout: number;
   /** Milliseconds for a whole call (retries and the stream included); `Infinity` for none. */
   totalTimeout: number;
@@ -85,6 +88,8 @@ export interface JSONResult<T> {
   data: T;
   response: Response;
   requestId: string | null;
+  /** The body as received, for `asResponse()`. */
+  text: string;
 }
 
 // Markers given to `AbortController.abort()` so that a rejection can be traced to its cause.
@@ -113,7 +118,7 @@ export class Transport {
       const text = await readBodyWithin(response, maxBodyBytes);
       const requestId = requestIdFrom(response.headers);
       try {
-        return { data: JSON.parse(text) as T, response, requestId };
+        return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
         throw new APIError(
           `${response.status} The server answered with a body that is not JSON (${describeBody(text)}).`,
@@ -184,7 +189,10 @@ export class Transport {
       });
       let response: Response;
       try {
-        response = await this.fetchFollowingRedirects(url, request.method, headers, body, attempt.signal);
+        response = await this.fetchFollowingRedirects(url, request.method, headers, body, attempt.signal, {
+          ...this.config.fetchOptions,
+          ...options.fetchOptions,
+        });
       } catch (error) {
         attempt.finish();
         const translated = attempt.translate(error, safeURL);
@@ -257,6 +265,7 @@ export class Transport {
     headers: Headers,
     body: string | undefined,
     signal: AbortSignal,
+    fetchOptions: FetchOptions,
   ): Promise<Response> {
     const origin = new URL(url).origin;
     let target = url;
@@ -265,6 +274,7 @@ export class Transport {
       const sameOrigin = hop === 0 || new URL(target).origin === origin;
       if (!sameOrigin && withoutSecrets === undefined) withoutSecrets = this.withoutSecrets(headers);
       const response = await this.config.fetch(target, {
+        ...fetchOptions,
         method,
         headers: sameOrigin ? headers : (withoutSecrets as Headers),
         body,

@@ -8,12 +8,14 @@
 
 import type { OpenResponses } from "../client/index.js";
 import { APIError, OpenResponsesError } from "../errors.js";
-import type {
-  CompactResource,
-  CompactResponseMethodPublicBody,
-  CreateResponseBody,
-  FunctionCallItemParam,
-  ResponseResource,
+import {
+  type CompactResource,
+  type CompactResponseMethodPublicBody,
+  type CreateResponseBody,
+  type FunctionCallItemParam,
+  type ResponseResource,
+  type ResponseWithOutputText,
+  withOutputText,
 } from "../spec/index.js";
 import { ResponseAccumulator, ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
 import { ResponsesSocket } from "../websocket/session.js";
@@ -85,7 +87,7 @@ export class Conversation {
   #items: ConversationItem[];
   #pending: ConversationItem[] = [];
   #previousId: string | null = null;
-  #lastResponse: ResponseResource | null = null;
+  #lastResponse: ResponseWithOutputText | null = null;
   /** Turns run one after another; each waits for the one before to settle. */
   #tail: Promise<void> = Promise.resolve();
 
@@ -124,7 +126,7 @@ export class Conversation {
   }
 
   /** The latest completed (or incomplete) response. */
-  get lastResponse(): ResponseResource | null {
+  get lastResponse(): ResponseWithOutputText | null {
     return this.#lastResponse;
   }
 
@@ -181,7 +183,7 @@ export class Conversation {
   }
 
   /** Runs one turn with `input` (plus staged items) and resolves to its response. */
-  async send(input?: ConversationInput, overrides?: ConversationDefaults): Promise<ResponseResource> {
+  async send(input?: ConversationInput, overrides?: ConversationDefaults): Promise<ResponseWithOutputText> {
     return this.stream(input, overrides).finalResponse();
   }
 
@@ -315,7 +317,7 @@ export class Conversation {
     this.#items.push(...sent, ...toInputItems(resource.output ?? []));
     this.#pending.splice(0, sent.length);
     this.#previousId = resource.id;
-    this.#lastResponse = resource;
+    this.#lastResponse = withOutputText(resource);
   }
 }
 

@@ -21,6 +21,7 @@ import type {
   ReasoningBody,
   ReasoningTextContent,
   RefusalContent,
+  ResponseResource,
   ResponsesToolParam,
   StreamingEvent,
   SummaryTextContent,
@@ -115,6 +116,29 @@ export function outputText(response: { readonly output?: readonly OutputItem[] |
     }
   }
   return text;
+}
+
+/** A response as the client hands it back: `output_text` is added (by `withOutputText`). */
+export type ResponseWithOutputText = ResponseResource & {
+  /** The text of every `output_text` part of every assistant message, joined (empty when none). */
+  readonly output_text: string;
+};
+
+/**
+ * Adds `output_text` to a response object, in place, as the one way every part of the client does it
+ * (`create()`, `finalResponse()`, WebSocket turns, `Conversation`, `runTools`, `retrieve()`). A
+ * non-enumerable getter: `JSON.stringify(response)` stays exactly what the server sent, and a caller who
+ * edits `output` still reads the right text. Idempotent.
+ */
+export function withOutputText<T extends object>(response: T): T & { readonly output_text: string } {
+  if (!Object.hasOwn(response, "output_text")) {
+    Object.defineProperty(response, "output_text", {
+      get: () => outputText(response as { output?: unknown }),
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  return response as T & { readonly output_text: string };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

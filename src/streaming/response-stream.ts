@@ -16,11 +16,13 @@ import {
   ResponseStreamError,
   ResponseTooLargeError,
 } from "../errors.js";
-import type {
-  ExtensionStreamingEvent,
-  ResponseResource,
-  StreamingEventOf,
-  StreamingEventType,
+import {
+  type ExtensionStreamingEvent,
+  type ResponseResource,
+  type ResponseWithOutputText,
+  type StreamingEventOf,
+  type StreamingEventType,
+  withOutputText,
 } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
 import { parseMessage } from "./event-parser.js";
@@ -123,10 +125,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   // when cancelled). Set per read and cleared after it, so nothing accumulates across reads.
   private abortSignalled: (() => void) | undefined;
 
-  private settled: { ok: true; value: ResponseResource } | { ok: false; error: unknown } | null = null;
-  private completionResolve!: (value: ResponseResource) => void;
+  private settled: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } | null = null;
+  private completionResolve!: (value: ResponseWithOutputText) => void;
   private completionReject!: (error: unknown) => void;
-  private readonly completion: Promise<ResponseResource>;
+  private readonly completion: Promise<ResponseWithOutputText>;
 
   private constructor(source: Source, options: ResponseStreamOptions) {
     this.source = source;
@@ -136,7 +138,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.checker = new ProtocolChecker({ strict: options.strict });
-    this.completion = new Promise<ResponseResource>((resolve, reject) => {
+    this.completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
       this.completionResolve = resolve;
       this.completionReject = reject;
     });
@@ -239,7 +241,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * event, on `response.failed`, or when the stream ends before a terminal event. Drains the stream if
    * nothing consumes it yet.
    */
-  finalResponse(): Promise<ResponseResource> {
+  finalResponse(): Promise<ResponseWithOutputText> {
     if (this.consumer === null) {
       this.consumer = "drain";
       void this.drain();
@@ -570,7 +572,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.settle(this.outcome());
   }
 
-  private outcome(): { ok: true; value: ResponseResource } | { ok: false; error: unknown } {
+  private outcome(): { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } {
     const final = this.accumulator.finalResponse;
     const errorEvent = this.accumulator.errorEvent;
     if (errorEvent) {
@@ -613,7 +615,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         }),
       };
     }
-    return { ok: true, value: final };
+    return { ok: true, value: withOutputText(final) };
   }
 
   /**
@@ -672,7 +674,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return new APIUserAbortError("The stream was aborted.", { cause: reason });
   }
 
-  private settle(outcome: { ok: true; value: ResponseResource } | { ok: false; error: unknown }): void {
+  private settle(outcome: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown }): void {
     if (this.settled) return;
     this.settled = outcome;
     if (outcome.ok) this.completionResolve(outcome.value);

@@ -2,14 +2,14 @@
 
 import type { ConversationItem } from "../conversation/items.js";
 import { OpenResponsesError } from "../errors.js";
-import type { FunctionCall, ResponseResource } from "../spec/index.js";
+import type { FunctionCall, ResponseWithOutputText } from "../spec/index.js";
 
 /** What a failed run had reached: enough to log it, show it, or continue it by hand. */
 export interface ToolRunProgress {
   /** The latest response. */
-  response: ResponseResource;
+  response: ResponseWithOutputText;
   /** Every response of the run, in order (one per turn). */
-  responses: ResponseResource[];
+  responses: ResponseWithOutputText[];
   /** Every item of the run in request form: the input, each response's output, each tool output. */
   items: ConversationItem[];
 }
@@ -20,8 +20,8 @@ export interface ToolRunProgress {
  */
 export class ToolRunMaxTurnsError extends OpenResponsesError {
   readonly maxTurns: number;
-  readonly response: ResponseResource;
-  readonly responses: ResponseResource[];
+  readonly response: ResponseWithOutputText;
+  readonly responses: ResponseWithOutputText[];
   readonly items: ConversationItem[];
   readonly pendingCalls: FunctionCall[];
 
@@ -42,8 +42,8 @@ export class ToolRunMaxTurnsError extends OpenResponsesError {
 export class ToolExecutionError extends OpenResponsesError {
   readonly toolName: string;
   readonly call: FunctionCall;
-  readonly response: ResponseResource;
-  readonly responses: ResponseResource[];
+  readonly response: ResponseWithOutputText;
+  readonly responses: ResponseWithOutputText[];
   readonly items: ConversationItem[];
 
   constructor(call: FunctionCall, cause: unknown, progress: ToolRunProgress) {

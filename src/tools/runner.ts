@@ -14,13 +14,12 @@ import {
   type ConversationTransport,
 } from "../conversation/conversation.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
-import {
-  type CreateResponseBody,
-  type FunctionCall,
-  type FunctionCallOutputItemParam,
-  outputText,
-  type ResponseResource,
-  type ToolParam,
+import type {
+  CreateResponseBody,
+  FunctionCall,
+  FunctionCallOutputItemParam,
+  ResponseWithOutputText,
+  ToolParam,
 } from "../spec/index.js";
 import type { ResponseStream, ResponseStreamEvent } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
@@ -154,7 +153,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   }
 
   /** The final response (the one without function calls). */
-  async finalResponse(): Promise<ResponseResource> {
+  async finalResponse(): Promise<ResponseWithOutputText> {
     return (await this.finalResult()).response;
   }
 
@@ -374,16 +373,16 @@ async function* runLoop(
       ? ({ previous_response_id: previousResponseId } as ConversationDefaults)
       : undefined;
 
-  const responses: ResponseResource[] = [];
+  const responses: ResponseWithOutputText[] = [];
   const toolCalls: ToolCallRecord[] = [];
   const progress = (): ToolRunProgress => ({
-    response: responses[responses.length - 1] as ResponseResource,
+    response: responses[responses.length - 1] as ResponseWithOutputText,
     responses: [...responses],
     items: [...conversation.items],
   });
   const finish = (stopReason: ToolRunStopReason, pendingCalls: FunctionCall[]): ToolRunResult => {
-    const response = responses[responses.length - 1] as ResponseResource;
-    return { ...progress(), outputText: outputText(response), stopReason, toolCalls, pendingCalls };
+    const response = responses[responses.length - 1] as ResponseWithOutputText;
+    return { ...progress(), outputText: response.output_text, stopReason, toolCalls, pendingCalls };
   };
 
   for (let turn = 1; ; turn++) {
@@ -394,7 +393,7 @@ async function* runLoop(
     );
     const stopStream = () => stream.abort(abortError(signal));
     signal.addEventListener("abort", stopStream, { once: true });
-    let response: ResponseResource;
+    let response: ResponseWithOutputText;
     try {
       for await (const event of stream) yield { type: "event", turn, event };
       response = await stream.finalResponse();

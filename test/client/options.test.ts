@@ -52,7 +52,7 @@ describe("base URL rule (H2)", () => {
     const saved = process.env.OPENRESPONSES_BASE_URL;
     delete process.env.OPENRESPONSES_BASE_URL;
     try {
-      expect(new OpenResponses().baseURL).toBe(DEFAULT_BASE_URL);
+      expect(new OpenResponses({ apiKey: "sk-default-base-1" }).baseURL).toBe(DEFAULT_BASE_URL);
     } finally {
       if (saved !== undefined) process.env.OPENRESPONSES_BASE_URL = saved;
     }

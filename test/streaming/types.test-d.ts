@@ -1,5 +1,9 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { ExtensionStreamingEvent, ResponseResource } from "../../src/spec/index.js";
+import type {
+  ExtensionStreamingEvent,
+  ResponseResource,
+  ResponseWithOutputText,
+} from "../../src/spec/index.js";
 import type { ResponseStreamEvent } from "../../src/streaming/events.js";
 import type { ResponseStream } from "../../src/streaming/response-stream.js";
 
@@ -34,7 +38,8 @@ describe("ResponseStream types", () => {
       if (event.type === "response.function_call_arguments.delta")
         expectTypeOf(event.delta).toEqualTypeOf<string>();
     }
-    expectTypeOf(stream.finalResponse()).toEqualTypeOf<Promise<ResponseResource>>();
+    expectTypeOf(stream.finalResponse()).toEqualTypeOf<Promise<ResponseWithOutputText>>();
+    expectTypeOf((await stream.finalResponse()).output_text).toEqualTypeOf<string>();
     expectTypeOf(stream.textDeltas()).toMatchTypeOf<AsyncIterable<string>>();
     expectTypeOf(stream.toReadableStream()).toEqualTypeOf<ReadableStream<Uint8Array>>();
   });

@@ -8,17 +8,15 @@
  * prefix, so compaction items made by a model's own compactor pass through to that model unchanged.
  */
 
-import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { Compactor } from "../model.js";
 import { concatBytes } from "./body-reader.js";
+import type { ContextItem } from "./context.js";
 import type { IdGenerator } from "./ids.js";
 
 export const PACKED_PREFIX = "orc1:";
 
 /** Decompressed packs larger than this are refused, so a crafted item cannot exhaust memory. */
 const MAX_UNPACKED_BYTES = 64 * 1024 * 1024;
-
-type ContextItem = ItemParam | ItemField;
 
 export function genericCompactor(ids: IdGenerator): Compactor {
   return async ({ input }) => [

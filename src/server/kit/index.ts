@@ -5,7 +5,13 @@
 
 export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 export { genericCompactor, packItems, unpackItems } from "./compactor.js";
-export { type ContextItem, resolveContext } from "./context.js";
+export {
+  type ContextItem,
+  type ContextLimits,
+  type ContextRequest,
+  type ContextResult,
+  resolveContext,
+} from "./context.js";
 export {
   type CompactResult,
   createResponsesEngine,
@@ -40,7 +46,7 @@ export {
   ResponseStoreUnavailableError,
 } from "./kv-store.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-export { initialResource } from "./resource.js";
+export { initialResource, type ResourceInit } from "./resource.js";
 export { type RunningServer, type ServeOptions, serve } from "./serve.js";
 export {
   errorResponse,

@@ -15,7 +15,7 @@ import {
   serve,
 } from "../../../src/server/kit/index.js";
 import type { ModelPart } from "../../../src/server/model.js";
-import type { CreateResponseBody, StreamingEvent } from "../../../src/spec/index.js";
+import type { CreateResponseBody, ResponseResource, StreamingEvent } from "../../../src/spec/index.js";
 import {
   ProtocolChecker,
   ResponseAccumulator,
@@ -138,7 +138,7 @@ describe("round trip over a loopback socket: serve() → SSE → OpenResponses c
       fc.asyncProperty(script, async (next) => {
         current = next;
         const stream = await client.responses.stream(body);
-        let final: Awaited<ReturnType<typeof stream.finalResponse>>;
+        let final: ResponseResource;
         try {
           final = await stream.finalResponse();
         } catch (error) {
