@@ -1,167 +1,127 @@
 /**
- * `openresponses check`: a small compliance check of a server. It sends a non-streaming and a streaming
- * request through the client, validates what comes back against the specification's schemas, lists
- * every protocol violation by rule id, and checks that a malformed request gets a spec error (E1).
+ * `openresponses check`: a conformance suite for Open Responses servers. This file is the command: it
+ * reads the flags, picks the scenarios, runs them (src/cli/check/) and prints the report. Exit codes:
+ * 0 compliant (warnings allowed), 1 a MUST broken, 2 a usage error or an unreachable server.
  */
 
-import { APIError, ProtocolError } from "../errors.js";
-import { validate } from "../spec/index.js";
-import { parseCommandArgs } from "./args.js";
-import { describeError } from "./describe-error.js";
-import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
-import { resolveTarget, TARGET_HELP, TARGET_OPTIONS, type Target } from "./target.js";
+import { writeFile } from "node:fs/promises";
+import { stripCredentials } from "../client/base-url.js";
+import { registerSecret } from "../errors.js";
+import { createResponsesHandler } from "../server/kit/handler.js";
+import { serve } from "../server/kit/serve.js";
+import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
+import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
+import { Unreachable } from "./check/context.js";
+import { DEFAULT_LIMITS } from "./check/limits.js";
+import { Recorder } from "./check/recorder.js";
+import { humanReport } from "./check/report-human.js";
+import { junitReport } from "./check/report-junit.js";
+import type { Dialect } from "./check/report-types.js";
+import { runScenarios } from "./check/runner.js";
+import { SCENARIOS, type Scenario } from "./check/scenarios/index.js";
+import { authHeaders, type CheckTarget, webSocketURL } from "./check/target.js";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./io.js";
 
 export const CHECK_HELP = `Usage: openresponses check [options]
 
-Checks that a server speaks the Open Responses protocol: a non-streaming request (H2, H3), a streaming
-request (S1–S9, every violation listed by rule), and the error body of a malformed request (E1).
-Without --base-url (or OPENRESPONSES_BASE_URL) it checks the built-in model. Exits 1 if a check fails.
+Checks a server against the Open Responses specification: ${SCENARIOS.length} scenarios over HTTP and
+WebSocket, every exchange judged by every rule that applies (H, S1–S9, W, E, X, P), each finding named by
+rule id. Without --base-url (or OPENRESPONSES_BASE_URL) it checks the built-in model.
+Exit codes: 0 compliant (warnings allowed), 1 a MUST broken, 2 usage error or server unreachable.
 
-Options:
-${TARGET_HELP}
-  --prompt <text>   What to send (default "echo ping").
-  --strict          Use the client's strict mode: the stream stops at the first violation.
-  --json            Print the findings as one JSON object.
-  -h, --help        Show this help.`;
+Server:
+  --base-url <url>        Base URL, e.g. http://127.0.0.1:8080/v1 (env OPENRESPONSES_BASE_URL).
+  --api-key <key>         The credential (env OPENRESPONSES_API_KEY).
+  --auth-header <name>    Header that carries it (default Authorization).
+  --auth-scheme <scheme>  Prefix before the key (default "Bearer" for Authorization; "" for none).
+  --header "Name: value"  An extra request header (repeatable).
+  --model <name>          Model to request (env OPENRESPONSES_MODEL).
+  --dialect spec|openai   openai: deviations clients must accept anyway (no [DONE]) are warnings.
+
+Scenarios:
+  --transport <t>         http, websocket or all (default all).
+  --only <ids>            Run only these scenarios (comma-separated).
+  --skip <ids>            Leave these out (comma-separated).
+  --list                  List the scenarios and exit.
+
+Limits:
+  --timeout <ms>          Per scenario (default ${DEFAULT_LIMITS.scenarioTimeoutMs}).
+  --total-timeout <ms>    For the whole run (default ${DEFAULT_LIMITS.totalTimeoutMs}).
+  --max-bytes <n>         Bytes read from one body or WebSocket session (default ${DEFAULT_LIMITS.maxBytes}).
+  --max-events <n>        Events read from one stream (default ${DEFAULT_LIMITS.maxEvents}).
+
+Output:
+  --json                  Print the report as one JSON object (see docs/cli.md).
+  --junit <file>          Also write a JUnit XML report.
+  --record <dir>          Write each scenario's raw exchange to <dir>/<scenario>.json.
+  -h, --help              Show this help.`;
 
 const OPTIONS = {
-  ...TARGET_OPTIONS,
-  prompt: { type: "string" },
-  strict: { type: "boolean" },
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  "auth-header": { type: "string" },
+  "auth-scheme": { type: "string" },
+  header: { type: "string", multiple: true },
+  model: { type: "string" },
+  dialect: { type: "string" },
+  transport: { type: "string" },
+  only: { type: "string" },
+  skip: { type: "string" },
+  list: { type: "boolean" },
+  timeout: { type: "string" },
+  "total-timeout": { type: "string" },
+  "max-bytes": { type: "string" },
+  "max-events": { type: "string" },
   json: { type: "boolean" },
+  junit: { type: "string" },
+  record: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-export interface Finding {
-  /** The rule ids the check covers, e.g. "S1-S9". */
-  rules: string;
-  ok: boolean;
-  message: string;
+function idList(value: string | undefined): string[] {
+  return value === undefined
+    ? []
+    : value
+        .split(",")
+        .map((id) => id.trim())
+        .filter((id) => id !== "");
 }
 
-function schemaFindings(rules: string, what: string, value: unknown, schema: "ResponseResource"): Finding[] {
-  const result = validate(schema, value);
-  if (result.valid) return [];
-  return result.errors.map((issue) => ({
-    rules,
-    ok: false,
-    message: `${what} does not match ${schema} at ${issue.path || "(root)"}: ${issue.message}`,
-  }));
-}
-
-async function checkJSON(target: Target, body: Record<string, unknown>): Promise<Finding[]> {
-  try {
-    const response = await target.client.responses.create({ ...body, stream: false } as never).withResponse();
-    const findings: Finding[] = [];
-    const type = response.response.headers.get("content-type") ?? "";
-    if (!type.includes("application/json")) {
-      findings.push({ rules: "H3", ok: false, message: `non-streaming answer has Content-Type "${type}"` });
-    }
-    const data = response.data as unknown as Record<string, unknown>;
-    const { _request_id: _ignored, ...resource } = data;
-    findings.push(...schemaFindings("H2", "the non-streaming answer", resource, "ResponseResource"));
-    if (findings.length === 0) {
-      findings.push({
-        rules: "H2 H3",
-        ok: true,
-        message: `non-streaming create: a valid ResponseResource, status ${String(data.status)}`,
-      });
-    }
-    return findings;
-  } catch (error) {
-    return [
-      {
-        rules: "H2",
-        ok: false,
-        message: `non-streaming create failed: ${describeError(error, target.label)}`,
-      },
-    ];
+/** The scenarios the flags select; an unknown id is a usage error, not a silent no-op. */
+export function selectScenarios(values: Record<string, unknown>): Scenario[] {
+  const transport = typeof values.transport === "string" ? values.transport : "all";
+  if (!["http", "websocket", "all"].includes(transport)) {
+    throw new UsageError(`--transport must be http, websocket or all (got "${transport}").`);
   }
-}
-
-async function checkStream(target: Target, body: Record<string, unknown>): Promise<Finding[]> {
-  try {
-    const { data: stream, response } = await target.client.responses.stream(body as never).withResponse();
-    const findings: Finding[] = [];
-    const type = response.headers.get("content-type") ?? "";
-    if (!type.includes("text/event-stream")) {
-      findings.push({ rules: "S1", ok: false, message: `streaming answer has Content-Type "${type}"` });
-    }
-    let events = 0;
-    for await (const _event of stream) events++;
-    const final = await stream.finalResponse();
-    for (const violation of stream.violations) {
-      const where =
-        violation.eventType !== undefined
-          ? ` (event ${violation.eventType}${violation.sequenceNumber !== undefined ? ` #${violation.sequenceNumber}` : ""})`
-          : "";
-      findings.push({ rules: violation.rule, ok: false, message: `${violation.message}${where}` });
-    }
-    findings.push(...schemaFindings("S5", "the terminal snapshot", final, "ResponseResource"));
-    if (findings.length === 0) {
-      findings.push({
-        rules: "S1-S9",
-        ok: true,
-        message: `streaming create: ${events} events, no protocol violations, status ${final.status}`,
-      });
-    }
-    return findings;
-  } catch (error) {
-    if (error instanceof ProtocolError) {
-      return [{ rules: error.rule, ok: false, message: `strict mode stopped the stream: ${error.message}` }];
-    }
-    return [
-      {
-        rules: "S1-S9",
-        ok: false,
-        message: `streaming create failed: ${describeError(error, target.label)}`,
-      },
-    ];
+  const only = idList(typeof values.only === "string" ? values.only : undefined);
+  const skip = idList(typeof values.skip === "string" ? values.skip : undefined);
+  const known = new Set(SCENARIOS.map((scenario) => scenario.id));
+  for (const id of [...only, ...skip]) {
+    if (!known.has(id)) throw new UsageError(`Unknown scenario "${id}"; --list shows them.`);
   }
+  return SCENARIOS.filter(
+    (scenario) =>
+      (transport === "all" || scenario.transport === transport) &&
+      (only.length === 0 || only.includes(scenario.id)) &&
+      !skip.includes(scenario.id),
+  );
 }
 
-async function checkErrorShape(target: Target): Promise<Finding[]> {
+function baseURLFrom(raw: string): string {
+  let url: URL;
   try {
-    // `input` must be a string or an array: a number is a malformed request every server must refuse.
-    await target.client.responses.create({ model: target.model, input: 42 } as never, { maxRetries: 0 });
-    return [{ rules: "E1", ok: false, message: "a malformed request (input: 42) was accepted" }];
-  } catch (error) {
-    if (!(error instanceof APIError)) {
-      return [
-        { rules: "E1", ok: false, message: `malformed request: ${describeError(error, target.label)}` },
-      ];
-    }
-    const envelope = (error.body as { error?: unknown } | undefined)?.error;
-    const message = (envelope as { message?: unknown } | undefined)?.message;
-    if (typeof envelope !== "object" || envelope === null || typeof message !== "string") {
-      return [
-        {
-          rules: "E1",
-          ok: false,
-          message: `error body for status ${error.status} is not { error: { message, ... } }`,
-        },
-      ];
-    }
-    const status = error.status ?? 0;
-    return [
-      {
-        rules: "E1",
-        ok: status >= 400 && status < 500,
-        message: `a malformed request gets ${status} with a spec error object (type ${error.type ?? "null"})`,
-      },
-    ];
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--base-url is not a URL: "${stripCredentials(raw)}".`);
   }
-}
-
-/** Runs every check against a target; usable from tests and other tools. */
-export async function runChecks(target: Target, prompt = "echo ping"): Promise<Finding[]> {
-  const body: Record<string, unknown> = { input: prompt };
-  if (target.model) body.model = target.model;
-  return [
-    ...(await checkJSON(target, body)),
-    ...(await checkStream(target, body)),
-    ...(await checkErrorShape(target)),
-  ];
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError("--base-url must be an http or https URL.");
+  if (url.username || url.password) {
+    throw new UsageError(
+      "--base-url must not carry credentials; pass --api-key (and --auth-header) instead.",
+    );
+  }
+  return url.toString().replace(/\/+$/, "");
 }
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
@@ -170,21 +130,76 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${CHECK_HELP}\n`);
     return EXIT_OK;
   }
-  // Lenient by default so that every violation is listed; --strict shows what a strict client meets.
-  const target = resolveTarget(values, io.env, { strict: values.strict === true });
-  const prompt = typeof values.prompt === "string" && values.prompt !== "" ? values.prompt : undefined;
-  const findings = await runChecks(target, prompt);
-  const failed = findings.filter((finding) => !finding.ok).length;
-  if (values.json === true) {
-    io.stdout.write(`${JSON.stringify({ target: target.label, ok: failed === 0, findings })}\n`);
-  } else {
-    io.stdout.write(`Checking ${target.label}${target.model ? ` (model ${target.model})` : ""}\n`);
-    for (const finding of findings) {
-      io.stdout.write(`  ${finding.ok ? "ok  " : "FAIL"}  ${finding.rules.padEnd(6)}  ${finding.message}\n`);
-    }
-    io.stdout.write(
-      failed === 0 ? "All checks passed.\n" : `${failed} problem${failed === 1 ? "" : "s"} found.\n`,
-    );
+  const scenarios = selectScenarios(values);
+  if (values.list) {
+    for (const scenario of scenarios)
+      io.stdout.write(`${scenario.id.padEnd(32)} ${scenario.transport.padEnd(9)} ${scenario.title}\n`);
+    return EXIT_OK;
   }
-  return failed === 0 ? EXIT_OK : EXIT_FAILURE;
+  if (scenarios.length === 0) throw new UsageError("No scenario is left to run.");
+  const dialect = (stringOption(values, "dialect") ?? "spec") as Dialect;
+  if (dialect !== "spec" && dialect !== "openai")
+    throw new UsageError(`--dialect must be spec or openai (got "${String(dialect)}").`);
+  const limits = {
+    scenarioTimeoutMs: integerOption(values, "timeout", DEFAULT_LIMITS.scenarioTimeoutMs, 100, 3_600_000),
+    totalTimeoutMs: integerOption(values, "total-timeout", DEFAULT_LIMITS.totalTimeoutMs, 100, 86_400_000),
+    maxBytes: integerOption(values, "max-bytes", DEFAULT_LIMITS.maxBytes, 1024, 1024 * 1024 * 1024),
+    maxEvents: integerOption(values, "max-events", DEFAULT_LIMITS.maxEvents, 10, 10_000_000),
+  };
+  const apiKey = stringOption(values, "api-key") ?? (io.env.OPENRESPONSES_API_KEY || undefined);
+  registerSecret(apiKey);
+  const headerValues = (values as Record<string, unknown>).header;
+  let auth: ReturnType<typeof authHeaders>;
+  try {
+    auth = authHeaders({
+      apiKey,
+      authHeader: stringOption(values, "auth-header"),
+      authScheme: typeof values["auth-scheme"] === "string" ? values["auth-scheme"] : undefined,
+      extraHeaders: Array.isArray(headerValues) ? (headerValues as string[]) : [],
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const model = stringOption(values, "model") ?? (io.env.OPENRESPONSES_MODEL || undefined);
+  const rawBase = stringOption(values, "base-url") ?? (io.env.OPENRESPONSES_BASE_URL || undefined);
+
+  // Without a server, the built-in model is served on a loopback port for the run, so WebSocket mode is
+  // checked too; it is closed before the report is printed.
+  const builtIn =
+    rawBase === undefined
+      ? await serve({ handler: createResponsesHandler({ model: mockModel() }), port: 0, host: "127.0.0.1" })
+      : undefined;
+  try {
+    const baseURL = builtIn ? `${builtIn.url}/v1` : baseURLFrom(rawBase as string);
+    const target: CheckTarget = {
+      baseURL,
+      headers: auth.headers,
+      fetch: globalThis.fetch.bind(globalThis),
+      label: builtIn ? "the built-in model" : stripCredentials(baseURL),
+      wsURL: webSocketURL(baseURL),
+      model: model ?? (builtIn ? MOCK_MODEL_NAME : undefined),
+      secretHeaders: auth.secret,
+      hasCredential: apiKey !== undefined,
+    };
+    const recordDir = stringOption(values, "record");
+    const report = await runScenarios({
+      target,
+      scenarios,
+      limits,
+      dialect,
+      recorder: recordDir ? new Recorder(recordDir) : undefined,
+    });
+    const junit = stringOption(values, "junit");
+    if (junit) await writeFile(junit, junitReport(report), "utf8");
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report));
+    return report.summary.compliant ? EXIT_OK : EXIT_FAILURE;
+  } catch (error) {
+    if (error instanceof Unreachable) {
+      io.stderr.write(`openresponses check: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  } finally {
+    await builtIn?.close();
+  }
 }

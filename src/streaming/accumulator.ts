@@ -8,6 +8,14 @@
  * It is tolerant by design (rule X2 and "Observed in the wild"): items without a status, item ids that
  * change at a stable `output_index`, deltas for an item that was never added (a placeholder item keeps
  * the text), extension items kept as opaque records, and a terminal snapshot with an empty `output`.
+ *
+ * And it is safe against a hostile peer (issue 9): every key from the wire is data. `__proto__` keys are
+ * dropped when an object is copied in (a plain object stays a plain object, so snapshots spread,
+ * stringify and compare as usual), `constructor`/`prototype` are kept as ordinary own keys, and merging
+ * reads own properties only, so nothing walks into a prototype. Indexes are bounded: an `output_index`,
+ * `content_index` or `summary_index` that is not the next free slot or an existing one (far beyond,
+ * negative, fractional) is a recorded violation and names a placeholder at the next slot, so `output`
+ * and every part list stay dense and never grow by more than one entry per event.
  */
 
 import { type ItemField, outputText, type ResponseResource } from "../spec/index.js";
@@ -32,7 +40,14 @@ const BLOCK_SIZE = 512;
 
 function append(buffer: TextBuffer, delta: unknown): void {
   const chunks = buffer.chunks;
-  chunks.push(typeof delta === "string" ? delta : delta == null ? "" : String(delta));
+  // Not a string: a number or boolean is kept as text; an object never is (its `toString` is the server's).
+  chunks.push(
+    typeof delta === "string"
+      ? delta
+      : typeof delta === "number" || typeof delta === "boolean"
+        ? String(delta)
+        : "",
+  );
   if (chunks.length === BLOCK_SIZE) {
     buffer.blocks.push(chunks.join(""));
     buffer.chunks = [];
@@ -41,12 +56,58 @@ function append(buffer: TextBuffer, delta: unknown): void {
 
 interface ItemState {
   item: Loose;
-  /** Buffers of content parts by content_index. */
+  /** Buffers of content parts by their slot in `item.content`. */
   parts: Array<TextBuffer | undefined>;
-  /** Buffers of summary parts by summary_index. */
+  /** Buffers of summary parts by their slot in `item.summary`. */
   summaries: Array<TextBuffer | undefined>;
   /** The function-call arguments buffer. */
   args: TextBuffer | undefined;
+  /** Wire content_index → slot, once the server sent an index that is not the slot itself. */
+  partSlots: Slots | null;
+  summarySlots: Slots | null;
+}
+
+/**
+ * Where wire indexes land. A well-behaved server numbers items (and parts) 0, 1, 2... and the index is the
+ * slot; one that skips ahead, goes negative or sends 1e9 gets the next free slot instead, remembered so
+ * that its later events with the same index reach the same placeholder.
+ */
+class Slots {
+  /** Wire index → slot, for the indexes that are not their own slot. */
+  readonly remap = new Map<number, number>();
+  /** The wire index that created each slot (absent: the slot was created without one). */
+  readonly wireOf: Array<number | undefined> = [];
+
+  /** The slot of wire index `raw` in a list of `length`; `bad` is called when it is not `raw` itself. */
+  resolve(raw: number, length: number, bad: (slot: number) => void): number {
+    const known = this.remap.get(raw);
+    if (known !== undefined) return known;
+    if (Number.isInteger(raw) && raw >= 0) {
+      if (raw < length) {
+        const owner = this.wireOf[raw];
+        if (owner === undefined || owner === raw) return raw;
+      } else if (raw === length) {
+        this.wireOf[raw] = raw;
+        return raw;
+      }
+    }
+    this.remap.set(raw, length);
+    this.wireOf[length] = raw;
+    bad(length);
+    return length;
+  }
+}
+
+/** Reports a rule violation the accumulator found (the stream passes them to its protocol checker). */
+export type AccumulatorViolation = (
+  rule: string,
+  message: string,
+  event: { type?: unknown; sequence_number?: unknown },
+) => void;
+
+export interface ResponseAccumulatorOptions {
+  /** Called for each violation the accumulator repairs (an index out of bounds). Default: ignored. */
+  onViolation?: AccumulatorViolation;
 }
 
 /** The largest number of differences kept, so a wildly different snapshot cannot use unbounded memory. */
@@ -66,25 +127,74 @@ function isPlainObject(value: unknown): value is Loose {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A copy of a content part whose lists (annotations, logprobs) can grow without touching the event. */
-function copyPart(part: Loose): Loose {
-  const copy: Loose = { ...part };
-  for (const key of Object.keys(copy)) {
-    const value = copy[key];
-    if (Array.isArray(value)) copy[key] = [...value];
+/** The own property `key` of `target` (never one inherited from a prototype). */
+function own(target: Loose, key: string): unknown {
+  return Object.hasOwn(target, key) ? target[key] : undefined;
+}
+
+/**
+ * A deep copy of wire data (so streaming into it never mutates an event the user holds) without any
+ * `__proto__` key. Iterative, so no nesting depth can overflow the stack; a value seen twice (only
+ * possible for objects built in memory, never for parsed JSON) is copied once.
+ */
+function cleanCopy<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  const seen = new Map<object, unknown>();
+  const root = emptyLike(value as object);
+  seen.set(value as object, root);
+  const stack: Array<[object, Loose | unknown[]]> = [[value as object, root]];
+  while (stack.length > 0) {
+    const [source, target] = stack.pop() as [object, Loose | unknown[]];
+    if (Array.isArray(source)) {
+      const list = target as unknown[];
+      for (let index = 0; index < source.length; index++) list.push(copyChild(source[index]));
+    } else {
+      const record = source as Loose;
+      const out = target as Loose;
+      for (const key of Object.keys(record)) {
+        if (key === "__proto__") continue;
+        out[key] = copyChild(record[key]);
+      }
+    }
+  }
+  return root as T;
+
+  function copyChild(child: unknown): unknown {
+    if (typeof child !== "object" || child === null) return child;
+    const done = seen.get(child);
+    if (done !== undefined) return done;
+    const copy = emptyLike(child);
+    seen.set(child, copy);
+    stack.push([child, copy]);
+    return copy;
+  }
+}
+
+function emptyLike(value: object): Loose | unknown[] {
+  return Array.isArray(value) ? [] : {};
+}
+
+/** A copy of the response of a lifecycle event, without its `output` (the accumulator keeps its own). */
+function copyResponse(response: Loose): Loose {
+  const copy: Loose = {};
+  for (const key of Object.keys(response)) {
+    if (key === "__proto__" || key === "output") continue;
+    copy[key] = cleanCopy(response[key]);
   }
   return copy;
 }
 
-/** A copy of an item deep enough that streaming into it never mutates an event the user holds. */
-function copyItem(item: Loose): Loose {
-  const copy: Loose = { ...item };
-  for (const key of ["content", "summary"]) {
-    const list = copy[key];
-    if (Array.isArray(list)) copy[key] = list.map((part) => (isPlainObject(part) ? copyPart(part) : part));
+/** JSON equality that cannot throw (a nesting too deep for JSON.stringify counts as different). */
+function sameJSON(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
   }
-  return copy;
 }
+
+/** Deeper than this, a terminal value replaces a streamed one instead of being merged into it. */
+const MAX_MERGE_DEPTH = 32;
 
 /** A minimal snapshot for a stream that never sent `response.created` (the output is still rebuilt). */
 function placeholderResponse(): ResponseResource {
@@ -98,10 +208,20 @@ export class ResponseAccumulator {
   private readonly output: Loose[] = [];
   private readonly states: Array<ItemState | undefined> = [];
   private readonly indexById = new Map<string, number>();
+  /** Output slots; `remapped` stays false (the fast path) until a server sends an index out of bounds. */
+  private readonly slots = new Slots();
+  private remapped = false;
+  private readonly onViolation: AccumulatorViolation | undefined;
+  /** The event being applied, for violation reports. */
+  private current: Loose = {};
   private dirty: TextBuffer[] = [];
   private final: ResponseResource | null = null;
   /** The payload of the last `error` event, if any. */
   errorEvent: { type?: string; code?: string | null; message?: string; param?: string | null } | null = null;
+
+  constructor(options: ResponseAccumulatorOptions = {}) {
+    this.onViolation = options.onViolation;
+  }
 
   /** Applies one event. Unknown events change nothing (their items arrive through output_item events). */
   apply(streamEvent: ResponseStreamEvent): void {
@@ -109,6 +229,7 @@ export class ResponseAccumulator {
     // reported by the checker and must not change what finalResponse() returned.
     if (this.final !== null) return;
     const event = streamEvent as unknown as Loose;
+    this.current = event;
     switch (event.type as string) {
       case "response.output_text.delta":
         append(this.textBuffer(event, "parts", "output_text", "text"), event.delta);
@@ -224,7 +345,18 @@ export class ResponseAccumulator {
    * that a server sending neither cannot make every delta a new placeholder item.
    */
   private indexOf(event: Loose, adding = false): number {
-    if (typeof event.output_index === "number") return event.output_index;
+    const raw = event.output_index;
+    if (typeof raw === "number") {
+      // The hot path: a known slot of a server that never sent an index out of bounds.
+      if (!this.remapped && raw >= 0 && raw < this.output.length && Number.isInteger(raw)) return raw;
+      return this.slots.resolve(raw, this.output.length, (slot) => {
+        this.remapped = true;
+        this.violation(
+          "S6",
+          `output_index ${raw} is not an existing item or the next one (${this.output.length} items so far); its events go to output[${slot}].`,
+        );
+      });
+    }
     if (typeof event.item_id === "string") {
       const known = this.indexById.get(event.item_id);
       if (known !== undefined) return known;
@@ -251,8 +383,36 @@ export class ResponseAccumulator {
     return this.setItem(index, item);
   }
 
+  private violation(rule: string, message: string): void {
+    this.onViolation?.(rule, message, this.current);
+  }
+
+  /** The slot in `list` of a part index from the wire (`content_index`/`summary_index`). */
+  private partSlot(state: ItemState, family: "parts" | "summaries", raw: unknown, list: unknown[]): number {
+    if (typeof raw !== "number") return 0;
+    const key = family === "parts" ? "partSlots" : "summarySlots";
+    const slots = state[key];
+    if (slots === null && raw >= 0 && raw < list.length && Number.isInteger(raw)) return raw;
+    const resolved = slots ?? new Slots();
+    return resolved.resolve(raw, list.length, (slot) => {
+      state[key] = resolved;
+      const field = family === "parts" ? "content_index" : "summary_index";
+      this.violation(
+        "S7",
+        `${field} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
+      );
+    });
+  }
+
   private setItem(index: number, item: Loose): ItemState {
-    const state: ItemState = { item, parts: [], summaries: [], args: undefined };
+    const state: ItemState = {
+      item,
+      parts: [],
+      summaries: [],
+      args: undefined,
+      partSlots: null,
+      summarySlots: null,
+    };
     this.output[index] = item;
     this.states[index] = state;
     if (typeof item.id === "string" && item.id) this.indexById.set(item.id, index);
@@ -276,30 +436,46 @@ export class ResponseAccumulator {
     field: string,
   ): TextBuffer {
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const partIndex = typeof index === "number" ? index : 0;
     const state = this.stateFor(
       event,
       partType === "reasoning_text" || partType === "summary_text" ? "reasoning" : "message",
     );
     const buffers = state[family];
-    let buffer = buffers[partIndex];
+    // The hot path: the buffer of a part whose index was never remapped.
+    let buffer =
+      typeof index === "number" && (family === "parts" ? state.partSlots : state.summarySlots) === null
+        ? buffers[index]
+        : undefined;
     if (buffer === undefined) {
       const list = this.list(state.item, family);
-      let part = list[partIndex];
-      if (!isPlainObject(part)) {
-        part =
-          partType === "output_text"
-            ? { type: partType, text: "", annotations: [] }
-            : { type: partType, [field]: "" };
-        list[partIndex] = part;
-      }
-      buffer = { target: part as Loose, field, blocks: [], chunks: [], dirty: false };
-      buffers[partIndex] = buffer;
+      const partIndex = this.partSlot(state, family, index, list);
+      buffer = buffers[partIndex] ?? this.newBuffer(list, partIndex, partType, field, buffers);
     }
     if (!buffer.dirty) {
       buffer.dirty = true;
       this.dirty.push(buffer);
     }
+    return buffer;
+  }
+
+  /** The buffer of part `partIndex` (a placeholder part when the server never added it). */
+  private newBuffer(
+    list: unknown[],
+    partIndex: number,
+    partType: string,
+    field: string,
+    buffers: Array<TextBuffer | undefined>,
+  ): TextBuffer {
+    let part = list[partIndex];
+    if (!isPlainObject(part)) {
+      part =
+        partType === "output_text"
+          ? { type: partType, text: "", annotations: [] }
+          : { type: partType, [field]: "" };
+      list[partIndex] = part;
+    }
+    const buffer: TextBuffer = { target: part as Loose, field, blocks: [], chunks: [], dirty: false };
+    buffers[partIndex] = buffer;
     return buffer;
   }
 
@@ -346,21 +522,33 @@ export class ResponseAccumulator {
       part.annotations = annotations;
     }
     const list = annotations as unknown[];
-    const at = typeof event.annotation_index === "number" ? event.annotation_index : list.length;
-    list[at] = event.annotation;
+    const raw = event.annotation_index;
+    let at = list.length;
+    if (typeof raw === "number") {
+      if (Number.isInteger(raw) && raw >= 0 && raw <= list.length) at = raw;
+      else {
+        this.violation(
+          "S7",
+          `annotation_index ${raw} is not an existing annotation or the next one (${list.length} so far).`,
+        );
+      }
+    }
+    list[at] = cleanCopy(event.annotation);
   }
 
   private partAdded(event: Loose, family: "parts" | "summaries"): void {
     const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const partIndex = typeof index === "number" ? index : 0;
-    const part: Loose = isPlainObject(event.part) ? copyPart(event.part) : {};
     const list = this.list(state.item, family);
+    const partIndex = typeof index === "number" ? this.partSlot(state, family, index, list) : list.length;
+    const part: Loose = isPlainObject(event.part) ? cleanCopy(event.part) : {};
     const existing = state[family][partIndex];
     if (existing) {
       // Text streamed before the part was announced (a violation) is kept.
       this.flushBuffer(existing);
-      Object.assign(existing.target, part, { [existing.field]: existing.target[existing.field] });
+      const streamed = existing.target[existing.field];
+      for (const key of Object.keys(part)) existing.target[key] = part[key];
+      existing.target[existing.field] = streamed;
       return;
     }
     list[partIndex] = part;
@@ -369,22 +557,22 @@ export class ResponseAccumulator {
   private partDone(event: Loose, family: "parts" | "summaries"): void {
     const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const partIndex = typeof index === "number" ? index : 0;
+    const list = this.list(state.item, family);
+    const partIndex = this.partSlot(state, family, index, list);
     const buffer = state[family][partIndex];
     if (buffer) this.flushBuffer(buffer);
     if (!isPlainObject(event.part)) return;
-    const list = this.list(state.item, family);
     const current = list[partIndex];
     if (isPlainObject(current)) {
       this.mergeInto(current, event.part, this.pathOf(event));
     } else {
-      list[partIndex] = copyPart(event.part);
+      list[partIndex] = cleanCopy(event.part);
     }
   }
 
   private itemAdded(event: Loose): void {
     const index = this.indexOf(event, true);
-    const item = isPlainObject(event.item) ? copyItem(event.item) : { type: "unknown" };
+    const item = isPlainObject(event.item) ? cleanCopy(event.item) : { type: "unknown" };
     if (item.type === "message" && !Array.isArray(item.content)) item.content = [];
     if (item.type === "reasoning" && !Array.isArray(item.summary)) item.summary = [];
     if (item.type === "function_call" && typeof item.arguments !== "string") item.arguments = "";
@@ -396,7 +584,7 @@ export class ResponseAccumulator {
     const state = this.states[index];
     if (!isPlainObject(event.item)) return;
     if (!state) {
-      this.setItem(index, copyItem(event.item));
+      this.setItem(index, cleanCopy(event.item));
       return;
     }
     this.flushItem(state);
@@ -413,59 +601,111 @@ export class ResponseAccumulator {
   private lifecycle(event: Loose): void {
     const response = event.response;
     if (!isPlainObject(response)) return;
-    const theirs = response.output;
+    const theirs = own(response, "output");
     if (this.output.length === 0 && Array.isArray(theirs) && theirs.length > 0) {
-      theirs.forEach((item, index) => {
-        if (isPlainObject(item)) this.setItem(index, copyItem(item));
-      });
+      for (const item of theirs) {
+        if (isPlainObject(item)) this.setItem(this.output.length, cleanCopy(item));
+      }
     }
-    this.base = { ...response, output: this.output } as unknown as ResponseResource;
+    this.base = { ...copyResponse(response), output: this.output } as unknown as ResponseResource;
   }
 
   /**
    * The terminal snapshot wins where it has a value; what was streamed fills the gaps (an empty `output`,
    * a missing item, an empty text), and every disagreement is recorded in `differences`.
+   *
+   * Terminal items are matched with streamed ones by id first, then by index (servers that change an
+   * item's id at a stable index). The result follows the terminal order; a streamed item the terminal
+   * snapshot left out is kept, before the next matched item that followed it in the stream. Each item
+   * appears once (no id twice), and `output` has no holes.
    */
   private terminal(event: Loose): void {
     this.flush();
     const response = isPlainObject(event.response) ? event.response : ((this.base as unknown as Loose) ?? {});
-    const theirs = Array.isArray(response.output) ? (response.output as unknown[]) : [];
-    let output: unknown[];
-    if (theirs.length === 0) {
-      if (this.output.length > 0)
-        this.addDifference("output", `${this.output.length} streamed items`, theirs);
-      output = this.output;
-    } else {
-      const length = Math.max(theirs.length, this.output.length);
-      output = [];
-      for (let index = 0; index < length; index++) {
-        const streamed = this.output[index];
-        const final = theirs[index];
-        if (streamed === undefined) {
-          output.push(final);
-          if (this.output.length > 0) this.addDifference(`output[${index}]`, undefined, final);
-        } else if (final === undefined || !isPlainObject(final)) {
-          output.push(streamed);
-          this.addDifference(`output[${index}]`, streamed, final);
-        } else {
-          this.mergeInto(streamed, final, `output[${index}]`);
-          output.push(streamed);
-        }
-      }
+    const theirsValue = own(response, "output");
+    const theirs = Array.isArray(theirsValue) ? (theirsValue as unknown[]) : [];
+    const streamed = this.output;
+    if (theirs.length === 0 && streamed.length > 0) {
+      this.addDifference("output", `${streamed.length} streamed items`, theirs);
     }
-    this.final = { ...response, output: output as ItemField[] } as unknown as ResponseResource;
+
+    // Which streamed slot each terminal item matches (-1: none).
+    const matchOf = new Array<number>(theirs.length).fill(-1);
+    const taken = new Uint8Array(streamed.length);
+    theirs.forEach((final, index) => {
+      if (!isPlainObject(final)) return;
+      const id = own(final, "id");
+      if (typeof id !== "string" || id === "") return;
+      const slot = this.indexById.get(id);
+      if (slot !== undefined && taken[slot] === 0 && own(streamed[slot] as Loose, "id") === id) {
+        matchOf[index] = slot;
+        taken[slot] = 1;
+      }
+    });
+    theirs.forEach((final, index) => {
+      if (matchOf[index] !== -1 || !isPlainObject(final) || index >= streamed.length || taken[index] === 1)
+        return;
+      const id = own(final, "id");
+      // An id the stream used elsewhere is that item's, not this slot's.
+      if (typeof id === "string" && id !== "" && this.indexById.has(id)) return;
+      matchOf[index] = index;
+      taken[index] = 1;
+    });
+
+    const output: unknown[] = [];
+    const emittedIds = new Set<string>();
+    const emit = (item: unknown, path: string, final: unknown): void => {
+      const id = isPlainObject(item) ? own(item, "id") : undefined;
+      if (typeof id === "string" && id !== "") {
+        if (emittedIds.has(id)) {
+          this.addDifference(path, "(the same item again)", final);
+          return;
+        }
+        emittedIds.add(id);
+      }
+      output.push(item);
+    };
+    let sweep = 0;
+    const keepUnmatchedBefore = (end: number): void => {
+      for (; sweep < end; sweep++) {
+        if (taken[sweep] === 1) continue;
+        const item = streamed[sweep];
+        if (theirs.length > 0) this.addDifference(`output[${sweep}]`, item, "(missing)");
+        emit(item, `output[${sweep}]`, undefined);
+      }
+    };
+    theirs.forEach((final, index) => {
+      const slot = matchOf[index] as number;
+      if (slot === -1) {
+        if (!isPlainObject(final)) {
+          this.addDifference(`output[${index}]`, undefined, final);
+          return;
+        }
+        if (streamed.length > 0) this.addDifference(`output[${index}]`, undefined, final);
+        emit(cleanCopy(final), `output[${index}]`, final);
+        return;
+      }
+      keepUnmatchedBefore(slot);
+      const item = streamed[slot] as Loose;
+      this.mergeInto(item, final as Loose, `output[${slot}]`);
+      emit(item, `output[${slot}]`, final);
+    });
+    keepUnmatchedBefore(streamed.length);
+    this.final = { ...copyResponse(response), output: output as ItemField[] } as unknown as ResponseResource;
   }
 
   /** Merges `source` (the server's final word) into `target` (what was streamed), recording conflicts. */
-  private mergeInto(target: Loose, source: Loose, path: string): void {
+  private mergeInto(target: Loose, source: Loose, path: string, depth = 0): void {
     for (const key of Object.keys(source)) {
+      // Keys are data: `__proto__` is never written (an assignment would change the prototype), and only
+      // own properties are read, so `constructor` or `prototype` never lead into a prototype.
+      if (key === "__proto__") continue;
       const incoming = source[key];
-      const current = target[key];
+      const current = own(target, key);
       const here = `${path}.${key}`;
-      if (current === undefined) {
+      if (current === undefined || depth >= MAX_MERGE_DEPTH) {
         // A copy: later events must not write into the object a user received with an event.
-        target[key] =
-          typeof incoming === "object" && incoming !== null ? structuredClone(incoming) : incoming;
+        target[key] = cleanCopy(incoming);
       } else if (isEmptyValue(incoming)) {
         // A final value that is empty never erases what was streamed (servers that send an empty done part).
         if (!isEmptyValue(current)) this.addDifference(here, current, incoming);
@@ -473,22 +713,22 @@ export class ResponseAccumulator {
         for (let i = 0; i < incoming.length; i++) {
           const a = current[i];
           const b = incoming[i];
-          if (isPlainObject(a) && isPlainObject(b)) this.mergeInto(a, b, `${here}[${i}]`);
-          else if (a !== b && !(Array.isArray(a) && JSON.stringify(a) === JSON.stringify(b))) {
+          if (isPlainObject(a) && isPlainObject(b)) this.mergeInto(a, b, `${here}[${i}]`, depth + 1);
+          else if (a !== b && !(Array.isArray(a) && sameJSON(a, b))) {
             if (a !== undefined) this.addDifference(`${here}[${i}]`, a, b);
-            current[i] = typeof b === "object" && b !== null ? structuredClone(b) : b;
+            current[i] = cleanCopy(b);
           }
         }
         if (current.length > incoming.length) {
           this.addDifference(here, current.slice(incoming.length), "(missing)");
         }
       } else if (isPlainObject(current) && isPlainObject(incoming)) {
-        this.mergeInto(current, incoming, here);
+        this.mergeInto(current, incoming, here, depth + 1);
       } else if (current !== incoming) {
         if (!isEmptyValue(current) && !(key === "status" && current === "in_progress")) {
           this.addDifference(here, current, incoming);
         }
-        target[key] = incoming;
+        target[key] = cleanCopy(incoming);
       }
     }
   }

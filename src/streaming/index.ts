@@ -2,7 +2,11 @@
  * The streaming engine: SSE decoder → event parser → protocol checker → accumulator → `ResponseStream`.
  * Transport-agnostic: the HTTP client and the WebSocket session both hand their messages to it.
  */
-export { ResponseAccumulator } from "./accumulator.js";
+export {
+  type AccumulatorViolation,
+  ResponseAccumulator,
+  type ResponseAccumulatorOptions,
+} from "./accumulator.js";
 export { type ParsedMessage, parseMessage } from "./event-parser.js";
 export {
   isTerminalEventType,

@@ -108,7 +108,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly options: ResponseStreamOptions;
   private readonly decoder: SSEDecoder;
   private readonly checker: ProtocolChecker;
-  private readonly accumulator = new ResponseAccumulator();
+  // The violations it repairs (an index out of bounds) are the checker's to record, or throw in strict mode.
+  private readonly accumulator = new ResponseAccumulator({
+    onViolation: (rule, message, event) => this.checker.report(rule, message, event),
+  });
   private readonly listeners = new Map<string, Set<AnyListener>>();
   private listenerCount = 0;
   private received = 0;

@@ -3,7 +3,9 @@
  * (`maxResponseBytes`, `maxBodyBytes`, `totalTimeout`). A server that never stops, or never finishes,
  * ends in a typed error carrying what arrived, instead of a heap OOM or an endless wait.
  */
+import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionTimeoutError, ResponseStreamError, ResponseTooLargeError } from "../../src/errors.js";
@@ -242,4 +244,63 @@ describe("totalTimeout: a limit on the whole call, on top of the idle timeout (i
     expect(Date.now() - started).toBeLessThan(1500);
     expect(server.requests.length).toBeLessThanOrEqual(2);
   });
+});
+
+/** Runs the endless-client fixture in a child process with `heapMb` of heap; resolves to how it ended. */
+function runHeapLimitedClient(
+  url: string,
+  mode: "stream" | "json",
+  limit: number,
+  heapMb: number,
+): Promise<{ code: number | null; outcome: string | null; stderr: string }> {
+  const fixture = fileURLToPath(new URL("./fixtures/endless-client.ts", import.meta.url));
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, "--import", "tsx", fixture], {
+    cwd: root,
+    env: { ...process.env, ENDLESS_URL: url, ENDLESS_MODE: mode, ENDLESS_LIMIT: String(limit) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  // Bounded whatever happens: the child is killed after 40 s.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 40_000);
+  return new Promise((resolve) => {
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      const line = stdout.trim().split("\n").at(-1) ?? "";
+      let outcome: string | null = null;
+      try {
+        outcome = (JSON.parse(line) as { outcome: string }).outcome;
+      } catch {
+        outcome = null;
+      }
+      resolve({ code, outcome, stderr: stderr.slice(-2000) });
+    });
+  });
+}
+
+describe("the bounds hold under a small heap, where the failure mode is an OOM (issue 9, defect 4)", () => {
+  it("an endless stream ends with ResponseTooLargeError in a 96 MB heap", async () => {
+    const closed = { value: false };
+    const server = await serve((_req, res) => endlessStream(res, closed));
+    const result = await runHeapLimitedClient(server.origin, "stream", 16 * 1024 * 1024, 96);
+    expect(result.stderr).not.toMatch(/heap out of memory/);
+    expect(result.outcome).toBe("ResponseTooLargeError");
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it("an endless JSON body ends with ResponseTooLargeError in a 96 MB heap", async () => {
+    const closed = { value: false };
+    const server = await serve((_req, res) => endlessJSON(res, closed));
+    const result = await runHeapLimitedClient(server.origin, "json", 16 * 1024 * 1024, 96);
+    expect(result.stderr).not.toMatch(/heap out of memory/);
+    expect(result.outcome).toBe("ResponseTooLargeError");
+    expect(result.code).toBe(0);
+  }, 60_000);
 });

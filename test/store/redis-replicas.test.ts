@@ -163,9 +163,12 @@ describeWith(
         }
         const session = new OpenResponses({ baseURL: `${b}/v1`, maxRetries: 0 }).responses.connect();
         try {
+          const started = performance.now();
           await expect(
             session.create({ input: "What is my name?", previous_response_id: first.id }).finalResponse(),
-          ).rejects.toThrow();
+          ).rejects.toMatchObject({ code: "store_unavailable" });
+          // One store timeout (2 s in serve), not one per lookup.
+          expect(performance.now() - started).toBeLessThan(3_900);
         } finally {
           await session.close();
         }

@@ -201,7 +201,24 @@ export class ResponsesConnection {
     const body = parsed.body;
     if (previousId) {
       // Checked here so the envelope names the W4 code whatever the engine would call it.
-      if ((await this.#lookup(previousId)) === undefined) {
+      const found = await this.#lookup(previousId);
+      if (found instanceof StoreLookupFailure) {
+        // Answered here rather than asking the store a second time through the engine: a store that is
+        // down would make the client wait for two timeouts.
+        const unavailable = (found.cause as { code?: unknown } | null)?.code === "store_unavailable";
+        failed(
+          errorEnvelope(
+            500,
+            unavailable ? "store_unavailable" : "store_error",
+            unavailable
+              ? "The response store is unavailable; try again shortly."
+              : "The response store failed.",
+            { type: "server_error" },
+          ),
+        );
+        return;
+      }
+      if (found === undefined) {
         failed(
           errorEnvelope(
             400,
@@ -218,13 +235,13 @@ export class ResponsesConnection {
     await this.#run(body, failed);
   }
 
-  /** The stored response, `undefined` when unknown, or `"store_failed"` (then the engine reports a 500). */
-  async #lookup(id: string): Promise<StoredResponse | undefined | "store_failed"> {
+  /** The stored response, `undefined` when unknown, or the store's failure (the turn is then a 500). */
+  async #lookup(id: string): Promise<StoredResponse | undefined | StoreLookupFailure> {
     if (this.#latest?.response.id === id) return this.#latest;
     try {
       return await this.#options.store.get(id);
-    } catch {
-      return "store_failed";
+    } catch (error) {
+      return new StoreLookupFailure(error);
     }
   }
 
@@ -305,4 +322,9 @@ export class ResponsesConnection {
     clearTimeout(this.#graceTimer);
     this.#options.close(1000, "connection age limit reached");
   }
+}
+
+/** A store that threw or timed out while looking up `previous_response_id`. */
+class StoreLookupFailure {
+  constructor(readonly cause: unknown) {}
 }

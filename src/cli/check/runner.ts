@@ -1,0 +1,155 @@
+/**
+ * Runs the selected scenarios one after another, each under its own deadline (and the run's total
+ * limit), and turns their findings into a report. A scenario that ignores its abort signal still cannot
+ * hold the run: its promise is raced against the deadline.
+ */
+
+import { ScenarioContext, SkipScenario, Unreachable } from "./context.js";
+import { FindingList } from "./findings.js";
+import type { CheckLimits } from "./limits.js";
+import type { Recorder } from "./recorder.js";
+import type { CheckReport, Dialect, Finding, ScenarioResult, ScenarioStatus } from "./report-types.js";
+import { SPEC_VERSION } from "./report-types.js";
+import type { Scenario } from "./scenarios/index.js";
+import type { CheckTarget } from "./target.js";
+
+export interface RunOptions {
+  target: CheckTarget;
+  scenarios: readonly Scenario[];
+  limits: CheckLimits;
+  dialect: Dialect;
+  recorder?: Recorder | undefined;
+}
+
+/** What to report when a scenario is not even started. */
+function skipped(scenario: Scenario, reason: string): ScenarioResult {
+  return {
+    id: scenario.id,
+    transport: scenario.transport,
+    title: scenario.title,
+    status: "skip",
+    reason,
+    rules: scenario.rules,
+    findings: [],
+    duration_ms: 0,
+  };
+}
+
+function statusOf(findings: Finding[], skip: string | undefined): ScenarioStatus {
+  if (findings.some((finding) => finding.severity === "fail")) return "fail";
+  if (skip !== undefined) return "skip";
+  return findings.length > 0 ? "warn" : "pass";
+}
+
+async function runOne(
+  scenario: Scenario,
+  options: RunOptions,
+  deadlineMs: number,
+  state: { reached: boolean },
+): Promise<ScenarioResult> {
+  const started = Date.now();
+  const findings = new FindingList(options.dialect);
+  const controller = new AbortController();
+  const ctx = new ScenarioContext(
+    options.target,
+    findings,
+    controller.signal,
+    options.limits,
+    options.dialect,
+    state,
+  );
+  let skip: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The abort fires at the deadline; the race gives the scenario a moment to notice, then stops waiting.
+  const deadline = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error("deadline"));
+      setTimeout(() => resolve("deadline"), 1000).unref?.();
+    }, deadlineMs);
+  });
+  try {
+    const outcome = await Promise.race([scenario.run(ctx).then(() => "done" as const), deadline]);
+    if (outcome === "deadline")
+      findings.fail("TIMEOUT", `The scenario did not finish within ${deadlineMs} ms.`);
+  } catch (error) {
+    if (error instanceof SkipScenario) skip = error.message;
+    else if (error instanceof Unreachable) throw error;
+    else
+      findings.fail(
+        "CHECK",
+        `The scenario stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      );
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    ctx.close();
+  }
+  const list = findings.close();
+  const status = statusOf(list, skip);
+  if (options.recorder) {
+    await options.recorder.write({
+      scenario: scenario.id,
+      transport: scenario.transport,
+      exchanges: ctx.exchanges,
+    });
+  }
+  return {
+    id: scenario.id,
+    transport: scenario.transport,
+    title: scenario.title,
+    status,
+    reason:
+      skip ??
+      (status === "fail" ? (list.find((finding) => finding.severity === "fail")?.message ?? null) : null),
+    rules: scenario.rules,
+    findings: list,
+    duration_ms: Date.now() - started,
+  };
+}
+
+/** Runs the check. Throws `Unreachable` when the server could not be reached at all. */
+export async function runScenarios(options: RunOptions): Promise<CheckReport> {
+  const started = Date.now();
+  const state = { reached: false };
+  const results: ScenarioResult[] = [];
+  for (const scenario of options.scenarios) {
+    const left = options.limits.totalTimeoutMs - (Date.now() - started);
+    if (left <= 0) {
+      results.push(
+        skipped(scenario, `the total time limit (${options.limits.totalTimeoutMs} ms) was reached`),
+      );
+      continue;
+    }
+    results.push(await runOne(scenario, options, Math.min(options.limits.scenarioTimeoutMs, left), state));
+  }
+  return buildReport(options, results, Date.now() - started);
+}
+
+function buildReport(options: RunOptions, scenarios: ScenarioResult[], duration: number): CheckReport {
+  const failed = new Set<string>();
+  const warned = new Set<string>();
+  for (const scenario of scenarios) {
+    for (const finding of scenario.findings)
+      (finding.severity === "fail" ? failed : warned).add(finding.rule);
+  }
+  for (const rule of failed) warned.delete(rule);
+  const count = (status: ScenarioStatus) => scenarios.filter((scenario) => scenario.status === status).length;
+  const byRule = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+  return {
+    server: options.target.label,
+    spec_version: SPEC_VERSION,
+    dialect: options.dialect,
+    scenarios,
+    summary: {
+      total: scenarios.length,
+      passed: count("pass"),
+      failed: count("fail"),
+      warned: count("warn"),
+      skipped: count("skip"),
+      rules_failed: [...failed].sort(byRule),
+      rules_warned: [...warned].sort(byRule),
+      duration_ms: duration,
+      compliant: failed.size === 0,
+    },
+  };
+}
