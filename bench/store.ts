@@ -5,9 +5,11 @@
  * from the one before, so each turn reads the context the other replica stored).
  *
  * A turn is a JSON `POST /v1/responses` with `previous_response_id`; a conversation is TURNS turns, then
- * starts over, so contexts stay small. CONCURRENCY conversations run at once for SECONDS per figure.
- * Environment: BENCH_STORE_SECONDS (default 5), BENCH_STORE_CONCURRENCY (default 16),
- * BENCH_STORE_TURNS (default 5). Needs /usr/bin/redis-server for the Redis figure (skipped without it).
+ * starts over, so contexts stay small. CONCURRENCY conversations run at once for SECONDS, in ROUNDS
+ * rounds alternating between the two stores; the figure is each store's median round.
+ * Environment: BENCH_STORE_SECONDS (default 3), BENCH_STORE_CONCURRENCY (default 16),
+ * BENCH_STORE_TURNS (default 5), BENCH_STORE_ROUNDS (default 4). Needs /usr/bin/redis-server for the
+ * Redis figure (skipped without it).
  */
 
 import { existsSync } from "node:fs";
@@ -15,9 +17,10 @@ import { cpus, loadavg } from "node:os";
 import { startServe, stop } from "../test/cli/spawn-cli.js";
 import { REDIS_SERVER_PATH, startRedis } from "../test/support/redis.js";
 
-const SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_STORE_CONCURRENCY ?? 16);
 const TURNS = Number(process.env.BENCH_STORE_TURNS ?? 5);
+const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 4);
 
 interface Figure {
   turns: number;
@@ -68,45 +71,70 @@ async function load(
   return { turns, failed, ms: performance.now() - started };
 }
 
-async function withReplicas<T>(args: string[], body: (urls: string[]) => Promise<T>): Promise<T> {
+async function startReplicas(args: string[]) {
   const replicas = [await startServe(args), await startServe(args)];
-  try {
-    const urls = replicas.map((replica) => replica.url);
-    // Warm-up (JIT, connections, the store's first round trips): a few turns on each replica, not timed.
-    for (const url of urls) for (let i = 0; i < 20; i++) await post(url, { input: "warm up" });
-    return await body(urls);
-  } finally {
-    for (const replica of replicas) await stop(replica.child);
-  }
+  const urls = replicas.map((replica) => replica.url);
+  // Warm-up (JIT, connections, the store's first round trips): a few turns on each replica, not timed.
+  for (const url of urls) for (let i = 0; i < 20; i++) await post(url, { input: "warm up" });
+  return { urls, stop: async () => Promise.all(replicas.map((replica) => stop(replica.child))) };
 }
 
 const perSecond = (figure: Figure) => (figure.turns / figure.ms) * 1000;
-const show = (label: string, figure: Figure) =>
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const show = (label: string, figures: Figure[]) => {
+  const rates = figures.map(perSecond);
+  const failed = figures.reduce((sum, figure) => sum + figure.failed, 0);
   console.log(
-    `  ${label} ${Math.round(perSecond(figure)).toLocaleString("en-US").padStart(6)} turns/s ` +
-      `(${figure.turns} turns in ${(figure.ms / 1000).toFixed(1)} s${figure.failed ? `, ${figure.failed} failed` : ""})`,
+    `  ${label} ${Math.round(median(rates)).toLocaleString("en-US").padStart(6)} turns/s median ` +
+      `(rounds: ${rates.map((rate) => Math.round(rate)).join(", ")}${failed ? `; ${failed} turns failed` : ""})`,
   );
+};
 
 console.log(
   `\nStore: load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores before the run (the figures move with it)`,
 );
 console.log(
-  `Store: two serve replicas, ${CONCURRENCY} concurrent conversations of ${TURNS} turns, ${SECONDS} s per figure`,
+  `Store: two serve replicas per store, ${CONCURRENCY} concurrent conversations of ${TURNS} turns, ` +
+    `${ROUNDS} alternating rounds of ${SECONDS} s per store`,
 );
-const memory = await withReplicas([], (urls) => load(urls, (conversation) => conversation));
-show("in-memory store (each conversation pinned to one replica):", memory);
-
-if (!existsSync(REDIS_SERVER_PATH)) {
-  console.log(`  Redis: skipped (${REDIS_SERVER_PATH} is absent; apt-get install redis-server)`);
-} else {
-  const redis = await startRedis();
-  try {
-    const shared = await withReplicas(["--store", redis.url], (urls) =>
-      load(urls, (conversation, turn) => conversation + turn),
-    );
-    show("Redis store (every turn on the other replica):          ", shared);
-    console.log(`  Redis / in-memory: ${(perSecond(shared) / perSecond(memory)).toFixed(2)}`);
-  } finally {
-    await redis.stop();
+const hasRedis = existsSync(REDIS_SERVER_PATH);
+const redis = hasRedis ? await startRedis() : undefined;
+const pinned = await startReplicas([]);
+const shared = redis ? await startReplicas(["--store", redis.url]) : undefined;
+try {
+  const memoryFigures: Figure[] = [];
+  const redisFigures: Figure[] = [];
+  const runMemory = async () => memoryFigures.push(await load(pinned.urls, (conversation) => conversation));
+  const runRedis = async () => {
+    if (shared) redisFigures.push(await load(shared.urls, (conversation, turn) => conversation + turn));
+  };
+  // Alternating rounds, each store first in every other one, so a change in the machine's load (or
+  // whatever the first run of a round pays) touches both stores alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      await runMemory();
+      await runRedis();
+    } else {
+      await runRedis();
+      await runMemory();
+    }
   }
+  show("in-memory store (each conversation pinned to one replica):", memoryFigures);
+  if (shared) {
+    show("Redis store (every turn on the other replica):          ", redisFigures);
+    const ratio = median(redisFigures.map(perSecond)) / median(memoryFigures.map(perSecond));
+    console.log(`  Redis / in-memory: ${ratio.toFixed(2)}`);
+  } else {
+    console.log(`  Redis: skipped (${REDIS_SERVER_PATH} is absent; apt-get install redis-server)`);
+  }
+} finally {
+  await pinned.stop();
+  await shared?.stop();
+  await redis?.stop();
 }

@@ -91,12 +91,12 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
   if (spec.kind === "memory") {
     return { ...spec, store: createMemoryStore(), close: async () => {} };
   }
-  const { createStorage } = await load(() => import("unstorage"), spec);
+  const { createStorage } = await loadOptional(() => import("unstorage"), spec);
   let driver: Driver;
   let checked = false;
   let closing = false;
   if (spec.kind === "redis") {
-    const redis = await load(() => import("unstorage/drivers/redis"), spec);
+    const redis = await loadOptional(() => import("unstorage/drivers/redis"), spec);
     driver = redis.default({
       url: spec.target,
       // Bounded: a command waits for one reconnection at most, and the store's own timeout caps it.
@@ -109,7 +109,7 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
       if (checked && !closing) options.onStatus?.(message);
     });
   } else {
-    const fsLite = await load(() => import("unstorage/drivers/fs-lite"), spec);
+    const fsLite = await loadOptional(() => import("unstorage/drivers/fs-lite"), spec);
     driver = fsLite.default({ base: spec.target });
   }
   const storage = createStorage({ driver });
@@ -137,7 +137,7 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
 }
 
 /** Imports an optional package; its absence becomes one sentence saying what to install. */
-async function load<T>(importer: () => Promise<T>, spec: StoreSpec): Promise<T> {
+export async function loadOptional<T>(importer: () => Promise<T>, spec: StoreSpec): Promise<T> {
   try {
     return await importer();
   } catch (error) {

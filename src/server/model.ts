@@ -98,9 +98,16 @@ export interface StoredResponse {
   input: Array<ItemParam | ItemField>;
 }
 
-/** Pluggable storage for `previous_response_id`; the default is a bounded in-memory LRU. */
+/**
+ * Pluggable storage for `previous_response_id`; the default is a bounded in-memory LRU. Only `get` and
+ * `set` are required; each optional method turns on more of the kit (see docs/ARCHITECTURE.md):
+ * `delete` serves `DELETE /responses/{id}`, and `findItem` lets `item_reference` name an item of any
+ * stored response, not only of the `previous_response_id` chain.
+ */
 export interface ResponseStore {
   get(id: string): Promise<StoredResponse | undefined> | StoredResponse | undefined;
   set(id: string, value: StoredResponse): Promise<void> | void;
   delete?(id: string): Promise<void> | void;
+  /** An item (by its `id`) of any stored response: its output, or the input context it was made from. */
+  findItem?(itemId: string): Promise<ItemParam | ItemField | undefined> | ItemParam | ItemField | undefined;
 }

@@ -78,6 +78,13 @@ export interface ResponsesSocketOptions {
    * through `connect()`.
    */
   maxResponseBytes?: number;
+  /**
+   * The longest a turn may take, in milliseconds, from when it is sent to its terminal event, however
+   * steadily the server trickles messages (which `timeout` never catches). When it passes, the turn fails
+   * like an idle timeout (`APIConnectionTimeoutError`, the connection given up). Default none; the
+   * client's `totalTimeout` through `connect()`.
+   */
+  totalTimeout?: number;
 }
 
 /** Raised synchronously for a body a WebSocket turn must not carry (rule W1). */
@@ -129,6 +136,8 @@ export class ResponsesSocket {
   #openingSocket: WebSocketLike | null = null;
   /** The idle timer of the turn in flight (one turn at a time, so one timer). */
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The `totalTimeout` timer of the turn in flight. */
+  #turnTimer: ReturnType<typeof setTimeout> | undefined;
   #connectionCount = 0;
   #reconnectsInARow = 0;
   #closed = false;
@@ -268,6 +277,7 @@ export class ResponsesSocket {
     try {
       connection.socket.send(JSON.stringify({ type: "response.create", ...body }));
       this.#setIdle(connection);
+      this.#armTurnTimer(turn, connection);
     } catch (cause) {
       this.#onConnectionLost(
         connection,
@@ -399,6 +409,11 @@ export class ResponsesSocket {
   #setIdle(connection: Connection | null): void {
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
+    // Null means the turn in flight is over (every path that ends one comes here): so is its time limit.
+    if (connection === null) {
+      clearTimeout(this.#turnTimer);
+      this.#turnTimer = undefined;
+    }
     const timeoutMs = this.#options.timeout ?? DEFAULT_TURN_TIMEOUT_MS;
     if (!connection || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return;
     const turn = this.#active;
@@ -413,6 +428,24 @@ export class ResponsesSocket {
         ),
       );
     }, timeoutMs);
+  }
+
+  /** Arms the `totalTimeout` of a turn just sent on `connection`. */
+  #armTurnTimer(turn: Turn, connection: Connection): void {
+    clearTimeout(this.#turnTimer);
+    this.#turnTimer = undefined;
+    const limit = this.#options.totalTimeout;
+    if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return;
+    this.#turnTimer = setTimeout(() => {
+      this.#turnTimer = undefined;
+      if (this.#active !== turn || this.#connection !== connection) return;
+      this.#onConnectionLost(
+        connection,
+        new APIConnectionTimeoutError(`The turn took longer than the total timeout of ${limit} ms.`, {
+          url: this.#safeUrl,
+        }),
+      );
+    }, limit);
   }
 
   /** Rule W9 on a `previous_response_not_found` the session can repair: resend with the full context. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/args.js";
-import { parseStoreSpec } from "../../src/cli/store-url.js";
+import { loadOptional, parseStoreSpec, StoreOpenError } from "../../src/cli/store-url.js";
 import { closedPort, runCli, startServe, stop } from "./spawn-cli.js";
 
 describe("serve --store: reading the URL", () => {
@@ -44,6 +44,27 @@ describe("serve --store: reading the URL", () => {
       expect(String(error)).not.toContain("pw-123456");
     }
     expect(() => parseStoreSpec("redis://", "/srv")).toThrow(UsageError);
+  });
+});
+
+describe("serve --store: the optional packages", () => {
+  const missing = () =>
+    Promise.reject(
+      Object.assign(new Error("Cannot find package 'unstorage'"), { code: "ERR_MODULE_NOT_FOUND" }),
+    );
+
+  it("a driver that is not installed is one sentence naming what to install", async () => {
+    const redis = parseStoreSpec("redis://127.0.0.1:6379", "/srv");
+    await expect(loadOptional(missing, redis)).rejects.toThrow(StoreOpenError);
+    await expect(loadOptional(missing, redis)).rejects.toThrow("npm install unstorage ioredis");
+    await expect(loadOptional(missing, parseStoreSpec("file:./x", "/srv"))).rejects.toThrow(
+      /needs the optional package unstorage: npm install unstorage$/,
+    );
+  });
+
+  it("any other failure while loading is not disguised as a missing package", async () => {
+    const broken = () => Promise.reject(new SyntaxError("Unexpected token"));
+    await expect(loadOptional(broken, parseStoreSpec("file:./x", "/srv"))).rejects.toThrow(SyntaxError);
   });
 });
 

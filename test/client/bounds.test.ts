@@ -5,8 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionTimeoutError, ResponseStreamError, ResponseTooLargeError } from "../../src/errors.js";
 import {
@@ -228,6 +230,56 @@ describe("totalTimeout: a limit on the whole call, on top of the idle timeout (i
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("W3: a WebSocket turn that keeps trickling ends at the client's totalTimeout", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
+    wss.on("connection", (socket) => {
+      socket.on("message", () => {
+        const events = textStreamEvents(["a"]).slice(0, 5);
+        for (const event of events) socket.send(JSON.stringify(event));
+        let sequence = 10;
+        const timer = setInterval(() => {
+          socket.send(
+            JSON.stringify({
+              type: "response.output_text.delta",
+              item_id: "msg_1",
+              output_index: 0,
+              content_index: 0,
+              delta: "b",
+              sequence_number: sequence++,
+            }),
+          );
+        }, 20);
+        setTimeout(() => clearInterval(timer), 10_000);
+        socket.on("close", () => clearInterval(timer));
+      });
+    });
+    const { port } = wss.address() as AddressInfo;
+    const client = new OpenResponses({
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      maxRetries: 0,
+      logLevel: "off",
+      timeout: 1000,
+      totalTimeout: 400,
+    });
+    const session = client.responses.connect();
+    const started = Date.now();
+    try {
+      const error = await session
+        .create({ model: "m" })
+        .finalResponse()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseStreamError);
+      expect((error as ResponseStreamError).cause).toBeInstanceOf(APIConnectionTimeoutError);
+      expect(String((error as Error).message)).toMatch(/total timeout of 400 ms/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await session.close();
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
   });
 
   it("retries stop at totalTimeout: a wait that would pass it is not made", async () => {

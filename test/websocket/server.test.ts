@@ -73,21 +73,61 @@ describe("server WebSocket mode", () => {
     }
   });
 
-  it("W1: `stream`, `stream_options` and `background` are refused with a 400 envelope; the socket stays usable", async () => {
+  it("W1: `stream` and `stream_options` are ignored (some clients send them); the turn streams", async () => {
     const client = await rawClient(server.url);
     try {
-      for (const field of ["stream", "stream_options", "background"]) {
-        const value = field === "stream_options" ? { include_obfuscation: false } : false;
-        client.send({ type: "response.create", model: "m", input: "hi", [field]: value });
-        const [envelope] = await client.turn();
-        expect(envelope).toMatchObject({
-          type: "error",
-          status: 400,
-          error: { code: "unsupported_parameter", param: field },
-        });
-      }
-      client.send({ type: "response.create", model: "m", input: "hi" });
+      client.send({ type: "response.create", model: "m", input: "hi", stream: true });
       expect(responseOf(await client.turn()).status).toBe("completed");
+      client.send({
+        type: "response.create",
+        model: "m",
+        input: "hi",
+        stream: false,
+        stream_options: { include_obfuscation: false },
+      });
+      const turn = await client.turn();
+      expect(types(turn)).toContain("response.output_text.delta");
+      expect(responseOf(turn).status).toBe("completed");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("W1: `background: true` is refused with a 400 envelope naming the field; the socket stays usable", async () => {
+    const client = await rawClient(server.url);
+    try {
+      client.send({ type: "response.create", model: "m", input: "hi", background: true });
+      const [envelope] = await client.turn();
+      expect(envelope).toMatchObject({
+        type: "error",
+        status: 400,
+        error: { code: "unsupported_parameter", param: "background" },
+      });
+      expect(String((envelope as unknown as { error: { message: string } }).error.message)).toMatch(
+        /`background`.*Omit/,
+      );
+      client.send({ type: "response.create", model: "m", input: "hi", background: false });
+      expect(responseOf(await client.turn()).status).toBe("completed");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("W3: a `stream_id` (multiplexed lanes) is answered at once with an error envelope, even behind a turn", async () => {
+    const client = await rawClient(server.url);
+    try {
+      client.send({ type: "response.create", model: "m", input: "slow one" });
+      client.send({ type: "response.create", model: "m", input: "hi", stream_id: "lane-2" });
+      const first = await client.turn();
+      // The refusal overtakes the turn in flight: it is the first message of the connection.
+      expect(first[0]).toMatchObject({
+        type: "error",
+        status: 400,
+        error: { code: "unsupported_parameter", param: "stream_id" },
+      });
+      expect(String((first[0] as unknown as { error: { message: string } }).error.message)).toMatch(
+        /stream_id.*Omit/s,
+      );
     } finally {
       await client.close();
     }
@@ -179,6 +219,38 @@ describe("server WebSocket mode", () => {
         store: false,
         previous_response_id: first.id,
         input: "again",
+      });
+      const [envelope] = await client.turn();
+      expect(envelope).toMatchObject({ type: "error", error: { code: "previous_response_not_found" } });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("W5: a function_call_output answering no call of the context fails the turn (400) and evicts the id", async () => {
+    const client = await rawClient(server.url);
+    try {
+      client.send({ type: "response.create", model: "m", input: "start", store: false });
+      const first = responseOf(await client.turn());
+      client.send({
+        type: "response.create",
+        model: "m",
+        store: false,
+        previous_response_id: first.id,
+        input: [{ type: "function_call_output", call_id: "call_never_made", output: "1" }],
+      });
+      const [rejected] = await client.turn();
+      expect(rejected).toMatchObject({
+        type: "error",
+        status: 400,
+        error: { code: "function_call_not_found", param: "input[0].call_id" },
+      });
+      client.send({
+        type: "response.create",
+        model: "m",
+        store: false,
+        previous_response_id: first.id,
+        input: "x",
       });
       const [envelope] = await client.turn();
       expect(envelope).toMatchObject({ type: "error", error: { code: "previous_response_not_found" } });

@@ -1,7 +1,11 @@
 /**
  * Resolves the context a model reads (rule P1): `previous.input + previous.output + input`, with string
  * input turned into a user message, packed compaction items (see `compactor.ts`) unpacked, and
- * `item_reference` items replaced by the item they name from the earlier turns of the chain.
+ * `item_reference` items replaced by the item they name: from the earlier turns of the chain or this
+ * input, else from any stored response (`ResponseStore.findItem`), as OpenAI's servers resolve them.
+ * A `function_call_output` must answer a `function_call` of the context (rule P1): one that answers
+ * none is refused, so a bad continuation fails instead of confusing the model (and, over WebSocket,
+ * evicts the id it continued from, W5).
  */
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
@@ -55,17 +59,7 @@ export async function resolveContext(
     try {
       previous = await store.get(previousId);
     } catch (error) {
-      // A shared store that is down (see `kv-store.ts`) says so: the turn can be retried once it is back.
-      const unavailable = (error as { code?: unknown } | null)?.code === "store_unavailable";
-      const message = unavailable
-        ? "The response store is unavailable; try again shortly."
-        : "The response store failed.";
-      return {
-        ok: false,
-        error: kitError(500, "server_error", message, {
-          code: unavailable ? "store_unavailable" : "store_error",
-        }),
-      };
+      return { ok: false, error: storeFailed(error) };
     }
     if (previous === undefined) {
       return {
@@ -91,9 +85,11 @@ export async function resolveContext(
   for (const item of context) {
     if (typeof item.id === "string") earlier.set(item.id, item);
   }
+  const outputs: Array<{ index: number; callId: unknown }> = [];
   for (const [index, item] of (input ?? []).entries()) {
     if (item.type === "item_reference" || item.type === undefined || item.type === null) {
-      const found = earlier.get(item.id);
+      const found = earlier.get(item.id) ?? (await findStoredItem(store, item.id));
+      if (found instanceof StoreFailure) return { ok: false, error: storeFailed(found.error) };
       if (found === undefined) {
         return {
           ok: false,
@@ -103,6 +99,8 @@ export async function resolveContext(
           }),
         };
       }
+      // Remembered, so repeated references to a stored item cost one store lookup, not one each.
+      earlier.set(item.id, found);
       // A reference counts as the item it names: 500 references to one 5 MB item are 2.5 GB of context.
       bytes += itemSize(found);
       if (bytes > maxBytes) return tooLarge(`input[${index}]`);
@@ -112,6 +110,8 @@ export async function resolveContext(
     if (!isPacked(item as { type?: unknown })) {
       bytes += itemSize(item);
       if (bytes > maxBytes) return tooLarge(`input[${index}]`);
+      if (item.type === "function_call_output") outputs.push({ index, callId: item.call_id });
+      if (typeof item.id === "string") earlier.set(item.id, item);
       context.push(item);
       continue;
     }
@@ -135,7 +135,54 @@ export async function resolveContext(
     bytes += unpacked.bytes;
     context.push(...unpacked.items);
   }
+  const unanswered = unmatchedOutput(context, outputs);
+  if (unanswered !== null) return { ok: false, error: unanswered };
   return { ok: true, input: context };
+}
+
+/** The first `function_call_output` of this input whose `call_id` no `function_call` of the context has. */
+function unmatchedOutput(
+  context: ContextItem[],
+  outputs: Array<{ index: number; callId: unknown }>,
+): KitError | null {
+  if (outputs.length === 0) return null;
+  const calls = new Set<unknown>();
+  for (const item of context) if (item.type === "function_call") calls.add(item.call_id);
+  const unmatched = outputs.find((output) => !calls.has(output.callId));
+  if (unmatched === undefined) return null;
+  return invalidRequest(
+    `input[${unmatched.index}] is a function_call_output whose call_id ${JSON.stringify(unmatched.callId)} ` +
+      "matches no function_call in this conversation (the previous response and this input). Send the " +
+      "function_call it answers in `input`, or continue with `previous_response_id` from the response " +
+      "that made the call.",
+    `input[${unmatched.index}].call_id`,
+    "function_call_not_found",
+  );
+}
+
+class StoreFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function findStoredItem(
+  store: ResponseStore,
+  id: string,
+): Promise<ContextItem | undefined | StoreFailure> {
+  if (store.findItem === undefined) return undefined;
+  try {
+    return (await store.findItem(id)) ?? undefined;
+  } catch (error) {
+    return new StoreFailure(error);
+  }
+}
+
+/** A store that threw; a shared store that is down (see `kv-store.ts`) says so, so the turn can be retried. */
+function storeFailed(error: unknown): KitError {
+  const unavailable = (error as { code?: unknown } | null)?.code === "store_unavailable";
+  const message = unavailable
+    ? "The response store is unavailable; try again shortly."
+    : "The response store failed.";
+  return kitError(500, "server_error", message, { code: unavailable ? "store_unavailable" : "store_error" });
 }
 
 function badPack(index: number): ContextResult {

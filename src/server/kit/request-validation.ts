@@ -6,6 +6,7 @@
 
 import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../spec/index.js";
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
+import { normaliseRequest, schemaView } from "./normalise-request.js";
 import { firstSchemaIssue } from "./schema-check.js";
 import { invalidRequest, type KitError } from "./spec-error.js";
 import { unknownToolChoiceNames } from "./tool-policy.js";
@@ -16,18 +17,22 @@ export type ParseResult<T> = { ok: true; body: T } | { ok: false; error: KitErro
 
 export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> {
   const shape = checkSchema("CreateResponseBody", json);
-  if (shape) return { ok: false, error: shape };
-  const body = json as CreateResponseBody;
+  if (!shape.ok) return shape;
+  const body = shape.body as unknown as CreateResponseBody;
   if (body.background === true) {
     return fail(
-      "Background mode is not supported by this server; omit `background`.",
+      "`background: true` is not supported by this server: responses run while the request is open. Omit `background` or send false.",
       "background",
       "unsupported_parameter",
     );
   }
   const duplicate = firstDuplicateName(body.tools ?? []);
   if (duplicate !== undefined)
-    return fail(`The tool name '${duplicate}' is used more than once.`, "tools", "duplicate_tool");
+    return fail(
+      `The tool name '${duplicate}' is used more than once in \`tools\`; give each tool a unique name.`,
+      "tools",
+      "duplicate_tool",
+    );
   const unknown = unknownToolChoiceNames(body);
   if (unknown.length > 0) {
     return fail(
@@ -45,48 +50,35 @@ export function parseCompactBody(json: unknown): ParseResult<CompactResponseMeth
     return fail("The `model` field is required.", "model", "missing_required_parameter");
   }
   const shape = checkSchema("CompactResponseMethodPublicBody", json);
-  if (shape) return { ok: false, error: shape };
-  return { ok: true, body: json as CompactResponseMethodPublicBody };
+  if (!shape.ok) return shape;
+  return { ok: true, body: shape.body as unknown as CompactResponseMethodPublicBody };
 }
 
+/** The body as the kit reads it (see `normalise-request.ts`), or the first reason it is refused. */
 function checkSchema(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
   json: unknown,
-): KitError | null {
-  if (!isObject(json)) return invalidRequest("The request body must be a JSON object.", null, "invalid_body");
+): ParseResult<Record<string, unknown>> {
+  const refused = (error: KitError) => ({ ok: false as const, error });
+  if (!isObject(json))
+    return refused(invalidRequest("The request body must be a JSON object.", null, "invalid_body"));
   // Checked first: a few kilobytes of `[[[[...` would otherwise overflow the stack of the recursive
   // code after it (validation, structuredClone of the snapshot) and answer 500, or cut an SSE stream.
   const tooDeep = pathDeeperThan(json, MAX_BODY_DEPTH);
   if (tooDeep !== null) {
-    return invalidRequest(
-      `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
-      tooDeep,
-      "nesting_too_deep",
+    return refused(
+      invalidRequest(
+        `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+        tooDeep,
+        "nesting_too_deep",
+      ),
     );
   }
-  const issue = firstSchemaIssue(schema, withoutPrefixedInputItems(json));
-  return issue ? invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type") : null;
-}
-
-/**
- * X1/X2: a provider-prefixed item (`acme:trace`) that a server emitted must be accepted back as input,
- * kept as it came. `ItemParam` is a closed union, so such items are left out of the schema check only;
- * un-prefixed unknown types are still refused.
- */
-function withoutPrefixedInputItems(json: Record<string, unknown>): Record<string, unknown> {
-  const input = json.input;
-  if (!Array.isArray(input) || !input.some(isPrefixedItem)) return json;
-  // Indexes in error paths must still point into the body as sent, so masked items become references.
-  return {
-    ...json,
-    input: input.map((item) => (isPrefixedItem(item) ? { type: "item_reference", id: "x" } : item)),
-  };
-}
-
-function isPrefixedItem(item: unknown): boolean {
-  if (!isObject(item) || typeof item.type !== "string") return false;
-  const colon = item.type.indexOf(":");
-  return colon > 0 && colon < item.type.length - 1;
+  const body = normaliseRequest(schema, json);
+  const issue = firstSchemaIssue(schema, schemaView(body));
+  if (issue)
+    return refused(invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type"));
+  return { ok: true, body };
 }
 
 /** O(n): a Set, not `indexOf` per tool (150k tools took seconds). */

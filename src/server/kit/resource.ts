@@ -69,13 +69,17 @@ function echoText(text: CreateResponseBody["text"]): TextField {
   const format = text?.format;
   const verbosity = text?.verbosity ?? "medium";
   if (!format || format.type === "text") return { format: { type: "text" }, verbosity };
+  // JSON mode is no request format of the spec, but the kit accepts it (normalise-request.ts).
+  if ((format as { type: string }).type === "json_object")
+    return { format: { type: "json_object" }, verbosity };
   return {
     format: {
       type: "json_schema",
       name: format.name ?? "response",
       description: format.description ?? null,
-      // The output schema types `schema` narrowly; the request's JSON Schema is echoed as sent.
-      schema: (format.schema ?? null) as null,
+      // JsonSchemaResponseFormat allows only null here: the schema stays in the request (the model
+      // reads it there) and is not echoed, so strict clients accept the resource.
+      schema: null,
       strict: format.strict ?? false,
     },
     verbosity,

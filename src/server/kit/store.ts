@@ -4,6 +4,7 @@
  * Users with their own database implement `ResponseStore` from `../model.js` instead.
  */
 
+import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
 import { itemSize, itemsSize } from "./item-size.js";
 
@@ -26,6 +27,11 @@ export class MemoryResponseStore implements ResponseStore {
   // A Map iterates in insertion order; re-inserting on access makes the first key the least recently used.
   readonly #entries = new Map<string, { value: StoredResponse; bytes: number }>();
   #bytes = 0;
+  /**
+   * Item id → the id of the first kept response that holds it (`findItem`). The first holder wins, so
+   * a chain's later turns, which repeat the earlier items in their input, do not each re-index them.
+   */
+  readonly #items = new Map<string, string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxEntries ?? 1000;
@@ -59,6 +65,7 @@ export class MemoryResponseStore implements ResponseStore {
     if (bytes > this.maxBytes) return;
     this.#entries.set(id, { value, bytes });
     this.#bytes += bytes;
+    for (const itemId of itemIds(value)) if (!this.#items.has(itemId)) this.#items.set(itemId, id);
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -71,6 +78,26 @@ export class MemoryResponseStore implements ResponseStore {
     if (entry === undefined) return;
     this.#entries.delete(id);
     this.#bytes -= entry.bytes;
+    for (const itemId of itemIds(entry.value)) if (this.#items.get(itemId) === id) this.#items.delete(itemId);
+  }
+
+  findItem(itemId: string): ItemParam | ItemField | undefined {
+    const holder = this.#items.get(itemId);
+    const entry = holder === undefined ? undefined : this.#entries.get(holder);
+    if (entry === undefined) return undefined;
+    const { response, input } = entry.value;
+    return response.output.find((item) => item.id === itemId) ?? input.find((item) => item.id === itemId);
+  }
+}
+
+function* itemIds(value: StoredResponse): Generator<string> {
+  // A store keeps whatever it is given; only well-formed lists are indexed.
+  for (const list of [value.response?.output, value.input]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as unknown[]) {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id === "string") yield id;
+    }
   }
 }
 

@@ -47,8 +47,20 @@ export const DEFAULT_LIMIT_GRACE_MS = 60_000;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Fields of an HTTP request that a WebSocket `response.create` must not carry (W1). */
-const HTTP_ONLY_FIELDS = ["stream", "stream_options", "background"] as const;
+/**
+ * Fields of an HTTP request that mean nothing on a WebSocket, where every turn streams (W1/W2): some
+ * clients send them anyway, so they are ignored. `background` asks for something this mode cannot do
+ * (a response that outlives its turn), so it is still refused.
+ */
+const IGNORED_HTTP_FIELDS = ["stream", "stream_options"] as const;
+
+function itemOf(stored: StoredResponse | null, itemId: string): StoredResponse["input"][number] | undefined {
+  if (stored === null) return undefined;
+  return (
+    stored.response.output.find((item) => item.id === itemId) ??
+    stored.input.find((item) => item.id === itemId)
+  );
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -88,6 +100,9 @@ export class ResponsesConnection {
   /** A text message from the client; queued behind the turn in flight (W3). */
   receive(text: string): void {
     if (this.#ended || this.#limitReached) return;
+    // A lane id asks for multiplexing, which W3 rules out: say so at once rather than queue it behind
+    // the turn in flight (the client would wait on a lane that never answers).
+    if (text.includes('"stream_id"') && this.#refuseLane(text)) return;
     this.#queue.push(text);
     this.#queuedChars += text.length;
     if (!this.#running) void this.#drain();
@@ -102,6 +117,27 @@ export class ResponsesConnection {
     clearTimeout(this.#graceTimer);
     this.#clearQueue();
     this.#abort?.abort(new Error("The WebSocket client disconnected."));
+  }
+
+  /** Answers a `response.create` that names a `stream_id` with an error envelope; false for others. */
+  #refuseLane(text: string): boolean {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    if (!isRecord(message) || message.stream_id === undefined || message.stream_id === null) return false;
+    this.#send(
+      errorEnvelope(
+        400,
+        "unsupported_parameter",
+        "`stream_id` is not supported: a connection carries one response at a time, in order (W3). " +
+          "Omit `stream_id`, and open another connection to run responses in parallel.",
+        { param: "stream_id" },
+      ),
+    );
+    return true;
   }
 
   #applyBackpressure(): void {
@@ -171,21 +207,24 @@ export class ResponsesConnection {
       return;
     }
     const { type: _type, ...rawBody } = message;
+    for (const field of IGNORED_HTTP_FIELDS) delete rawBody[field];
     const previousId = typeof rawBody.previous_response_id === "string" ? rawBody.previous_response_id : null;
     const failed = (envelope: ErrorEnvelope) => {
       // W5: a failed continuation evicts the response it continued from.
       if (previousId && this.#latest?.response.id === previousId) this.#latest = null;
       this.#send(envelope);
     };
-    for (const field of HTTP_ONLY_FIELDS) {
-      if (field in rawBody) {
-        failed(
-          errorEnvelope(400, "unsupported_parameter", `\`${field}\` must not be sent on a WebSocket.`, {
-            param: field,
-          }),
-        );
-        return;
-      }
+    if (rawBody.background !== undefined && rawBody.background !== null && rawBody.background !== false) {
+      failed(
+        errorEnvelope(
+          400,
+          "unsupported_parameter",
+          "`background` is not supported on a WebSocket: each turn streams on this connection. Omit " +
+            "`background` (or send false), or use HTTP for background responses where a server offers them.",
+          { param: "background" },
+        ),
+      );
+      return;
     }
     let parsed: ReturnType<WebSocketEngine["parseCreateBody"]>;
     try {
@@ -253,6 +292,7 @@ export class ResponsesConnection {
       get: (id) => (this.#latest?.response.id === id ? this.#latest : shared.get(id)),
       set: (id, value) => shared.set(id, value),
       delete: (id) => shared.delete?.(id),
+      findItem: (itemId) => itemOf(this.#latest, itemId) ?? shared.findItem?.(itemId),
     };
     const abort = new AbortController();
     this.#abort = abort;
