@@ -167,6 +167,32 @@ export class UnprocessableEntityError extends APIError {}
 export class RateLimitError extends APIError {}
 export class InternalServerError extends APIError {}
 
+/**
+ * The server does not serve this endpoint (it answered 405 or 501, or a 404 about the path rather than
+ * the resource). `responses.retrieve`, `responses.delete` and `responses.inputItems.list` use endpoints
+ * that OpenAI-compatible servers serve but the Open Responses specification does not require.
+ */
+export class EndpointNotSupportedError extends APIError {
+  /** The endpoint, as `GET /responses/{id}`. */
+  readonly endpoint: string;
+
+  constructor(endpoint: string, answer: APIError) {
+    super(
+      `${endpoint} is not supported by this server (it answered ${answer.status ?? "an error"}). It is an ` +
+        "extension to the Open Responses specification, which servers need not offer.",
+      {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.body,
+        error: { message: answer.message, type: answer.type, code: answer.code, param: answer.param },
+        requestId: answer.requestId,
+        cause: answer,
+      },
+    );
+    this.endpoint = endpoint;
+  }
+}
+
 /** The transport could not reach the server or lost the connection before a response arrived. */
 export class APIConnectionError extends OpenResponsesError {
   readonly url: string | undefined;

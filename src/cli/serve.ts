@@ -5,13 +5,15 @@
 
 import {
   createResponsesHandler,
+  DIALECTS,
+  type Dialect,
   type KitErrorPhase,
   type RunningServer,
   serve,
 } from "../server/kit/index.js";
 import { mockModel } from "../server/mock/index.js";
 import type { ResponseStore } from "../server/model.js";
-import { integerOption, parseCommandArgs, stringOption } from "./args.js";
+import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
@@ -19,7 +21,8 @@ import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./s
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
 Serves the deterministic built-in model as an Open Responses endpoint:
-POST /v1/responses (JSON or SSE), POST /v1/responses/compact, and WebSocket mode on
+POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
+extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
@@ -32,6 +35,9 @@ Options:
                     unstorage and ioredis), file:<dir> or a directory (needs unstorage),
                     memory: (the default: this process only, lost on exit).
   --store-ttl <s>   How long a stored response is kept, in seconds (default 2592000, 30 days).
+  --dialect <name>  Event names to stream: spec (default, the specification's) or openai
+                    (reasoning text as response.reasoning_text.delta/.done, for the openai
+                    SDK's stream helper and the AI SDK's OpenAI provider).
   -h, --help        Show this help.
 
 Example:
@@ -46,6 +52,7 @@ const OPTIONS = {
   delay: { type: "string" },
   store: { type: "string" },
   "store-ttl": { type: "string" },
+  dialect: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -58,6 +65,8 @@ export interface BuiltInServerOptions {
   store?: ResponseStore;
   /** Told about failures the kit absorbs (a store that is down, for one). */
   onError?: (error: unknown, phase: KitErrorPhase) => void;
+  /** The event names to stream (default the specification's). */
+  dialect?: Dialect;
 }
 
 /** Starts the built-in model on Node's HTTP server. */
@@ -67,6 +76,7 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
     apiKey: options.apiKey,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
   });
   return serve({ handler, port: options.port, host: options.host });
 }
@@ -90,6 +100,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   const host = stringOption(values, "host") ?? "127.0.0.1";
   const apiKey = stringOption(values, "api-key");
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
+  const dialect = stringOption(values, "dialect") ?? "spec";
+  if (!DIALECTS.includes(dialect as Dialect)) {
+    throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
+  }
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
@@ -116,6 +130,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       host,
       apiKey,
       delayMs,
+      dialect: dialect as Dialect,
       ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
     });
   } catch (error) {
@@ -127,6 +142,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
+  if (dialect !== "spec") io.stdout.write(`  events use the ${dialect} dialect (--dialect)\n`);
   if (opened !== undefined) io.stdout.write(`  responses are stored in ${opened.description}\n`);
   io.stdout.write("Press Ctrl-C to stop.\n");
 

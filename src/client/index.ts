@@ -20,6 +20,16 @@ export type { CompactResult, RequestIdField, ResponseResult } from "./output-tex
 export { PendingResponseStream } from "./pending-stream.js";
 export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
 export type { RetryTiming } from "./retry.js";
+export {
+  type FetchInputItemsPage,
+  type InputItem,
+  InputItems,
+  type InputItemsList,
+  type InputItemsListParams,
+  InputItemsPage,
+  InputItemsPagePromise,
+  type ResponseDeleted,
+} from "./stored-responses.js";
 export type {
   JSONResult,
   Transport,

@@ -1,4 +1,7 @@
-/** `client.responses`: create, stream and compact (and, added by the WebSocket part, connect). */
+/**
+ * `client.responses`: create, stream and compact (and, added by the WebSocket part, connect), plus the
+ * stored-response extensions retrieve, delete and inputItems.list (see `stored-responses.ts`).
+ */
 
 import { APIError, OpenResponsesError, redactError } from "../errors.js";
 import type { CompactResponseMethodPublicBody, CreateResponseBody, ResponseResource } from "../spec/index.js";
@@ -16,6 +19,7 @@ import { readBodyWithin } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
+import { deleteResponse, InputItems, type ResponseDeleted, retrieveResponse } from "./stored-responses.js";
 import type { JSONResult, Transport } from "./transport.js";
 
 /** A request body for `responses.stream()`: `stream` is set for you. */
@@ -31,7 +35,28 @@ export interface ResponsesContext {
 }
 
 export class Responses {
-  constructor(protected readonly context: ResponsesContext) {}
+  /**
+   * `GET {base}/responses/{id}/input_items`, page by page: `await list(id)` is the first page, and
+   * `for await (const item of list(id))` goes over every item of every page. An extension endpoint.
+   */
+  readonly inputItems: InputItems;
+
+  constructor(protected readonly context: ResponsesContext) {
+    this.inputItems = new InputItems(context.transport);
+  }
+
+  /**
+   * `GET {base}/responses/{id}`: a stored response, with `output_text` as `create()` gives it. An
+   * extension endpoint: a server without it gives an `EndpointNotSupportedError`.
+   */
+  retrieve(id: string, options?: RequestOptions): APIPromise<ResponseResult> {
+    return retrieveResponse(this.context.transport, id, options);
+  }
+
+  /** `DELETE {base}/responses/{id}`. An extension endpoint, like `retrieve`. */
+  delete(id: string, options?: RequestOptions): APIPromise<ResponseDeleted> {
+    return deleteResponse(this.context.transport, id, options);
+  }
 
   /**
    * `POST {base}/responses`. Resolves to the `ResponseResource` (with `output_text` and `_request_id`),

@@ -35,6 +35,7 @@ describe("openresponses (in-process): help and usage errors", () => {
     const cases: Array<[string[], string]> = [
       [["serve", "--port", "99999"], "--port must be an integer from 0 to 65535"],
       [["serve", "--port", "abc"], "--port must be an integer"],
+      [["serve", "--dialect", "anthropic"], '--dialect must be one of: spec, openai (got "anthropic")'],
       [["chat", "--reasoning", "lots", "hi"], "--reasoning must be one of"],
       [["chat", "--max-output-tokens", "3", "hi"], "--max-output-tokens must be an integer from 16"],
     ];
@@ -168,6 +169,36 @@ describe("openresponses serve (in-process)", () => {
     const result = await first.done;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Stopped.");
+  });
+});
+
+describe("openresponses serve --dialect openai", () => {
+  it("streams reasoning as response.reasoning_text.delta, and serves the stored-response endpoints", async () => {
+    const served = runInProcess(["serve", "--port", "0", "--dialect", "openai"]);
+    const deadline = Date.now() + 5_000;
+    while (!/at http:\/\/127\.0\.0\.1:(\d+)\/v1/.test(served.stdout()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const port = /at http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(served.stdout())?.[1];
+    try {
+      expect(port).toBeDefined();
+      expect(served.stdout()).toContain("openai dialect");
+      const response = await fetch(`http://127.0.0.1:${port}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: "what is 2 + 2?", reasoning: { effort: "low" }, stream: true }),
+      });
+      const text = await response.text();
+      expect(text).toContain("event: response.reasoning_text.delta");
+      expect(text).not.toContain("event: response.reasoning.delta");
+      const id = /"id":"(resp_[^"]+)"/.exec(text)?.[1];
+      const stored = await fetch(`http://127.0.0.1:${port}/v1/responses/${id}`);
+      expect(stored.status).toBe(200);
+      expect(((await stored.json()) as { id: string }).id).toBe(id);
+    } finally {
+      served.stop();
+    }
+    expect((await served.done).code).toBe(0);
   });
 });
 

@@ -18,6 +18,7 @@ import type {
 import type { Compactor, Model, ModelPart, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
 import { genericCompactor } from "./compactor.js";
 import { type ContextItem, resolveContext } from "./context.js";
+import { assertDialect, type Dialect, inDialect } from "./dialect.js";
 import { EventWriter, isTerminalEvent } from "./event-writer.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
@@ -52,6 +53,11 @@ export interface ResponsesEngineOptions {
   maxContextBytes?: number;
   /** Called with every failure the kit absorbs (a model that throws, a store that fails); for logging. */
   onError?: (error: unknown, phase: KitErrorPhase) => void;
+  /**
+   * The event names to stream: `"spec"` (default, the specification's) or `"openai"`, where reasoning
+   * text streams as `response.reasoning_text.delta/.done`, the names OpenAI's own clients expect.
+   */
+  dialect?: Dialect;
 }
 
 export interface RunOptions {
@@ -88,6 +94,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   const store = options.store ?? createMemoryStore();
   const ids = options.idGenerator ?? randomIds;
   const now = options.now ?? Date.now;
+  const dialect = options.dialect ?? "spec";
+  assertDialect(dialect);
   const defaultModel = options.defaultModel ?? options.model.defaultModel ?? "default";
   const limits = options.maxContextBytes === undefined ? {} : { maxContextBytes: options.maxContextBytes };
   const report = (error: unknown, phase: KitErrorPhase) => {
@@ -117,7 +125,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         }
       },
     });
-    return { ok: true, responseId, events };
+    return { ok: true, responseId, events: dialect === "spec" ? events : renamed(events, dialect) };
   }
 
   async function* streamEvents(init: {
@@ -244,6 +252,14 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 }
 
 const ABORTED = Symbol("aborted");
+
+/** The events under another dialect's names; stopping early stops the source too (for-await's return). */
+async function* renamed(
+  events: AsyncIterable<StreamingEvent>,
+  dialect: Dialect,
+): AsyncGenerator<StreamingEvent, void, undefined> {
+  for await (const event of events) yield inDialect(event, dialect);
+}
 
 function openIterator(
   source: AsyncIterable<ModelPart> | Iterable<ModelPart>,

@@ -1,6 +1,8 @@
 /**
  * `createResponsesHandler`: a standard fetch handler, `(Request) => Promise<Response>`, serving
- * `POST {basePath}/responses` (JSON, or SSE with `stream: true`) and `POST {basePath}/responses/compact`.
+ * `POST {basePath}/responses` (JSON, or SSE with `stream: true`) and `POST {basePath}/responses/compact`,
+ * plus the stored-response extensions OpenAI-compatible servers also serve (`GET`/`DELETE
+ * {basePath}/responses/{id}`, `GET {basePath}/responses/{id}/input_items`; see `stored-routes.ts`).
  * It uses only web standards (Request/Response, ReadableStream, TextEncoder, Web Crypto), so it mounts
  * unchanged in Node (through `serve`), Bun, Deno, Cloudflare Workers, Hono or a Next.js route.
  */
@@ -18,6 +20,7 @@ import { isTerminalEvent } from "./event-writer.js";
 import { type Claim, IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
 import { errorResponse, type KitError, kitError } from "./spec-error.js";
 import { encodeSSE } from "./sse.js";
+import { allowedMethods, answerStoredRoute, matchStoredRoute, type StoredRoute } from "./stored-routes.js";
 
 export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
   /** When set, requests must carry it (`Authorization: Bearer <key>` or `api-key: <key>`), else 401. */
@@ -91,12 +94,15 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       : new IdempotencyCache(options.idempotency === true ? {} : options.idempotency, options.now);
 
   async function handle(request: Request): Promise<Response> {
-    const route = matchRoute(new URL(request.url).pathname, basePath);
-    if (route === null) {
+    const url = new URL(request.url);
+    const route = matchRoute(url.pathname, basePath);
+    const storedRoute = route === null ? matchStoredRoute(trimSlash(url.pathname), basePath) : null;
+    if (route === null && storedRoute === null) {
       return errorResponse(kitError(404, "not_found", "No route matches this path.", { code: "not_found" }));
     }
     // A preflight carries no credentials, so it is answered before the API-key check.
     if (cors !== null && request.method === "OPTIONS") return cors.preflight(request);
+    if (storedRoute !== null) return stored(storedRoute, request, url);
     if (request.method !== "POST") {
       return errorResponse(
         kitError(405, "invalid_request", `Method ${request.method} is not allowed here; use POST.`, {
@@ -120,6 +126,29 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     const parsed = engine.parseCreateBody(read.json);
     if (!parsed.ok) return errorResponse(parsed.error);
     return idempotent(request, read.bytes, (claim) => create(parsed.body, request.signal, claim));
+  }
+
+  /** The stored-response extensions (`GET`/`DELETE /responses/{id}`, `GET .../input_items`). */
+  async function stored(route: StoredRoute, request: Request, url: URL): Promise<Response> {
+    const methods = allowedMethods(route);
+    if (!methods.includes(request.method)) {
+      return errorResponse(
+        kitError(
+          405,
+          "invalid_request",
+          `Method ${request.method} is not allowed here; use ${methods.join(" or ")}.`,
+          {
+            code: "method_not_allowed",
+          },
+        ),
+        { allow: [...methods, ...(cors === null ? [] : ["OPTIONS"])].join(", ") },
+      );
+    }
+    const denied = await authenticate(request);
+    if (denied) return errorResponse(denied, { "www-authenticate": "Bearer" });
+    const answer = await answerStoredRoute(route, request.method, url.searchParams, engine.store);
+    if ("error" in answer) return errorResponse(answer.error);
+    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: JSON_HEADERS });
   }
 
   /** Runs `answer` once per Idempotency-Key (see `idempotency.ts`); a request without one just runs. */
@@ -242,7 +271,7 @@ function corsPolicy(options: CorsOptions): CorsPolicy {
       const headers = new Headers();
       base(request, headers);
       if (headers.has("access-control-allow-origin")) {
-        headers.set("access-control-allow-methods", "POST, OPTIONS");
+        headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
         // Echoing what the browser asks for admits the client's auth, idempotency and SDK headers.
         const asked = request.headers.get("access-control-request-headers");
         headers.set("access-control-allow-headers", asked ?? "authorization, content-type, api-key");
@@ -265,8 +294,12 @@ function corsPolicy(options: CorsOptions): CorsPolicy {
 
 type Route = "create" | "compact";
 
+function trimSlash(pathname: string): string {
+  return pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+}
+
 function matchRoute(pathname: string, basePath: string): Route | null {
-  const path = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+  const path = trimSlash(pathname);
   if (path === `${basePath}/responses`) return "create";
   if (path === `${basePath}/responses/compact`) return "compact";
   return null;

@@ -12,6 +12,7 @@ export {
   type ContextResult,
   resolveContext,
 } from "./context.js";
+export { assertDialect, DIALECTS, type Dialect, inDialect } from "./dialect.js";
 export {
   type CompactResult,
   createResponsesEngine,

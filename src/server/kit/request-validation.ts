@@ -36,7 +36,8 @@ export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> 
   const unknown = unknownToolChoiceNames(body);
   if (unknown.length > 0) {
     return fail(
-      `tool_choice names a tool that is not in \`tools\`: ${unknown.join(", ")}.`,
+      `tool_choice names a tool that is not in \`tools\`: ${unknown.join(", ")}. Name one of the tools ` +
+        `in \`tools\` (${toolNames(body)}), or add it there.`,
       "tool_choice",
       "unknown_tool",
     );
@@ -47,7 +48,11 @@ export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> 
 export function parseCompactBody(json: unknown): ParseResult<CompactResponseMethodPublicBody> {
   if (isObject(json) && (json.model === undefined || json.model === null || json.model === "")) {
     // H2: compaction names its model; report it plainly rather than as a generic schema issue.
-    return fail("The `model` field is required.", "model", "missing_required_parameter");
+    return fail(
+      "The `model` field is required: name the model that compacts (a string, as in `POST /responses`).",
+      "model",
+      "missing_required_parameter",
+    );
   }
   const shape = checkSchema("CompactResponseMethodPublicBody", json);
   if (!shape.ok) return shape;
@@ -89,6 +94,13 @@ function firstDuplicateName(tools: ReadonlyArray<{ name: string }>): string | un
     seen.add(name);
   }
   return undefined;
+}
+
+function toolNames(body: CreateResponseBody): string {
+  const names = (body.tools ?? [])
+    .map((tool) => (tool as { name?: unknown }).name)
+    .filter((name) => typeof name === "string");
+  return names.length === 0 ? "there are none" : names.join(", ");
 }
 
 function fail(message: string, param: string, code: string): { ok: false; error: KitError } {

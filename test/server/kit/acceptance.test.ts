@@ -298,12 +298,25 @@ describe("refusals name the field and what would be accepted", () => {
       /input\[0\]\.type: .*"message"/,
     ],
     [
+      "a tool_choice naming no tool",
+      { input: "hi", tools: [{ type: "function", name: "a" }], tool_choice: { type: "function", name: "b" } },
+      "tool_choice",
+      /not in `tools`: b\. Name one of the tools in `tools` \(a\)/,
+    ],
+    [
       "background mode",
       { input: "hi", background: true },
       "background",
       /background: true.*Omit `background`/,
     ],
   ];
+  it("compaction without a model: param model, and what to send", async () => {
+    const { handler } = setup();
+    const error = await specError(await handler(post("/v1/responses/compact", { input: "x" })), 400);
+    expect(error.param).toBe("model");
+    expect(error.message).toMatch(/`model` field is required: name the model/);
+  });
+
   for (const [what, body, param, message] of cases) {
     it(`${what}: param ${param}`, async () => {
       const { send } = setup();

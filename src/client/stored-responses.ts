@@ -1,0 +1,237 @@
+/**
+ * `responses.retrieve(id)`, `responses.delete(id)` and `responses.inputItems.list(id)`: the stored-response
+ * endpoints that OpenAI-compatible servers also serve (extensions to the Open Responses specification,
+ * which defines only `POST /responses` and `/responses/compact`). A server without them answers with an
+ * `EndpointNotSupportedError` rather than a confusing 404.
+ */
+
+import { APIError, EndpointNotSupportedError, OpenResponsesError } from "../errors.js";
+import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
+import { type AcceptedAnswer, APIPromise, unreadCopy } from "./api-promise.js";
+import type { RequestOptions } from "./options.js";
+import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
+import type { JSONResult, Transport } from "./transport.js";
+
+/** What `responses.delete(id)` resolves to. */
+export interface ResponseDeleted extends RequestIdField {
+  id: string;
+  object: "response";
+  deleted: boolean;
+}
+
+/** One item of a response's input, as listed by the server (every listed item has an `id`). */
+export type InputItem = (ItemParam | ItemField) & { id: string };
+
+export interface InputItemsListParams {
+  /** The id of the item to list after (the `last_id` of the previous page). */
+  after?: string;
+  /** Items per page, 1–100 (the server's default is 20). */
+  limit?: number;
+  /** `"desc"` (newest first, OpenAI's default) or `"asc"`. */
+  order?: "asc" | "desc";
+}
+
+/** The list object of `GET /responses/{id}/input_items`, as the server sends it. */
+export interface InputItemsList {
+  object: "list";
+  data: InputItem[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}
+
+/** At most this many pages are followed by one iteration, so a server that always says `has_more` ends. */
+const MAX_PAGES = 10_000;
+
+/** How a page fetches the page after it (the same list call, with `after` set). */
+export type FetchInputItemsPage = (params: InputItemsListParams) => APIPromise<InputItemsPage>;
+
+/**
+ * One page of input items. It is async-iterable over every item from this page on (fetching the next
+ * pages as needed), like the `openai` SDK's page objects; `iterPages()` goes page by page.
+ */
+export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField {
+  readonly object = "list" as const;
+  readonly data: InputItem[];
+  readonly first_id: string | null;
+  readonly last_id: string | null;
+  readonly has_more: boolean;
+  declare readonly _request_id: string | null;
+  readonly #params: InputItemsListParams;
+  readonly #fetch: FetchInputItemsPage;
+
+  constructor(
+    list: InputItemsList,
+    params: InputItemsListParams,
+    fetch: FetchInputItemsPage,
+    requestId: string | null,
+  ) {
+    this.data = Array.isArray(list.data) ? list.data : [];
+    this.first_id = list.first_id ?? this.data[0]?.id ?? null;
+    this.last_id = list.last_id ?? this.data.at(-1)?.id ?? null;
+    this.has_more = list.has_more === true;
+    this.#params = params;
+    this.#fetch = fetch;
+    withRequestId(this, requestId);
+  }
+
+  hasNextPage(): boolean {
+    return this.has_more && this.last_id !== null && this.data.length > 0;
+  }
+
+  /** The next page; throws when there is none (check `hasNextPage()` first). */
+  async getNextPage(): Promise<InputItemsPage> {
+    if (!this.hasNextPage() || this.last_id === null) {
+      throw new OpenResponsesError("There is no next page: check hasNextPage() before getNextPage().");
+    }
+    return this.#fetch({ ...this.#params, after: this.last_id });
+  }
+
+  /** This page, then each following page. */
+  async *iterPages(): AsyncGenerator<InputItemsPage, void, undefined> {
+    let page: InputItemsPage = this;
+    const seen = new Set<string>();
+    for (let count = 0; count < MAX_PAGES; count++) {
+      yield page;
+      if (!page.hasNextPage() || page.last_id === null || seen.has(page.last_id)) return;
+      // A cursor seen before would loop forever: the server is not paginating, so stop.
+      seen.add(page.last_id);
+      page = await page.getNextPage();
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<InputItem, void, undefined> {
+    for await (const page of this.iterPages()) yield* page.data;
+  }
+}
+
+/** Awaits to the first page; iterating it with `for await` goes over every item of every page. */
+export class InputItemsPagePromise extends APIPromise<InputItemsPage> implements AsyncIterable<InputItem> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<InputItem, void, undefined> {
+    yield* await this;
+  }
+}
+
+/** `client.responses.inputItems`. */
+export class InputItems {
+  constructor(private readonly transport: Transport) {}
+
+  /** `GET {base}/responses/{id}/input_items`: the context the response was made from, page by page. */
+  list(
+    responseId: string,
+    params: InputItemsListParams = {},
+    options?: RequestOptions,
+  ): InputItemsPagePromise {
+    const fetchPage: FetchInputItemsPage = (pageParams) => this.list(responseId, pageParams, options);
+    const query: Record<string, string | undefined> = {
+      ...options?.query,
+      after: params.after,
+      limit: params.limit === undefined ? undefined : String(params.limit),
+      order: params.order,
+    };
+    const answer = (async (): Promise<AcceptedAnswer<InputItemsPage>> => {
+      const r = await getJSON<InputItemsList>(this.transport, {
+        method: "GET",
+        path: `/responses/${pathId(responseId, "responses.inputItems.list")}/input_items`,
+        options: { ...options, query },
+        endpoint: "GET /responses/{id}/input_items",
+        id: responseId,
+      });
+      return answerOf(r, new InputItemsPage(r.data, params, fetchPage, r.requestId));
+    })();
+    return new InputItemsPagePromise(answer);
+  }
+}
+
+/** `GET {base}/responses/{id}`: the stored response, with `output_text` as `create()` gives it. */
+export function retrieveResponse(
+  transport: Transport,
+  id: string,
+  options?: RequestOptions,
+): APIPromise<ResponseResult> {
+  const answer = (async (): Promise<AcceptedAnswer<ResponseResult>> => {
+    const r = await getJSON<ResponseResource>(transport, {
+      method: "GET",
+      path: `/responses/${pathId(id, "responses.retrieve")}`,
+      options,
+      endpoint: "GET /responses/{id}",
+      id,
+    });
+    return answerOf(r, toResponseResult(r.data, r.requestId));
+  })();
+  return new APIPromise(answer);
+}
+
+/** `DELETE {base}/responses/{id}`. */
+export function deleteResponse(
+  transport: Transport,
+  id: string,
+  options?: RequestOptions,
+): APIPromise<ResponseDeleted> {
+  const answer = (async (): Promise<AcceptedAnswer<ResponseDeleted>> => {
+    const r = await getJSON<Omit<ResponseDeleted, "_request_id">>(transport, {
+      method: "DELETE",
+      path: `/responses/${pathId(id, "responses.delete")}`,
+      options,
+      endpoint: "DELETE /responses/{id}",
+      id,
+    });
+    const data =
+      typeof r.data === "object" && r.data !== null
+        ? r.data
+        : { id, object: "response" as const, deleted: true };
+    return answerOf(r, withRequestId(data, r.requestId));
+  })();
+  return new APIPromise(answer);
+}
+
+async function getJSON<T>(
+  transport: Transport,
+  request: {
+    method: "GET" | "DELETE";
+    path: string;
+    options: RequestOptions | undefined;
+    endpoint: string;
+    id: string;
+  },
+): Promise<JSONResult<T>> {
+  try {
+    return await transport.requestJSON<T>({
+      method: request.method,
+      path: request.path,
+      options: request.options,
+    });
+  } catch (error) {
+    throw unsupportedOr(error, request.endpoint, request.id);
+  }
+}
+
+/**
+ * A server that does not serve the endpoint answers 405 or 501, or a 404 that is about the path rather
+ * than the response (it names neither the id nor `response_not_found`).
+ */
+function unsupportedOr(error: unknown, endpoint: string, id: string): unknown {
+  if (!(error instanceof APIError)) return error;
+  const status = error.status;
+  const aboutTheResponse =
+    error.code === "response_not_found" || error.param === "response_id" || error.message.includes(id);
+  if (status === 405 || status === 501 || (status === 404 && !aboutTheResponse)) {
+    return new EndpointNotSupportedError(endpoint, error);
+  }
+  return error;
+}
+
+function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
+  return {
+    response: r.response,
+    requestId: r.requestId,
+    read: () => data,
+    unread: () => unreadCopy(r.response, r.text),
+  };
+}
+
+function pathId(id: string, method: string): string {
+  if (typeof id !== "string" || id === "")
+    throw new OpenResponsesError(`${method}() needs a response id (a non-empty string).`);
+  return encodeURIComponent(id);
+}

@@ -1,0 +1,158 @@
+/**
+ * `responses.retrieve`, `responses.delete` and `responses.inputItems.list` against the server kit on a
+ * real loopback socket, and against servers that do not serve those extension endpoints.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenResponses } from "../../src/client/index.js";
+import { EndpointNotSupportedError, NotFoundError } from "../../src/errors.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { mockModel } from "../../src/server/mock/index.js";
+
+let server: RunningServer;
+let client: OpenResponses;
+
+beforeAll(async () => {
+  server = await serve({
+    handler: createResponsesHandler({ model: mockModel() }),
+    port: 0,
+    host: "127.0.0.1",
+  });
+  client = new OpenResponses({ baseURL: `${server.url}/v1`, apiKey: "sk-stored-client", maxRetries: 0 });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** A client whose fetch answers every request with `status` and `body`, as a server without the routes. */
+function clientOf(status: number, body: string, contentType = "application/json") {
+  return new OpenResponses({
+    baseURL: "http://127.0.0.1:1/v1",
+    apiKey: "sk-x",
+    maxRetries: 0,
+    fetch: async () => new Response(body, { status, headers: { "content-type": contentType } }),
+  });
+}
+
+describe("responses.retrieve", () => {
+  it("gives the stored response with output_text and _request_id, as create() does", async () => {
+    const created = await client.responses.create({ input: "echo retrieved text" });
+    const retrieved = await client.responses.retrieve(created.id);
+    expect(retrieved.id).toBe(created.id);
+    expect(retrieved.output).toEqual(created.output);
+    expect(retrieved.output_text).toBe("retrieved text");
+    expect(retrieved._request_id).toMatch(/^req_/);
+    expect(JSON.parse(JSON.stringify(retrieved))).toEqual(JSON.parse(JSON.stringify(created)));
+  });
+
+  it("an unknown id is a NotFoundError (the server has the endpoint)", async () => {
+    const error = await client.responses.retrieve("resp_nowhere").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).not.toBeInstanceOf(EndpointNotSupportedError);
+  });
+
+  it("refuses an empty id before sending anything", async () => {
+    await expect(client.responses.retrieve("")).rejects.toThrow(/needs a response id/);
+  });
+});
+
+describe("responses.delete", () => {
+  it("deletes: the deletion object, then retrieve is a NotFoundError", async () => {
+    const created = await client.responses.create({ input: "hi" });
+    const deleted = await client.responses.delete(created.id);
+    expect({ ...deleted }).toEqual({ id: created.id, object: "response", deleted: true });
+    await expect(client.responses.retrieve(created.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("responses.inputItems.list", () => {
+  it("awaits to the first page, with OpenAI's list fields and page methods", async () => {
+    const one = await client.responses.create({ input: "my name is Ada" });
+    const two = await client.responses.create({ input: "what is my name?", previous_response_id: one.id });
+    const page = await client.responses.inputItems.list(two.id, { limit: 2, order: "asc" });
+    expect(page.object).toBe("list");
+    expect(page.data).toHaveLength(2);
+    expect(page.first_id).toBe(page.data[0]?.id);
+    expect(page.last_id).toBe(page.data[1]?.id);
+    expect(page.has_more).toBe(true);
+    expect(page.hasNextPage()).toBe(true);
+    const next = await page.getNextPage();
+    expect(next.data.map((item) => item.type)).toEqual(["message"]);
+    expect(next.hasNextPage()).toBe(false);
+    await expect(next.getNextPage()).rejects.toThrow(/no next page/);
+  });
+
+  it("for await goes over every item of every page (the list promise and a page alike)", async () => {
+    const one = await client.responses.create({ input: "my name is Ada" });
+    const two = await client.responses.create({ input: "what is my name?", previous_response_id: one.id });
+    const items: string[] = [];
+    for await (const item of client.responses.inputItems.list(two.id, { limit: 1, order: "asc" }))
+      items.push(item.id);
+    expect(items).toHaveLength(3);
+    expect(items[1]).toBe(one.output[0]?.id);
+    const pages: number[] = [];
+    const first = await client.responses.inputItems.list(two.id, { limit: 2 });
+    for await (const page of first.iterPages()) pages.push(page.data.length);
+    expect(pages).toEqual([2, 1]);
+    // Default order is newest first.
+    const newest: string[] = [];
+    for await (const item of first) newest.push(item.id);
+    expect(newest).toEqual([...items].reverse());
+  });
+
+  it("a server that repeats its cursor cannot make iteration loop forever", async () => {
+    const looping = clientOf(
+      200,
+      JSON.stringify({
+        object: "list",
+        data: [{ id: "a", type: "message" }],
+        first_id: "a",
+        last_id: "a",
+        has_more: true,
+      }),
+    );
+    const items: string[] = [];
+    for await (const item of looping.responses.inputItems.list("resp_1")) items.push(item.id);
+    expect(items).toEqual(["a", "a"]);
+  });
+});
+
+describe("a server without the extension endpoints", () => {
+  const cases: Array<[string, number, string, string?]> = [
+    [
+      "a JSON 404 about the path",
+      404,
+      JSON.stringify({ error: { message: "No route matches this path.", code: "not_found" } }),
+    ],
+    ["a framework's 404", 404, JSON.stringify({ detail: "Not Found" })],
+    ["an HTML 404", 404, "<html><title>404 Not Found</title></html>", "text/html"],
+    ["405", 405, JSON.stringify({ error: { message: "Method not allowed" } })],
+    ["501", 501, ""],
+  ];
+  for (const [what, status, body, type] of cases) {
+    it(`${what}: an EndpointNotSupportedError that names the endpoint`, async () => {
+      const other = clientOf(status, body, type);
+      for (const [call, endpoint] of [
+        [() => other.responses.retrieve("resp_1"), "GET /responses/{id}"],
+        [() => other.responses.delete("resp_1"), "DELETE /responses/{id}"],
+        [() => other.responses.inputItems.list("resp_1"), "GET /responses/{id}/input_items"],
+      ] as const) {
+        const error = await Promise.resolve(call()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(EndpointNotSupportedError);
+        expect((error as EndpointNotSupportedError).endpoint).toBe(endpoint);
+        expect((error as Error).message).toMatch(/is not supported by this server/);
+        expect((error as EndpointNotSupportedError).status).toBe(status);
+      }
+    });
+  }
+
+  it("a 404 that names the id is a NotFoundError, not an unsupported endpoint", async () => {
+    const other = clientOf(
+      404,
+      JSON.stringify({ error: { message: "Response with id 'resp_1' not found." } }),
+    );
+    const error = await other.responses.retrieve("resp_1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).not.toBeInstanceOf(EndpointNotSupportedError);
+  });
+});
