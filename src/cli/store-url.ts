@@ -133,8 +133,25 @@ export async function openStore(spec: StoreSpec, options: OpenStoreOptions = {})
     storage,
     options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds },
   );
+  if (spec.kind === "file") {
+    // Files never expire by themselves: clear the expired ones now and then (Redis expires its keys).
+    const sweep = () => void store.sweep().catch(() => {});
+    sweep();
+    const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
+    timer.unref?.();
+    return {
+      ...spec,
+      store,
+      close: () => {
+        clearInterval(timer);
+        return close();
+      },
+    };
+  }
   return { ...spec, store, close };
 }
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Imports an optional package; its absence becomes one sentence saying what to install. */
 export async function loadOptional<T>(importer: () => Promise<T>, spec: StoreSpec): Promise<T> {

@@ -91,7 +91,7 @@ describeWith(
       for (const replica of replicas) expect(replica.child.exitCode, replica.output()).toBeNull();
     };
 
-    it("P1: a conversation alternates between the replicas (previous_response_id, item_reference)", async () => {
+    it("P1: a conversation alternates between the replicas (previous_response_id, item_reference, also across conversations)", async () => {
       const first = await ok(a, { input: "My name is Ada." });
       const second = await ok(b, { input: "What is my name?", previous_response_id: first.id });
       expect(second.text).toContain("Ada");
@@ -106,14 +106,50 @@ describeWith(
       });
       expect(third.text).toContain("Ada");
 
+      // item_reference without any chain: an item of a response the other replica stored.
+      const elsewhere = await ok(b, {
+        input: [
+          { type: "item_reference", id: first.output[0]?.id },
+          { type: "message", role: "user", content: "What did you just say?" },
+        ],
+      });
+      expect(elsewhere.output.length).toBeGreaterThan(0);
+      const unknown = await turn(a, { input: [{ type: "item_reference", id: "msg_neverstored" }] });
+      expect(unknown.status).toBe(404);
+
       // An id neither replica stored is still a plain 404, not a store failure.
       const missing = await turn(b, { input: "x", previous_response_id: "resp_neverstored" });
       expect(missing.status).toBe(404);
       expect(missing.body.error?.code).toBe("previous_response_not_found");
     });
 
+    it("retrieve, input_items and delete on one replica reach what the other stored (client methods)", async () => {
+      const first = await ok(a, { input: "My name is Ada." });
+      const second = await ok(b, { input: "What is my name?", previous_response_id: first.id });
+      const onA = new OpenResponses({ baseURL: `${a}/v1`, maxRetries: 0 });
+      const onB = new OpenResponses({ baseURL: `${b}/v1`, maxRetries: 0 });
+
+      const retrieved = await onA.responses.retrieve(second.id);
+      expect(retrieved.id).toBe(second.id);
+      expect(retrieved.output).toEqual(second.output);
+      expect(retrieved.previous_response_id).toBe(first.id);
+      const items = await onA.responses.inputItems.list(second.id, { order: "asc" });
+      const texts = items.data.map((item) => {
+        if (item.type !== "message") return item.type;
+        if (typeof item.content === "string") return item.content;
+        return item.content.map((part) => ("text" in part ? part.text : "")).join("");
+      });
+      expect(texts).toEqual(["My name is Ada.", first.text, "What is my name?"]);
+
+      expect(await onB.responses.delete(first.id)).toMatchObject({ id: first.id, deleted: true });
+      await expect(onA.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
+      const gone = await turn(a, { input: "Who am I?", previous_response_id: first.id });
+      expect(gone.status).toBe(404);
+      expect(gone.body.error?.code).toBe("previous_response_not_found");
+    });
+
     it("what a replica stores is in Redis, under the kit's key, with a time to live", async () => {
-      // Read back through the same adapter the replicas use (no retrieve endpoint on main yet).
+      // Read back through the same adapter the replicas use.
       const storage = createStorage({ driver: redisDriver({ url: redis.url }) });
       try {
         const first = await ok(b, { input: "My favourite colour is teal." });
@@ -160,6 +196,11 @@ describeWith(
           expect(failed.body.error).toMatchObject({ type: "server_error", code: "store_unavailable" });
           expect(failed.body.error?.message).not.toContain(redis.url);
           expect(failed.ms).toBeLessThan(10_000);
+          const retrieve = await fetch(`${base}/v1/responses/${first.id}`, {
+            signal: AbortSignal.timeout(15_000),
+          });
+          expect(retrieve.status).toBe(500);
+          expect(((await retrieve.json()) as Answer["body"]).error?.code).toBe("store_unavailable");
         }
         const session = new OpenResponses({ baseURL: `${b}/v1`, maxRetries: 0 }).responses.connect();
         try {

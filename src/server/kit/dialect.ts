@@ -1,7 +1,7 @@
 /**
  * Event dialects. The kit speaks the Open Responses specification (`"spec"`, the default). OpenAI's API
- * names one event family differently, and the clients built for it (the `openai` SDK's stream helper,
- * the AI SDK's OpenAI provider) only see reasoning text under OpenAI's names; `"openai"` renames them:
+ * names one event family differently, and some clients read reasoning text only under OpenAI's names
+ * (the `openai` SDK's stream helper, the AI SDK's `@ai-sdk/open-responses`); `"openai"` renames them:
  *
  *   response.reasoning.delta → response.reasoning_text.delta
  *   response.reasoning.done  → response.reasoning_text.done

@@ -14,8 +14,13 @@
  * than `maxEntryBytes` is not kept. A store that is down or slow makes each call fail after `timeoutMs`
  * with `ResponseStoreUnavailableError`, which the kit answers as a spec error; calls succeed again as
  * soon as the store does, since nothing here remembers the outage.
+ *
+ * Keys: `<prefix>:<response id>` holds a response and its context; `<prefix>:item:<item id>` names the
+ * response whose output holds that item, so `item_reference` can reach the output items of any stored
+ * response (`findItem`), not only those of the `previous_response_id` chain.
  */
 
+import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
 
 /**
@@ -28,6 +33,11 @@ export interface KeyValueStorage {
   /** `ttl` is in seconds; drivers that can expire keys (Redis, Cloudflare KV) do, others ignore it. */
   setItem(key: string, value: string, options?: { ttl?: number }): Promise<void> | void;
   removeItem(key: string): Promise<void> | void;
+  /**
+   * Optional: the keys under a prefix (unstorage's `getKeys`). With it, `sweep()` clears the expired
+   * entries of drivers that never expire keys themselves (the filesystem, memory).
+   */
+  getKeys?(base: string): Promise<string[]> | string[];
 }
 
 export interface KVStoreOptions {
@@ -59,6 +69,9 @@ export class ResponseStoreUnavailableError extends Error {
 // The kit's own ids are `resp_<hex>`; anything else a client sends as `previous_response_id` can never have
 // been stored, and keeping such text out of keys keeps it out of file paths and key patterns.
 const STORABLE_ID = /^[A-Za-z0-9_-]{1,200}$/;
+// No stored id has a colon, so `<prefix>:item:<id>` never meets a response key; a response named `item`
+// is refused, as its key would be the folder of the index on the filesystem.
+const ITEM_SEGMENT = "item:";
 
 interface Envelope {
   /** When the entry stops being valid, in milliseconds since the epoch. */
@@ -102,10 +115,11 @@ export class KVResponseStore implements ResponseStore {
   }
 
   async set(id: string, value: StoredResponse): Promise<void> {
-    if (!STORABLE_ID.test(id)) return;
+    if (!STORABLE_ID.test(id) || id === ITEM_SEGMENT.slice(0, -1)) return;
     let text: string;
+    const expiresAt = this.#now() + this.ttlSeconds * 1000;
     try {
-      const envelope: Envelope = { expiresAt: this.#now() + this.ttlSeconds * 1000, value };
+      const envelope: Envelope = { expiresAt, value };
       text = JSON.stringify(envelope);
     } catch {
       return; // Not serialisable (a cycle from a custom model's item): not kept, as in the memory store.
@@ -113,6 +127,50 @@ export class KVResponseStore implements ResponseStore {
     if (overBytes(text, this.maxEntryBytes)) return;
     const ttl = Math.ceil(this.ttlSeconds);
     await this.#call("write", () => this.#storage.setItem(this.#key(id), text, { ttl }));
+    // The output items are new with this response; items of its input are reached through its chain.
+    const itemIds = new Set<string>();
+    for (const item of Array.isArray(value.response.output) ? value.response.output : []) {
+      const itemId = (item as { id?: unknown } | null)?.id;
+      if (typeof itemId === "string" && STORABLE_ID.test(itemId)) itemIds.add(itemId);
+    }
+    const pointer = JSON.stringify({ expiresAt, responseId: id } satisfies ItemPointer);
+    await Promise.all(
+      [...itemIds].map((itemId) =>
+        this.#call("write", () => this.#storage.setItem(this.#itemKey(itemId), pointer, { ttl })),
+      ),
+    );
+  }
+
+  /** An item of any stored response's output (or of the context it was made from), by its id. */
+  async findItem(itemId: string): Promise<ItemParam | ItemField | undefined> {
+    if (!STORABLE_ID.test(itemId)) return undefined;
+    const pointer = decodePointer(
+      await this.#call("read", () => this.#storage.getItem(this.#itemKey(itemId))),
+    );
+    if (pointer === undefined || pointer.expiresAt <= this.#now()) return undefined;
+    const stored = await this.get(pointer.responseId);
+    if (stored === undefined) return undefined;
+    const has = (item: ItemParam | ItemField) => (item as { id?: unknown }).id === itemId;
+    return stored.response.output.find(has) ?? stored.input.find(has);
+  }
+
+  /**
+   * Removes the expired entries, for drivers that keep keys forever (the filesystem, memory); a no-op
+   * without `getKeys`. Resolves to how many were removed. Entries not read back as ours are left alone.
+   */
+  async sweep(): Promise<number> {
+    const storage = this.#storage;
+    if (typeof storage.getKeys !== "function") return 0;
+    const keys = await this.#call("list", () => storage.getKeys?.(this.prefix) ?? [], this.timeoutMs * 10);
+    let removed = 0;
+    for (const key of keys) {
+      const raw = await this.#call("read", () => storage.getItem(key));
+      const entry = decode(raw) ?? decodePointer(raw);
+      if (entry === undefined || entry.expiresAt > this.#now()) continue;
+      await this.#call("delete", () => storage.removeItem(key));
+      removed++;
+    }
+    return removed;
   }
 
   async delete(id: string): Promise<void> {
@@ -124,18 +182,22 @@ export class KVResponseStore implements ResponseStore {
     return this.prefix === "" ? id : `${this.prefix}:${id}`;
   }
 
+  #itemKey(itemId: string): string {
+    return this.#key(`${ITEM_SEGMENT}${itemId}`);
+  }
+
   /** Runs one storage call, bounded by `timeoutMs`; every failure becomes `ResponseStoreUnavailableError`. */
-  async #call<T>(what: string, call: () => Promise<T> | T): Promise<T> {
+  async #call<T>(what: string, call: () => Promise<T> | T, timeoutMs = this.timeoutMs): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
             new ResponseStoreUnavailableError(
-              `The response store did not answer a ${what} within ${this.timeoutMs} ms.`,
+              `The response store did not answer a ${what} within ${timeoutMs} ms.`,
             ),
           ),
-        this.timeoutMs,
+        timeoutMs,
       );
     });
     try {
@@ -153,16 +215,33 @@ export function createKVStore(storage: KeyValueStorage, options?: KVStoreOptions
   return new KVResponseStore(storage, options);
 }
 
+/** What `<prefix>:item:<item id>` holds: the response whose output has the item. */
+interface ItemPointer {
+  expiresAt: number;
+  responseId: string;
+}
+
+function decodePointer(raw: unknown): ItemPointer | undefined {
+  const parsed = parseStored(raw);
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const { expiresAt, responseId } = parsed as Partial<ItemPointer>;
+  if (typeof expiresAt !== "number" || typeof responseId !== "string") return undefined;
+  return { expiresAt, responseId };
+}
+
+/** Text is parsed; some layers (unstorage) parse JSON on read already and hand back the object. */
+function parseStored(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The envelope from what the storage returned (text, or JSON a layer parsed already), or undefined. */
 function decode(raw: unknown): Envelope | undefined {
-  let parsed: unknown = raw;
-  if (typeof raw === "string") {
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
+  const parsed = parseStored(raw);
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const { expiresAt, value } = parsed as Partial<Envelope>;
   if (typeof expiresAt !== "number" || typeof value !== "object" || value === null) return undefined;

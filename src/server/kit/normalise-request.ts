@@ -22,11 +22,14 @@ type LooseRecord = Record<string, unknown>;
 /** Rounds of "drop the nulls the schema refused, check again"; each round removes every null it reports. */
 const MAX_NULL_ROUNDS = 8;
 
-/** A copy of `json` with the liberal readings applied; `json` itself is not changed. */
+/**
+ * A copy of `json` with the liberal readings applied (`json` itself is not changed), and whether its
+ * `schemaView` already passed the schema check, so a valid request is validated once.
+ */
 export function normaliseRequest(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
   json: LooseRecord,
-): LooseRecord {
+): { body: LooseRecord; valid: boolean } {
   const body: LooseRecord = { ...json };
   if (Array.isArray(body.input)) body.input = body.input.map(typedItem);
   if (isRecord(body.reasoning) && body.reasoning.effort === "minimal") {
@@ -107,11 +110,11 @@ function isReasoningWithContent(item: unknown): item is LooseRecord {
 function dropRefusedNulls(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
   body: LooseRecord,
-): LooseRecord {
+): { body: LooseRecord; valid: boolean } {
   let current = body;
   for (let round = 0; round < MAX_NULL_ROUNDS; round++) {
     const result = validate(schema, schemaView(current));
-    if (result.valid) return current;
+    if (result.valid) return { body: current, valid: true };
     const paths = result.errors
       .filter((issue) => issue.message.endsWith("got null"))
       .map((issue) => parsePath(issue.path))
@@ -124,9 +127,9 @@ function dropRefusedNulls(
         changed = true;
       }
     }
-    if (!changed) return current;
+    if (!changed) return { body: current, valid: false };
   }
-  return current;
+  return { body: current, valid: false };
 }
 
 /** `input[0].content[2].logprobs` → `["input", 0, "content", 2, "logprobs"]`; null when unreadable. */

@@ -79,8 +79,8 @@ function checkSchema(
       ),
     );
   }
-  const body = normaliseRequest(schema, json);
-  const issue = firstSchemaIssue(schema, schemaView(body));
+  const { body, valid } = normaliseRequest(schema, json);
+  const issue = valid ? null : firstSchemaIssue(schema, schemaView(body));
   if (issue)
     return refused(invalidRequest(`Invalid request body: ${issue.message}`, issue.param, "invalid_type"));
   return { ok: true, body };

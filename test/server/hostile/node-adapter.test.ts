@@ -72,7 +72,7 @@ describe("defect 13: Node's own error answers carry an E1 body", () => {
       },
     });
     const timeout = Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" });
-    server.server.emit("clientError", timeout, socket);
+    (server.server as unknown as import("node:http").Server).emit("clientError", timeout, socket);
     await new Promise((resolve) => setImmediate(resolve));
     const { status, error } = e1Of(written);
     expect(status).toBe(408);

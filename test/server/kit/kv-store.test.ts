@@ -92,6 +92,43 @@ describe("createKVStore on unstorage", () => {
   });
 });
 
+describe("createKVStore: item_reference to any stored response (findItem)", () => {
+  it("a replica resolves an item_reference to an output item another replica stored, with no chain", async () => {
+    const storage = createStorage();
+    const model = counterModel();
+    const a = createResponsesHandler({ model, store: createKVStore(storage) });
+    const b = createResponsesHandler({ model, store: createKVStore(storage) });
+    const first = await create(a, { input: "one" });
+    const replyId = first.output[0]?.id;
+    expect(typeof replyId).toBe("string");
+    await create(b, {
+      input: [
+        { type: "item_reference", id: replyId },
+        { type: "message", role: "user", content: "two" },
+      ],
+    });
+    const seen = model.requests[1]?.input.map((item) => (item.type === "message" ? item.role : item.type));
+    expect(seen).toEqual(["assistant", "user"]);
+    expect(model.requests[1]?.input[0]).toEqual(first.output[0]);
+  });
+
+  it("finds nothing once the response expired or was deleted, and nothing for ids it never issues", async () => {
+    let now = 5_000_000;
+    const store = createKVStore(createStorage(), { ttlSeconds: 10, now: () => now });
+    const value = stored("resp_h");
+    const item = { type: "message", id: "msg_1", role: "assistant", status: "completed", content: [] };
+    (value.response as { output: unknown[] }).output = [item];
+    await store.set("resp_h", value);
+    expect(await store.findItem("msg_1")).toEqual(item);
+    expect(await store.findItem("../msg_1")).toBeUndefined();
+    now += 11_000;
+    expect(await store.findItem("msg_1")).toBeUndefined();
+    now -= 11_000;
+    await store.delete("resp_h");
+    expect(await store.findItem("msg_1")).toBeUndefined();
+  });
+});
+
 describe("createKVStore bounds", () => {
   it("an entry expires after ttlSeconds whatever the driver does, and is then cleared", async () => {
     let now = 1_000_000;
@@ -104,6 +141,31 @@ describe("createKVStore bounds", () => {
     expect(await store.get("resp_t")).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await storage.getKeys()).toEqual([]);
+  });
+
+  it("sweep() clears expired entries (responses and their item pointers) of a driver that keeps files forever", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "openresponses-sweep-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let now = 2_000_000;
+    const storage = createStorage({ driver: fsLiteDriver({ base: dir }) });
+    const store = createKVStore(storage, { ttlSeconds: 60, now: () => now });
+    const old = stored("resp_old");
+    (old.response as { output: unknown[] }).output = [
+      { type: "message", id: "msg_old", role: "assistant", content: [] },
+    ];
+    await store.set("resp_old", old);
+    now += 30_000;
+    await store.set("resp_new", stored("resp_new"));
+    await storage.setItem("openresponses:response:notours", "hand-written");
+    now += 31_000;
+    expect(await store.sweep()).toBe(2);
+    expect((await storage.getKeys()).sort()).toEqual([
+      "openresponses:response:notours",
+      "openresponses:response:resp_new",
+    ]);
+    expect(
+      await createKVStore({ getItem: () => null, setItem: () => {}, removeItem: () => {} }).sweep(),
+    ).toBe(0);
   });
 
   it("passes the time to live to the driver, which expires keys itself where it can (Redis, KV)", async () => {
