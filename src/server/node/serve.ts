@@ -4,12 +4,15 @@
  * `drain` so a slow client applies backpressure all the way to the model. When the client disconnects,
  * the request's signal aborts and the response body is cancelled, which stops the model.
  *
- * This is the only file of the kit that imports Node built-ins; the handler itself stays web-standard.
+ * It lives in `src/server/node/`, the only folder of the kit that imports Node built-ins: the handler
+ * itself stays web-standard. Its public types are structural (`NodeHttpServer`), so the declarations of
+ * `openresponses/server` need no `@types/node`.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { attachForHandler, type ServeWebSocketOptions } from "../websocket/for-handler.js";
+import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
+import type { NodeHttpServer } from "./websocket-mode.js";
 
 export interface ServeOptions {
   /** A fetch handler, e.g. from `createResponsesHandler`. */
@@ -30,7 +33,11 @@ export interface RunningServer {
   /** The base URL, e.g. `http://127.0.0.1:8080` (append `/v1` for a client's `baseURL`). */
   url: string;
   port: number;
-  server: Server;
+  /**
+   * The underlying `node:http` server, typed by the few members most callers use so these types need
+   * no `@types/node`; cast it (`as import("node:http").Server`) for the rest.
+   */
+  server: NodeHttpServer;
   /** Stops accepting connections, ends open streams, and resolves when the server is closed. */
   close(): Promise<void>;
 }

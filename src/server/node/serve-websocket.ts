@@ -1,8 +1,12 @@
 /** WebSocket mode for `serve()`: attached when the handler is a `ResponsesHandler` (it carries the engine). */
 
-import type { Server } from "node:http";
 import type { ResponsesHandler } from "../kit/handler.js";
-import { attachWebSocketMode, type WebSocketMode, type WebSocketModeOptions } from "./attach.js";
+import {
+  attachWebSocketMode,
+  type UpgradeServer,
+  type WebSocketMode,
+  type WebSocketModeOptions,
+} from "./websocket-mode.js";
 
 /** What `serve({ websocket })` accepts besides `true`/`false`. */
 export type ServeWebSocketOptions = Pick<
@@ -20,7 +24,7 @@ function isResponsesHandler(handler: unknown): handler is ResponsesHandler {
  * both transports answer the same way. A plain fetch handler has no engine: nothing is attached.
  */
 export function attachForHandler(
-  server: Server,
+  server: UpgradeServer,
   handler: unknown,
   option: boolean | ServeWebSocketOptions | undefined,
 ): WebSocketMode | null {

@@ -4,12 +4,34 @@
  * upgrade, so importing the server kit does not require it.
  */
 
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
 import type { KitError } from "../kit/spec-error.js";
 import type { ResponseStore } from "../model.js";
-import { ResponsesConnection, type WebSocketEngine } from "./connection.js";
+import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
+import { DEFAULT_CONNECTION_AGE_MS } from "../websocket/limits.js";
+
+/**
+ * The part of a Node `http.Server` that WebSocket mode uses. Typed structurally (a real `http.Server`
+ * fits) so that the declarations of `openresponses/server` need no `@types/node`.
+ */
+export interface UpgradeServer {
+  on(event: "upgrade", listener: UpgradeListener): unknown;
+  off(event: "upgrade", listener: UpgradeListener): unknown;
+  listenerCount(event: "upgrade"): number;
+}
+
+/** Node calls it with an `IncomingMessage`, a `Duplex` socket and a `Buffer`. */
+export type UpgradeListener = (request: unknown, socket: unknown, head: unknown) => void;
+
+/** The `node:http` server behind `serve()`: the members most callers use (see `RunningServer.server`). */
+export interface NodeHttpServer extends UpgradeServer {
+  readonly listening: boolean;
+  address(): { address: string; family: string; port: number } | string | null;
+  close(callback?: (error?: Error) => void): unknown;
+  closeAllConnections(): void;
+}
 
 export interface WebSocketModeOptions {
   /** The kit's engine, shared with the HTTP handler. */
@@ -52,7 +74,6 @@ export interface WebSocketMode {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CONNECTION_AGE_MS = 60 * 60 * 1000;
 const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
@@ -122,7 +143,7 @@ function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   return data.toString("utf8");
 }
 
-export function attachWebSocketMode(server: Server, options: WebSocketModeOptions): WebSocketMode {
+export function attachWebSocketMode(server: UpgradeServer, options: WebSocketModeOptions): WebSocketMode {
   const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
   const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
   if (!(maxAgeMs > 0)) throw new RangeError("maxConnectionAgeMs must be a positive number (or Infinity).");
@@ -224,7 +245,7 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     );
   };
 
-  server.on("upgrade", onUpgrade);
+  server.on("upgrade", onUpgrade as UpgradeListener);
 
   return {
     get connections() {
@@ -232,7 +253,7 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     },
     async close() {
       closed = true;
-      server.off("upgrade", onUpgrade);
+      server.off("upgrade", onUpgrade as UpgradeListener);
       for (const ws of sockets) ws.close(1001, "server closing");
       const deadline = Date.now() + 2000;
       while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
