@@ -28,6 +28,9 @@ ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGIN
 Options:
   --port <n>        Port to listen on; 0 picks a free one (default 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+  --allowed-hosts <names>
+                    Comma-separated host names this server is reached by, for WebSocket
+                    upgrades from browser pages (IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
   --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
@@ -50,6 +53,7 @@ Example:
 const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
+  "allowed-hosts": { type: "string" },
   "api-key": { type: "string" },
   delay: { type: "string" },
   cors: { type: "string", multiple: true },
@@ -62,6 +66,8 @@ const OPTIONS = {
 export interface BuiltInServerOptions {
   port: number;
   host: string;
+  /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
+  allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
   /** Origins whose pages may call the server (`"*"`: any); off when absent. */
@@ -84,7 +90,12 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
   });
-  return serve({ handler, port: options.port, host: options.host });
+  return serve({
+    handler,
+    port: options.port,
+    host: options.host,
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+  });
 }
 
 function listenError(error: unknown, host: string, port: number): string {
@@ -135,6 +146,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   }
   const port = integerOption(values, "port", 8080, 0, 65535);
   const host = stringOption(values, "host") ?? "127.0.0.1";
+  const allowedHosts = stringOption(values, "allowed-hosts")
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const apiKey = stringOption(values, "api-key");
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
   const cors = corsOrigins(values.cors as string[] | undefined);
@@ -166,6 +181,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     server = await startBuiltInServer({
       port,
       host,
+      ...(allowedHosts === undefined ? {} : { allowedHosts }),
       apiKey,
       delayMs,
       ...(cors === undefined ? {} : { cors }),

@@ -11,7 +11,7 @@ import {
 /** What `serve({ websocket })` accepts besides `true`/`false`. */
 export type ServeWebSocketOptions = Pick<
   WebSocketModeOptions,
-  "maxConnectionAgeMs" | "maxPayloadBytes" | "maxQueuedMessages" | "limitGraceMs"
+  "maxConnectionAgeMs" | "maxPayloadBytes" | "maxQueuedMessages" | "limitGraceMs" | "allowedHosts"
 >;
 
 function isResponsesHandler(handler: unknown): handler is ResponsesHandler {
@@ -27,6 +27,7 @@ export function attachForHandler(
   server: UpgradeServer,
   handler: unknown,
   option: boolean | ServeWebSocketOptions | undefined,
+  hosts: { boundHost?: string; allowedHosts?: readonly string[] } = {},
 ): WebSocketMode | null {
   if (option === false || !isResponsesHandler(handler)) return null;
   return attachWebSocketMode(server, {
@@ -36,6 +37,8 @@ export function attachForHandler(
     authenticate: handler.authenticate,
     // Browser pages on other origins get in only where the handler's `cors` option lets them call HTTP.
     allowedOrigins: (origin) => handler.allowsOrigin?.(origin) ?? false,
+    ...(hosts.boundHost !== undefined ? { boundHost: hosts.boundHost } : {}),
+    ...(hosts.allowedHosts !== undefined ? { allowedHosts: hosts.allowedHosts } : {}),
     // A message is a request body (plus its `type`): the handler's `maxBodyBytes` bounds it as it
     // bounds HTTP bodies.
     ...(typeof handler.maxBodyBytes === "number" ? { maxPayloadBytes: handler.maxBodyBytes + 1024 } : {}),

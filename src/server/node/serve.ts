@@ -11,6 +11,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { answerClientErrors } from "./client-error.js";
 import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
 import type { NodeHttpServer } from "./websocket-mode.js";
 
@@ -27,6 +28,12 @@ export interface ServeOptions {
    * (`maxConnectionAgeMs`). Needs the `ws` package, loaded on the first upgrade. (Added by the WebSocket part.)
    */
   websocket?: boolean | ServeWebSocketOptions;
+  /**
+   * Host names the server answers to under a name (e.g. `["chat.example.com"]`), for WebSocket
+   * upgrades from browser pages: besides these, `Host` may be an IP address, `localhost` or `host`.
+   * A page whose Origin and Host both name another host is refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -48,6 +55,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
     respond(options.handler, req, res, host).catch(() => res.destroy());
   });
+  // Node's own answers to requests it cannot parse (400, 431, 408) get an E1 body too.
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     // A port in use (EADDRINUSE) or a bad host rejects instead of crashing the process.
     const fail = (error: Error) => reject(error);
@@ -59,7 +68,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  const websocket = attachForHandler(server, options.handler, options.websocket);
+  const websocket = attachForHandler(server, options.handler, options.websocket, {
+    boundHost: host,
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,

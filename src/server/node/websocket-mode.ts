@@ -51,6 +51,15 @@ export interface WebSocketModeOptions {
    * (non-browser clients) and same-origin pages are always let through. Default: none.
    */
   allowedOrigins?: "*" | readonly string[] | ((origin: string) => boolean);
+  /**
+   * Host names a same-origin browser upgrade may name in `Host` (besides IP addresses, `localhost` and
+   * `boundHost`, which are always allowed). A page whose Origin and Host both name another host is
+   * refused with 403 unless `allowedOrigins` lets its origin in: otherwise a page on an attacker's
+   * domain, rebound by DNS to this server's address, would pass as same-origin (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /** The host the server listens on (`serve`'s `host`); allowed in `Host` like `localhost`. */
+  boundHost?: string;
   /** Connection age limit in milliseconds (rule W7). Default 60 minutes; `Infinity` for none. */
   maxConnectionAgeMs?: number;
   /** Largest accepted message in bytes. Default 32 MiB (an `input` string may be 10 MiB). */
@@ -137,6 +146,40 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
+/**
+ * Whether a `Host` header names this server: an IP address (DNS rebinding needs a name, so a literal
+ * address cannot be one), `localhost` or a `*.localhost` name, the bound host, or a configured name.
+ */
+export function hostAllowList(
+  configured: readonly string[] | undefined,
+  boundHost: string | undefined,
+): (host: string | undefined) => boolean {
+  const names = new Set<string>();
+  for (const name of [...(configured ?? []), ...(boundHost ? [boundHost] : [])]) {
+    const hostname = hostnameOf(name);
+    if (hostname !== null) names.add(hostname);
+  }
+  return (host) => {
+    const hostname = host === undefined ? null : hostnameOf(host);
+    if (hostname === null) return false;
+    if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
+    return names.has(hostname);
+  };
+}
+
+/** The lower-cased host name of a `Host` value or a configured name (port dropped), null if not one. */
+function hostnameOf(value: string): string | null {
+  // A bare IPv6 address (a bound host such as `::1`) needs brackets to parse as a URL host.
+  const text =
+    value.includes(":") && !value.startsWith("[") && value.split(":").length > 2 ? `[${value}]` : value;
+  try {
+    return new URL(`http://${text}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
@@ -154,13 +197,15 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
     options.authenticate ?? (options.apiKey ? createApiKeyCheck(options.apiKey) : null);
 
   const allowed = options.allowedOrigins;
+  const hosts = hostAllowList(options.allowedHosts, options.boundHost);
   const originAllowed = (request: IncomingMessage): boolean => {
     const origin = request.headers.origin;
     if (origin === undefined) return true;
-    if (sameOrigin(origin, request.headers.host)) return true;
     if (allowed === "*") return true;
-    if (typeof allowed === "function") return allowed(origin);
-    return allowed?.includes(origin) ?? false;
+    if (typeof allowed === "function" ? allowed(origin) : (allowed?.includes(origin) ?? false)) return true;
+    // Same-origin counts only for a Host this server answers to: the page's own name in both headers
+    // proves nothing once DNS points that name here.
+    return hosts(request.headers.host) && sameOrigin(origin, request.headers.host);
   };
 
   const loadServer = () => {
