@@ -12,7 +12,7 @@
 import { Agent, request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createResponsesHandler, encodeSSE, serve } from "../src/server/kit/index.js";
+import { createResponsesHandler, encodeSSE, serve } from "../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../src/server/model.js";
 
 const DELTAS = Number(process.env.BENCH_SERVER_DELTAS ?? 100_000);

@@ -108,11 +108,37 @@ function defineData(target: Record<string, unknown>, key: string, value: unknown
   }
 }
 
+/**
+ * Marks every error of the package with the names of its classes, under a key shared by every copy of
+ * the package (`Symbol.for`), so that `instanceof` also holds for an error made by another copy: the ESM
+ * and the CommonJS build loaded side by side (the dual-package hazard), or two installed versions.
+ */
+const ERROR_CLASSES = Symbol.for("openresponses.errorClasses");
+
+function classNames(errorClass: unknown): string[] {
+  const names: string[] = [];
+  for (let current = errorClass; typeof current === "function" && current !== Error; ) {
+    names.push((current as { name: string }).name);
+    current = Object.getPrototypeOf(current);
+  }
+  return names;
+}
+
 /** Base class of everything thrown by the package. */
 export class OpenResponsesError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(redactSecrets(message), options);
     this.name = new.target.name;
+    Object.defineProperty(this, ERROR_CLASSES, { value: classNames(new.target) });
+  }
+
+  /** `error instanceof RateLimitError` whichever copy of the package made the error (see above). */
+  // `this` is the class on the right of `instanceof`: a subclass inherits this method.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== "object" || value === null) return false;
+    const names = (value as { [ERROR_CLASSES]?: unknown })[ERROR_CLASSES];
+    return Array.isArray(names) && names.includes(this.name);
   }
 }
 

@@ -11,5 +11,6 @@ export * from "./conversation/index.js";
 export * from "./errors.js";
 export * from "./spec/index.js";
 export * from "./streaming/index.js";
+export * from "./structured/index.js";
 export * from "./tools/index.js";
 export * from "./websocket/index.js";

@@ -8,8 +8,8 @@ import { writeFile } from "node:fs/promises";
 import { stripCredentials } from "../client/base-url.js";
 import { registerSecret } from "../errors.js";
 import { createResponsesHandler } from "../server/kit/handler.js";
-import { serve } from "../server/kit/serve.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
+import { serve } from "../server/node/serve.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { Unreachable } from "./check/context.js";
 import { DEFAULT_LIMITS } from "./check/limits.js";
@@ -192,6 +192,12 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     const junit = stringOption(values, "junit");
     if (junit) await writeFile(junit, junitReport(report), "utf8");
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report));
+    if (report.summary.skipped === report.summary.total) {
+      // A wrong key must not look like a pass in CI: with nothing judged, the run is a usage problem.
+      const reason = report.scenarios[0]?.reason ?? "every scenario was skipped";
+      io.stderr.write(`openresponses check: nothing could be checked (${reason}).\n`);
+      return EXIT_USAGE;
+    }
     return report.summary.compliant ? EXIT_OK : EXIT_FAILURE;
   } catch (error) {
     if (error instanceof Unreachable) {

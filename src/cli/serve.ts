@@ -10,7 +10,7 @@ import {
   type KitErrorPhase,
   type RunningServer,
   serve,
-} from "../server/kit/index.js";
+} from "../server/index.js";
 import { mockModel } from "../server/mock/index.js";
 import type { ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
@@ -28,8 +28,13 @@ ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGIN
 Options:
   --port <n>        Port to listen on; 0 picks a free one (default 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
+  --allowed-hosts <names>
+                    Comma-separated host names this server is reached by, for WebSocket
+                    upgrades from browser pages (IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
   --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
+  --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
+                    the given ones (https://app.example; repeat the flag or separate with commas).
   --store <url>     Where responses are kept, shared by every server given the same URL:
                     redis://[:password@]host[:port][/db] or rediss://… (needs the packages
                     unstorage and ioredis), file:<dir> or a directory (needs unstorage),
@@ -48,8 +53,10 @@ Example:
 const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
+  "allowed-hosts": { type: "string" },
   "api-key": { type: "string" },
   delay: { type: "string" },
+  cors: { type: "string", multiple: true },
   store: { type: "string" },
   "store-ttl": { type: "string" },
   dialect: { type: "string" },
@@ -59,8 +66,12 @@ const OPTIONS = {
 export interface BuiltInServerOptions {
   port: number;
   host: string;
+  /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
+  allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
+  /** Origins whose pages may call the server (`"*"`: any); off when absent. */
+  cors?: string[];
   /** Where responses are kept; default the kit's in-memory store. */
   store?: ResponseStore;
   /** Told about failures the kit absorbs (a store that is down, for one). */
@@ -74,11 +85,17 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
   const handler = createResponsesHandler({
     model: mockModel({ delayMs: options.delayMs ?? 0 }),
     apiKey: options.apiKey,
+    ...(options.cors === undefined ? {} : { cors: { origin: options.cors } }),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
   });
-  return serve({ handler, port: options.port, host: options.host });
+  return serve({
+    handler,
+    port: options.port,
+    host: options.host,
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+  });
 }
 
 function listenError(error: unknown, host: string, port: number): string {
@@ -90,16 +107,52 @@ function listenError(error: unknown, host: string, port: number): string {
   return describeError(error, `${host}:${port}`);
 }
 
+/** `--cors` takes an optional value: alone (or before another flag) it means any origin. */
+function withCorsDefault(argv: string[]): string[] {
+  return argv.map((arg, index) => {
+    const next = argv[index + 1];
+    return arg === "--cors" && (next === undefined || next.startsWith("-")) ? "--cors=*" : arg;
+  });
+}
+
+/** The origins `--cors` gave: `*`, or each an origin exactly (scheme, host, optional port; no path). */
+function corsOrigins(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const origins = values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim().replace(/\/+$/, ""));
+  for (const origin of origins) {
+    if (origin === "*") continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new UsageError(
+        `--cors takes "*" or an origin such as https://app.example (scheme and host, no path); got "${origin}".`,
+      );
+    }
+  }
+  return origins.includes("*") ? ["*"] : origins;
+}
+
 export async function runServe(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, OPTIONS);
+  const { values } = parseCommandArgs(withCorsDefault(argv), OPTIONS);
   if (values.help) {
     io.stdout.write(`${SERVE_HELP}\n`);
     return EXIT_OK;
   }
   const port = integerOption(values, "port", 8080, 0, 65535);
   const host = stringOption(values, "host") ?? "127.0.0.1";
+  const allowedHosts = stringOption(values, "allowed-hosts")
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const apiKey = stringOption(values, "api-key");
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
+  const cors = corsOrigins(values.cors as string[] | undefined);
   const dialect = stringOption(values, "dialect") ?? "spec";
   if (!DIALECTS.includes(dialect as Dialect)) {
     throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
@@ -128,8 +181,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     server = await startBuiltInServer({
       port,
       host,
+      ...(allowedHosts === undefined ? {} : { allowedHosts }),
       apiKey,
       delayMs,
+      ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
       ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
     });
@@ -142,6 +197,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
+  if (cors !== undefined) {
+    const who = cors.includes("*") ? "pages on any origin" : `pages on ${cors.join(", ")}`;
+    io.stdout.write(`  CORS: ${who} may call it (HTTP and WebSocket)\n`);
+  }
   if (dialect !== "spec") io.stdout.write(`  events use the ${dialect} dialect (--dialect)\n`);
   if (opened !== undefined) io.stdout.write(`  responses are stored in ${opened.description}\n`);
   io.stdout.write("Press Ctrl-C to stop.\n");

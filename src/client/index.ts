@@ -17,8 +17,15 @@ export {
   type RequestOptions,
 } from "./options.js";
 export type { CompactResult, RequestIdField, ResponseResult } from "./output-text.js";
+export { ParsedResponseStream } from "./parsed-stream.js";
 export { PendingResponseStream } from "./pending-stream.js";
-export { Responses, type ResponsesContext, type StreamResponseBody } from "./responses.js";
+export type * from "./request-types.js";
+export {
+  type ParseRequestBody,
+  Responses,
+  type ResponsesContext,
+  type StreamResponseBody,
+} from "./responses.js";
 export type { RetryTiming } from "./retry.js";
 export {
   type FetchInputItemsPage,

@@ -108,6 +108,11 @@ export interface RequestOptions {
   strict?: boolean;
   /** Extra fetch init fields for this request, laid over the client's `fetchOptions`. */
   fetchOptions?: FetchOptions;
+  /**
+   * Fields laid over the JSON body as they are, for a one-off field no type knows (a provider's
+   * extension). To type such fields for every call instead, declare them on `ExtraRequestFields`.
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;

@@ -5,27 +5,48 @@
  *   `for await (const event of client.responses.stream(body))`, `.finalResponse()`, `.abort()`.
  */
 
-import type { ResponseWithOutputText, StreamingEventType } from "../spec/index.js";
-import type { ResponseStream, ResponseStreamEvent, ResponseStreamListener } from "../streaming/index.js";
+import { APIUserAbortError, OpenResponsesError } from "../errors.js";
+import type { ResponseWithOutputText } from "../spec/index.js";
+import type {
+  ResponseStream,
+  ResponseStreamEvent,
+  ResponseStreamEventName,
+  ResponseStreamListener,
+} from "../streaming/index.js";
 import type { WithResponse } from "./api-promise.js";
+
+type AnyListener = (argument?: unknown) => void;
 
 export class PendingResponseStream
   implements PromiseLike<ResponseStream>, AsyncIterable<ResponseStreamEvent>
 {
   readonly [Symbol.toStringTag] = "PendingResponseStream";
   private readonly stream: Promise<ResponseStream>;
+  private opened: ResponseStream | null = null;
+  // Listeners added before the stream opened; handed to it when it does, or told of the failure.
+  private readonly waiting: Array<{ type: string; listener: AnyListener; once: boolean }> = [];
+  private openFailure: Error | null = null;
 
   constructor(
     private readonly result: Promise<WithResponse<ResponseStream>>,
     private readonly abortRequest: (reason?: unknown) => void,
   ) {
     this.stream = result.then((r) => r.data);
-    // Errors surface through whichever method the caller uses; this only stops Node from reporting an
-    // unhandled rejection for a stream nobody consumed.
-    this.stream.catch(() => undefined);
+    this.stream.then(
+      (stream) => {
+        this.opened = stream;
+        for (const { type, listener, once } of this.waiting.splice(0)) attach(stream, type, listener, once);
+      },
+      (error: unknown) => {
+        // The request failed before any stream existed (a connection error, an HTTP error, an abort):
+        // its `error` (or `abort`) and `end` listeners still hear about it.
+        this.openFailure = error instanceof Error ? error : new OpenResponsesError(String(error));
+        this.tellFailure();
+      },
+    );
   }
 
-  /** The stream, the HTTP `Response` and the request id. */
+  /** The stream, the HTTP `Response` and the request id (`requestId`, and `request_id` as in `openai`). */
   withResponse(): Promise<WithResponse<ResponseStream>> {
     return this.result;
   }
@@ -59,18 +80,30 @@ export class PendingResponseStream
     return (await this.stream).finalResponse();
   }
 
+  /** Resolves when the stream has ended successfully; rejects with its failure (see `ResponseStream.done`). */
+  async done(): Promise<void> {
+    await (await this.stream).done();
+  }
+
   /**
-   * Adds a listener to the stream once it opens (typed by event name, as `ResponseStream.on`). Listeners
-   * added before the first event is read see every event.
+   * Adds a listener (typed by name, as `ResponseStream.on`). Listeners added before the first event is
+   * read see every event; `error`/`abort` and `end` also fire when the request fails before a stream
+   * exists (a connection error, an HTTP error status).
    */
-  on<T extends StreamingEventType | "event" | (string & {})>(
-    type: T,
-    listener: ResponseStreamListener<T>,
-  ): this {
-    this.stream.then(
-      (stream) => stream.on(type, listener),
-      () => undefined,
-    );
+  on<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    return this.add(type, listener as AnyListener, false);
+  }
+
+  /** As `.on()`, for the first time only. */
+  once<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    return this.add(type, listener as AnyListener, true);
+  }
+
+  /** Removes a listener added with `.on()` or `.once()`. */
+  off<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    const index = this.waiting.findIndex((entry) => entry.type === type && entry.listener === listener);
+    if (index >= 0) this.waiting.splice(index, 1);
+    this.opened?.off(type, listener);
     return this;
   }
 
@@ -83,4 +116,37 @@ export class PendingResponseStream
   abort(reason?: unknown): void {
     this.abortRequest(reason);
   }
+
+  private add(type: string, listener: AnyListener, once: boolean): this {
+    if (this.opened) attach(this.opened, type, listener, once);
+    else {
+      this.waiting.push({ type, listener, once });
+      if (this.openFailure) queueMicrotask(() => this.tellFailure());
+    }
+    return this;
+  }
+
+  private tellFailure(): void {
+    const failure = this.openFailure;
+    if (!failure) return;
+    const entries = this.waiting.splice(0);
+    const failureType = failure instanceof APIUserAbortError ? "abort" : "error";
+    for (const type of [failureType, "end"]) {
+      for (const entry of entries) {
+        if (entry.type !== type) continue;
+        try {
+          entry.listener(type === "end" ? undefined : failure);
+        } catch {
+          // As on a stream: a lifecycle listener cannot fail what has already failed.
+        }
+      }
+    }
+  }
+}
+
+function attach(stream: ResponseStream, type: string, listener: AnyListener, once: boolean): void {
+  const name = type as ResponseStreamEventName;
+  const typed = listener as ResponseStreamListener<ResponseStreamEventName>;
+  if (once) stream.once(name, typed);
+  else stream.on(name, typed);
 }

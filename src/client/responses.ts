@@ -4,8 +4,9 @@
  */
 
 import { APIError, OpenResponsesError, redactError } from "../errors.js";
-import type { CompactResponseMethodPublicBody, CreateResponseBody, ResponseResource } from "../spec/index.js";
+import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
+import { type ParsedResponseOf, type ParseTool, parseResponse, toWireTools } from "../structured/parse.js";
 import {
   type RunToolsBody,
   type RunToolsOptions,
@@ -18,12 +19,22 @@ import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "
 import { readBodyWithin } from "./body.js";
 import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
+import { ParsedResponseStream } from "./parsed-stream.js";
 import { PendingResponseStream } from "./pending-stream.js";
+import type { RequestTool, ResponseCreateParams } from "./request-types.js";
 import { deleteResponse, InputItems, type ResponseDeleted, retrieveResponse } from "./stored-responses.js";
 import type { JSONResult, Transport } from "./transport.js";
 
 /** A request body for `responses.stream()`: `stream` is set for you. */
-export type StreamResponseBody = Omit<CreateResponseBody, "stream">;
+export type StreamResponseBody = Omit<ResponseCreateParams, "stream">;
+
+/**
+ * A request body for `responses.parse()`: `text.format` from `jsonSchemaFormat`/`zodTextFormat`, and
+ * `tools` that may include schema-built (`zodFunction`) and runnable (`tool()`) ones.
+ */
+export type ParseRequestBody = Omit<ResponseCreateParams, "tools"> & {
+  tools?: ReadonlyArray<RequestTool | ParseTool> | null;
+};
 
 /** What `Responses` needs from its client; kept small so the WebSocket part can reuse it. */
 export interface ResponsesContext {
@@ -62,13 +73,13 @@ export class Responses {
    * `POST {base}/responses`. Resolves to the `ResponseResource` (with `output_text` and `_request_id`),
    * or, with `stream: true`, to a `ResponseStream` once the response headers have arrived.
    */
-  create(body: CreateResponseBody & { stream: true }, options?: RequestOptions): APIPromise<ResponseStream>;
+  create(body: ResponseCreateParams & { stream: true }, options?: RequestOptions): APIPromise<ResponseStream>;
   create(
-    body: CreateResponseBody & { stream?: false | null },
+    body: ResponseCreateParams & { stream?: false | null | undefined },
     options?: RequestOptions,
   ): APIPromise<ResponseResult>;
-  create(body: CreateResponseBody, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
-  create(body: CreateResponseBody, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
+  create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
+  create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
     if (isRecord(body) && body.stream === true) return new APIPromise(this.openStream(body, options));
     return new APIPromise(this.createJSON(body, options));
   }
@@ -78,6 +89,63 @@ export class Responses {
    * iterate / call `.finalResponse()` on it directly.
    */
   stream(body: StreamResponseBody, options?: RequestOptions): PendingResponseStream {
+    return this.pendingStream(body, options, (result, abort) => new PendingResponseStream(result, abort));
+  }
+
+  /**
+   * Structured outputs: `create()`, then the response read back through the request's schemas —
+   * `output_parsed` from `text.format` (built with `jsonSchemaFormat`/`zodTextFormat` from a zod 3/4
+   * schema or any Standard Schema), `parsed_arguments` on the calls of `zodFunction`/`tool()` tools.
+   * Rejects with a `ResponseParseError` (carrying the raw text) when the model's JSON does not parse or
+   * does not match. With `stream: true`, returns a stream whose `finalResponse()` is parsed.
+   */
+  parse<Body extends ParseRequestBody & { stream: true }>(
+    body: Body,
+    options?: RequestOptions,
+  ): ParsedResponseStream<ParsedResponseOf<Body>>;
+  parse<Body extends ParseRequestBody & { stream?: false | null | undefined }>(
+    body: Body,
+    options?: RequestOptions,
+  ): APIPromise<ParsedResponseOf<Body>>;
+  parse(
+    body: ParseRequestBody,
+    options?: RequestOptions,
+  ):
+    | APIPromise<ParsedResponseOf<ParseRequestBody>>
+    | ParsedResponseStream<ParsedResponseOf<ParseRequestBody>> {
+    const checked = requireBody(body, "responses.parse");
+    const wire = (
+      checked.tools === undefined || checked.tools === null
+        ? checked
+        : { ...checked, tools: toWireTools(checked.tools) }
+    ) as ResponseCreateParams;
+    if (checked.stream === true) {
+      const { stream: _stream, ...rest } = wire;
+      return this.pendingStream(
+        rest,
+        options,
+        (result, abort) =>
+          new ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>(result, abort, checked),
+      );
+    }
+    const answer = this.createJSON(wire, options).then(
+      (accepted): AcceptedAnswer<ParsedResponseOf<ParseRequestBody>> => ({
+        ...accepted,
+        read: async () =>
+          (await parseResponse(
+            await accepted.read(),
+            checked,
+          )) as unknown as ParsedResponseOf<ParseRequestBody>,
+      }),
+    );
+    return new APIPromise(answer);
+  }
+
+  private pendingStream<S extends PendingResponseStream>(
+    body: StreamResponseBody,
+    options: RequestOptions | undefined,
+    make: (result: Promise<WithResponse<ResponseStream>>, abort: (reason?: unknown) => void) => S,
+  ): S {
     const local = new AbortController();
     let opened: ResponseStream | undefined;
     const result = this.openStream(isRecord(body) ? { ...body, stream: true } : body, {
@@ -88,7 +156,7 @@ export class Responses {
       const { response, requestId } = answer;
       return { data: opened, response, requestId, request_id: requestId };
     });
-    return new PendingResponseStream(result, (reason) => {
+    return make(result, (reason) => {
       // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
       if (opened) opened.abort(reason);
       local.abort(reason);
@@ -135,27 +203,30 @@ export class Responses {
   // ── end of WebSocket mode ──────────────────────────────────────────────────────────────────────────
 
   private async createJSON(
-    body: CreateResponseBody,
+    body: ResponseCreateParams,
     options?: RequestOptions,
   ): Promise<AcceptedAnswer<ResponseResult>> {
     const r = await this.context.transport.requestJSON<ResponseResource>({
       method: "POST",
       path: "/responses",
-      body: this.withModel(requireBody(body, "responses.create")),
+      body: withExtraBody(this.withModel(requireBody(body, "responses.create")), options),
       options,
     });
     return jsonAnswer(r, toResponseResult(r.data, r.requestId));
   }
 
   private async openStream(
-    body: CreateResponseBody,
+    body: ResponseCreateParams,
     options?: RequestOptions,
   ): Promise<AcceptedAnswer<ResponseStream>> {
     const { transport, strict } = this.context;
     const accepted = await transport.requestStream({
       method: "POST",
       path: "/responses",
-      body: this.withModel({ ...requireBody(body, "responses.stream"), stream: true }),
+      body: withExtraBody(
+        this.withModel({ ...requireBody(body, "responses.stream"), stream: true }),
+        options,
+      ),
       options,
     });
     const streamOptions = {
@@ -255,6 +326,12 @@ function jsonAnswer<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
 function withURL(response: Response, url: string): Response {
   if (url && !response.url) Object.defineProperty(response, "url", { value: url });
   return response;
+}
+
+/** The `extraBody` request option: fields laid over the body as they are (the untyped escape hatch). */
+function withExtraBody<T extends object>(body: T, options: RequestOptions | undefined): T {
+  const extra = options?.extraBody;
+  return extra ? { ...body, ...extra } : body;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,8 @@
 /**
- * `openresponses/server`: the server kit. A standard fetch handler for any runtime, a Node adapter,
- * WebSocket mode on Node (the `ws` package), and the deterministic built-in model.
+ * `openresponses/server`, the `node` build (Node, and Bun and Deno, which set that export condition):
+ * the server kit, the deterministic built-in model, and the Node adapter (`serve()` on `node:http`,
+ * WebSocket mode with the `ws` package). `./portable.ts` is the same API for every other runtime;
+ * test/server/entries.test.ts checks that the two agree.
  *
  * @module openresponses/server
  */

@@ -7,6 +7,12 @@ export {
   ResponseAccumulator,
   type ResponseAccumulatorOptions,
 } from "./accumulator.js";
+export type {
+  AliasedEventTypes,
+  LifecycleEventName,
+  OpenAIStreamingEventType,
+  ResponseStreamEventName,
+} from "./event-names.js";
 export { type ParsedMessage, parseMessage } from "./event-parser.js";
 export {
   isTerminalEventType,

@@ -16,22 +16,11 @@ import {
   ResponseStreamError,
   ResponseTooLargeError,
 } from "../errors.js";
-import {
-  type ExtensionStreamingEvent,
-  type ResponseResource,
-  type ResponseWithOutputText,
-  type StreamingEventOf,
-  type StreamingEventType,
-  withOutputText,
-} from "../spec/index.js";
+import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
+import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
 import { parseMessage } from "./event-parser.js";
-import type {
-  NormalisedEventFields,
-  ProtocolViolation,
-  ResponseStreamEvent,
-  StreamDifference,
-} from "./events.js";
+import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
 import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
@@ -67,27 +56,10 @@ export const DEFAULT_TERMINAL_GRACE_MS = 1000;
 /** 256 MiB, the default `maxResponseBytes` (the client's option of the same name sets it). */
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-/**
- * Names some servers send that the parser rewrites to the specification's (see `event-parser.ts`): a
- * listener on the wild name receives the rewritten event, so it is typed as that event.
- */
-interface AliasedEventTypes {
-  "response.reasoning_text.delta": "response.reasoning.delta";
-  "response.reasoning_text.done": "response.reasoning.done";
-}
+export type { ResponseStreamListener } from "./event-names.js";
 
-/** A listener for one event type; the payload type follows the name. */
-export type ResponseStreamListener<T extends string> = (
-  event: T extends StreamingEventType
-    ? StreamingEventOf<T>
-    : T extends keyof AliasedEventTypes
-      ? StreamingEventOf<AliasedEventTypes[T]> & NormalisedEventFields
-      : T extends "event"
-        ? ResponseStreamEvent
-        : ExtensionStreamingEvent,
-) => void;
-
-type AnyListener = (event: ResponseStreamEvent) => void;
+/** A listener as stored: event listeners take the event, lifecycle ones an error or nothing. */
+type AnyListener = (event?: unknown) => void;
 
 type Source =
   | { kind: "bytes"; reader: ReadableStreamDefaultReader<Uint8Array> }
@@ -112,7 +84,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly accumulator = new ResponseAccumulator({
     onViolation: (rule, message, event) => this.checker.report(rule, message, event),
   });
-  private readonly listeners = new Map<string, Set<AnyListener>>();
+  // Per name, each listener and whether it is a `once` one.
+  private readonly listeners = new Map<string, Map<AnyListener, boolean>>();
   private listenerCount = 0;
   private received = 0;
   /** Bytes (or message characters) received, against `maxResponseBytes`. */
@@ -208,31 +181,53 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   // ── Listeners ────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Calls `listener` for every event of `type` (`"event"` for all events). Listeners run while the stream
-   * is consumed, by iteration or by `finalResponse()`; a listener that throws fails the stream.
+   * Calls `listener` for every event of `type` (`"event"` for all events), or at a moment of the stream:
+   * `connect` (the response headers arrived; called soon after it is added, as the stream exists only
+   * once they have), `error` (any failure: an `error` event, `response.failed`, a cut or broken stream,
+   * a protocol violation in strict mode, a listener that threw), `abort` (instead of `error` when the
+   * stream was aborted), and `end` (last, however the stream ended). Listeners run while the stream is
+   * consumed, by iteration, `finalResponse()` or `done()`; an event listener that throws fails the
+   * stream, and what a lifecycle listener throws is ignored. The name is checked: a typo does not compile.
    */
-  on<T extends StreamingEventType | "event" | (string & {})>(
-    type: T,
-    listener: ResponseStreamListener<T>,
-  ): this {
-    let set = this.listeners.get(type);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(type, set);
-    }
-    if (!set.has(listener as AnyListener)) {
-      set.add(listener as AnyListener);
-      this.listenerCount += 1;
-    }
+  on<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    return this.addListener(type, listener as AnyListener, false);
+  }
+
+  /** As `.on()`, for the first time only. */
+  once<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    return this.addListener(type, listener as AnyListener, true);
+  }
+
+  /** Removes a listener added with `.on()` or `.once()`. */
+  off<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
+    if (this.listeners.get(type)?.delete(listener as AnyListener)) this.listenerCount -= 1;
     return this;
   }
 
-  /** Removes a listener added with `.on()`. */
-  off<T extends StreamingEventType | "event" | (string & {})>(
-    type: T,
-    listener: ResponseStreamListener<T>,
-  ): this {
-    if (this.listeners.get(type)?.delete(listener as AnyListener)) this.listenerCount -= 1;
+  /**
+   * Resolves once the stream has ended successfully (rejects with its failure), consuming it if nothing
+   * does yet: `stream.on(...)` then `await stream.done()`.
+   */
+  async done(): Promise<void> {
+    await this.finalResponse();
+  }
+
+  private addListener(type: string, listener: AnyListener, once: boolean): this {
+    let entries = this.listeners.get(type);
+    if (!entries) {
+      entries = new Map();
+      this.listeners.set(type, entries);
+    }
+    if (!entries.has(listener)) {
+      entries.set(listener, once);
+      this.listenerCount += 1;
+    }
+    // The stream exists once the response headers are in: `connect` is due as soon as someone listens.
+    if (type === "connect") queueMicrotask(() => this.emitLifecycle("connect"));
+    else if (this.announced && (type === "end" || type === "error" || type === "abort")) {
+      // Added after the end: still told, as a promise's late `then` is.
+      queueMicrotask(() => this.replayEnd(type));
+    }
     return this;
   }
 
@@ -315,6 +310,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     } finally {
       this.abortSignalled?.();
       this.cancelSource(reason);
+      this.announceEnd();
     }
   }
 
@@ -331,20 +327,36 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
 
   private async drain(): Promise<void> {
     try {
-      while ((await this.nextBatch()) !== null) {
-        // Listeners and the accumulator did the work.
+      for (;;) {
+        // Listeners and the accumulator do the work; one synchronous pass per chunk keeps the drain fast.
+        while (this.deliverNext() !== null) {
+          // next event
+        }
+        if (this.ended || !(await this.fill())) return;
       }
-    } catch {
-      // Already recorded by nextBatch; finalResponse() reports it.
+    } catch (error) {
+      // Recorded (settled) by fail(); finalResponse() reports it.
+      this.fail(error);
     }
   }
 
   private async *events(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     try {
       for (;;) {
-        const batch = await this.nextBatch();
-        if (batch === null) break;
-        for (const event of batch) yield event;
+        let event: ResponseStreamEvent | null;
+        try {
+          event = this.deliverNext();
+          if (event === null) {
+            if (this.ended || !(await this.fill())) break;
+            continue;
+          }
+        } catch (error) {
+          const reported = this.fail(error);
+          // A failure after the terminal event loses nothing: the stream simply ends.
+          if (reported === undefined) break;
+          throw reported;
+        }
+        yield event;
       }
       // Failures with events the caller saw (`error`, `response.failed`) end the loop quietly; a cut
       // or undecodable stream throws, since the caller has no event telling them.
@@ -363,37 +375,42 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     }
   }
 
-  /** Reads the next chunk and processes it; `null` once the stream has ended (the outcome is settled). */
-  private async nextBatch(): Promise<ResponseStreamEvent[] | null> {
-    if (this.deferredError) {
-      const { error } = this.deferredError;
-      this.deferredError = null;
-      throw error;
+  // The messages of the chunk read last, processed one at a time as they are handed out: the snapshot,
+  // the text, the checker and the listeners are always exactly at the event being delivered, however
+  // many events one chunk carried.
+  private batch: SSEMessage[] = [];
+  private batchIndex = 0;
+  private batchAtEnd = false;
+
+  /** Reads the next chunk into the batch; `false` once the source has ended (the outcome is settled). */
+  private async fill(): Promise<boolean> {
+    const read = await this.readMessages();
+    if (read === null) {
+      this.finish();
+      return false;
     }
-    if (this.ended) return null;
-    const events: ResponseStreamEvent[] = [];
-    try {
-      const read = await this.readMessages();
-      if (read === null) {
-        this.finish();
-        return null;
-      }
-      this.process(read.messages, events, read.atEnd);
-      if (read.atEnd) this.finish();
-      return events;
-    } catch (error) {
-      const reported = this.fail(error);
-      // A failure after the terminal event loses nothing: the stream simply ends.
-      if (reported === undefined) return events.length > 0 ? events : null;
-      if (events.length === 0) throw reported;
-      // The events before the failing one were accepted: hand them out first, then the error.
-      this.deferredError = { error: reported };
-      return events;
-    }
+    this.batch = read.messages;
+    this.batchIndex = 0;
+    this.batchAtEnd = read.atEnd;
+    return true;
   }
 
-  /** An error to throw on the next read, once the events received before it have been handed out. */
-  private deferredError: { error: unknown } | null = null;
+  /** Processes batched messages until one is an event (returned); `null` when the batch is used up. */
+  private deliverNext(): ResponseStreamEvent | null {
+    while (this.batchIndex < this.batch.length) {
+      const message = this.batch[this.batchIndex++] as SSEMessage;
+      const atEnd = this.batchAtEnd;
+      const last = this.batchIndex === this.batch.length;
+      if (last) {
+        this.batch = [];
+        this.batchIndex = 0;
+      }
+      const event = this.processOne(message, atEnd);
+      if (last && atEnd) this.finish();
+      if (event !== null) return event;
+    }
+    return null;
+  }
 
   /** `read`, or `done` as soon as the stream is aborted (for sources that may never answer). */
   private untilAborted<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
@@ -485,53 +502,54 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     );
   }
 
-  private process(messages: SSEMessage[], out: ResponseStreamEvent[], atEnd: boolean): void {
-    for (const message of messages) {
-      if (this.ended) return;
-      let parsed: ReturnType<typeof parseMessage>;
-      try {
-        parsed = parseMessage(message);
-      } catch (error) {
-        if (atEnd && this.terminalType === null && error instanceof ResponseStreamError) {
-          // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
-          throw new ResponseStreamError("The stream ended in the middle of an event.", {
-            kind: "interrupted",
-            partialResponse: null,
-            cause: error,
-          });
-        }
-        throw error;
+  /** One message: parsed, checked, applied to the snapshot, given to the listeners. */
+  private processOne(message: SSEMessage, atEnd: boolean): ResponseStreamEvent | null {
+    if (this.ended) return null;
+    let parsed: ReturnType<typeof parseMessage>;
+    try {
+      parsed = parseMessage(message);
+    } catch (error) {
+      if (atEnd && this.terminalType === null && error instanceof ResponseStreamError) {
+        // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
+        throw new ResponseStreamError("The stream ended in the middle of an event.", {
+          kind: "interrupted",
+          partialResponse: null,
+          cause: error,
+        });
       }
-      if (parsed.kind === "done") {
-        this.finish();
-        this.cancelSource();
-        return;
-      }
-      if (parsed.kind === "invalid") {
-        this.checker.report("S4", parsed.message, undefined);
-        continue;
-      }
-      const event = parsed.event;
-      this.received += 1;
-      this.checker.check(event, parsed.issue);
-      this.accumulator.apply(event);
-      if (this.listenerCount > 0) this.emit(event);
-      if (this.consumer === "iterator") out.push(event); // a drain keeps nothing
-      if (isTerminalEventType(event.type) && this.terminalType === null) {
-        this.terminalType = event.type;
-        // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
-        if (this.source.kind === "messages") {
-          this.finish();
-          void this.source.iterator.return?.()?.catch?.(() => undefined);
-          return;
-        }
-        // The terminal event, not `[DONE]`, completes a response: settle now, so finalResponse() never
-        // waits on a server that keeps the connection open. What follows is still read (and checked)
-        // for a bounded time. Strict mode settles at the end instead, so that a late event still fails.
-        this.graceDeadline = Date.now() + (this.options.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS);
-        if (!this.options.strict) this.settle(this.outcome());
-      }
+      throw error;
     }
+    if (parsed.kind === "done") {
+      this.batch = [];
+      this.batchIndex = 0;
+      this.finish();
+      this.cancelSource();
+      return null;
+    }
+    if (parsed.kind === "invalid") {
+      this.checker.report("S4", parsed.message, undefined);
+      return null;
+    }
+    const event = parsed.event;
+    this.received += 1;
+    this.checker.check(event, parsed.issue);
+    this.accumulator.apply(event);
+    if (this.listenerCount > 0) this.emit(event);
+    if (isTerminalEventType(event.type) && this.terminalType === null) {
+      this.terminalType = event.type;
+      // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
+      if (this.source.kind === "messages") {
+        this.finish();
+        void this.source.iterator.return?.()?.catch?.(() => undefined);
+        return event;
+      }
+      // The terminal event, not `[DONE]`, completes a response: settle now, so finalResponse() never
+      // waits on a server that keeps the connection open. What follows is still read (and checked)
+      // for a bounded time. Strict mode settles at the end instead, so that a late event still fails.
+      this.graceDeadline = Date.now() + (this.options.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS);
+      if (!this.options.strict) this.settle(this.outcome());
+    }
+    return event;
   }
 
   private emit(event: ResponseStreamEvent): void {
@@ -547,21 +565,78 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private listenerError: { error: unknown } | null = null;
 
   private callListeners(event: ResponseStreamEvent): void {
-    const specific = this.listeners.get(event.type);
-    if (specific) for (const listener of specific) listener(event);
+    // `error` names the stream's failure (an Error); the spec's `error` event reaches it as a
+    // ResponseStreamError of kind `error_event`, and `event` listeners still get the raw event.
+    if (event.type !== "error") this.callEach(this.listeners.get(event.type), event);
     const original = (event as { original_type?: unknown }).original_type;
-    if (typeof original === "string") {
-      const aliased = this.listeners.get(original);
-      if (aliased) for (const listener of aliased) listener(event);
+    if (typeof original === "string") this.callEach(this.listeners.get(original), event);
+    this.callEach(this.listeners.get("event"), event);
+  }
+
+  private callEach(entries: Map<AnyListener, boolean> | undefined, argument?: unknown): void {
+    if (!entries) return;
+    for (const [listener, once] of entries) {
+      if (once) {
+        entries.delete(listener);
+        this.listenerCount -= 1;
+      }
+      listener(argument);
     }
-    const all = this.listeners.get("event");
-    if (all) for (const listener of all) listener(event);
+  }
+
+  /** Whether `end` (and `error`/`abort`) were announced. */
+  private announced = false;
+
+  /** Tells the lifecycle listeners how the stream ended; called once, when it has. */
+  private announceEnd(): void {
+    if (this.announced) return;
+    this.announced = true;
+    if (this.listenerCount === 0) return;
+    const failure = this.failure();
+    if (failure) this.emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
+    this.emitLifecycle("end");
+  }
+
+  private replayEnd(type: "end" | "error" | "abort"): void {
+    const failure = this.failure();
+    if (type === "end") this.emitLifecycle("end");
+    else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
+      this.emitLifecycle(type, failure);
+  }
+
+  /** The stream's failure as an `Error`, or null when it succeeded (or has not ended). */
+  private failure(): Error | null {
+    const outcome = this.settled;
+    if (!outcome || outcome.ok) return null;
+    const error = outcome.error;
+    return error instanceof Error ? error : new OpenResponsesError(String(error));
+  }
+
+  private emitLifecycle(type: LifecycleEventName, argument?: unknown): void {
+    const entries = this.listeners.get(type);
+    if (!entries || entries.size === 0) return;
+    // Each of these moments happens once per stream: its listeners are done with afterwards.
+    const targets = [...entries.keys()];
+    this.listenerCount -= entries.size;
+    entries.clear();
+    for (const listener of targets) {
+      try {
+        listener(argument);
+      } catch {
+        // A lifecycle listener cannot fail a stream that has already ended (or not yet begun).
+      }
+    }
   }
 
   /** The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome. */
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    this.settleAtEnd();
+    this.announceEnd();
+  }
+
+  private settleAtEnd(): void {
     if (this.aborted) {
       this.settle({ ok: false, error: this.abortError() });
       return;
@@ -668,6 +743,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       // The transport's abort must not hide the stream's own error.
     }
     this.cancelSource(reported);
+    this.announceEnd();
     return reported;
   }
 

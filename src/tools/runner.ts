@@ -7,19 +7,20 @@
  */
 
 import type { RequestOptions } from "../client/options.js";
+import type { RequestTool, ResponseCreateParams } from "../client/request-types.js";
 import {
   Conversation,
   type ConversationDefaults,
   type ConversationMode,
   type ConversationTransport,
 } from "../conversation/conversation.js";
+import type { ConversationInput } from "../conversation/items.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type {
   CreateResponseBody,
   FunctionCall,
   FunctionCallOutputItemParam,
   ResponseWithOutputText,
-  ToolParam,
 } from "../spec/index.js";
 import type { ResponseStream, ResponseStreamEvent } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
@@ -29,8 +30,8 @@ export const DEFAULT_MAX_TURNS = 10;
 export const DEFAULT_TOOL_CONCURRENCY = 8;
 
 /** A request body for `runTools`: `tools` may mix runnable tools (`tool()`) and plain definitions. */
-export type RunToolsBody = Omit<CreateResponseBody, "tools" | "stream" | "background"> & {
-  tools?: ReadonlyArray<RunnableTool | ToolParam> | null;
+export type RunToolsBody = Omit<ResponseCreateParams, "tools" | "stream" | "background"> & {
+  tools?: ReadonlyArray<RunnableTool | RequestTool> | null;
   /** `true`: `runTools` returns a `ToolRunStream` of every turn's events instead of a promise. */
   stream?: boolean | null;
 };
@@ -238,14 +239,14 @@ function checkOptions(options: RunToolsOptions): { maxTurns: number; concurrency
 
 /** Splits `tools` into what is sent (plain definitions) and what the client runs, by name. */
 function readTools(tools: RunToolsBody["tools"]): {
-  definitions: ToolParam[] | null | undefined;
+  definitions: RequestTool[] | null | undefined;
   runnable: Map<string, RunnableTool>;
   plainNames: Set<string>;
 } {
   const runnable = new Map<string, RunnableTool>();
   const plainNames = new Set<string>();
   if (tools === undefined || tools === null) return { definitions: tools, runnable, plainNames };
-  const definitions: ToolParam[] = [];
+  const definitions: RequestTool[] = [];
   for (const entry of tools) {
     const definition = isRunnableTool(entry) ? entry.definition : entry;
     const name = (definition as { name?: unknown }).name;
@@ -388,7 +389,8 @@ async function* runLoop(
   for (let turn = 1; ; turn++) {
     if (signal.aborted) throw abortError(signal);
     const stream: ResponseStream = conversation.stream(
-      turn === 1 ? (input ?? undefined) : undefined,
+      // Conversation puts each item in request form; a type-less message passes as the message it is.
+      turn === 1 ? ((input ?? undefined) as ConversationInput | undefined) : undefined,
       overrides,
     );
     const stopStream = () => stream.abort(abortError(signal));
@@ -426,7 +428,7 @@ async function* runLoop(
       }
       let args: unknown;
       try {
-        args = target.parse(call.arguments);
+        args = await target.parse(call.arguments);
       } catch (error) {
         return {
           turn,

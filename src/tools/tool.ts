@@ -5,6 +5,8 @@
 
 import { type FunctionToolInit, functionTool } from "../builders/tools.js";
 import type { FunctionCall, FunctionToolParam, ResponseResource } from "../spec/index.js";
+import { type JSONSchemaObject, jsonSchemaOf, parseWithSchema } from "../structured/format.js";
+import { isStandardSchema, type SchemaOutput, type StandardSchema } from "../structured/standard-schema.js";
 
 /** What a tool's `execute` is given besides its arguments. */
 export interface ToolContext {
@@ -32,6 +34,22 @@ export interface ToolInit<Args, Result> extends FunctionToolInit {
   execute: (args: Args, context: ToolContext) => Result | Promise<Result>;
 }
 
+/**
+ * A tool whose `parameters` is a zod (3 or 4) schema or any Standard Schema: the JSON Schema sent is
+ * derived from it (or given as `jsonSchema`), `execute`'s argument is typed from it, and every call's
+ * arguments are validated before `execute` runs. A validation failure is sent back to the model as the
+ * call's output (status `invalid_arguments`), so the model can try again.
+ */
+export interface SchemaToolInit<S extends StandardSchema, Result>
+  extends Omit<FunctionToolInit, "parameters"> {
+  parameters: S;
+  /** The JSON Schema to send, for a schema that cannot describe itself (see `jsonSchemaFormat`). */
+  jsonSchema?: JSONSchemaObject;
+  /** Default `true` for a schema tool: the server must follow the schema exactly. */
+  strict?: boolean;
+  execute: (args: SchemaOutput<S>, context: ToolContext) => Result | Promise<Result>;
+}
+
 /** A function tool with its code. Put it in `tools` of `client.responses.runTools()`. */
 export interface RunnableTool<Args = unknown, Result = unknown> {
   /** The tool definition sent to the server (a plain `FunctionToolParam`). */
@@ -39,25 +57,47 @@ export interface RunnableTool<Args = unknown, Result = unknown> {
   readonly name: string;
   // Method syntax on purpose: it keeps `RunnableTool<{ city: string }>` assignable to `RunnableTool`,
   // so tools with different argument types sit in one `tools` array.
-  parse(argumentsJson: string): Args;
+  parse(argumentsJson: string): Args | Promise<Args>;
   execute(args: Args, context: ToolContext): Result | Promise<Result>;
 }
 
-/** Builds a runnable function tool. `Args` is inferred from `parse`, or from `execute`'s parameter. */
+/**
+ * Builds a runnable function tool. With a schema as `parameters`, `Args` is the schema's output and the
+ * arguments are validated; otherwise `Args` is inferred from `parse`, or from `execute`'s parameter.
+ */
+export function tool<S extends StandardSchema, Result = unknown>(
+  init: SchemaToolInit<S, Result>,
+): RunnableTool<SchemaOutput<S>, Result>;
 export function tool<Args = Record<string, unknown>, Result = unknown>(
   init: ToolInit<Args, Result>,
+): RunnableTool<Args, Result>;
+export function tool<Args, Result>(
+  init: ToolInit<Args, Result> | SchemaToolInit<StandardSchema, Result>,
 ): RunnableTool<Args, Result> {
   if (typeof init.execute !== "function") {
     throw new TypeError(`tool(${JSON.stringify(init.name)}) needs an \`execute\` function.`);
   }
+  const schema = isStandardSchema(init.parameters) ? init.parameters : null;
+  const parameters = schema
+    ? jsonSchemaOf(schema, (init as SchemaToolInit<StandardSchema, Result>).jsonSchema)
+    : (init.parameters as ToolInit<Args, Result>["parameters"]);
+  const strict = init.strict ?? (schema ? true : undefined);
   const definition = functionTool({
     name: init.name,
     ...(init.description !== undefined ? { description: init.description } : {}),
-    ...(init.parameters !== undefined ? { parameters: init.parameters } : {}),
-    ...(init.strict !== undefined ? { strict: init.strict } : {}),
+    ...(parameters !== undefined ? { parameters } : {}),
+    ...(strict !== undefined ? { strict } : {}),
   });
-  const parse = init.parse ?? ((json: string) => parseArguments(json) as Args);
-  return { definition, name: definition.name, parse, execute: init.execute };
+  const custom = (init as ToolInit<Args, Result>).parse;
+  const parse: (json: string) => Args | Promise<Args> = schema
+    ? (json) => parseWithSchema(schema, json, definition.name) as Promise<Args>
+    : (custom ?? ((json: string) => parseArguments(json) as Args));
+  return {
+    definition,
+    name: definition.name,
+    parse,
+    execute: init.execute as (args: Args, context: ToolContext) => Result | Promise<Result>,
+  };
 }
 
 /** Whether a `tools` entry is a runnable tool (rather than a plain tool definition sent as is). */

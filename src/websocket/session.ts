@@ -6,6 +6,7 @@
  */
 
 import { stripCredentials } from "../client/base-url.js";
+import type { ResponseCreateParams } from "../client/request-types.js";
 import { type ConversationItem, normalizeInput } from "../conversation/items.js";
 import {
   APIConnectionError,
@@ -32,7 +33,7 @@ import {
 } from "./platform.js";
 
 /** A turn's request: the create body without the HTTP-only fields (rule W1). */
-export type WebSocketCreateBody = Omit<CreateResponseBody, "stream" | "stream_options" | "background"> & {
+export type WebSocketCreateBody = Omit<ResponseCreateParams, "stream" | "stream_options" | "background"> & {
   /** Accepted for convenience and removed: a WebSocket turn is always streamed. */
   stream?: boolean | null;
 };

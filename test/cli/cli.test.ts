@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, serve } from "../../src/server/kit/index.js";
+import { type RunningServer, serve } from "../../src/server/index.js";
 import { runInProcess } from "./in-process.js";
 
 const run = (args: string[], options?: Parameters<typeof runInProcess>[1]) =>
@@ -86,7 +86,7 @@ describe("openresponses chat: a model that fails mid-stream", () => {
   let failing: RunningServer;
 
   beforeAll(async () => {
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { createResponsesHandler } = await import("../../src/server/index.js");
     async function* model() {
       yield { type: "text" as const, delta: "partial " };
       throw Object.assign(new Error("the backend fell over"), { code: "backend_down" });
@@ -112,7 +112,7 @@ describe("openresponses chat: context when the server does not keep responses", 
   let forgetful: RunningServer;
 
   beforeAll(async () => {
-    const { createResponsesHandler } = await import("../../src/server/kit/index.js");
+    const { createResponsesHandler } = await import("../../src/server/index.js");
     const { mockModel } = await import("../../src/server/mock/index.js");
     const handler = createResponsesHandler({
       model: mockModel(),

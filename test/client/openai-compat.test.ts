@@ -149,9 +149,10 @@ describe("withResponse(), asResponse(), fetchOptions", () => {
     seen.length = 0;
     const dispatcher = { marker: "custom" };
     await client({
-      fetch: (url, init) => (
-        seen.push({ url, init }), fetch(url, { ...init, dispatcher: undefined } as RequestInit)
-      ),
+      fetch: (url, init) => {
+        seen.push({ url, init });
+        return fetch(url, { ...init, dispatcher: undefined } as RequestInit);
+      },
     }).responses.create({ model: "m" }, { fetchOptions: { dispatcher } });
     expect((seen[0]!.init as { dispatcher?: unknown }).dispatcher).toBe(dispatcher);
   });

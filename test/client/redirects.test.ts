@@ -114,6 +114,30 @@ describe("redirects keep credentials on their origin (issue 9, defect 5)", () =>
     expect(other.requests[0]?.headers["api-key"]).toBeUndefined();
   });
 
+  it("in a browser (fetch hides a manual redirect: opaqueredirect) any redirect is a RedirectError", async () => {
+    const seen: RequestInit[] = [];
+    const client = new OpenResponses({
+      baseURL: "https://api.example/v1",
+      apiKey: KEY,
+      maxRetries: 0,
+      logLevel: "off",
+      fetch: async (_url, init) => {
+        seen.push(init);
+        return {
+          type: "opaqueredirect",
+          status: 0,
+          ok: false,
+          headers: new Headers(),
+          body: null,
+        } as Response;
+      },
+    });
+    const error = await client.responses.create({ model: "m" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedirectError);
+    expect((error as RedirectError).message).toMatch(/baseURL/);
+    expect(seen[0]?.redirect).toBe("manual");
+  });
+
   it("a redirect loop ends with a RedirectError", async () => {
     const server = await serve((req, res) => {
       res.writeHead(307, { location: req.url === "/v1/responses" ? "/v1/a" : "/v1/responses" });

@@ -2,9 +2,9 @@
 
 import { OpenResponses } from "../../src/client/index.js";
 import { createResponsesHandler, type ResponsesHandler } from "../../src/server/kit/handler.js";
-import { serve } from "../../src/server/kit/serve.js";
 import { createMemoryStore, type MemoryResponseStore } from "../../src/server/kit/store.js";
 import type { Model } from "../../src/server/model.js";
+import { serve } from "../../src/server/node/serve.js";
 
 export interface DualServer {
   client: OpenResponses;

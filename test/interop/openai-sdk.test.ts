@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 
 // The official `openai` SDK as a client of our server running the built-in model: what a user of

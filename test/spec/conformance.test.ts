@@ -3,31 +3,25 @@
  * openapi.json as the reference, for every one of the component schemas.
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isValid, type SchemaName, schemaNames, validate } from "../../src/spec/index.js";
+import { describeWith, loadOpenAPI, needs, SHARED_SPEC_DIR } from "../support/needs.js";
 import { formatPath, type Mode, makeGenerator, mutate, type Schema } from "./instances.js";
-
-const SPEC_DIR = resolve(import.meta.dirname, "../../../shared/spec");
-const SPEC_PATH = resolve(SPEC_DIR, "openapi.json");
-const present = existsSync(SPEC_PATH);
-if (!present) {
-  console.warn(`[conformance] SKIPPED: ${SPEC_PATH} is absent, so the validator cannot be compared with it.`);
-}
 
 interface OpenAPI {
   components: { schemas: Record<string, Schema> };
 }
 
-function loadJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
+function loadSpecFile<T>(name: string): T {
+  return JSON.parse(readFileSync(resolve(SHARED_SPEC_DIR, name), "utf8")) as T;
 }
 
-describe.skipIf(!present)("conformance with openapi.json (reference: ajv)", () => {
-  const doc = present ? loadJson<OpenAPI>(SPEC_PATH) : { components: { schemas: {} } };
+describeWith(needs.sharedSpec(), "conformance with openapi.json (reference: ajv)", () => {
+  const doc = loadOpenAPI<OpenAPI>() ?? { components: { schemas: {} } };
   const components = doc.components.schemas;
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   ajv.addSchema(doc as object, "openapi.json");
@@ -102,12 +96,12 @@ describe.skipIf(!present)("conformance with openapi.json (reference: ajv)", () =
   }
 
   it("example-ResponseParam.json (with `model: null`) is a valid CreateResponseBody for both", () => {
-    const example = loadJson<unknown>(resolve(SPEC_DIR, "example-ResponseParam.json"));
+    const example = loadSpecFile<unknown>("example-ResponseParam.json");
     expect(judge("CreateResponseBody", example)).toEqual({ ajv: true, ours: true });
   });
 
   it("example-ResponseResource.json: both reject it, for the same missing required fields", () => {
-    const example = loadJson<unknown>(resolve(SPEC_DIR, "example-ResponseResource.json"));
+    const example = loadSpecFile<unknown>("example-ResponseResource.json");
     // The specification's own example omits presence_penalty, frequency_penalty, top_logprobs and
     // text.format, which its schema requires; the validators must agree on that, not paper over it.
     expect(judge("ResponseResource", example)).toEqual({ ajv: false, ours: false });
@@ -128,7 +122,7 @@ describe.skipIf(!present)("conformance with openapi.json (reference: ajv)", () =
   });
 
   it("example-ResponseResource.json becomes valid for both once the required fields are filled in", () => {
-    const example = loadJson<Record<string, unknown>>(resolve(SPEC_DIR, "example-ResponseResource.json"));
+    const example = loadSpecFile<Record<string, unknown>>("example-ResponseResource.json");
     const fixed = {
       ...example,
       presence_penalty: 0,

@@ -3,7 +3,7 @@
  * schema in openapi.json cannot be forgotten), and the runtime helpers of the type model behave.
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,10 +14,7 @@ import {
   type ResponseResource,
   schemaNames,
 } from "../../src/index.js";
-
-const SPEC_PATH = resolve(import.meta.dirname, "../../../shared/spec/openapi.json");
-const present = existsSync(SPEC_PATH);
-if (!present) console.warn(`[names] SKIPPED: ${SPEC_PATH} is absent.`);
+import { describeWith, loadOpenAPI, needs } from "../support/needs.js";
 
 /** The names imported by the first `import type { ... }` block of types.test-d.ts. */
 function namesImportedByTypeTest(): string[] {
@@ -31,10 +28,8 @@ function namesImportedByTypeTest(): string[] {
     .map((line) => line.replace(/,$/, ""));
 }
 
-describe.skipIf(!present)("the 108 component names", () => {
-  const specNames = present
-    ? Object.keys(JSON.parse(readFileSync(SPEC_PATH, "utf8")).components.schemas as object)
-    : [];
+describeWith(needs.sharedSpec(), "the 108 component names", () => {
+  const specNames = Object.keys(loadOpenAPI()?.components.schemas ?? {});
 
   it("the type-level test imports exactly the specification's component names", () => {
     expect(specNames).toHaveLength(108);

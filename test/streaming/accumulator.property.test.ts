@@ -226,7 +226,9 @@ describe("the accumulator against arbitrary hostile events (issue 9 property)", 
           expectClean(final);
         }
         expect(() => JSON.stringify(snapshot)).not.toThrow();
-        expect(Date.now() - started).toBeLessThan(1000);
+        // Generous for a loaded machine: what this guards against (an index allocating its size) takes
+        // seconds per event.
+        expect(Date.now() - started).toBeLessThan(3000);
       }),
       { numRuns: 400 },
     );

@@ -9,12 +9,13 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { describe } from "vitest";
+import { describe, it } from "vitest";
 
 /** The specification folder beside the repository (`../shared/spec`). */
 export const SHARED_SPEC_DIR = resolve(import.meta.dirname, "../../../shared/spec");
 export const OPENAPI_PATH = resolve(SHARED_SPEC_DIR, "openapi.json");
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Debian's Chromium; `OPENRESPONSES_CHROMIUM_PATH` points elsewhere (or, set to "", simulates none). */
+export const CHROMIUM_PATH = process.env.OPENRESPONSES_CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** True in CI: a missing need fails instead of skipping. */
 export const requireAll = process.env.OPENRESPONSES_TEST_ALL === "1";
@@ -32,8 +33,8 @@ export const needs = {
     missing: `${OPENAPI_PATH} is absent (the specification files live in ../shared/spec beside the repository; put them there to run these tests)`,
   }),
   chromium: (): Need => ({
-    present: existsSync(CHROMIUM_PATH),
-    missing: `Debian's Chromium is not at ${CHROMIUM_PATH} (run \`apt-get install chromium\` to run these tests)`,
+    present: CHROMIUM_PATH !== "" && existsSync(CHROMIUM_PATH),
+    missing: `Debian's Chromium is not at ${CHROMIUM_PATH || "(OPENRESPONSES_CHROMIUM_PATH is empty)"} (run \`apt-get install chromium\`, or set OPENRESPONSES_CHROMIUM_PATH, to run these tests)`,
   }),
   /** Any executable on a fixed path, such as `/usr/bin/redis-server`. */
   binary: (path: string, install: string): Need => ({
@@ -56,6 +57,19 @@ export function describeWith(need: Need, name: string, body: () => void): void {
   }
   console.warn(`[skipped] ${name}: ${need.missing}`);
   describe.skip(`${name} (skipped: ${need.missing})`, body);
+}
+
+/** `it` with the same rule as `describeWith`, for one test in a suite that otherwise needs nothing. */
+export function itWith(need: Need, name: string, body: () => unknown): void {
+  if (need.present) {
+    it(name, body);
+    return;
+  }
+  if (requireAll) {
+    throw new Error(`OPENRESPONSES_TEST_ALL=1 and a test needs what is missing: ${need.missing}`);
+  }
+  console.warn(`[skipped] ${name}: ${need.missing}`);
+  it.skip(`${name} (skipped: ${need.missing})`, body);
 }
 
 /** The parsed openapi.json, or undefined when it is absent (pair with `describeWith(needs.sharedSpec())`). */

@@ -8,7 +8,7 @@ import { startBuiltInServer } from "../../src/cli/serve.js";
 import { OpenResponses } from "../../src/client/index.js";
 import { Conversation } from "../../src/conversation/index.js";
 import { AuthenticationError } from "../../src/errors.js";
-import type { RunningServer } from "../../src/server/kit/index.js";
+import type { RunningServer } from "../../src/server/index.js";
 import { websocketURL } from "../../src/websocket/url.js";
 
 const KEY = "sk-integration-key-abcdef123456";

@@ -8,10 +8,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
+import {
+  attachWebSocketMode,
+  createResponsesHandler,
+  ResponsesConnection,
+  serve,
+} from "../../src/server/index.js";
 import { createResponsesEngine } from "../../src/server/kit/engine.js";
-import { createResponsesHandler, serve } from "../../src/server/kit/index.js";
 import type { ModelPart, ModelRequest } from "../../src/server/model.js";
-import { attachWebSocketMode, ResponsesConnection } from "../../src/server/websocket/index.js";
 import { rawClient, scriptedModel, slowly, startWsServer, type WireMessage } from "./helpers.js";
 
 const hello: ModelPart[] = [{ type: "text", delta: "Hello" }];

@@ -33,6 +33,12 @@ export function humanReport(report: CheckReport): string {
   );
   if (s.rules_failed.length > 0) lines.push(`MUST broken: ${s.rules_failed.join(", ")}.`);
   if (s.rules_warned.length > 0) lines.push(`SHOULD broken (warnings): ${s.rules_warned.join(", ")}.`);
-  lines.push(s.compliant ? "Compliant: no MUST of the specification was broken." : "Not compliant.");
+  lines.push(
+    s.compliant
+      ? "Compliant: no MUST of the specification was broken."
+      : s.skipped === s.total
+        ? "Nothing was checked: every scenario was skipped."
+        : "Not compliant.",
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -43,7 +43,7 @@ export interface ReportSummary {
   /** Rule ids with only `warn` findings, sorted. */
   rules_warned: string[];
   duration_ms: number;
-  /** True when no MUST was broken (warnings allowed): exit code 0. */
+  /** True when no MUST was broken (warnings allowed) and at least one scenario was judged: exit code 0. */
   compliant: boolean;
 }
 

@@ -1,12 +1,15 @@
 /**
  * Schema checks with the tolerance the specification grants (X1–X4): provider-prefixed items, content
- * and events are valid, and extra fields are allowed. An item whose type is neither standard nor
- * prefixed is reported once under X1 and kept out of the schema findings, so one break gives one rule.
+ * and events are valid, and extra fields are allowed. An item or content part whose type is neither
+ * standard nor prefixed is reported once under X1 and kept out of the schema findings, so one break
+ * gives one rule.
  */
 
 import { isExtensionType, type SchemaName, schemaNames, validate } from "../../spec/index.js";
 import { schemas } from "../../spec/schemas.gen.js";
 import type { FindingList } from "./findings.js";
+
+type Loose = Record<string, unknown>;
 
 export const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
   "message",
@@ -29,58 +32,101 @@ export function x1Severity(type: string, standard: (type: string) => boolean): "
   return isExtensionType(type) ? "warn" : "fail";
 }
 
+type SchemaTable = Record<string, { properties?: { type?: { enum?: unknown[] } } }>;
+
+/** The `type` value of each schema whose name matches, e.g. every `*StreamingEvent` → its event type. */
+function typeValues(matches: (name: string) => boolean): Map<string, SchemaName> {
+  const table = schemas as unknown as SchemaTable;
+  const out = new Map<string, SchemaName>();
+  for (const name of schemaNames) {
+    if (!matches(name)) continue;
+    const value = table[name]?.properties?.type?.enum?.[0];
+    if (typeof value === "string") out.set(value, name);
+  }
+  return out;
+}
+
 let eventSchemas: Map<string, SchemaName> | undefined;
+let contentTypes: ReadonlySet<string> | undefined;
 
 /** The schema of a standard event type (`response.output_text.delta` → its *StreamingEvent schema). */
 export function eventSchemaFor(type: string): SchemaName | undefined {
-  if (!eventSchemas) {
-    eventSchemas = new Map();
-    const table = schemas as unknown as Record<string, { properties?: { type?: { enum?: unknown[] } } }>;
-    for (const name of schemaNames) {
-      if (!name.endsWith("StreamingEvent")) continue;
-      const value = table[name]?.properties?.type?.enum?.[0];
-      if (typeof value === "string") eventSchemas.set(value, name);
-    }
-  }
+  eventSchemas ??= typeValues((name) => name.endsWith("StreamingEvent"));
   return eventSchemas.get(type);
 }
 
-/** Paths (`output[2]`) of items in `list` whose type breaks X1; reported under X1 by the caller. */
-function unknownItemPaths(list: unknown, prefix: string): string[] {
-  if (!Array.isArray(list)) return [];
-  const paths: string[] = [];
-  list.forEach((item, index) => {
-    const type = (item as { type?: unknown } | null)?.type;
-    if (typeof type === "string" && x1Severity(type, (t) => STANDARD_ITEM_TYPES.has(t)) !== null) {
-      paths.push(`${prefix}[${index}]`);
-    }
-  });
-  return paths;
+function isStandardContent(type: string): boolean {
+  contentTypes ??= new Set(typeValues((name) => name.endsWith("Content")).keys());
+  return contentTypes.has(type);
 }
 
-/** Reports X1 for every item of `list` with an un-prefixed unknown type. */
-export function checkItemTypes(findings: FindingList, list: unknown, where: string): void {
-  if (!Array.isArray(list)) return;
-  for (const item of list) {
-    const type = (item as { type?: unknown } | null)?.type;
-    if (typeof type !== "string") continue;
-    const severity = x1Severity(type, (t) => STANDARD_ITEM_TYPES.has(t));
-    if (severity === null) continue;
-    findings.add(
-      "X1",
-      severity,
-      severity === "fail"
-        ? `${where}: item type "${type}" is not a standard type and has no provider prefix (slug:name).`
-        : `${where}: hosted-tool item type "${type}" has no provider prefix (observed in the wild; clients accept it).`,
-      item,
-    );
-  }
+type Kind = "item" | "content";
+
+/** Where items and content parts live in responses and events. */
+function kindOf(key: string, parent: Kind | undefined): Kind | undefined {
+  if (key === "output" || key === "item") return "item";
+  if (key === "part") return "content";
+  if ((key === "content" || key === "summary") && parent === "item") return "content";
+  return undefined;
+}
+
+function childPath(path: string, key: string | number): string {
+  return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 }
 
 /**
- * Validates `value` against `schema` with extensions allowed and reports each issue under `rule`.
- * `itemLists` names where output items live (`output`, `response.output`, `item`) so items that break
- * X1 are left to X1.
+ * Reports X1 for every item and content part of `value` whose type is not standard and not prefixed,
+ * and returns their paths (so schema issues under them are left to X1).
+ */
+function unknownTypes(findings: FindingList, value: unknown, what: string): string[] {
+  const paths: string[] = [];
+  const visit = (node: unknown, path: string, kind: Kind | undefined, depth: number): void => {
+    if (depth > 8 || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => {
+        visit(child, childPath(path, index), kind, depth + 1);
+      });
+      return;
+    }
+    const record = node as Loose;
+    if (kind !== undefined && typeof record.type === "string") {
+      const severity = x1Severity(
+        record.type,
+        kind === "item" ? (t) => STANDARD_ITEM_TYPES.has(t) : isStandardContent,
+      );
+      if (severity === "fail") {
+        findings.fail(
+          "X1",
+          `${what}: ${kind === "item" ? "item" : "content"} type "${record.type}" is not a standard type and has no provider prefix (slug:name).`,
+          record,
+        );
+        paths.push(path);
+        return;
+      }
+      if (severity === "warn") {
+        findings.warn(
+          "X1",
+          `${what}: hosted-tool ${kind} type "${record.type}" has no provider prefix (observed in the wild; clients accept it).`,
+          record,
+        );
+        return;
+      }
+    }
+    for (const [key, child] of Object.entries(record)) {
+      const childKind = kindOf(key, kind);
+      // Inside an item, only its content and summary hold typed parts; elsewhere, only output/item/part.
+      if (childKind !== undefined || (kind === undefined && key === "response")) {
+        visit(child, childPath(path, key), childKind, depth + 1);
+      }
+    }
+  };
+  visit(value, "", undefined, 0);
+  return paths;
+}
+
+/**
+ * Validates `value` against `schema` with extensions allowed and reports each issue under `rule`, after
+ * reporting X1 for unknown item and content types (whose own schema issues are then left out).
  */
 export function checkSchema(
   findings: FindingList,
@@ -88,30 +134,18 @@ export function checkSchema(
   schema: SchemaName,
   value: unknown,
   what: string,
-  itemLists: Array<{ path: string; value: unknown }> = [],
 ): boolean {
+  const skipped = unknownTypes(findings, value, what);
   const result = validate(schema, value, { extensions: true });
   if (result.valid) return true;
-  const skipped: string[] = [];
-  for (const list of itemLists) {
-    if (list.path === "item" || list.path.endsWith(".item")) {
-      const type = (list.value as { type?: unknown } | null)?.type;
-      if (typeof type === "string" && x1Severity(type, (t) => STANDARD_ITEM_TYPES.has(t)) !== null) {
-        skipped.push(list.path);
-      }
-    } else skipped.push(...unknownItemPaths(list.value, list.path));
-  }
-  const issues = result.errors.filter(
+  const under = (issuePath: string, path: string) =>
+    issuePath === path || issuePath.startsWith(`${path}.`) || issuePath.startsWith(`${path}[`);
+  const parents = new Set(skipped.map((path) => path.replace(/(\[\d+\]|\.[^.[\]]+)$/, "")));
+  const meaningful = result.errors.filter(
     (issue) =>
-      !skipped.some(
-        (path) =>
-          issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`),
-      ),
-  );
-  // The validator may report a union mismatch at the list itself; with every item of the list skipped
-  // that is the same X1 break again.
-  const meaningful = issues.filter(
-    (issue) => !(skipped.length > 0 && itemLists.some((list) => issue.path === list.path)),
+      !skipped.some((path) => under(issue.path, path)) &&
+      // A union mismatch reported at the list or field holding a skipped part is the same X1 break.
+      !parents.has(issue.path),
   );
   for (const issue of meaningful) {
     findings.fail(

@@ -9,7 +9,7 @@ import { STANDARD_EVENT_TYPES } from "../../streaming/events.js";
 import type { ResponseStreamEvent } from "../../streaming/index.js";
 import { ProtocolChecker } from "../../streaming/protocol-checker.js";
 import type { FindingList } from "./findings.js";
-import { checkItemTypes, checkSchema, eventSchemaFor, x1Severity } from "./schema-rules.js";
+import { checkSchema, eventSchemaFor, x1Severity } from "./schema-rules.js";
 
 type Loose = Record<string, unknown>;
 
@@ -163,19 +163,13 @@ export class StreamRules {
         event,
       );
     }
-    if (event.type === "response.output_item.added" || event.type === "response.output_item.done") {
-      checkItemTypes(this.findings, [event.item], event.type);
-    }
   }
 
   private schema(event: Loose & { type: string }): void {
     const schema = eventSchemaFor(event.type);
     if (schema === undefined) return; // an extension event: X3 only asks for type and sequence_number
     const what = `event ${event.type}${typeof event.sequence_number === "number" ? ` #${event.sequence_number}` : ""}`;
-    checkSchema(this.findings, ruleForEvent(event.type), schema, event, what, [
-      { path: "item", value: event.item },
-      { path: "response.output", value: isRecord(event.response) ? event.response.output : undefined },
-    ]);
+    checkSchema(this.findings, ruleForEvent(event.type), schema, event, what);
   }
 
   /** Deltas add up to their `.done` (S7), and function-call arguments are JSON (P4). */

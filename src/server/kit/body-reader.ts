@@ -6,7 +6,8 @@
 
 import { invalidRequest, type KitError, kitError } from "./spec-error.js";
 
-export type BodyResult = { ok: true; json: unknown } | { ok: false; error: KitError };
+/** `bytes` is the body as received (the idempotency check fingerprints it). */
+export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: false; error: KitError };
 
 export async function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
   const tooLarge = () => ({
@@ -58,7 +59,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     };
   }
   try {
-    return { ok: true, json: JSON.parse(text) };
+    return { ok: true, json: JSON.parse(text), bytes };
   } catch (error) {
     const detail = error instanceof Error ? error.message : "parse error";
     return {

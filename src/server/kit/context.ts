@@ -99,6 +99,8 @@ export async function resolveContext(
           }),
         };
       }
+      // Remembered, so repeated references to a stored item cost one store lookup, not one each.
+      earlier.set(item.id, found);
       // A reference counts as the item it names: 500 references to one 5 MB item are 2.5 GB of context.
       bytes += itemSize(found);
       if (bytes > maxBytes) return tooLarge(`input[${index}]`);

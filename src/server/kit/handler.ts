@@ -7,12 +7,17 @@
  * unchanged in Node (through `serve`), Bun, Deno, Cloudflare Workers, Hono or a Next.js route.
  */
 
-import type { StreamingEvent } from "../../spec/index.js";
+import type {
+  CompactResponseMethodPublicBody,
+  CreateResponseBody,
+  StreamingEvent,
+} from "../../spec/index.js";
 import { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 import { readJsonBody } from "./body-reader.js";
 import { unsupportedContentType } from "./content-type.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
 import { isTerminalEvent } from "./event-writer.js";
+import { type Claim, IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
 import { errorResponse, type KitError, kitError } from "./spec-error.js";
 import { encodeSSE } from "./sse.js";
 import { allowedMethods, answerStoredRoute, matchStoredRoute, type StoredRoute } from "./stored-routes.js";
@@ -31,6 +36,13 @@ export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
    * Off by default: a server that does not ask for it answers `OPTIONS` with 405.
    */
   cors?: boolean | CorsOptions;
+  /**
+   * `Idempotency-Key` handling: a repeated key (same credential, same body) within the window gets the
+   * first attempt's answer replayed (header `idempotent-replayed: true`), or 409 while that attempt still
+   * runs, so a client's retry never runs the model twice; the same key with another body is a 422. On by
+   * default (24 hours, 1000 keys, 64 MiB of answers); `false` turns it off.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 export interface CorsOptions {
@@ -76,6 +88,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       : async () => null;
 
   const cors = options.cors ? corsPolicy(options.cors === true ? {} : options.cors) : null;
+  const idempotency =
+    options.idempotency === false
+      ? null
+      : new IdempotencyCache(options.idempotency === true ? {} : options.idempotency, options.now);
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -102,7 +118,14 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     if (unsupported) return errorResponse(unsupported);
     const read = await readJsonBody(request, maxBodyBytes);
     if (!read.ok) return errorResponse(read.error);
-    return route === "compact" ? compact(read.json, request.signal) : create(read.json, request.signal);
+    if (route === "compact") {
+      const parsed = engine.parseCompactBody(read.json);
+      if (!parsed.ok) return errorResponse(parsed.error);
+      return idempotent(request, read.bytes, (claim) => compact(parsed.body, request.signal, claim));
+    }
+    const parsed = engine.parseCreateBody(read.json);
+    if (!parsed.ok) return errorResponse(parsed.error);
+    return idempotent(request, read.bytes, (claim) => create(parsed.body, request.signal, claim));
   }
 
   /** The stored-response extensions (`GET`/`DELETE /responses/{id}`, `GET .../input_items`). */
@@ -128,39 +151,70 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     return new Response(JSON.stringify(answer.body), { status: answer.status, headers: JSON_HEADERS });
   }
 
-  async function create(json: unknown, requestSignal: AbortSignal): Promise<Response> {
-    const parsed = engine.parseCreateBody(json);
-    if (!parsed.ok) return errorResponse(parsed.error);
+  /** Runs `answer` once per Idempotency-Key (see `idempotency.ts`); a request without one just runs. */
+  async function idempotent(
+    request: Request,
+    bytes: Uint8Array,
+    answer: (claim: Claimed) => Promise<Response>,
+  ): Promise<Response> {
+    const key = request.headers.get("idempotency-key");
+    if (key === null || idempotency === null) return answer(NOT_CLAIMED);
+    const claim = await idempotency.claim(request, key, bytes);
+    if (claim.kind === "replay") return claim.response;
+    if (claim.kind === "refuse") return errorResponse(claim.error);
+    try {
+      return await answer(claim);
+    } catch (error) {
+      claim.release();
+      throw error;
+    }
+  }
+
+  async function create(
+    body: CreateResponseBody,
+    requestSignal: AbortSignal,
+    claim: Claimed,
+  ): Promise<Response> {
     // Aborted by the runtime when the client disconnects, or by the SSE stream being cancelled.
     const controller = new AbortController();
     const abort = () => controller.abort(requestSignal.reason);
     if (requestSignal.aborted) abort();
     else requestSignal.addEventListener("abort", abort, { once: true });
 
-    const run = await engine.run(parsed.body, { signal: controller.signal });
-    if (!run.ok) return errorResponse(run.error);
-    if (parsed.body.stream === true) {
-      const body = encodeSSE(run.events, (reason) => controller.abort(reason));
-      return new Response(body, { status: 200, headers: SSE_HEADERS });
+    const run = await engine.run(body, { signal: controller.signal });
+    if (!run.ok) return claim.finish(errorResponse(run.error), false);
+    if (body.stream === true) {
+      const stream = encodeSSE(run.events, (reason) => controller.abort(reason));
+      // Recorded once the stream has been sent to its end; a stream the client left is forgotten.
+      return claim.finish(new Response(stream, { status: 200, headers: SSE_HEADERS }), true);
     }
     const terminal = await lastTerminal(run.events);
     if (terminal === null) {
-      return errorResponse(
-        kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" }),
+      return claim.finish(
+        errorResponse(kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" })),
+        false,
       );
     }
     // The JSON answer is exactly the terminal event's snapshot. A failed response also answers 500, and
     // its `error` carries message, type, param and code, so it reads as a spec error body (E1) too.
     const status = terminal.response.status === "failed" ? 500 : 200;
-    return new Response(JSON.stringify(terminal.response), { status, headers: JSON_HEADERS });
+    return claim.finish(
+      new Response(JSON.stringify(terminal.response), { status, headers: JSON_HEADERS }),
+      true,
+    );
   }
 
-  async function compact(json: unknown, signal: AbortSignal): Promise<Response> {
-    const parsed = engine.parseCompactBody(json);
-    if (!parsed.ok) return errorResponse(parsed.error);
-    const result = await engine.compact(parsed.body, { signal });
-    if (!result.ok) return errorResponse(result.error);
-    return new Response(JSON.stringify(result.resource), { status: 200, headers: JSON_HEADERS });
+  async function compact(
+    body: CompactResponseMethodPublicBody,
+    signal: AbortSignal,
+    claim: Claimed,
+  ): Promise<Response> {
+    const result = await engine.compact(body, { signal });
+    if (!result.ok) return claim.finish(errorResponse(result.error), false);
+    return claim.finish(
+      new Response(JSON.stringify(result.resource), { status: 200, headers: JSON_HEADERS }),
+      true,
+    );
   }
 
   const handler = async (request: Request): Promise<Response> => {
@@ -182,6 +236,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
   return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin, maxBodyBytes });
 }
+
+/** What create/compact need from an idempotency claim; a request without a key gets `NOT_CLAIMED`. */
+type Claimed = Pick<Extract<Claim, { kind: "run" }>, "finish">;
+const NOT_CLAIMED: Claimed = { finish: async (response) => response };
 
 interface CorsPolicy {
   allows(origin: string): boolean;

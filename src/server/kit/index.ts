@@ -1,61 +1,8 @@
 /**
- * The server kit: a fetch handler for any runtime, the engine it is built on (shared with WebSocket
- * mode), the event writer, the SSE encoder, the response store, and the Node adapter `serve`.
+ * The server kit: its web-standard part (`./portable.ts`) and the Node adapter `serve` (`../node/`).
+ * Only the `node` build of `openresponses/server` imports this barrel; the portable build takes
+ * `./portable.ts`.
  */
 
-export { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
-export { genericCompactor, packItems, unpackItems } from "./compactor.js";
-export {
-  type ContextItem,
-  type ContextLimits,
-  type ContextRequest,
-  type ContextResult,
-  resolveContext,
-} from "./context.js";
-export { assertDialect, DIALECTS, type Dialect, inDialect } from "./dialect.js";
-export {
-  type CompactResult,
-  createResponsesEngine,
-  type KitErrorPhase,
-  type ResponsesEngine,
-  type ResponsesEngineOptions,
-  type RunOptions,
-  type RunResult,
-} from "./engine.js";
-export {
-  EventWriter,
-  type EventWriterOptions,
-  InvalidModelPartError,
-  isTerminalEvent,
-} from "./event-writer.js";
-export {
-  type CorsOptions,
-  createResponsesHandler,
-  DEFAULT_MAX_BODY_BYTES,
-  type ResponsesHandler,
-  type ResponsesHandlerOptions,
-} from "./handler.js";
-export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
-export {
-  createKVStore,
-  DEFAULT_KV_MAX_ENTRY_BYTES,
-  DEFAULT_KV_TIMEOUT_MS,
-  DEFAULT_KV_TTL_SECONDS,
-  type KeyValueStorage,
-  KVResponseStore,
-  type KVStoreOptions,
-  ResponseStoreUnavailableError,
-} from "./kv-store.js";
-export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-export { initialResource, type ResourceInit } from "./resource.js";
-export { type RunningServer, type ServeOptions, serve } from "./serve.js";
-export {
-  errorResponse,
-  type KitError,
-  kitError,
-  type SpecErrorObject,
-  type SpecErrorType,
-} from "./spec-error.js";
-export { encodeSSE, formatSSE } from "./sse.js";
-export { createMemoryStore, MemoryResponseStore, type MemoryStoreOptions } from "./store.js";
-export { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
+export { type RunningServer, type ServeOptions, serve } from "../node/serve.js";
+export * from "./portable.js";

@@ -17,10 +17,10 @@ export function itemSize(item: unknown): number {
   return size;
 }
 
-/** The sum of `itemSize` over a list (plus separators), each distinct item serialised at most once. */
+/** The JSON length of a list of items (`[`, items, commas, `]`), each distinct item serialised at most once. */
 export function itemsSize(items: readonly unknown[]): number {
-  let total = 2;
-  for (const item of items) total += itemSize(item) + 1;
+  let total = items.length > 0 ? 1 + items.length : 2;
+  for (const item of items) total += itemSize(item);
   return total;
 }
 

@@ -4,6 +4,7 @@
  * result word by word under the `max_output_tokens` budget.
  */
 
+import { itemsSize } from "../kit/item-size.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
 import { analysedText, type ConversationContext, readContext } from "./context.js";
@@ -229,7 +230,8 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
     typeof body.max_output_tokens === "number" ? body.max_output_tokens : Number.POSITIVE_INFINITY;
   const budget = new Budget(limit);
   const delay = options.delayMs ?? 0;
-  const inputTokens = estimateTokens(input) + estimateTokens(instructions ?? "");
+  // Sized item by item (each item object once), not by serialising the whole context again.
+  const inputTokens = Math.ceil(itemsSize(input) / 4) + estimateTokens(instructions ?? "");
 
   const usage = (): ModelPart => ({
     type: "usage",

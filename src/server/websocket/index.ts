@@ -1,10 +1,13 @@
-/** WebSocket mode for the Node adapter (rules W1–W9), served with the `ws` package. */
+/** WebSocket mode: the library-independent connection (`./portable.ts`) and the Node adapter with `ws`. */
+
 export {
+  attachForHandler,
   attachWebSocketMode,
-  DEFAULT_CONNECTION_AGE_MS,
+  type NodeHttpServer,
+  type ServeWebSocketOptions,
+  type UpgradeListener,
+  type UpgradeServer,
   type WebSocketMode,
   type WebSocketModeOptions,
-} from "./attach.js";
-export { type ConnectionOptions, ResponsesConnection, type WebSocketEngine } from "./connection.js";
-export { type ErrorEnvelope, errorEnvelope } from "./envelope.js";
-export { attachForHandler, type ServeWebSocketOptions } from "./for-handler.js";
+} from "../node/index.js";
+export * from "./portable.js";

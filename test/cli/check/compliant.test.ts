@@ -3,10 +3,15 @@
  * comment lines, extra fields, extension items and events, OpenAI's reasoning names) get no fail.
  */
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FindingList } from "../../../src/cli/check/findings.js";
+import { SCENARIOS } from "../../../src/cli/check/scenarios/index.js";
 import { StreamRules } from "../../../src/cli/check/stream-rules.js";
 import { type BrokenServer, brokenServer, type Loose, renumber, toSSE } from "./broken-server.js";
+import { loadRecordings, replayServer } from "./replay-server.js";
 import { failures, runCheckJSON } from "./support.js";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
@@ -17,7 +22,14 @@ function realLooking(events: Loose[]): Loose[] {
   const terminal = events[terminalAt] as Loose;
   const response = terminal.response as Loose;
   const output = response.output as Loose[];
-  const thing = { type: "acme:thing", id: "thing_1", status: "completed", payload: { score: 0.9 } };
+  // A prefixed item holding a prefixed content part (X1 both).
+  const thing = {
+    type: "acme:thing",
+    id: "thing_1",
+    status: "completed",
+    content: [{ type: "acme:chart", series: [1, 2, 3] }],
+    payload: { score: 0.9 },
+  };
   // S9: nothing may follow an incomplete item, so the extension item joins completed responses only.
   const completed = response.status === "completed";
   const extra: Loose[] = [{ type: "acme:trace_event", sequence_number: 0, span: "retrieval" }];
@@ -71,6 +83,78 @@ describe("check: compliant streams are not failed", () => {
     ]);
     expect(failures(report)).toEqual([]);
     expect(report.scenarios.map((scenario) => scenario.status)).toEqual(["pass", "pass", "pass"]);
+    expect(code).toBe(0);
+  });
+
+  it("recorded exchanges of every scenario, replayed by another server, are judged exactly as the live run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "openresponses-replay-"));
+    try {
+      server = await brokenServer();
+      // store: false responses must not be found on a new connection; a replay has no memory, so the
+      // WebSocket scenarios replay their recorded frames as they were.
+      const live = await runCheckJSON([
+        "--base-url",
+        server.url,
+        "--model",
+        "openresponses-mock",
+        "--record",
+        dir,
+      ]);
+      const replay = await replayServer(
+        await loadRecordings(
+          dir,
+          SCENARIOS.map((scenario) => scenario.id),
+        ),
+      );
+      try {
+        const replayed = await runCheckJSON(["--base-url", replay.url, "--model", "openresponses-mock"]);
+        const outcome = (run: typeof live) =>
+          run.report.scenarios.map((scenario) => [
+            scenario.id,
+            scenario.status,
+            scenario.findings.map((finding) => finding.rule),
+          ]);
+        expect(outcome(replayed)).toEqual(outcome(live));
+        expect(replayed.code).toBe(live.code);
+      } finally {
+        await replay.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a model that cannot reason declines `reasoning` with a 400: the scenario is skipped with why, not failed", async () => {
+    server = await brokenServer({
+      raw: (_req, res, body) => {
+        if (!body.includes('"reasoning"')) return false;
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: "reasoning is not supported by this model",
+              type: "invalid_request",
+              param: "reasoning",
+              code: "unsupported_parameter",
+            },
+          }),
+        );
+        return true;
+      },
+    });
+    const { code, report } = await runCheckJSON([
+      "--base-url",
+      server.url,
+      "--only",
+      "streaming-reasoning,basic-response",
+    ]);
+    expect(report.scenarios.map((scenario) => [scenario.id, scenario.status])).toEqual([
+      ["basic-response", "pass"],
+      ["streaming-reasoning", "skip"],
+    ]);
+    expect(report.scenarios[1]?.reason).toBe(
+      "the server declined the reasoning parameter (its model may not reason) (HTTP 400)",
+    );
     expect(code).toBe(0);
   });
 

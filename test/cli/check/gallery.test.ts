@@ -172,6 +172,28 @@ const CASES: Case[] = [
     },
   },
   {
+    rule: "X1",
+    what: "a content part of an un-prefixed unknown type",
+    only: "streaming-response",
+    breaks: {
+      sse: (events) => {
+        const retype = (part: unknown) => ({ ...(part as Loose), type: "fancy_text" });
+        const retypeItem = (item: Loose) =>
+          Array.isArray(item.content) ? { ...item, content: item.content.map(retype) } : item;
+        return toSSE(
+          mapTerminal(
+            events.map((event) => {
+              if (event.part) return { ...event, part: retype(event.part) };
+              if (event.item) return { ...event, item: retypeItem(event.item as Loose) };
+              return event;
+            }),
+            (response) => ({ ...response, output: (response.output as Loose[]).map(retypeItem) }),
+          ),
+        );
+      },
+    },
+  },
+  {
     rule: "P2",
     what: 'tool_choice "none" ignored',
     only: "tool-choice-none",

@@ -131,3 +131,33 @@ describe("check against hostile servers", () => {
     expect(code).toBe(1);
   });
 });
+
+describe("check against an HTTP-only server", () => {
+  it("skips the WebSocket scenarios with the reason when the upgrade gets an HTTP answer", async () => {
+    const { createServer } = await import("node:http");
+    const plain = createServer((_req, res) => {
+      res
+        .writeHead(405, { "content-type": "application/json" })
+        .end('{"error":{"message":"POST only","type":"invalid_request","param":null,"code":null}}');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = plain.address() as { port: number };
+      const { report } = await runCheckJSON([
+        "--base-url",
+        `http://127.0.0.1:${port}/v1`,
+        "--transport",
+        "websocket",
+        "--only",
+        "ws-response,ws-sequential",
+      ]);
+      expect(report.scenarios.map((scenario) => scenario.status)).toEqual(["skip", "skip"]);
+      expect(report.scenarios[0]?.reason).toBe(
+        "the server has no WebSocket mode (the upgrade was answered with HTTP 405)",
+      );
+    } finally {
+      plain.closeAllConnections();
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
+  });
+});

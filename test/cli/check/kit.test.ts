@@ -4,17 +4,9 @@ import { createResponsesHandler, type RunningServer, serve } from "../../../src/
 import { mockModel } from "../../../src/server/mock/index.js";
 import { failures, runCheckJSON } from "./support.js";
 
-/**
- * Scenarios the kit fails today because of kit bugs that the issue8 engineer is fixing: these are true
- * findings (check must report them), not false failures. Remove an id once its fix is on main.
- */
-const KNOWN_KIT_BUGS: Readonly<Record<string, string>> = {
-  "tool-output-unknown-call": "P4",
-  "structured-output": "H2",
-};
-
 describe("openresponses check against the kit's own server: zero false failures", () => {
   let server: RunningServer;
+  let openai: RunningServer;
   let url = "";
 
   beforeAll(async () => {
@@ -23,11 +15,19 @@ describe("openresponses check against the kit's own server: zero false failures"
       port: 0,
       host: "127.0.0.1",
     });
+    openai = await serve({
+      handler: createResponsesHandler({ model: mockModel(), dialect: "openai" }),
+      port: 0,
+      host: "127.0.0.1",
+    });
     url = `${server.url}/v1`;
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await openai.close();
+  });
 
-  it("every scenario, HTTP and WebSocket, passes or only warns (known kit bugs aside)", async () => {
+  it("every scenario, HTTP and WebSocket, passes (spec dialect)", async () => {
     const { report, code } = await runCheckJSON([
       "--base-url",
       url,
@@ -37,20 +37,42 @@ describe("openresponses check against the kit's own server: zero false failures"
       "openresponses-mock",
     ]);
     expect(report.scenarios.map((scenario) => scenario.id)).toEqual(SCENARIOS.map((scenario) => scenario.id));
-    const unexpected = report.scenarios.filter(
-      (scenario) => scenario.status === "fail" && !(scenario.id in KNOWN_KIT_BUGS),
-    );
-    expect(unexpected.flatMap((scenario) => failures({ ...report, scenarios: [scenario] }))).toEqual([]);
-    expect(report.scenarios.filter((scenario) => scenario.status === "skip")).toEqual([]);
-    for (const [id, rule] of Object.entries(KNOWN_KIT_BUGS)) {
-      const scenario = report.scenarios.find((candidate) => candidate.id === id);
-      if (scenario?.status === "fail")
-        expect(scenario.findings.map((finding) => finding.rule)).toContain(rule);
-    }
-    const anyKnownBug = report.scenarios.some((scenario) => scenario.status === "fail");
-    expect(code).toBe(anyKnownBug ? 1 : 0);
+    expect(failures(report)).toEqual([]);
+    expect(
+      report.scenarios
+        .filter((scenario) => scenario.status !== "pass")
+        .map((scenario) => [scenario.id, scenario.status, scenario.reason]),
+    ).toEqual([]);
+    expect(code).toBe(0);
     // The credential never reaches the report.
     expect(JSON.stringify(report)).not.toContain("sk-check-kit");
+  });
+
+  it("the kit's openai dialect: no failure; its reasoning names are S7 warnings, with or without --dialect openai", async () => {
+    for (const extra of [[], ["--dialect", "openai"]]) {
+      const { report, code } = await runCheckJSON([
+        "--base-url",
+        `${openai.url}/v1`,
+        "--model",
+        "openresponses-mock",
+        ...extra,
+      ]);
+      expect(failures(report)).toEqual([]);
+      expect(report.summary.rules_warned).toEqual(["S7"]);
+      const warned = report.scenarios
+        .filter((scenario) => scenario.status === "warn")
+        .map((scenario) => scenario.id);
+      expect(warned).toEqual(["streaming-reasoning"]);
+      expect(
+        report.scenarios
+          .find((scenario) => scenario.id === "streaming-reasoning")
+          ?.findings.map((finding) => finding.message),
+      ).toEqual([
+        '"response.reasoning_text.delta" is OpenAI\'s name; the specification names this event "response.reasoning.delta" (clients accept both, RULES.md "Observed in the wild").',
+        '"response.reasoning_text.done" is OpenAI\'s name; the specification names this event "response.reasoning.done" (clients accept both, RULES.md "Observed in the wild").',
+      ]);
+      expect(code).toBe(0);
+    }
   });
 
   it("E1: a request without the credential is judged on its 401 body, not counted as an E1 pass of a bad request", async () => {
@@ -67,9 +89,15 @@ describe("openresponses check against the kit's own server: zero false failures"
       ["auth-required", "pass"],
     ]);
     // Without the credential every scenario is skipped with the reason, not passed.
+    // With nothing judged, the run proves nothing: exit code 2, not a compliant 0.
     const refused = await runCheckJSON(["--base-url", url, "--only", "basic-response,malformed-request"]);
     expect(refused.report.scenarios.map((scenario) => scenario.status)).toEqual(["skip", "skip"]);
     expect(refused.report.scenarios[0]?.reason).toMatch(/refused the credentials \(HTTP 401\)/);
+    expect(refused.report.summary.compliant).toBe(false);
+    expect(refused.stderr).toMatch(
+      /^openresponses check: nothing could be checked \(the server refused the credentials/,
+    );
+    expect(refused.code).toBe(2);
   });
 
   it("the built-in model (no --base-url) is checked the same way, over both transports", async () => {

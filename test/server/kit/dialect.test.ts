@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { OpenResponses } from "../../../src/client/index.js";
 import {
   createResponsesEngine,
   createResponsesHandler,
@@ -79,6 +80,24 @@ describe("dialect", () => {
     });
     afterAll(async () => {
       await server.close();
+    });
+
+    it("this package's client reads the openai dialect as the spec's events (reasoning included)", async () => {
+      const client = new OpenResponses({ baseURL: `${server.url}/v1`, apiKey: "sk-dialect", maxRetries: 0 });
+      const { stream: _stream, ...body } = REASONING;
+      const stream = client.responses.stream({ ...body, model: "m" } as Parameters<
+        typeof client.responses.stream
+      >[0]);
+      let reasoning = "";
+      for await (const event of stream)
+        if (event.type === "response.reasoning.delta") reasoning += event.delta;
+      const final = await stream.finalResponse();
+      expect(reasoning).toContain('The user wrote: "what is 12 * 7?"');
+      const item = final.output.find((entry) => entry.type === "reasoning");
+      expect(item?.type === "reasoning" && item.content?.[0]).toMatchObject({
+        type: "reasoning_text",
+        text: reasoning,
+      });
     });
 
     it('"openai" applies to WebSocket turns too', async () => {

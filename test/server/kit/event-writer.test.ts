@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ModelPart } from "../../../src/server/model.js";
 import type { StreamingEvent } from "../../../src/spec/index.js";
+import { itWith, loadOpenAPI, needs } from "../../support/needs.js";
 import { runEvents, scriptedModel, terminalOf, testEngine, types } from "./helpers.js";
 
-const openapi = JSON.parse(
-  readFileSync(new URL("../../../../shared/spec/openapi.json", import.meta.url), "utf8"),
-);
-const requiredOf = (schema: string): string[] => openapi.components.schemas[schema].required;
+const openapi = loadOpenAPI<{ components: { schemas: Record<string, { required: string[] }> } }>();
+const requiredOf = (schema: string): string[] => openapi?.components.schemas[schema]?.required ?? [];
 
 function byType<T extends StreamingEvent["type"]>(events: StreamingEvent[], type: T) {
   return events.filter((event): event is Extract<StreamingEvent, { type: T }> => event.type === type);
@@ -66,37 +64,47 @@ describe("event writer", () => {
     expect(created?.response.usage).toBeNull();
   });
 
-  it("S5: the snapshot has every required field of ResponseResource, echoing the request", async () => {
-    const events = await runEvents([{ type: "text", delta: "x" }], {
-      model: "m",
-      input: "hi",
-      temperature: 0.5,
-      tools: [{ type: "function", name: "lookup", parameters: { type: "object" } }],
-      tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "lookup" }] },
-      metadata: { a: "b" },
-      instructions: "be brief",
-    });
-    const response = terminalOf(events);
-    for (const field of requiredOf("ResponseResource")) expect(response).toHaveProperty(field);
-    expect(response).toMatchObject({
-      object: "response",
-      model: "m",
-      temperature: 0.5,
-      top_p: 1,
-      truncation: "disabled",
-      parallel_tool_calls: true,
-      store: true,
-      background: false,
-      metadata: { a: "b" },
-      instructions: "be brief",
-      text: { format: { type: "text" } },
-      tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "lookup" }], mode: "auto" },
-      tools: [
-        { type: "function", name: "lookup", description: null, parameters: { type: "object" }, strict: null },
-      ],
-    });
-    for (const field of requiredOf("Usage")) expect(response.usage).toHaveProperty(field);
-  });
+  itWith(
+    needs.sharedSpec(),
+    "S5: the snapshot has every required field of ResponseResource, echoing the request",
+    async () => {
+      const events = await runEvents([{ type: "text", delta: "x" }], {
+        model: "m",
+        input: "hi",
+        temperature: 0.5,
+        tools: [{ type: "function", name: "lookup", parameters: { type: "object" } }],
+        tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "lookup" }] },
+        metadata: { a: "b" },
+        instructions: "be brief",
+      });
+      const response = terminalOf(events);
+      for (const field of requiredOf("ResponseResource")) expect(response).toHaveProperty(field);
+      expect(response).toMatchObject({
+        object: "response",
+        model: "m",
+        temperature: 0.5,
+        top_p: 1,
+        truncation: "disabled",
+        parallel_tool_calls: true,
+        store: true,
+        background: false,
+        metadata: { a: "b" },
+        instructions: "be brief",
+        text: { format: { type: "text" } },
+        tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "lookup" }], mode: "auto" },
+        tools: [
+          {
+            type: "function",
+            name: "lookup",
+            description: null,
+            parameters: { type: "object" },
+            strict: null,
+          },
+        ],
+      });
+      for (const field of requiredOf("Usage")) expect(response.usage).toHaveProperty(field);
+    },
+  );
 
   it("S7: a refusal is a refusal content part", async () => {
     const events = await runEvents([{ type: "refusal", delta: "No." }]);

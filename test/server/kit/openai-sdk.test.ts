@@ -2,7 +2,7 @@
 
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 
 /** Calls `get_weather` when offered and no tool output is in context yet; else answers with that output. */

@@ -13,7 +13,7 @@ import {
   createResponsesHandler,
   type RunningServer,
   serve,
-} from "../../../src/server/kit/index.js";
+} from "../../../src/server/index.js";
 import type { ModelPart } from "../../../src/server/model.js";
 import type { CreateResponseBody, ResponseResource, StreamingEvent } from "../../../src/spec/index.js";
 import {

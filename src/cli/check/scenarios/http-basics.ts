@@ -174,6 +174,20 @@ export const httpBasics: Scenario[] = [
     },
   },
   {
+    id: "streaming-reasoning",
+    transport: "http",
+    title: "a streamed answer with reasoning (reasoning text and summary parts)",
+    rules: ["S7", "I5", "S6"],
+    async run(ctx) {
+      const stream = await ctx.createStream(
+        { input: "Think it through: what is 17 * 3?", reasoning: { effort: "medium", summary: "auto" } },
+        "reasoning stream",
+        { refusable: "the server declined the reasoning parameter (its model may not reason)" },
+      );
+      if (stream.response) ctx.resource(stream.response, "the terminal snapshot");
+    },
+  },
+  {
     id: "streaming-incomplete",
     transport: "http",
     title: "a streamed answer cut by max_output_tokens",

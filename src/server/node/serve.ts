@@ -4,12 +4,16 @@
  * `drain` so a slow client applies backpressure all the way to the model. When the client disconnects,
  * the request's signal aborts and the response body is cancelled, which stops the model.
  *
- * This is the only file of the kit that imports Node built-ins; the handler itself stays web-standard.
+ * It lives in `src/server/node/`, the only folder of the kit that imports Node built-ins: the handler
+ * itself stays web-standard. Its public types are structural (`NodeHttpServer`), so the declarations of
+ * `openresponses/server` need no `@types/node`.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { attachForHandler, type ServeWebSocketOptions } from "../websocket/for-handler.js";
+import { answerClientErrors } from "./client-error.js";
+import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
+import type { NodeHttpServer } from "./websocket-mode.js";
 
 export interface ServeOptions {
   /** A fetch handler, e.g. from `createResponsesHandler`. */
@@ -24,13 +28,23 @@ export interface ServeOptions {
    * (`maxConnectionAgeMs`). Needs the `ws` package, loaded on the first upgrade. (Added by the WebSocket part.)
    */
   websocket?: boolean | ServeWebSocketOptions;
+  /**
+   * Host names the server answers to under a name (e.g. `["chat.example.com"]`), for WebSocket
+   * upgrades from browser pages: besides these, `Host` may be an IP address, `localhost` or `host`.
+   * A page whose Origin and Host both name another host is refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningServer {
   /** The base URL, e.g. `http://127.0.0.1:8080` (append `/v1` for a client's `baseURL`). */
   url: string;
   port: number;
-  server: Server;
+  /**
+   * The underlying `node:http` server, typed by the few members most callers use so these types need
+   * no `@types/node`; cast it (`as import("node:http").Server`) for the rest.
+   */
+  server: NodeHttpServer;
   /** Stops accepting connections, ends open streams, and resolves when the server is closed. */
   close(): Promise<void>;
 }
@@ -41,6 +55,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
     respond(options.handler, req, res, host).catch(() => res.destroy());
   });
+  // Node's own answers to requests it cannot parse (400, 431, 408) get an E1 body too.
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     // A port in use (EADDRINUSE) or a bad host rejects instead of crashing the process.
     const fail = (error: Error) => reject(error);
@@ -52,7 +68,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  const websocket = attachForHandler(server, options.handler, options.websocket);
+  const websocket = attachForHandler(server, options.handler, options.websocket, {
+    boundHost: host,
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,

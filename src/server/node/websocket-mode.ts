@@ -4,12 +4,34 @@
  * upgrade, so importing the server kit does not require it.
  */
 
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
 import type { KitError } from "../kit/spec-error.js";
 import type { ResponseStore } from "../model.js";
-import { ResponsesConnection, type WebSocketEngine } from "./connection.js";
+import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
+import { DEFAULT_CONNECTION_AGE_MS } from "../websocket/limits.js";
+
+/**
+ * The part of a Node `http.Server` that WebSocket mode uses. Typed structurally (a real `http.Server`
+ * fits) so that the declarations of `openresponses/server` need no `@types/node`.
+ */
+export interface UpgradeServer {
+  on(event: "upgrade", listener: UpgradeListener): unknown;
+  off(event: "upgrade", listener: UpgradeListener): unknown;
+  listenerCount(event: "upgrade"): number;
+}
+
+/** Node calls it with an `IncomingMessage`, a `Duplex` socket and a `Buffer`. */
+export type UpgradeListener = (request: unknown, socket: unknown, head: unknown) => void;
+
+/** The `node:http` server behind `serve()`: the members most callers use (see `RunningServer.server`). */
+export interface NodeHttpServer extends UpgradeServer {
+  readonly listening: boolean;
+  address(): { address: string; family: string; port: number } | string | null;
+  close(callback?: (error?: Error) => void): unknown;
+  closeAllConnections(): void;
+}
 
 export interface WebSocketModeOptions {
   /** The kit's engine, shared with the HTTP handler. */
@@ -29,6 +51,15 @@ export interface WebSocketModeOptions {
    * (non-browser clients) and same-origin pages are always let through. Default: none.
    */
   allowedOrigins?: "*" | readonly string[] | ((origin: string) => boolean);
+  /**
+   * Host names a same-origin browser upgrade may name in `Host` (besides IP addresses, `localhost` and
+   * `boundHost`, which are always allowed). A page whose Origin and Host both name another host is
+   * refused with 403 unless `allowedOrigins` lets its origin in: otherwise a page on an attacker's
+   * domain, rebound by DNS to this server's address, would pass as same-origin (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /** The host the server listens on (`serve`'s `host`); allowed in `Host` like `localhost`. */
+  boundHost?: string;
   /** Connection age limit in milliseconds (rule W7). Default 60 minutes; `Infinity` for none. */
   maxConnectionAgeMs?: number;
   /** Largest accepted message in bytes. Default 32 MiB (an `input` string may be 10 MiB). */
@@ -52,7 +83,6 @@ export interface WebSocketMode {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CONNECTION_AGE_MS = 60 * 60 * 1000;
 const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
@@ -116,13 +146,47 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
+/**
+ * Whether a `Host` header names this server: an IP address (DNS rebinding needs a name, so a literal
+ * address cannot be one), `localhost` or a `*.localhost` name, the bound host, or a configured name.
+ */
+export function hostAllowList(
+  configured: readonly string[] | undefined,
+  boundHost: string | undefined,
+): (host: string | undefined) => boolean {
+  const names = new Set<string>();
+  for (const name of [...(configured ?? []), ...(boundHost ? [boundHost] : [])]) {
+    const hostname = hostnameOf(name);
+    if (hostname !== null) names.add(hostname);
+  }
+  return (host) => {
+    const hostname = host === undefined ? null : hostnameOf(host);
+    if (hostname === null) return false;
+    if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
+    return names.has(hostname);
+  };
+}
+
+/** The lower-cased host name of a `Host` value or a configured name (port dropped), null if not one. */
+function hostnameOf(value: string): string | null {
+  // A bare IPv6 address (a bound host such as `::1`) needs brackets to parse as a URL host.
+  const text =
+    value.includes(":") && !value.startsWith("[") && value.split(":").length > 2 ? `[${value}]` : value;
+  try {
+    return new URL(`http://${text}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
   return data.toString("utf8");
 }
 
-export function attachWebSocketMode(server: Server, options: WebSocketModeOptions): WebSocketMode {
+export function attachWebSocketMode(server: UpgradeServer, options: WebSocketModeOptions): WebSocketMode {
   const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
   const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
   if (!(maxAgeMs > 0)) throw new RangeError("maxConnectionAgeMs must be a positive number (or Infinity).");
@@ -133,13 +197,15 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     options.authenticate ?? (options.apiKey ? createApiKeyCheck(options.apiKey) : null);
 
   const allowed = options.allowedOrigins;
+  const hosts = hostAllowList(options.allowedHosts, options.boundHost);
   const originAllowed = (request: IncomingMessage): boolean => {
     const origin = request.headers.origin;
     if (origin === undefined) return true;
-    if (sameOrigin(origin, request.headers.host)) return true;
     if (allowed === "*") return true;
-    if (typeof allowed === "function") return allowed(origin);
-    return allowed?.includes(origin) ?? false;
+    if (typeof allowed === "function" ? allowed(origin) : (allowed?.includes(origin) ?? false)) return true;
+    // Same-origin counts only for a Host this server answers to: the page's own name in both headers
+    // proves nothing once DNS points that name here.
+    return hosts(request.headers.host) && sameOrigin(origin, request.headers.host);
   };
 
   const loadServer = () => {
@@ -224,7 +290,7 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     );
   };
 
-  server.on("upgrade", onUpgrade);
+  server.on("upgrade", onUpgrade as UpgradeListener);
 
   return {
     get connections() {
@@ -232,7 +298,7 @@ export function attachWebSocketMode(server: Server, options: WebSocketModeOption
     },
     async close() {
       closed = true;
-      server.off("upgrade", onUpgrade);
+      server.off("upgrade", onUpgrade as UpgradeListener);
       for (const ws of sockets) ws.close(1001, "server closing");
       const deadline = Date.now() + 2000;
       while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

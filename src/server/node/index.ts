@@ -1,0 +1,14 @@
+/**
+ * The Node adapter: `serve()` on `node:http` and WebSocket mode with the `ws` package. Part of the
+ * `node` build of `openresponses/server` only; the portable build has `./unavailable.ts` in its place.
+ */
+export { type RunningServer, type ServeOptions, serve } from "./serve.js";
+export { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
+export {
+  attachWebSocketMode,
+  type NodeHttpServer,
+  type UpgradeListener,
+  type UpgradeServer,
+  type WebSocketMode,
+  type WebSocketModeOptions,
+} from "./websocket-mode.js";
