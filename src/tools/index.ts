@@ -12,4 +12,11 @@ export {
   type ToolRunStopReason,
   ToolRunStream,
 } from "./runner.js";
-export { isRunnableTool, type RunnableTool, type ToolContext, type ToolInit, tool } from "./tool.js";
+export {
+  isRunnableTool,
+  type RunnableTool,
+  type SchemaToolInit,
+  type ToolContext,
+  type ToolInit,
+  tool,
+} from "./tool.js";

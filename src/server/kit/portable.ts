@@ -36,6 +36,7 @@ export {
   type ResponsesHandler,
   type ResponsesHandlerOptions,
 } from "./handler.js";
+export type { IdempotencyOptions } from "./idempotency.js";
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
 export {
   createKVStore,
