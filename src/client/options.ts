@@ -24,8 +24,11 @@ export type HeaderValues = Record<string, string | null | undefined>;
 export interface ClientOptions {
   /** See the base URL rule in `base-url.ts`. Falls back to `OPENRESPONSES_BASE_URL`, then the OpenAI URL. */
   baseURL?: string | null;
-  /** Falls back to `OPENRESPONSES_API_KEY`. Without a key no auth header is sent (local servers). */
-  apiKey?: ApiKeySource | null;
+  /**
+   * Falls back to `OPENRESPONSES_API_KEY` (`undefined` too, so `apiKey: process.env.KEY` works as written).
+   * Without a key no auth header is sent (local servers).
+   */
+  apiKey?: ApiKeySource | null | undefined;
   /** Header that carries the key. Default `Authorization`. */
   authHeader?: string;
   /**

@@ -145,14 +145,15 @@ beforeAll(async () => {
       "--disable-component-update",
       "--disable-sync",
     ],
-    timeout: 15_000,
+    // Chromium's start-up alone took over 15 s on this 2-core machine while the other test files ran.
+    timeout: 60_000,
   });
   context = await browser.newContext();
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(`${server.url}/`, { timeout: 10_000 });
   await page.waitForFunction(() => "lib" in window && "results" in window, null, { timeout: 10_000 });
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await context?.close();

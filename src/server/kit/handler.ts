@@ -23,8 +23,11 @@ import { encodeSSE } from "./sse.js";
 import { allowedMethods, answerStoredRoute, matchStoredRoute, type StoredRoute } from "./stored-routes.js";
 
 export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
-  /** When set, requests must carry it (`Authorization: Bearer <key>` or `api-key: <key>`), else 401. */
-  apiKey?: string;
+  /**
+   * When set, requests must carry it (`Authorization: Bearer <key>` or `api-key: <key>`), else 401.
+   * `undefined`, `null` and `""` all mean no key check, so `apiKey: process.env.KEY` works as written.
+   */
+  apiKey?: string | null | undefined;
   /** The largest request body accepted, in bytes; larger ones get 413. Default 10 MiB. */
   maxBodyBytes?: number;
   /** The path prefix of the routes; default `/v1`. Use `""` to serve `/responses` at the root. */
@@ -83,7 +86,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const basePath = normaliseBasePath(options.basePath ?? "/v1");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const authenticate: ApiKeyCheck =
-    options.apiKey !== undefined && options.apiKey !== ""
+    typeof options.apiKey === "string" && options.apiKey !== ""
       ? createApiKeyCheck(options.apiKey)
       : async () => null;
 

@@ -87,6 +87,13 @@ describe("API key (H1)", () => {
     expect((await handler(post("/v1/responses", { input: "x" }, { "api-key": key }))).status).toBe(200);
   });
 
+  it("undefined, null and an empty key all mean no key check (apiKey: process.env.KEY as written)", async () => {
+    for (const apiKey of [undefined, null, ""]) {
+      const open = handlerFor(hello(), { apiKey });
+      expect((await open(post("/v1/responses", { input: "x" }))).status).toBe(200);
+    }
+  });
+
   it("a missing key is a 401 spec error", async () => {
     const response = await handler(post("/v1/responses", { input: "x" }));
     expect(response.headers.get("www-authenticate")).toBe("Bearer");
