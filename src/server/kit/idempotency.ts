@@ -11,6 +11,7 @@
  * runtime); answers are kept in memory, bounded by count, bytes and age.
  */
 
+import { concatBytes } from "./body-reader.js";
 import { type KitError, kitError } from "./spec-error.js";
 
 export interface IdempotencyOptions {
@@ -90,7 +91,7 @@ export class IdempotencyCache {
     const credential = `${request.headers.get("authorization") ?? ""}\n${request.headers.get("api-key") ?? ""}`;
     const id = await digest(new TextEncoder().encode(`${credential}\n${key}`));
     const fingerprint = await digest(
-      concat(new TextEncoder().encode(`${new URL(request.url).pathname}\n`), body),
+      joined([new TextEncoder().encode(`${new URL(request.url).pathname}\n`), body]),
     );
     this.#expire();
     const existing = this.#entries.get(id);
@@ -218,7 +219,7 @@ function recording(
         return;
       }
       if (step.done) {
-        keep(chunks === null ? null : { status: response.status, contentType, body: concat(...chunks) });
+        keep(chunks === null ? null : { status: response.status, contentType, body: joined(chunks) });
         controller.close();
         return;
       }
@@ -244,14 +245,8 @@ async function digest(bytes: Uint8Array): Promise<string> {
   return hex;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
+const joined = (parts: Uint8Array[]): Uint8Array =>
+  concatBytes(
+    parts,
+    parts.reduce((size, part) => size + part.byteLength, 0),
+  );
