@@ -4,7 +4,7 @@
  * hold the run: its promise is raced against the deadline.
  */
 
-import { ScenarioContext, SkipScenario, Unreachable } from "./context.js";
+import { ScenarioContext, SkipScenario, Unreachable } from "./scenario-context.js";
 import { FindingList } from "./findings.js";
 import type { CheckLimits } from "./limits.js";
 import type { Recorder } from "./recorder.js";

@@ -9,6 +9,7 @@
  *   for await (const event of run.events) send(event);
  */
 
+import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type {
   CompactResource,
   CompactResponseMethodPublicBody,
@@ -17,14 +18,15 @@ import type {
 } from "../../spec/index.js";
 import type { Compactor, Model, ModelPart, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
 import { genericCompactor } from "./compactor.js";
-import { type ContextItem, resolveContext } from "./context.js";
+import type { ContextItem } from "./context-item.js";
+import { resolveContext } from "./resolve-context.js";
 import { assertDialect, type Dialect, inDialect } from "./dialect.js";
-import { EventWriter, isTerminalEvent } from "./event-writer.js";
+import { EventWriter } from "./event-writer.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { initialResource } from "./resource.js";
-import { describeThrown, type KitError, kitError } from "./spec-error.js";
-import { createMemoryStore } from "./store.js";
+import { describeThrown, type KitError, kitError } from "./kit-error.js";
+import { createMemoryStore } from "./memory-store.js";
 import { createToolPolicy } from "./tool-policy.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
 import { LoopYielder } from "./yield.js";
@@ -179,7 +181,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
           if (step === ABORTED || controller.signal.aborted) return;
           if (step.done) break;
           for (const event of writer.write(step.value)) {
-            if (isTerminalEvent(event)) await save();
+            if (isTerminalEventType(event.type)) await save();
             yield event;
             if (loop.due()) {
               await loop.yield();
@@ -199,7 +201,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         failure = writer.fail(describeThrown(error));
       }
       for (const event of writer.finished ? failure : writer.complete()) {
-        if (isTerminalEvent(event)) await save();
+        if (isTerminalEventType(event.type)) await save();
         yield event;
       }
     } finally {

@@ -7,6 +7,7 @@
  * unchanged in Node (through `serve`), Bun, Deno, Cloudflare Workers, Hono or a Next.js route.
  */
 
+import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type {
   CompactResponseMethodPublicBody,
   CreateResponseBody,
@@ -16,9 +17,8 @@ import { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 import { readJsonBody } from "./body-reader.js";
 import { unsupportedContentType } from "./content-type.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
-import { isTerminalEvent } from "./event-writer.js";
 import { type Claim, IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
-import { errorResponse, type KitError, kitError } from "./spec-error.js";
+import { errorResponse, type KitError, kitError } from "./kit-error.js";
 import { encodeSSE } from "./sse.js";
 import { allowedMethods, answerStoredRoute, matchStoredRoute, type StoredRoute } from "./stored-routes.js";
 
@@ -321,7 +321,7 @@ type TerminalEvent = Extract<
 async function lastTerminal(events: AsyncIterable<StreamingEvent>): Promise<TerminalEvent | null> {
   let terminal: TerminalEvent | null = null;
   for await (const event of events) {
-    if (isTerminalEvent(event)) terminal = event as TerminalEvent;
+    if (isTerminalEventType(event.type)) terminal = event as TerminalEvent;
   }
   return terminal;
 }

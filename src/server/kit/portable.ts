@@ -12,7 +12,7 @@ export {
   type ContextRequest,
   type ContextResult,
   resolveContext,
-} from "./context.js";
+} from "./resolve-context.js";
 export { assertDialect, DIALECTS, type Dialect, inDialect } from "./dialect.js";
 export {
   type CompactResult,
@@ -56,7 +56,7 @@ export {
   kitError,
   type SpecErrorObject,
   type SpecErrorType,
-} from "./spec-error.js";
+} from "./kit-error.js";
 export { encodeSSE, formatSSE } from "./sse.js";
-export { createMemoryStore, MemoryResponseStore, type MemoryStoreOptions } from "./store.js";
+export { createMemoryStore, MemoryResponseStore, type MemoryStoreOptions } from "./memory-store.js";
 export { createToolPolicy, type ToolPolicy } from "./tool-policy.js";

@@ -8,7 +8,7 @@ import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { normaliseRequest, schemaView } from "./normalise-request.js";
 import { firstSchemaIssue } from "./schema-check.js";
-import { invalidRequest, type KitError } from "./spec-error.js";
+import { invalidRequest, type KitError } from "./kit-error.js";
 import { unknownToolChoiceNames } from "./tool-policy.js";
 
 export { MAX_BODY_DEPTH };

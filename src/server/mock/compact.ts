@@ -7,7 +7,7 @@
 import type { ItemField } from "../../spec/index.js";
 import type { CompactRequest } from "../model.js";
 import { encodeCompactionState } from "./compaction.js";
-import { readContext } from "./context.js";
+import { readContext } from "./read-conversation.js";
 import { stableHash } from "./hash.js";
 
 export function compactContext(request: CompactRequest): ItemField[] {

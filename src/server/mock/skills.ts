@@ -4,7 +4,7 @@
  */
 
 import { findArithmetic, formatNumber } from "./arithmetic.js";
-import { type Attachment, analysedText, type ConversationContext, type ToolResult } from "./context.js";
+import { type Attachment, analysedText, type ConversationContext, type ToolResult } from "./read-conversation.js";
 import { describeFact, extractFacts, parseRecallQuestion } from "./facts.js";
 
 export type SkillName =

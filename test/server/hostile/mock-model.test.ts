@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createResponsesHandler } from "../../../src/server/kit/index.js";
-import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/context.js";
+import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/read-conversation.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { MAX_ECHO_CHARS } from "../../../src/server/mock/skills.js";
 import { post } from "../kit/helpers.js";

@@ -1,4 +1,4 @@
-import type { ScenarioContext } from "../context.js";
+import type { ScenarioContext } from "../scenario-context.js";
 import type { Transport } from "../report-types.js";
 
 export interface Scenario {
