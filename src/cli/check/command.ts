@@ -11,16 +11,16 @@ import { createResponsesHandler } from "../../server/kit/handler.js";
 import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
 import { serve } from "../../server/node/serve.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "../args.js";
-import { Unreachable } from "./scenario-context.js";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { Recorder } from "./recorder.js";
 import { humanReport } from "./report-human.js";
 import { junitReport } from "./report-junit.js";
 import type { Dialect } from "./report-types.js";
 import { runScenarios } from "./runner.js";
+import { Unreachable } from "./scenario-context.js";
 import { SCENARIOS, type Scenario } from "./scenarios/index.js";
 import { authHeaders, type CheckTarget, webSocketURL } from "./target.js";
-import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.js";
 
 export const CHECK_HELP = `Usage: openresponses check [options]
 

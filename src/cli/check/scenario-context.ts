@@ -17,8 +17,6 @@ import { type SessionSequence, type StreamOutcome, StreamRules } from "./stream-
 import type { CheckTarget } from "./target.js";
 import { WsSession } from "./ws-session.js";
 
-
-
 /** Thrown by `ctx.skip`: the scenario cannot be judged against this server (with why). */
 export class SkipScenario extends Error {}
 
@@ -430,7 +428,12 @@ export class ScenarioContext {
    * One turn: sends `response.create` and reads until the terminal event or a W8 error envelope. The
    * events go through the same rules as SSE (W2).
    */
-  async turn(session: WsSession, fields: JsonRecord, what: string, sequence: SessionSequence): Promise<WsTurn> {
+  async turn(
+    session: WsSession,
+    fields: JsonRecord,
+    what: string,
+    sequence: SessionSequence,
+  ): Promise<WsTurn> {
     session.send({ type: "response.create", ...this.body(fields) });
     return this.readTurn(session, what, sequence);
   }

@@ -10,7 +10,6 @@ import { isExtensionType, type SchemaName, schemaNames, validate } from "../../s
 import { schemas } from "../../spec/schemas.gen.js";
 import type { FindingList } from "./findings.js";
 
-
 export const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
   "message",
   "function_call",

@@ -13,7 +13,6 @@ import { ProtocolChecker } from "../../streaming/protocol-checker.js";
 import type { FindingList } from "./findings.js";
 import { checkSchema, eventSchemaFor, x1Severity } from "./schema-rules.js";
 
-
 /** OpenAI's names for the spec's `response.reasoning.*` events (RULES.md, "Observed in the wild"). */
 const OPENAI_NAMES: Readonly<Record<string, string>> = {
   "response.reasoning_text.delta": "response.reasoning.delta",
@@ -24,7 +23,6 @@ const OPENAI_NAMES: Readonly<Record<string, string>> = {
 function terminalStatus(type: string): string | undefined {
   return isTerminalEventType(type) ? type.slice("response.".length) : undefined;
 }
-
 
 /** Which rule governs the schema of an event. */
 function ruleForEvent(type: string): string {

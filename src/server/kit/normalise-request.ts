@@ -18,7 +18,6 @@
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { validate } from "../../spec/index.js";
 
-
 /** Rounds of "drop the nulls the schema refused, check again"; each round removes every null it reports. */
 const MAX_NULL_ROUNDS = 8;
 
@@ -171,4 +170,3 @@ function withoutNullAt(root: JsonRecord, path: Array<string | number>): JsonReco
   };
   return copy(root, 0) as JsonRecord;
 }
-

@@ -8,8 +8,8 @@ import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { itemsSize } from "../kit/item-size.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
-import { analysedText, type ConversationContext, readContext } from "./read-conversation.js";
 import { stableHash } from "./hash.js";
+import { analysedText, type ConversationContext, readContext } from "./read-conversation.js";
 import { encryptedReasoning, planReasoning } from "./reasoning.js";
 import { valueForSchema } from "./schema-value.js";
 import { type Answer, answer, answerToolResults } from "./skills.js";
@@ -32,8 +32,6 @@ export const MOCK_MODEL_NAME = "openresponses-mock";
 
 /** The built-in model, with its own compactor attached. */
 export type MockModel = Model & { compact: Compactor; defaultModel: string };
-
-
 
 /**
  * Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly: each chunk is

@@ -61,8 +61,6 @@ export interface ConversationContext {
   instructions: string[];
 }
 
-
-
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }

@@ -18,8 +18,6 @@ export interface PlannedCall {
   arguments: string;
 }
 
-
-
 /** The function tools offered by the request; other tool types are ignored. */
 export function readFunctionTools(tools: unknown): FunctionToolInfo[] {
   if (!Array.isArray(tools)) return [];

@@ -63,7 +63,6 @@ function itemOf(stored: StoredResponse | null, itemId: string): StoredResponse["
   );
 }
 
-
 export class ResponsesConnection {
   readonly #options: ConnectionOptions;
   readonly #queue: string[] = [];

@@ -3,7 +3,8 @@
  * model runs. Each test fails on the kit before the fix (it accepted the request, or took seconds).
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryStore, createResponsesHandler, packItems } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
+import { packItems } from "../../../src/server/kit/compactor.js";
 import type { StoredResponse } from "../../../src/server/model.js";
 import { post, scriptedModel, specError } from "../kit/helpers.js";
 
