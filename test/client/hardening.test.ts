@@ -25,7 +25,7 @@ function sendAllButDone(res: ServerResponse, text: string[]): void {
   for (const event of textStreamEvents(text)) res.write(sseFrame(event));
 }
 
-describe("after the terminal event (RULES: the terminal event, not [DONE], completes a response)", () => {
+describe("after the terminal event (observed in the wild: the terminal event, not [DONE], completes a response)", () => {
   it("S5: a connection reset after the terminal event loses nothing over the client's transport", async () => {
     const server = await serve((_req, res) => {
       sendAllButDone(res, ["Hel", "lo"]);
