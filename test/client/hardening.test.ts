@@ -1,5 +1,5 @@
 /**
- * Review fixes of the client core (issue 3): what happens after the terminal event over real HTTP, and
+ * The client core at its edges: what happens after the terminal event over real HTTP, and
  * proof that leaving a loop early aborts the fetch itself.
  */
 import type { ServerResponse } from "node:http";
