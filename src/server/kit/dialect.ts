@@ -12,6 +12,7 @@
  */
 
 import type { StreamingEvent } from "../../spec/index.js";
+import { TurnEvents } from "./event-batches.js";
 
 /** `"spec"`: the specification's event names (default). `"openai"`: OpenAI's names for reasoning text. */
 export type Dialect = "spec" | "openai";
@@ -38,8 +39,21 @@ export function assertDialect(value: unknown): asserts value is Dialect {
   }
 }
 
-/** The events under another dialect's names; stopping early stops the source too (for-await's return). */
-export async function* eventsInDialect(
+/**
+ * The events under another dialect's names; stopping early stops the source too (for-await's return).
+ * A turn's events stay in their batches.
+ */
+export function eventsInDialect(
+  events: AsyncIterable<StreamingEvent>,
+  dialect: Dialect,
+): AsyncIterable<StreamingEvent> {
+  if (events instanceof TurnEvents) {
+    return events.mapBatches((batch) => batch.map((event) => inDialect(event, dialect)));
+  }
+  return renamed(events, dialect);
+}
+
+async function* renamed(
   events: AsyncIterable<StreamingEvent>,
   dialect: Dialect,
 ): AsyncGenerator<StreamingEvent, void, undefined> {

@@ -17,6 +17,7 @@ import type {
 import type { Compactor, Model, ResponseStore, StoredResponse } from "../model.js";
 import { type CompactResult, runCompaction } from "./compact-run.js";
 import { genericCompactor } from "./compactor.js";
+import { copyData } from "./copy-data.js";
 import { assertDialect, type Dialect, eventsInDialect } from "./dialect.js";
 import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
@@ -103,9 +104,13 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      save: async (stored) => {
+      save: async (finished) => {
+        const keep = body.store !== false;
+        if (!keep && runOptions.onFinished === undefined) return;
         try {
-          if (body.store !== false) await runStore.set(stored.response.id, stored);
+          // The store's own copy: what the events handed out share with the writer stays theirs.
+          const stored = { response: copyData(finished.response), input: finished.input };
+          if (keep) await runStore.set(stored.response.id, stored);
           await runOptions.onFinished?.(stored);
         } catch (error) {
           report(error, "store");

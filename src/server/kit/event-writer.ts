@@ -6,8 +6,16 @@
  *   per item: output_item.added → (content_part.added → deltas → *.done → content_part.done)* → output_item.done,
  *   exactly one terminal event (response.completed | response.incomplete | response.failed).
  *
- * Sequence numbers start at 0 and increase by one per event (S4). Lifecycle events carry deep copies of
- * the snapshot, so an event already handed out never changes when the writer moves on.
+ * Sequence numbers start at 0 and increase by one per event (S4).
+ *
+ * An event never changes once it is handed out, and the writer copies only what it would otherwise
+ * change later: an item or content part is copied when it is announced (`*.added`, still growing) and
+ * handed out as itself when it is done, since the writer never touches a finished item or part again;
+ * `response.created`/`in_progress` carry a copy of the snapshot, the terminal event the final snapshot
+ * itself. So events may share finished objects with each other and with `writer.response` (the
+ * `output_item.done` item is the terminal snapshot's output item): consumers read events, and copy what
+ * they want to change. What a model hands over (annotations, extension items) is copied as it enters the
+ * snapshot, so a model that reuses its objects cannot change a response after the fact.
  */
 
 import type {
@@ -27,6 +35,7 @@ import type {
 import type { ModelPart } from "../model.js";
 import type { IdGenerator } from "./ids.js";
 import type { SpecErrorObject } from "./kit-error.js";
+import { copyData } from "./copy-data.js";
 import type { ToolPolicy } from "./tool-policy.js";
 import { buildUsage, mergeUsage } from "./usage.js";
 
@@ -100,7 +109,7 @@ export class EventWriter {
     this.#inputCharacters = options.inputCharacters;
   }
 
-  /** The live snapshot (do not mutate); copy it if you keep it. */
+  /** The live snapshot (do not mutate); copy it if you keep it. Final once `finished` is true. */
   get response(): ResponseResource {
     return this.#response;
   }
@@ -292,7 +301,7 @@ export class EventWriter {
       type: "response.output_item.added",
       sequence_number: 0,
       output_index: outputIndex,
-      item: clone(item),
+      item: copyData(item),
     });
     return outputIndex;
   }
@@ -304,26 +313,34 @@ export class EventWriter {
     if (open.kind === "reasoning") this.#closeSummary(open);
     open.item.status = status;
     this.#open = null;
+    // Finished: the writer never changes it again, so the event carries the item itself.
     this.#emit({
       type: "response.output_item.done",
       sequence_number: 0,
       output_index: open.outputIndex,
-      item: clone(open.item),
+      item: open.item,
     });
   }
 
   /** An item that is complete the moment it exists: added, then done (no content parts). */
   #standaloneItem(item: ItemField): void {
     this.#closeItem("completed");
-    const done = clone(item);
-    (item as { status?: string }).status = "in_progress";
-    const outputIndex = this.#addItem(item);
-    this.#response.output[outputIndex] = done;
+    // The copy is the writer's own (the model may reuse its objects): the snapshot's item and the done
+    // event's. The added event differs from it only in its status.
+    const done = copyData(item);
+    const outputIndex = this.#response.output.length;
+    this.#response.output.push(done);
+    this.#emit({
+      type: "response.output_item.added",
+      sequence_number: 0,
+      output_index: outputIndex,
+      item: { ...done, status: "in_progress" } as ItemField,
+    });
     this.#emit({
       type: "response.output_item.done",
       sequence_number: 0,
       output_index: outputIndex,
-      item: clone(done),
+      item: done,
     });
   }
 
@@ -373,7 +390,7 @@ export class EventWriter {
       type: "response.output_item.done",
       sequence_number: 0,
       output_index: outputIndex,
-      item: clone(item),
+      item,
     });
   }
 
@@ -446,7 +463,7 @@ export class EventWriter {
       item_id: open.item.id,
       output_index: open.outputIndex,
       content_index: content.index,
-      part: clone(part),
+      part: copyData(part),
     });
     return content;
   }
@@ -467,7 +484,7 @@ export class EventWriter {
     else if (part.type === "reasoning_text")
       this.#emit({ type: "response.reasoning.done", ...base, text: part.text });
     else this.#emit({ type: "response.output_text.done", ...base, text: part.text });
-    this.#emit({ type: "response.content_part.done", ...base, part: clone(part) });
+    this.#emit({ type: "response.content_part.done", ...base, part });
   }
 
   #annotate(annotation: Annotation): void {
@@ -476,7 +493,8 @@ export class EventWriter {
       open.content?.kind === "output_text" ? open.content : this.#openContent(open, "output_text");
     const part = content.part as OutputTextContent;
     const annotationIndex = part.annotations.length;
-    part.annotations.push(annotation);
+    const own = copyData(annotation);
+    part.annotations.push(own);
     this.#emit({
       type: "response.output_text.annotation.added",
       sequence_number: 0,
@@ -484,7 +502,7 @@ export class EventWriter {
       output_index: open.outputIndex,
       content_index: content.index,
       annotation_index: annotationIndex,
-      annotation: clone(annotation),
+      annotation: own,
     });
   }
 
@@ -506,7 +524,7 @@ export class EventWriter {
         item_id: open.item.id,
         output_index: open.outputIndex,
         summary_index: summary.index,
-        part: clone(part),
+        part: copyData(part),
       });
     }
     if (delta.length === 0) return;
@@ -533,7 +551,7 @@ export class EventWriter {
       summary_index: summary.index,
     };
     this.#emit({ type: "response.reasoning_summary_text.done", ...base, text: summary.part.text });
-    this.#emit({ type: "response.reasoning_summary_part.done", ...base, part: clone(summary.part) });
+    this.#emit({ type: "response.reasoning_summary_part.done", ...base, part: summary.part });
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────────────
@@ -559,7 +577,9 @@ export class EventWriter {
       | "response.incomplete"
       | "response.failed",
   ): void {
-    this.#emit({ type, sequence_number: 0, response: clone(this.#response) });
+    // The terminal snapshot is final (nothing writes after it); the others are copies of a moment.
+    const response = this.#finished ? this.#response : copyData(this.#response);
+    this.#emit({ type, sequence_number: 0, response });
   }
 
   /** Stamps the next sequence number (S4); callers pass 0 as a placeholder. */
@@ -658,8 +678,4 @@ function invalidField(type: string, field: string, expected: string): InvalidMod
   return new InvalidModelPartError(
     `The model's ${JSON.stringify(type)} part has an invalid \`${field}\`: expected ${expected}.`,
   );
-}
-
-function clone<T>(value: T): T {
-  return structuredClone(value);
 }

@@ -11,6 +11,7 @@ import type {
   StreamingEvent,
 } from "../../spec/index.js";
 import type { ResponsesEngine } from "./engine.js";
+import { TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorResponse, kitError } from "./kit-error.js";
 import { encodeSSE } from "./sse.js";
@@ -30,16 +31,11 @@ export async function answerCreate(
   requestSignal: AbortSignal,
   claim: Claimed,
 ): Promise<Response> {
-  // Aborted by the runtime when the client disconnects, or by the SSE stream being cancelled.
-  const controller = new AbortController();
-  const abort = () => controller.abort(requestSignal.reason);
-  if (requestSignal.aborted) abort();
-  else requestSignal.addEventListener("abort", abort, { once: true });
-
-  const run = await engine.run(body, { signal: controller.signal });
+  // The request's signal aborts when the client disconnects; a cancelled SSE body stops the turn itself.
+  const run = await engine.run(body, { signal: requestSignal });
   if (!run.ok) return claim.finish(errorResponse(run.error), false);
   if (body.stream === true) {
-    const stream = encodeSSE(run.events, (reason) => controller.abort(reason));
+    const stream = encodeSSE(run.events);
     // Recorded once the stream has been sent to its end; a stream the client left is forgotten.
     return claim.finish(new Response(stream, { status: 200, headers: SSE_HEADERS }), true);
   }
@@ -79,7 +75,21 @@ type TerminalEvent = Extract<
   { type: "response.completed" | "response.incomplete" | "response.failed" }
 >;
 
+/** The terminal event, the only one a JSON answer needs; null when the turn ended without one. */
 async function lastTerminal(events: AsyncIterable<StreamingEvent>): Promise<TerminalEvent | null> {
+  if (events instanceof TurnEvents) {
+    // A turn's events come in batches, and the terminal event is always the last of its batch.
+    const batches = events.takeBatches();
+    for (;;) {
+      const batch = await batches.next();
+      if (batch === null) return null;
+      const last = batch[batch.length - 1];
+      if (last !== undefined && isTerminalEventType(last.type)) {
+        batches.stop();
+        return last as TerminalEvent;
+      }
+    }
+  }
   let terminal: TerminalEvent | null = null;
   for await (const event of events) {
     if (isTerminalEventType(event.type)) terminal = event as TerminalEvent;

@@ -1,23 +1,34 @@
 /**
- * One turn of the engine: the model's parts through the event writer into protocol events. The model
- * is driven one part at a time and told the effective tools (rule P2); the loop yields to the event loop
- * every few milliseconds so a model that never awaits cannot starve the server; an aborted signal or a
- * consumer that stops early aborts the model and ends the events without a terminal event. The
- * finished response is handed to `save` before its terminal event leaves.
+ * One turn of the engine: the model's parts through the event writer into protocol events, handed out
+ * in batches (`event-batches.ts`). The model is driven one part at a time and told the effective tools
+ * (rule P2). A batch holds the events that are ready together: it grows while the model has its next
+ * part at hand (a sync model always, an async one when the part arrives before the event loop's next
+ * turn) and is handed out when the model has to wait, at `MAX_BATCH_EVENTS`, or after 8 ms of work,
+ * when the loop also gives the event loop a turn, so a model that never awaits cannot starve the server.
+ * Nothing runs ahead of the consumer: the model is pulled only while a batch is asked for, so a slow
+ * reader slows the model. An aborted signal or a consumer that stops early aborts the model and ends the
+ * events without a terminal event. The finished response is handed to `save` before its terminal event
+ * leaves.
  */
 
-import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type { CreateResponseBody, StreamingEvent } from "../../spec/index.js";
 import type { Model, ModelPart, ModelRequest, StoredResponse } from "../model.js";
 import type { ContextItem } from "./context-item.js";
 import type { ErrorReporter } from "./error-report.js";
+import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import { EventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
 import { describeThrown } from "./kit-error.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy } from "./tool-policy.js";
 import { countContextCharacters } from "./usage.js";
-import { LoopYielder } from "./yield.js";
+import { LoopYielder, nextMacrotask } from "./yield.js";
+
+/**
+ * The most events in one batch: enough that a fast model's events leave in few writes, few enough that
+ * the model never runs far ahead of a reader (a batch of text deltas is a few kilobytes).
+ */
+export const MAX_BATCH_EVENTS = 64;
 
 /** What every turn of one engine shares. */
 export interface TurnSettings {
@@ -34,91 +45,212 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
-  readonly save: (stored: StoredResponse) => Promise<void>;
+  /**
+   * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
+   * leaves: copy what you keep.
+   */
+  readonly save: (finished: StoredResponse) => Promise<void>;
 }
 
-export async function* modelEvents(
-  settings: TurnSettings,
-  turn: Turn,
-): AsyncGenerator<StreamingEvent, void, undefined> {
-  const { body, input, responseId } = turn;
-  const { ids, now, defaultModel } = settings;
-  const controller = new AbortController();
-  const abort = () => controller.abort(turn.signal?.reason);
-  if (turn.signal?.aborted) return;
-  turn.signal?.addEventListener("abort", abort, { once: true });
+export function modelEvents(settings: TurnSettings, turn: Turn): TurnEvents {
+  return new TurnEvents(new TurnLoop(settings, turn));
+}
 
-  const policy = createToolPolicy(body);
-  const writer = new EventWriter({
-    response: initialResource(body, { id: responseId, createdAt: Math.floor(now() / 1000), defaultModel }),
-    ids,
-    now,
-    inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
-    policy,
-  });
-  // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
-  const save = () => turn.save({ response: structuredClone(writer.response), input });
+type Step = IteratorResult<ModelPart>;
+/** The turn was aborted or stopped while waiting for the model. */
+const INTERRUPTED = Symbol("interrupted");
+/** The event loop moved on while waiting for the model: hand out what is ready. */
+const FLUSH = Symbol("flush");
+type Wake = (value: typeof INTERRUPTED | typeof FLUSH) => void;
 
-  let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
-  let failure: StreamingEvent[] = [];
-  // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
-  const loop = new LoopYielder();
-  try {
-    yield* writer.start();
+class TurnLoop implements EventBatchSource {
+  readonly #settings: TurnSettings;
+  readonly #turn: Turn;
+  readonly #controller = new AbortController();
+  #state: "new" | "running" | "ended" = "new";
+  #writer: EventWriter | undefined;
+  #iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined;
+  #isAsync = false;
+  /** An async model's step that had not arrived when its batch was handed out; the next batch awaits it. */
+  #pending: Promise<Step> | null = null;
+  #loop: LoopYielder | undefined;
+  /** Wakes the current wait for the model early (abort, stop, or the flush of a batch). */
+  #wake: Wake | null = null;
+  #batch = 0;
+  #flushArmed = -1;
+
+  constructor(settings: TurnSettings, turn: Turn) {
+    this.#settings = settings;
+    this.#turn = turn;
+  }
+
+  readonly #onAbort = () => {
+    this.#controller.abort(this.#turn.signal?.reason);
+    this.#wake?.(INTERRUPTED);
+  };
+
+  async next(): Promise<StreamingEvent[] | null> {
+    if (this.#state === "ended") return null;
+    this.#batch++;
+    if (this.#state === "new") {
+      if (this.#turn.signal?.aborted) {
+        this.#state = "ended";
+        return null;
+      }
+      return this.#fill(this.#begin());
+    }
+    return this.#fill([]);
+  }
+
+  stop(): void {
+    const wake = this.#wake;
+    this.#end();
+    wake?.(INTERRUPTED);
+  }
+
+  /** Starts the turn: the writer's first events, then the model is called. */
+  #begin(): StreamingEvent[] {
+    const settings = this.#settings;
+    const turn = this.#turn;
+    const { body, input, responseId } = turn;
+    this.#state = "running";
+    turn.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    const policy = createToolPolicy(body);
+    const writer = new EventWriter({
+      response: initialResource(body, {
+        id: responseId,
+        createdAt: Math.floor(settings.now() / 1000),
+        defaultModel: settings.defaultModel,
+      }),
+      ids: settings.ids,
+      now: settings.now,
+      inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
+      policy,
+    });
+    this.#writer = writer;
+    // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
+    this.#loop = new LoopYielder();
+    const batch = writer.start();
     const request: ModelRequest = {
       body,
       input,
       responseId,
-      signal: controller.signal,
+      signal: this.#controller.signal,
       tools: policy.tools,
       toolChoice: policy.mode,
     };
-    const aborted = abortPromise(controller.signal);
     try {
       const source = settings.model(request);
-      const isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
-      iterator = openIterator(source);
-      for (;;) {
-        // A sync model cannot be waiting on anything, so only an async one races the abort signal.
-        const step = isAsync
-          ? await Promise.race([(iterator as AsyncIterator<ModelPart>).next(), aborted])
-          : (iterator as Iterator<ModelPart>).next();
-        if (step === ABORTED || controller.signal.aborted) return;
-        if (step.done) break;
-        for (const event of writer.write(step.value)) {
-          if (isTerminalEventType(event.type)) await save();
-          yield event;
+      this.#isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
+      this.#iterator = openIterator(source);
+    } catch (error) {
+      this.#settings.report(error, "model");
+      batch.push(...writer.fail(describeThrown(error)));
+    }
+    return batch;
+  }
+
+  /** Adds the events of the model's next parts to `batch` while they are ready, then hands it out. */
+  async #fill(batch: StreamingEvent[]): Promise<StreamingEvent[] | null> {
+    const writer = this.#writer!;
+    const loop = this.#loop!;
+    if (!writer.finished) {
+      try {
+        while (batch.length < MAX_BATCH_EVENTS) {
           if (loop.due()) {
+            if (batch.length > 0) return batch;
             await loop.yield();
             // The client may have left while other work ran: stop at once, not at the next part.
-            if (controller.signal.aborted) return;
+            if (this.#stopped()) return this.#interrupted(batch);
           }
+          const step = this.#isAsync ? await this.#asyncStep(batch.length > 0) : this.#syncStep();
+          if (step === FLUSH) return batch;
+          if (step === INTERRUPTED || this.#stopped()) return this.#interrupted(batch);
+          if (step.done) {
+            pushAll(batch, writer.complete());
+            break;
+          }
+          pushAll(batch, writer.write(step.value));
+          if (writer.finished) break;
         }
-        if (writer.finished) break;
-        if (loop.due()) {
-          await loop.yield();
-          if (controller.signal.aborted) return;
-        }
+      } catch (error) {
+        if (this.#stopped()) return this.#interrupted(batch);
+        this.#settings.report(error, "model");
+        pushAll(batch, writer.fail(describeThrown(error)));
       }
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      settings.report(error, "model");
-      failure = writer.fail(describeThrown(error));
     }
-    for (const event of writer.finished ? failure : writer.complete()) {
-      if (isTerminalEventType(event.type)) await save();
-      yield event;
+    if (writer.finished) {
+      // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
+      await this.#turn.save({ response: writer.response, input: this.#turn.input });
+      this.#end();
     }
-  } finally {
-    turn.signal?.removeEventListener("abort", abort);
+    return batch;
+  }
+
+  #syncStep(): Step {
+    return (this.#iterator as Iterator<ModelPart>).next();
+  }
+
+  /**
+   * The async model's next step, or INTERRUPTED, or — when the batch already holds events — FLUSH once
+   * the event loop has moved on without the step arriving (the step is kept for the next batch).
+   */
+  async #asyncStep(flushable: boolean): Promise<Step | typeof INTERRUPTED | typeof FLUSH> {
+    const step = this.#pending ?? (this.#iterator as AsyncIterator<ModelPart>).next();
+    this.#pending = step;
+    if (flushable) this.#armFlush();
+    let result: Step | typeof INTERRUPTED | typeof FLUSH;
+    try {
+      result = await new Promise((resolve, reject) => {
+        // A flush armed for this batch can only fire during a flushable wait: the batch's first wait
+        // comes before the arming, and a new batch makes an earlier batch's flush stale.
+        this.#wake = resolve;
+        step.then(resolve, reject);
+      });
+    } finally {
+      this.#wake = null;
+    }
+    if (result !== FLUSH) this.#pending = null;
+    return result;
+  }
+
+  /** One macrotask per batch: when it runs, the parts that were ready have all been taken. */
+  #armFlush(): void {
+    if (this.#flushArmed === this.#batch) return;
+    const batch = this.#batch;
+    this.#flushArmed = batch;
+    nextMacrotask().then(() => {
+      if (this.#batch === batch) this.#wake?.(FLUSH);
+    });
+  }
+
+  #stopped(): boolean {
+    return this.#state === "ended" || this.#controller.signal.aborted;
+  }
+
+  /** Ends an interrupted turn; the events already made still go out. */
+  #interrupted(batch: StreamingEvent[]): StreamingEvent[] | null {
+    this.#end();
+    return batch.length > 0 ? batch : null;
+  }
+
+  #end(): void {
+    if (this.#state === "ended") return;
+    const started = this.#state === "running";
+    this.#state = "ended";
+    if (!started) return;
+    this.#turn.signal?.removeEventListener("abort", this.#onAbort);
     // Reached early when the consumer went away or the model ended the response (incomplete):
     // tell the model to stop, and let its generator run its own cleanup.
-    if (!writer.finished) controller.abort(new Error("The client went away."));
-    closeQuietly(iterator);
+    if (!this.#writer?.finished) this.#controller.abort(new Error("The client went away."));
+    closeQuietly(this.#iterator);
   }
 }
 
-const ABORTED = Symbol("aborted");
+/** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */
+function pushAll(batch: StreamingEvent[], events: StreamingEvent[]): void {
+  for (const event of events) batch.push(event);
+}
 
 function openIterator(
   source: AsyncIterable<ModelPart> | Iterable<ModelPart>,
@@ -130,14 +262,6 @@ function openIterator(
     return (source as Iterable<ModelPart>)[Symbol.iterator]();
   }
   throw new TypeError("The model must return an iterable or async iterable of parts.");
-}
-
-/** Resolves to `ABORTED` when the signal fires; one listener per run, not one per part. */
-function abortPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
 }
 
 function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {

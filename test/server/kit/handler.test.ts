@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
 import { BadRequestError } from "../../../src/errors.js";
 import { createResponsesHandler, sequentialIds } from "../../../src/server/index.js";
+import { MAX_BATCH_EVENTS } from "../../../src/server/kit/model-loop.js";
 import type { Model } from "../../../src/server/model.js";
 import { FIXED_NOW, parseSSE, post, scriptedModel, specError } from "./helpers.js";
 
@@ -303,10 +304,21 @@ describe("SSE (S1–S3) and the JSON answer", () => {
     };
     const response = await handlerFor(model)(post("/v1/responses", { input: "hi", stream: true }));
     const reader = response.body!.getReader();
-    for (let i = 0; i < 5; i++) await reader.read();
+    const decoder = new TextDecoder();
+    let deltasRead = 0;
+    for (let i = 0; i < 5; i++) {
+      const text = decoder.decode((await reader.read()).value, { stream: true });
+      deltasRead += text.split("event: response.output_text.delta\n").length - 1;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(yielded).toBeGreaterThan(0);
-    expect(yielded).toBeLessThan(10);
+    const paused = yielded;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing runs while the reader waits, and the model is ahead of what was read by at most the one
+    // chunk the stream keeps queued: one batch of events.
+    expect(yielded).toBe(paused);
+    expect(deltasRead).toBeGreaterThan(0);
+    expect(yielded - deltasRead).toBeLessThanOrEqual(MAX_BATCH_EVENTS);
+    expect(yielded).toBeLessThan(1_000);
     await reader.cancel();
   });
 
