@@ -33,9 +33,9 @@ import type {
   Usage,
 } from "../../spec/index.js";
 import type { ModelPart } from "../model.js";
+import { copyData } from "./copy-data.js";
 import type { IdGenerator } from "./ids.js";
 import type { SpecErrorObject } from "./kit-error.js";
-import { copyData } from "./copy-data.js";
 import type { ToolPolicy } from "./tool-policy.js";
 import { buildUsage, mergeUsage } from "./usage.js";
 

@@ -210,7 +210,11 @@ class Budget {
   }
 }
 
-async function* generate(request: ModelRequest, options: MockModelOptions): AsyncGenerator<ModelPart> {
+/**
+ * The parts of an answer. Synchronous: the answer is known at once, and a plain generator costs the
+ * engine nothing per part (no promise per delta); `paced` spaces the parts out when `delayMs` asks.
+ */
+function* generate(request: ModelRequest): Generator<ModelPart> {
   const body = request.body as unknown as JsonRecord;
   const input: unknown[] =
     request.input.length > 0
@@ -224,7 +228,6 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
   const limit =
     typeof body.max_output_tokens === "number" ? body.max_output_tokens : Number.POSITIVE_INFINITY;
   const budget = new Budget(limit);
-  const delay = options.delayMs ?? 0;
   // Sized item by item (each item object once), not by serialising the whole context again.
   const inputTokens = Math.ceil(itemsSize(input) / 4) + estimateTokens(instructions ?? "");
 
@@ -238,18 +241,13 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
       output_tokens_details: { reasoning_tokens: budget.reasoning },
     },
   });
-  const pace = async (): Promise<void> => {
-    if (delay > 0) await sleep(delay, request.signal);
-  };
-
   // Each stream of chunks stops at the budget; `false` means the response must end incomplete.
-  async function* stream(chunks: Iterable<string>, make: (delta: string) => ModelPart, reasoning = false) {
+  function* stream(chunks: Iterable<string>, make: (delta: string) => ModelPart, reasoning = false) {
     for (const delta of chunks) {
       if (request.signal.aborted) return false;
       if (!budget.take()) return false;
       if (reasoning) budget.reasoning++;
       yield make(delta);
-      await pace();
     }
     return true;
   }
@@ -295,7 +293,6 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
       arguments: call.arguments,
       callId: `call_${stableHash(seed)}`,
     };
-    await pace();
   }
 
   if (steps.finalText !== undefined && steps.answer) {
@@ -311,9 +308,33 @@ async function* generate(request: ModelRequest, options: MockModelOptions): Asyn
   yield usage();
 }
 
+/** The parts a model streams token by token, each followed by the pause when the model is paced. */
+const PACED_PARTS = new Set<ModelPart["type"]>([
+  "text",
+  "refusal",
+  "reasoning",
+  "reasoning_summary",
+  "function_call",
+]);
+
+/** The parts with `delayMs` after each streamed delta and each call, as a model producing tokens would. */
+async function* paced(
+  parts: Iterable<ModelPart>,
+  delayMs: number,
+  signal: AbortSignal,
+): AsyncGenerator<ModelPart> {
+  for (const part of parts) {
+    yield part;
+    if (PACED_PARTS.has(part.type)) await sleep(delayMs, signal);
+  }
+}
+
 /** The deterministic built-in model. `mockModel({ delayMs: 30 })` paces parts for demos. */
 export function mockModel(options: MockModelOptions = {}): MockModel {
-  return Object.assign((request: ModelRequest) => generate(request, options), {
+  const delay = options.delayMs ?? 0;
+  const model = (request: ModelRequest) =>
+    delay > 0 ? paced(generate(request), delay, request.signal) : generate(request);
+  return Object.assign(model, {
     compact: compactContext,
     defaultModel: MOCK_MODEL_NAME,
   });
