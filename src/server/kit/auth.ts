@@ -9,11 +9,19 @@ import { type KitError, kitError } from "./kit-error.js";
 
 export type ApiKeyCheck = (request: Request) => Promise<KitError | null>;
 
+/** The same check on a request's headers, for adapters that hand them over without a `Request`. */
+export type HeaderKeyCheck = (header: (name: string) => string | null) => Promise<KitError | null>;
+
 export function createApiKeyCheck(apiKey: string): ApiKeyCheck {
+  const check = createHeaderKeyCheck(apiKey);
+  return (request) => check((name) => request.headers.get(name));
+}
+
+export function createHeaderKeyCheck(apiKey: string): HeaderKeyCheck {
   registerSecret(apiKey);
   const expected = digest(apiKey);
-  return async (request) => {
-    const presented = presentedKey(request.headers);
+  return async (header) => {
+    const presented = presentedKey(header);
     if (presented === null) {
       return kitError(401, "invalid_request", "Missing API key: send `Authorization: Bearer <key>`.", {
         code: "missing_api_key",
@@ -25,14 +33,14 @@ export function createApiKeyCheck(apiKey: string): ApiKeyCheck {
   };
 }
 
-function presentedKey(headers: Headers): string | null {
-  const authorization = headers.get("authorization");
+function presentedKey(header: (name: string) => string | null): string | null {
+  const authorization = header("authorization");
   if (authorization !== null) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match?.[1]) return match[1].trim();
   }
-  const header = headers.get("api-key");
-  return header && header.trim() !== "" ? header.trim() : null;
+  const apiKey = header("api-key");
+  return apiKey && apiKey.trim() !== "" ? apiKey.trim() : null;
 }
 
 async function digest(text: string): Promise<Uint8Array> {

@@ -9,23 +9,42 @@ import { invalidRequest, type KitError, kitError } from "./kit-error.js";
 /** `bytes` is the body as received (the idempotency check fingerprints it). */
 export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: false; error: KitError };
 
-export async function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
+/** What the reader needs of a body: its chunks as they arrive, and a way to stop them. */
+export interface ChunkReader {
+  read(): Promise<{ done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+
+export function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
+  const body = request.body;
+  return readJsonChunks(request.headers.get("content-length"), () => body?.getReader() ?? null, maxBytes);
+}
+
+/**
+ * The same, from the `Content-Length` header's value and the body's chunks; `open` is called only when
+ * the body is to be read (null: there is none), so a body refused by its declared length is never read.
+ */
+export async function readJsonChunks(
+  contentLength: string | null,
+  open: () => ChunkReader | null,
+  maxBytes: number,
+): Promise<BodyResult> {
   const tooLarge = () => ({
     ok: false as const,
     error: kitError(413, "invalid_request", `The request body is larger than ${maxBytes} bytes.`, {
       code: "request_too_large",
     }),
   });
-  const declared = Number(request.headers.get("content-length"));
+  const declared = Number(contentLength);
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
 
   let bytes: Uint8Array;
-  if (request.body === null) {
+  const reader = open();
+  if (reader === null) {
     bytes = new Uint8Array(0);
   } else {
     const chunks: Uint8Array[] = [];
     let size = 0;
-    const reader = request.body.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();

@@ -17,7 +17,11 @@ export function isJsonMediaType(header: string): boolean {
 
 /** A 415 spec error for a body that is not declared as JSON, or null when the body may be read. */
 export function unsupportedContentType(request: Request): KitError | null {
-  const header = request.headers.get("content-type");
+  return unsupportedMediaType(request.headers.get("content-type"));
+}
+
+/** The same check on the `Content-Type` header's value (null when absent). */
+export function unsupportedMediaType(header: string | null): KitError | null {
   if (header === null || isJsonMediaType(header)) return null;
   return kitError(
     415,

@@ -10,12 +10,13 @@
  * thrown); `routing.ts` decides what answers a request.
  */
 
-import { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
+import { type ApiKeyCheck, createHeaderKeyCheck } from "./auth.js";
 import { type CorsOptions, corsPolicy } from "./cors.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
 import { safeReporter } from "./error-report.js";
 import { IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
 import { errorResponse, kitError } from "./kit-error.js";
+import { PLAIN_ROUTE, plainRoute } from "./plain-route.js";
 import { normaliseBasePath, routeRequest } from "./routing.js";
 
 export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
@@ -67,10 +68,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
   const engine = createResponsesEngine(options);
   const basePath = normaliseBasePath(options.basePath ?? "/v1");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+  const checkKey =
+    typeof options.apiKey === "string" && options.apiKey !== "" ? createHeaderKeyCheck(options.apiKey) : null;
   const authenticate: ApiKeyCheck =
-    typeof options.apiKey === "string" && options.apiKey !== ""
-      ? createApiKeyCheck(options.apiKey)
-      : async () => null;
+    checkKey === null ? async () => null : (request) => checkKey((name) => request.headers.get(name));
   const cors = options.cors ? corsPolicy(options.cors === true ? {} : options.cors) : null;
   const idempotency =
     options.idempotency === false
@@ -90,10 +91,32 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
         kitError(500, "server_error", "The server failed to handle the request.", { code: "server_error" }),
       );
     }
-    // Clients surface it (`_request_id`, `error.requestId`) so a user can quote it in a bug report.
-    response.headers.set("x-request-id", `req_${crypto.randomUUID().replaceAll("-", "")}`);
+    response.headers.set("x-request-id", requestId());
     return cors === null ? response : cors.decorate(request, response);
   };
   const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
-  return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin, maxBodyBytes });
+  // The create route without a Request or Response, for serve() on node:http (plain-route.ts).
+  const plain = plainRoute({
+    engine,
+    basePath,
+    maxBodyBytes,
+    checkKey,
+    corsConfigured: cors !== null,
+    idempotencyOn: idempotency !== null,
+    report,
+    requestId,
+  });
+  return Object.assign(handler, {
+    engine,
+    basePath,
+    authenticate,
+    allowsOrigin,
+    maxBodyBytes,
+    [PLAIN_ROUTE]: plain,
+  });
+}
+
+/** Clients surface it (`_request_id`, `error.requestId`) so a user can quote it in a bug report. */
+function requestId(): string {
+  return `req_${crypto.randomUUID().replaceAll("-", "")}`;
 }

@@ -10,10 +10,11 @@ import type {
   CreateResponseBody,
   StreamingEvent,
 } from "../../spec/index.js";
+import { type KitAnswer, toResponse } from "./answer.js";
 import type { ResponsesEngine } from "./engine.js";
 import { TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
-import { errorResponse, kitError } from "./kit-error.js";
+import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
 import { encodeSSE } from "./sse.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -31,28 +32,33 @@ export async function answerCreate(
   requestSignal: AbortSignal,
   claim: Claimed,
 ): Promise<Response> {
+  const { answer, keep } = await createAnswer(engine, body, requestSignal);
+  // An SSE answer is recorded once the stream has been sent to its end; one the client left is forgotten.
+  return claim.finish(toResponse(answer), keep);
+}
+
+/** The create turn's answer, and whether an idempotency claim may record it (not an error). */
+export async function createAnswer(
+  engine: ResponsesEngine,
+  body: CreateResponseBody,
+  requestSignal: AbortSignal,
+): Promise<{ answer: KitAnswer; keep: boolean }> {
   // The request's signal aborts when the client disconnects; a cancelled SSE body stops the turn itself.
   const run = await engine.run(body, { signal: requestSignal });
-  if (!run.ok) return claim.finish(errorResponse(run.error), false);
+  if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   if (body.stream === true) {
-    const stream = encodeSSE(run.events);
-    // Recorded once the stream has been sent to its end; a stream the client left is forgotten.
-    return claim.finish(new Response(stream, { status: 200, headers: SSE_HEADERS }), true);
+    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: encodeSSE(run.events) }, keep: true };
   }
   const terminal = await lastTerminal(run.events);
   if (terminal === null) {
-    return claim.finish(
-      errorResponse(kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" })),
-      false,
-    );
+    const cancelled = kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" });
+    return { answer: errorAnswer(cancelled), keep: false };
   }
   // The JSON answer is exactly the terminal event's snapshot. A failed response also answers 500, and
   // its `error` carries message, type, param and code, so it reads as a spec error body (E1) too.
   const status = terminal.response.status === "failed" ? 500 : 200;
-  return claim.finish(
-    new Response(JSON.stringify(terminal.response), { status, headers: JSON_HEADERS }),
-    true,
-  );
+  const answer = { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(terminal.response) };
+  return { answer, keep: true };
 }
 
 /** `POST {base}/responses/compact`: the compaction resource as JSON. */

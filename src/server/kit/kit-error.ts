@@ -5,6 +5,7 @@
  */
 
 import { redactSecrets } from "../../errors.js";
+import { type KitAnswer, toResponse } from "./answer.js";
 
 export type SpecErrorType =
   | "invalid_request"
@@ -48,10 +49,16 @@ export const invalidRequest = (message: string, param: string | null = null, cod
 
 /** Builds the JSON `Response` for a kit error; extra headers (e.g. `Allow`) are merged in. */
 export function errorResponse(failure: KitError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ error: failure.error }), {
+  return toResponse(errorAnswer(failure, headers));
+}
+
+/** The same answer as `errorResponse`, before it is a `Response`. */
+export function errorAnswer(failure: KitError, headers: Record<string, string> = {}): KitAnswer {
+  return {
     status: failure.status,
     headers: { "content-type": "application/json", ...headers },
-  });
+    body: JSON.stringify({ error: failure.error }),
+  };
 }
 
 /**

@@ -4,21 +4,33 @@
  * fingerprint.
  */
 
-import { readJsonBody } from "./body-reader.js";
-import { unsupportedContentType } from "./content-type.js";
+import { type ChunkReader, readJsonChunks } from "./body-reader.js";
+import { unsupportedMediaType } from "./content-type.js";
 import type { KitError } from "./kit-error.js";
 import type { ParseResult } from "./request-validation.js";
 
 export type RequestBody<T> = { ok: true; body: T; bytes: Uint8Array } | { ok: false; error: KitError };
 
-export async function readRequestBody<T>(
+export function readRequestBody<T>(
   request: Request,
   maxBodyBytes: number,
   parse: (json: unknown) => ParseResult<T>,
 ): Promise<RequestBody<T>> {
-  const unsupported = unsupportedContentType(request);
+  const body = request.body;
+  const header = (name: string) => request.headers.get(name);
+  return readBodyParts(header, () => body?.getReader() ?? null, maxBodyBytes, parse);
+}
+
+/** The same, from the request's headers and its body's chunks (`open` as in `readJsonChunks`). */
+export async function readBodyParts<T>(
+  header: (name: string) => string | null,
+  open: () => ChunkReader | null,
+  maxBodyBytes: number,
+  parse: (json: unknown) => ParseResult<T>,
+): Promise<RequestBody<T>> {
+  const unsupported = unsupportedMediaType(header("content-type"));
   if (unsupported) return { ok: false, error: unsupported };
-  const read = await readJsonBody(request, maxBodyBytes);
+  const read = await readJsonChunks(header("content-length"), open, maxBodyBytes);
   if (!read.ok) return read;
   const parsed = parse(read.json);
   if (!parsed.ok) return parsed;

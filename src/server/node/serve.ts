@@ -11,9 +11,12 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PLAIN_ROUTE, type PlainRoute } from "../kit/plain-route.js";
 import { answerClientErrors } from "./client-error.js";
+import { plainRequest } from "./plain-request.js";
 import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
 import type { NodeHttpServer } from "./websocket-mode.js";
+import { writeAnswer, writeResponse } from "./write-answer.js";
 
 export interface ServeOptions {
   /** A fetch handler, e.g. from `createResponsesHandler`. */
@@ -104,6 +107,14 @@ async function respond(
   res.on("close", () => {
     if (!res.writableFinished) controller.abort(new Error("The client disconnected."));
   });
+  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts).
+  const plain = (handler as { [PLAIN_ROUTE]?: PlainRoute })[PLAIN_ROUTE]?.(
+    plainRequest(req, controller.signal),
+  );
+  if (plain) {
+    await writeAnswer(await plain, req, res, controller.signal);
+    return;
+  }
   let request: Request;
   try {
     request = toRequest(req, controller.signal, host);
@@ -146,19 +157,6 @@ function specError(status: number, type: string, message: string, code: string |
   return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
     status,
     headers: { "content-type": "application/json" },
-  });
-}
-
-/** Waits for `drain` (the client caught up) or `close` (it went away), leaving no listener behind. */
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
   });
 }
 
@@ -208,65 +206,4 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
       req.pause();
     },
   });
-}
-
-async function writeResponse(
-  response: Response,
-  req: IncomingMessage,
-  res: ServerResponse,
-  signal: AbortSignal,
-): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const setCookies = response.headers.getSetCookie?.() ?? [];
-  if (setCookies.length > 0) headers["set-cookie"] = setCookies;
-  // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
-  const unread = !req.complete;
-  if (unread) headers.connection = "close";
-  res.writeHead(response.status, headers);
-  res.flushHeaders();
-
-  if (response.body === null) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  const cancel = () => {
-    reader.cancel(signal.reason).catch(() => {});
-  };
-  signal.addEventListener("abort", cancel, { once: true });
-  // Events that are ready together (a fast model) leave in one write: the socket is corked for the
-  // rest of the current turn of the event loop, and uncorked at once when the buffer is full.
-  let corked = false;
-  const uncork = () => {
-    if (!corked) return;
-    corked = false;
-    res.uncork();
-  };
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
-      }
-      if (!res.write(value)) {
-        uncork();
-        await drainOrClose(res);
-      }
-      if (signal.aborted) return;
-    }
-    uncork();
-    res.end();
-  } catch {
-    // The body failed or was cancelled because the client went away; nothing more can be sent.
-    res.destroy();
-  } finally {
-    signal.removeEventListener("abort", cancel);
-    if (unread) res.once("finish", () => req.destroy());
-  }
 }

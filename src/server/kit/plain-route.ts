@@ -1,0 +1,93 @@
+/**
+ * The create route for an adapter that hands over a request's parts instead of a `Request` (`serve()` on
+ * node:http): `POST {basePath}/responses` answered as a `KitAnswer`, with the checks of routing.ts in the
+ * same order and with the same answers (401, 415, 413, 400, then the turn), the wrapper's `x-request-id`
+ * and its 500 for anything thrown. Building a `Request` and a `Response` costs more than the rest of a
+ * small JSON turn's HTTP work, and this is the route that carries a server's traffic.
+ *
+ * Only requests the two paths cannot answer differently take it: the exact path (no query, no encoding
+ * or dot segments to normalise), no CORS configured (whose headers depend on the request) and no
+ * `Idempotency-Key` to honour. For anything else the route returns null, before reading anything, and
+ * the adapter goes through the fetch handler.
+ */
+
+import type { KitAnswer } from "./answer.js";
+import type { HeaderKeyCheck } from "./auth.js";
+import type { ChunkReader } from "./body-reader.js";
+import type { ResponsesEngine } from "./engine.js";
+import type { ErrorReporter } from "./error-report.js";
+import { createAnswer } from "./http-turn.js";
+import { errorAnswer, kitError } from "./kit-error.js";
+import { readBodyParts } from "./request-body.js";
+
+export interface PlainRequest {
+  readonly method: string;
+  /** The request target as received: the path, with the query if there is one. */
+  readonly target: string;
+  /** A header's value with duplicates joined by ", " (as `Headers.get` gives it); null when absent. */
+  header(name: string): string | null;
+  /** Opens the body's chunks; called only when the body is read. */
+  openBody(): ChunkReader;
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** The answer to `request`, or null when it must go through the fetch handler. */
+export type PlainRoute = (request: PlainRequest) => Promise<KitAnswer> | null;
+
+/** Where a handler keeps its plain route; adapters look for it, a plain fetch handler has none. */
+export const PLAIN_ROUTE = Symbol("openresponses.plainRoute");
+
+export interface PlainRouteContext {
+  readonly engine: ResponsesEngine;
+  readonly basePath: string;
+  readonly maxBodyBytes: number;
+  /** null when the handler has no API key. */
+  readonly checkKey: HeaderKeyCheck | null;
+  readonly corsConfigured: boolean;
+  readonly idempotencyOn: boolean;
+  readonly report: ErrorReporter;
+  readonly requestId: () => string;
+}
+
+export function plainRoute(context: PlainRouteContext): PlainRoute {
+  const path = `${context.basePath}/responses`;
+  const pathWithSlash = `${path}/`;
+  return (request) => {
+    if (request.method !== "POST" || context.corsConfigured) return null;
+    if (request.target !== path && request.target !== pathWithSlash) return null;
+    if (context.idempotencyOn && request.header("idempotency-key") !== null) return null;
+    return answer(context, request);
+  };
+}
+
+async function answer(context: PlainRouteContext, request: PlainRequest): Promise<KitAnswer> {
+  let result: KitAnswer;
+  try {
+    result = await create(context, request);
+  } catch (error) {
+    context.report(error, "handler");
+    result = errorAnswer(
+      kitError(500, "server_error", "The server failed to handle the request.", { code: "server_error" }),
+    );
+  }
+  result.headers["x-request-id"] = context.requestId();
+  return result;
+}
+
+async function create(context: PlainRouteContext, request: PlainRequest): Promise<KitAnswer> {
+  const header = (name: string) => request.header(name);
+  if (context.checkKey !== null) {
+    const denied = await context.checkKey(header);
+    if (denied) return errorAnswer(denied, { "www-authenticate": "Bearer" });
+  }
+  const { engine } = context;
+  const read = await readBodyParts(
+    header,
+    () => request.openBody(),
+    context.maxBodyBytes,
+    (json) => engine.parseCreateBody(json),
+  );
+  if (!read.ok) return errorAnswer(read.error);
+  return (await createAnswer(engine, read.body, request.signal)).answer;
+}

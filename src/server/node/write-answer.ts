@@ -1,0 +1,100 @@
+/**
+ * Writes an answer to a node:http response: a fetch `Response`, or a `KitAnswer` the kit built without
+ * one (its JSON text leaves with the headers in one write). A streamed body is written chunk by chunk,
+ * waiting for `drain`, so a slow client applies backpressure all the way to the model; when the client
+ * goes away (`signal`), the body is cancelled, which stops the model.
+ */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KitAnswer } from "../kit/answer.js";
+
+export async function writeResponse(
+  response: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const setCookies = response.headers.getSetCookie?.() ?? [];
+  if (setCookies.length > 0) headers["set-cookie"] = setCookies;
+  await writeAnswer({ status: response.status, headers, body: response.body }, req, res, signal);
+}
+
+type Answer = Omit<KitAnswer, "headers"> & { headers: Record<string, string | string[]> };
+
+export async function writeAnswer(
+  answer: Answer,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const headers = answer.headers;
+  // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
+  const unread = !req.complete;
+  if (unread) headers.connection = "close";
+  res.writeHead(answer.status, headers);
+  const body = answer.body;
+  if (typeof body === "string") {
+    res.end(body);
+    if (unread) res.once("finish", () => req.destroy());
+    return;
+  }
+  res.flushHeaders();
+  if (body === null) {
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  const cancel = () => {
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  signal.addEventListener("abort", cancel, { once: true });
+  // Chunks that are ready together leave in one write: the socket is corked for the rest of the
+  // current turn of the event loop, and uncorked at once when the buffer is full.
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
+      if (!res.write(value)) {
+        uncork();
+        await drainOrClose(res);
+      }
+      if (signal.aborted) return;
+    }
+    uncork();
+    res.end();
+  } catch {
+    // The body failed or was cancelled because the client went away; nothing more can be sent.
+    res.destroy();
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    if (unread) res.once("finish", () => req.destroy());
+  }
+}
+
+/** Waits for `drain` (the client caught up) or `close` (it went away), leaving no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
