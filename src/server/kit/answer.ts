@@ -1,17 +1,58 @@
 /**
  * An HTTP answer before it becomes a `Response`. The create route builds its answers as these: the fetch
  * handler wraps one in a `Response`, and `serve()` on node:http writes it to the socket without making
- * one (see `plain-route.ts`), since a `Request` and a `Response` cost more than the rest of a small turn.
+ * one (see `plain-route.ts`), since a `Request`, a `Response` and a byte stream cost more than the rest
+ * of a small turn, and an open stream holds on to them for as long as it lasts.
  */
 
 export interface KitAnswer {
   status: number;
   /** Lower-case names; the answer's own object, which the wrapper adds `x-request-id` to. */
   headers: Record<string, string>;
-  /** A JSON text, an event stream, or nothing. */
-  body: string | ReadableStream<Uint8Array> | null;
+  /** A JSON text, a body made on demand (an event stream), or nothing. */
+  body: string | ChunkSource | null;
+}
+
+/**
+ * A body made chunk by chunk as the reader asks for it (pull): a slow reader slows the producer down.
+ * `next` is called once at a time; `ended` turns true with the last chunk, so no further call is needed.
+ */
+export interface ChunkSource<Chunk = string> {
+  next(): Promise<Chunk | null>;
+  readonly ended: boolean;
+  /** The reader went away: stop producing. */
+  cancel(reason?: unknown): void | Promise<void>;
 }
 
 export function toResponse(answer: KitAnswer): Response {
-  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  const body = answer.body;
+  const init = { status: answer.status, headers: answer.headers };
+  return new Response(typeof body === "string" || body === null ? body : chunkStream(body), init);
+}
+
+const encoder = new TextEncoder();
+
+/** A chunk source as a byte stream: one encoded chunk per pull. */
+export function chunkStream(source: ChunkSource): ReadableStream<Uint8Array> {
+  let closed = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (closed) return;
+      try {
+        const chunk = await source.next();
+        if (chunk !== null) controller.enqueue(encoder.encode(chunk));
+        if (chunk === null || source.ended) {
+          closed = true;
+          controller.close();
+        }
+      } catch (error) {
+        closed = true;
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      closed = true;
+      return source.cancel(reason);
+    },
+  });
 }

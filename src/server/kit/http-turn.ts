@@ -15,7 +15,7 @@ import type { ResponsesEngine } from "./engine.js";
 import { TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
-import { encodeSSE } from "./sse.js";
+import { sseChunks } from "./sse.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = {
@@ -47,7 +47,7 @@ export async function createAnswer(
   const run = await engine.run(body, { signal: requestSignal });
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   if (body.stream === true) {
-    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: encodeSSE(run.events) }, keep: true };
+    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: sseChunks(run.events) }, keep: true };
   }
   const terminal = await lastTerminal(run.events);
   if (terminal === null) {

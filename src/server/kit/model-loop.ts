@@ -89,13 +89,14 @@ class TurnLoop implements EventBatchSource {
     this.#wake?.(INTERRUPTED);
   };
 
-  async next(): Promise<StreamingEvent[] | null> {
-    if (this.#state === "ended") return null;
+  // Not async itself: an open stream waits in `#fill` only, one suspended frame fewer to keep.
+  next(): Promise<StreamingEvent[] | null> {
+    if (this.#state === "ended") return Promise.resolve(null);
     this.#batch++;
     if (this.#state === "new") {
       if (this.#turn.signal?.aborted) {
         this.#state = "ended";
-        return null;
+        return Promise.resolve(null);
       }
       return this.#fill(this.#begin());
     }
@@ -164,7 +165,9 @@ class TurnLoop implements EventBatchSource {
             if (this.#stopped()) return this.#interrupted(batch);
           }
           const step = this.#isAsync ? await this.#asyncStep(batch.length > 0) : this.#syncStep();
+          this.#wake = null;
           if (step === FLUSH) return batch;
+          if (this.#isAsync) this.#pending = null;
           if (step === INTERRUPTED || this.#stopped()) return this.#interrupted(batch);
           if (step.done) {
             pushAll(batch, writer.complete());
@@ -174,6 +177,8 @@ class TurnLoop implements EventBatchSource {
           if (writer.finished) break;
         }
       } catch (error) {
+        this.#wake = null;
+        this.#pending = null;
         if (this.#stopped()) return this.#interrupted(batch);
         this.#settings.report(error, "model");
         pushAll(batch, writer.fail(describeThrown(error)));
@@ -195,23 +200,17 @@ class TurnLoop implements EventBatchSource {
    * The async model's next step, or INTERRUPTED, or — when the batch already holds events — FLUSH once
    * the event loop has moved on without the step arriving (the step is kept for the next batch).
    */
-  async #asyncStep(flushable: boolean): Promise<Step | typeof INTERRUPTED | typeof FLUSH> {
+  #asyncStep(flushable: boolean): Promise<Step | typeof INTERRUPTED | typeof FLUSH> {
     const step = this.#pending ?? (this.#iterator as AsyncIterator<ModelPart>).next();
+    // Kept until it arrives: a FLUSH hands the batch out, and the next batch waits for this same step.
     this.#pending = step;
     if (flushable) this.#armFlush();
-    let result: Step | typeof INTERRUPTED | typeof FLUSH;
-    try {
-      result = await new Promise((resolve, reject) => {
-        // A flush armed for this batch can only fire during a flushable wait: the batch's first wait
-        // comes before the arming, and a new batch makes an earlier batch's flush stale.
-        this.#wake = resolve;
-        step.then(resolve, reject);
-      });
-    } finally {
-      this.#wake = null;
-    }
-    if (result !== FLUSH) this.#pending = null;
-    return result;
+    return new Promise((resolve, reject) => {
+      // A flush armed for this batch can only fire during a flushable wait: the batch's first wait
+      // comes before the arming, and a new batch makes an earlier batch's flush stale.
+      this.#wake = resolve;
+      step.then(resolve, reject);
+    });
   }
 
   /** One macrotask per batch: when it runs, the parts that were ready have all been taken. */

@@ -1,18 +1,17 @@
 /**
  * The SSE encoder (rules S1–S3): one `event: <type>` line and one `data: <json>` line per event, a blank
- * line between events, no `id:`, and `data: [DONE]` at the end. The stream is pull-based, so a slow
+ * line between events, no `id:`, and `data: [DONE]` at the end. The body is pull-based, so a slow
  * reader slows the model down instead of buffering events without bound. A turn's events from the
  * engine come in batches (the events that were ready together) and each batch leaves as one chunk, so
- * a fast model costs one encode and one socket write per batch rather than per event.
+ * a fast model costs one write per batch rather than per event.
  */
 
 import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type { StreamingEvent } from "../../spec/index.js";
+import { type ChunkSource, chunkStream } from "./answer.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 
-const encoder = new TextEncoder();
-const DONE_TEXT = "data: [DONE]\n\n";
-const DONE = encoder.encode(DONE_TEXT);
+const DONE = "data: [DONE]\n\n";
 
 /** One event as SSE text. JSON never contains a raw newline, so the data fits on one line. */
 export function formatSSE(event: { type: string }): string {
@@ -27,72 +26,86 @@ export function encodeSSE(
   events: AsyncIterable<StreamingEvent>,
   onCancel?: (reason: unknown) => void,
 ): ReadableStream<Uint8Array> {
-  if (events instanceof TurnEvents) return encodeBatches(events.takeBatches(), onCancel);
-  const iterator = events[Symbol.asyncIterator]();
-  let finished = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (finished) return;
-      try {
-        const step = await iterator.next();
-        if (step.done) {
-          finished = true;
-          controller.enqueue(DONE);
-          controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(formatSSE(step.value)));
-      } catch (error) {
-        finished = true;
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      finished = true;
-      onCancel?.(reason);
-      await iterator.return?.();
-    },
-  });
+  return chunkStream(sseChunks(events, onCancel));
 }
 
-/** One chunk per batch; the terminal event's batch carries `[DONE]` too, and ends the stream. */
-function encodeBatches(
-  source: EventBatchSource,
-  onCancel: ((reason: unknown) => void) | undefined,
-): ReadableStream<Uint8Array> {
-  let finished = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (finished) return;
-      try {
-        const batch = await source.next();
-        if (batch === null) {
-          finished = true;
-          controller.enqueue(DONE);
-          controller.close();
-          return;
-        }
-        let text = "";
-        for (const event of batch) text += formatSSE(event);
-        const last = batch[batch.length - 1];
-        if (last !== undefined && isTerminalEventType(last.type)) {
-          // Nothing follows a terminal event (S5); the turn has already ended.
-          finished = true;
-          controller.enqueue(encoder.encode(text + DONE_TEXT));
-          controller.close();
-          source.stop();
-          return;
-        }
-        controller.enqueue(encoder.encode(text));
-      } catch (error) {
-        finished = true;
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      finished = true;
-      source.stop();
-      onCancel?.(reason);
-    },
-  });
+/** The SSE text of the events, chunk by chunk: a turn's batch per chunk, else an event per chunk. */
+export function sseChunks(
+  events: AsyncIterable<StreamingEvent>,
+  onCancel?: (reason: unknown) => void,
+): ChunkSource {
+  return events instanceof TurnEvents
+    ? new BatchChunks(events.takeBatches(), onCancel)
+    : new EventChunks(events, onCancel);
+}
+
+/** One chunk per batch; the terminal event's batch carries `[DONE]` too, and is the last. */
+class BatchChunks implements ChunkSource {
+  readonly #source: EventBatchSource;
+  readonly #onCancel: ((reason: unknown) => void) | undefined;
+  ended = false;
+
+  constructor(source: EventBatchSource, onCancel: ((reason: unknown) => void) | undefined) {
+    this.#source = source;
+    this.#onCancel = onCancel;
+  }
+
+  next(): Promise<string | null> {
+    if (this.ended) return Promise.resolve(null);
+    return this.#source.next().then((batch) => this.#format(batch));
+  }
+
+  cancel(reason?: unknown): void {
+    this.ended = true;
+    this.#source.stop();
+    this.#onCancel?.(reason);
+  }
+
+  #format(batch: StreamingEvent[] | null): string | null {
+    if (this.ended) return null;
+    if (batch === null) {
+      // The turn ended without a terminal event (it was stopped).
+      this.ended = true;
+      return DONE;
+    }
+    let text = "";
+    for (const event of batch) text += formatSSE(event);
+    const last = batch[batch.length - 1];
+    if (last !== undefined && isTerminalEventType(last.type)) {
+      // Nothing follows a terminal event (S5); the turn has already ended.
+      this.ended = true;
+      this.#source.stop();
+      return text + DONE;
+    }
+    return text;
+  }
+}
+
+/** Any other event source, one event per chunk. */
+class EventChunks implements ChunkSource {
+  readonly #iterator: AsyncIterator<StreamingEvent>;
+  readonly #onCancel: ((reason: unknown) => void) | undefined;
+  ended = false;
+
+  constructor(events: AsyncIterable<StreamingEvent>, onCancel: ((reason: unknown) => void) | undefined) {
+    this.#iterator = events[Symbol.asyncIterator]();
+    this.#onCancel = onCancel;
+  }
+
+  async next(): Promise<string | null> {
+    if (this.ended) return null;
+    const step = await this.#iterator.next();
+    if (this.ended) return null;
+    if (step.done) {
+      this.ended = true;
+      return DONE;
+    }
+    return formatSSE(step.value);
+  }
+
+  async cancel(reason?: unknown): Promise<void> {
+    this.ended = true;
+    this.#onCancel?.(reason);
+    await this.#iterator.return?.();
+  }
 }

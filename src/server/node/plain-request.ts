@@ -30,15 +30,20 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
     wake = null;
     waiting?.();
   };
-  req.on("data", (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     req.pause();
     notify();
-  });
-  req.on("end", () => {
+  };
+  const onEnd = () => {
     ended = true;
+    // The request lives as long as its response (a stream may be open for minutes): let go of these.
+    req.off("data", onData);
+    req.off("end", onEnd);
     notify();
-  });
+  };
+  req.on("data", onData);
+  req.on("end", onEnd);
   req.on("error", (error) => {
     failure = error;
     notify();

@@ -1,12 +1,13 @@
 /**
  * Writes an answer to a node:http response: a fetch `Response`, or a `KitAnswer` the kit built without
- * one (its JSON text leaves with the headers in one write). A streamed body is written chunk by chunk,
- * waiting for `drain`, so a slow client applies backpressure all the way to the model; when the client
- * goes away (`signal`), the body is cancelled, which stops the model.
+ * one (its JSON text leaves with the headers in one write, its event stream as text chunks with no byte
+ * stream in between). A streamed body is written chunk by chunk, waiting for `drain`, so a slow client
+ * applies backpressure all the way to the model; when the client goes away (`signal`), the body is
+ * cancelled, which stops the model.
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { KitAnswer } from "../kit/answer.js";
+import type { ChunkSource, KitAnswer } from "../kit/answer.js";
 
 export async function writeResponse(
   response: Response,
@@ -20,13 +21,27 @@ export async function writeResponse(
   });
   const setCookies = response.headers.getSetCookie?.() ?? [];
   if (setCookies.length > 0) headers["set-cookie"] = setCookies;
-  await writeAnswer({ status: response.status, headers, body: response.body }, req, res, signal);
+  const body = response.body === null ? null : readerSource(response.body.getReader());
+  await writeAnswer({ status: response.status, headers, body }, req, res, signal);
 }
 
-type Answer = Omit<KitAnswer, "headers"> & { headers: Record<string, string | string[]> };
+/** A `KitAnswer`, or a `Response`'s parts: headers may repeat (`set-cookie`), chunks may be bytes. */
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | ChunkSource<string | Uint8Array> | null;
+}
+
+function readerSource(reader: ReadableStreamDefaultReader<Uint8Array>): ChunkSource<Uint8Array> {
+  return {
+    next: () => reader.read().then((step) => (step.done ? null : step.value)),
+    ended: false,
+    cancel: (reason) => reader.cancel(reason),
+  };
+}
 
 export async function writeAnswer(
-  answer: Answer,
+  answer: Answer | KitAnswer,
   req: IncomingMessage,
   res: ServerResponse,
   signal: AbortSignal,
@@ -47,9 +62,8 @@ export async function writeAnswer(
     res.end();
     return;
   }
-  const reader = body.getReader();
   const cancel = () => {
-    reader.cancel(signal.reason).catch(() => {});
+    Promise.resolve(body.cancel(signal.reason)).catch(() => {});
   };
   signal.addEventListener("abort", cancel, { once: true });
   // Chunks that are ready together leave in one write: the socket is corked for the rest of the
@@ -62,14 +76,16 @@ export async function writeAnswer(
   };
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const chunk = await body.next();
+      if (chunk === null) break;
       if (!corked) {
         corked = true;
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(value)) {
+      const written = res.write(chunk);
+      if (body.ended) break;
+      if (!written) {
         uncork();
         await drainOrClose(res);
       }
