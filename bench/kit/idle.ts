@@ -94,6 +94,7 @@ export const idleComparison: Comparison = {
     { key: "RSS KB/stream", better: "lower", goal: 1.5 },
     { key: "heap KB/stream", better: "lower" },
     { key: "RSS kept KB/stream", better: "lower" },
+    { key: "heap kept KB/stream", better: "lower" },
   ],
   async start() {
     return {
@@ -113,6 +114,7 @@ export const idleComparison: Comparison = {
             "RSS KB/stream": perStream(open.rss, before.rss),
             "heap KB/stream": perStream(open.heapUsed, before.heapUsed),
             "RSS kept KB/stream": perStream(after.rss, before.rss),
+            "heap kept KB/stream": perStream(after.heapUsed, before.heapUsed),
           };
         } finally {
           await child.close();

@@ -1,7 +1,7 @@
 /**
  * A server runner of the kit comparisons, in a process of its own (started by bench/harness/child.ts):
- *   kit  <server entry>  — `serve()` + `createResponsesHandler` from that entry (this tree's
- *                          src/server/index.ts, or another checkout's, to compare two versions);
+ *   kit  <server module> — `serve()` + `createResponsesHandler` from that module (this tree's server
+ *                          entry bundled, or another checkout's, to compare two versions);
  *   bare <recording>     — plain `node:http` sending the bytes the kit sent (bench/kit/workload.ts):
  *                          one `write` per SSE event, one `end` per JSON answer.
  * Besides `cpu` and `memory`, it answers `connections` (sockets open now).

@@ -12,11 +12,25 @@ export function plainRequest(req: IncomingMessage, signal: AbortSignal): PlainRe
   return {
     method: req.method ?? "GET",
     target: req.url ?? "/",
-    // Every value of a repeated header, as `serve()` gives them to a `Request` (`Headers.get` joins them).
-    header: (name) => req.headersDistinct[name]?.join(", ") ?? null,
+    header: (name) => headerValue(req.rawHeaders, name),
     openBody: () => bodyChunks(req),
     signal,
   };
+}
+
+/**
+ * Every value of a header joined by ", ", as `Headers.get` gives it from the `Request` serve() builds out
+ * of `headersDistinct` (Node's `headers` keeps only the first of some repeated headers). Read from the
+ * raw list, so no header object is built and kept for the life of the request.
+ */
+function headerValue(raw: string[], name: string): string | null {
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
 }
 
 /** The body's chunks, one at a time: the socket is paused while a chunk waits to be read. */

@@ -74,18 +74,24 @@ export async function writeAnswer(
     corked = false;
     res.uncork();
   };
+  // Written in a callback, so a chunk never stays in this function's suspended frame: an open stream
+  // would otherwise hold its last chunk for as long as it waits for the next.
+  const write = (chunk: string | Uint8Array | null): "end" | "more" | "full" => {
+    if (chunk === null) return "end";
+    if (!corked) {
+      corked = true;
+      res.cork();
+      setImmediate(uncork);
+    }
+    const written = res.write(chunk);
+    if (body.ended) return "end";
+    return written ? "more" : "full";
+  };
   try {
     for (;;) {
-      const chunk = await body.next();
-      if (chunk === null) break;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
-      }
-      const written = res.write(chunk);
-      if (body.ended) break;
-      if (!written) {
+      const outcome = await body.next().then(write);
+      if (outcome === "end") break;
+      if (outcome === "full") {
         uncork();
         await drainOrClose(res);
       }
