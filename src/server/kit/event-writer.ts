@@ -12,8 +12,9 @@
  * change later: an item or content part is copied when it is announced (`*.added`, still growing) and
  * handed out as itself when it is done, since the writer never touches a finished item or part again;
  * `response.created`/`in_progress` carry a copy of the snapshot, the terminal event the final snapshot
- * itself. So events may share finished objects with each other and with `writer.response` (the
- * `output_item.done` item is the terminal snapshot's output item): consumers read events, and copy what
+ * itself. So events may share objects the writer no longer changes with each other and with
+ * `writer.response` (the `output_item.done` item is the terminal snapshot's output item; every snapshot
+ * shares the echoed settings, such as `tools` and `metadata`): consumers read events, and copy what
  * they want to change. What a model hands over (annotations, extension items) is copied as it enters the
  * snapshot, so a model that reuses its objects cannot change a response after the fact.
  */
@@ -422,26 +423,30 @@ export class EventWriter {
     if (open.kind === "reasoning") this.#closeSummary(open);
     const content = open.content?.kind === kind ? open.content : this.#openContent(open, kind);
     if (delta.length === 0) return;
-    const base = {
+    const part = content.part;
+    let type: "response.refusal.delta" | "response.reasoning.delta" | "response.output_text.delta";
+    if (part.type === "refusal") {
+      part.refusal += delta;
+      this.#outputCharacters += delta.length;
+      type = "response.refusal.delta";
+    } else if (part.type === "reasoning_text") {
+      part.text += delta;
+      this.#reasoningCharacters += delta.length;
+      type = "response.reasoning.delta";
+    } else {
+      part.text += delta;
+      this.#outputCharacters += delta.length;
+      type = "response.output_text.delta";
+    }
+    // One literal per delta, the hottest event there is (no spread of a shared base).
+    this.#emit({
+      type,
       sequence_number: 0,
       item_id: open.item.id,
       output_index: open.outputIndex,
       content_index: content.index,
       delta,
-    };
-    if (content.part.type === "refusal") {
-      content.part.refusal += delta;
-      this.#outputCharacters += delta.length;
-      this.#emit({ type: "response.refusal.delta", ...base });
-    } else if (content.part.type === "reasoning_text") {
-      content.part.text += delta;
-      this.#reasoningCharacters += delta.length;
-      this.#emit({ type: "response.reasoning.delta", ...base });
-    } else {
-      content.part.text += delta;
-      this.#outputCharacters += delta.length;
-      this.#emit({ type: "response.output_text.delta", ...base });
-    }
+    });
   }
 
   #openContent(open: OpenItem, kind: ContentKind): OpenContent {
@@ -577,8 +582,12 @@ export class EventWriter {
       | "response.incomplete"
       | "response.failed",
   ): void {
-    // The terminal snapshot is final (nothing writes after it); the others are copies of a moment.
-    const response = this.#finished ? this.#response : copyData(this.#response);
+    // The terminal snapshot is final (nothing writes after it). The others are copies of a moment: the
+    // writer replaces top-level fields (status, usage...) and grows `output`, but never changes the
+    // settings the snapshot echoes (tools, text, metadata...), so those are shared, read-only.
+    const response = this.#finished
+      ? this.#response
+      : { ...this.#response, output: copyData(this.#response.output) };
     this.#emit({ type, sequence_number: 0, response });
   }
 
