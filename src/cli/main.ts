@@ -37,7 +37,12 @@ const COMMANDS: Record<string, Command> = { chat: runChat, serve: runServe, chec
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+  if (first === undefined) {
+    // No command is a mistake (a script that lost its argument must not pass): usage, and exit code 2.
+    io.stderr.write(`${MAIN_HELP}\n`);
+    return EXIT_USAGE;
+  }
+  if (first === "-h" || first === "--help" || first === "help") {
     if (first === "help" && rest[0] && COMMANDS[rest[0]]) return main([rest[0], "--help"], io);
     io.stdout.write(`${MAIN_HELP}\n`);
     return EXIT_OK;

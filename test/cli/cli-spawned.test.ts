@@ -8,6 +8,12 @@ import { cleanEnv, closedPort, ROOT, runCli, startServe, stop } from "./spawn-cl
 
 const version = (JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")) as { version: string }).version;
 
+/** chat's stderr after its first line, which says who answers ("Talking to ..."). */
+function afterTargetLine(stderr: string): string {
+  expect(stderr).toMatch(/^Talking to /);
+  return stderr.slice(stderr.indexOf("\n") + 1);
+}
+
 describe("openresponses (spawned)", { timeout: 40_000 }, () => {
   it("--help lists the commands; --version prints the package version", async () => {
     const [help, ver] = await Promise.all([runCli(["--help"]), runCli(["--version"])]);
@@ -19,7 +25,9 @@ describe("openresponses (spawned)", { timeout: 40_000 }, () => {
 
   it("chat streams the answer to a prompt from the built-in model and exits 0", async () => {
     const result = await runCli(["chat", "what", "is", "12", "*", "7?"]);
-    expect(result.stderr).toBe("");
+    expect(result.stderr).toBe(
+      "Talking to the built-in model (model openresponses-mock, in-process): no --base-url, OPENRESPONSES_BASE_URL or OPENAI_BASE_URL is set.\n",
+    );
     expect(result.stdout).toBe("12 * 7 = 84\n");
     expect(result.code).toBe(0);
   });
@@ -57,7 +65,7 @@ describe("openresponses (spawned)", { timeout: 40_000 }, () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
-    const lines = result.stderr.trim().split("\n");
+    const lines = afterTargetLine(result.stderr).trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`http://127.0.0.1:${port}/v1`);
     expect(lines[0]).toContain("connection refused");
@@ -83,7 +91,9 @@ describe("openresponses serve (spawned) with chat against it", { timeout: 40_000
   it("chat with the right key (from the environment) streams the answer", async () => {
     const env = cleanEnv({ OPENRESPONSES_BASE_URL: `${served?.url}/v1`, OPENRESPONSES_API_KEY: KEY });
     const result = await runCli(["chat", "count to 3"], { env });
-    expect(result.stderr).toBe("");
+    expect(result.stderr).toBe(
+      `Talking to ${served?.url}/v1 (OPENRESPONSES_BASE_URL), the server's default model.\n`,
+    );
     expect(result.stdout).toBe("1, 2, 3.\n");
     expect(result.code).toBe(0);
   });
@@ -92,7 +102,7 @@ describe("openresponses serve (spawned) with chat against it", { timeout: 40_000
     const wrong = "sk-wrong-key-abcdefghijkl";
     const result = await runCli(["chat", "--base-url", `${served?.url}/v1`, "--api-key", wrong, "hi"]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(afterTargetLine(result.stderr).trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("refused the API key (401)");
     expect(result.stderr + result.stdout).not.toContain(wrong);
     expect(result.stderr + result.stdout).not.toContain(KEY);

@@ -5,6 +5,12 @@ import { runInProcess } from "./in-process.js";
 const run = (args: string[], options?: Parameters<typeof runInProcess>[1]) =>
   runInProcess(args, options).done;
 
+/** chat's stderr without its first line, which says who answers ("Talking to ..."). */
+function afterTargetLine(stderr: string): string {
+  expect(stderr).toMatch(/^Talking to /);
+  return stderr.slice(stderr.indexOf("\n") + 1);
+}
+
 describe("openresponses (in-process): help and usage errors", () => {
   it("every command has --help and -h", async () => {
     for (const command of ["chat", "serve", "check"]) {
@@ -15,7 +21,13 @@ describe("openresponses (in-process): help and usage errors", () => {
       }
     }
     expect((await run(["help", "serve"])).stdout).toContain("Usage: openresponses serve");
-    expect((await run([])).stdout).toContain("Usage: openresponses <command>");
+  });
+
+  it("bare openresponses (no command) prints the usage on stderr and exits 2", async () => {
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toContain("Usage: openresponses <command>");
   });
 
   it("an unknown command or flag is one line on stderr and exit code 2", async () => {
@@ -38,6 +50,7 @@ describe("openresponses (in-process): help and usage errors", () => {
       [["serve", "--dialect", "anthropic"], '--dialect must be one of: spec, openai (got "anthropic")'],
       [["chat", "--reasoning", "lots", "hi"], "--reasoning must be one of"],
       [["chat", "--max-output-tokens", "3", "hi"], "--max-output-tokens must be an integer from 16"],
+      [["chat", "--base-url", "ftp://h/v1", "hi"], "--base-url: Invalid baseURL"],
     ];
     for (const [args, message] of cases) {
       const result = await run(args);
@@ -54,18 +67,20 @@ describe("openresponses (in-process): help and usage errors", () => {
 });
 
 describe("openresponses chat (in-process)", () => {
-  it("prints function calls, and the reasoning summary on stderr", async () => {
+  it("prints the reasoning summary on stderr, labelled, on lines of its own", async () => {
     const result = await run(["chat", "--reasoning", "low", "count to 2"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("1, 2.\n");
-    expect(result.stderr).toMatch(/^They asked me to count from 1 to 2\..*\n$/);
+    expect(afterTargetLine(result.stderr)).toMatch(
+      /^reasoning: They asked me to count from 1 to 2\.[^\n]*\n$/,
+    );
   });
 
   it("reports an incomplete answer on stderr", async () => {
     const result = await run(["chat", "--max-output-tokens", "16", "tell me about yourself"]);
     expect(result.code).toBe(0);
     expect(result.stdout.split(" ").length).toBe(16);
-    expect(result.stderr).toBe("(incomplete: max_output_tokens)\n");
+    expect(afterTargetLine(result.stderr)).toBe("(incomplete: max_output_tokens)\n");
   });
 
   it("sends --instructions with every turn", async () => {
@@ -78,7 +93,7 @@ describe("openresponses chat (in-process)", () => {
   it("stops a piped conversation at the first failure, exit 1", async () => {
     const result = await run(["chat", "--base-url", "http://127.0.0.1:9/v1"], { input: "one\ntwo\n" });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(afterTargetLine(result.stderr).trim().split("\n")).toHaveLength(1);
   });
 });
 
@@ -102,7 +117,7 @@ describe("openresponses chat: a model that fails mid-stream", () => {
     const result = await run(["chat", "--base-url", `${failing.url}/v1`, "hi"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("partial \n");
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(afterTargetLine(result.stderr).trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("The response stream failed");
   });
 });
@@ -129,7 +144,7 @@ describe("openresponses chat: context when the server does not keep responses", 
     const result = await run(["chat", "--base-url", `${forgetful.url}/v1`], {
       input: "my name is Ada\nwhat is my name?\nmy name is Grace\nwho am I?\n",
     });
-    expect(result.stderr).toBe("");
+    expect(afterTargetLine(result.stderr)).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split("\n").slice(1)).toEqual([
       "Your name is Ada.",
@@ -229,7 +244,7 @@ describe("openresponses chat: stopping and credentials", () => {
     const result = await stopMidAnswer(["chat", "--delay", "250", "count to 40"]);
     expect(result.stopMs).toBeLessThan(2000);
     expect(result.code).toBe(130);
-    expect(result.stderr).toBe("");
+    expect(afterTargetLine(result.stderr)).toBe("");
   }, 15_000);
 
   it("Ctrl-C during a turn of a piped conversation cancels it instead of waiting: exit 130", async () => {
@@ -237,12 +252,12 @@ describe("openresponses chat: stopping and credentials", () => {
     expect(result.stopMs).toBeLessThan(2000);
     expect(result.code).toBe(130);
     expect(result.stdout).not.toContain("never sent");
-    expect(result.stderr).toBe("");
+    expect(afterTargetLine(result.stderr)).toBe("");
   }, 15_000);
 
-  it("a password in --base-url is never printed, in the error line or anywhere else", async () => {
+  it("a password in --base-url is never printed: a usage error that names neither part", async () => {
     const result = await run(["chat", "--base-url", "http://ada:pw-Zq81xK@127.0.0.1:9/v1", "hi"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(`${result.stdout}${result.stderr}`).not.toContain("pw-Zq81xK");
     expect(result.stderr).toContain("127.0.0.1:9");
