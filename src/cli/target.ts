@@ -60,6 +60,13 @@ export function serverSettings(
   const baseSource = flag !== undefined ? "--base-url" : fromEnv;
   let baseURL: string | undefined;
   if (raw !== undefined) {
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(raw.trim())) {
+      // user:password in the URL: refused (fetch would not send it), and never repeated back.
+      registerSecret(/:\/\/[^:/?#@]*:([^/?#@]*)@/.exec(raw)?.[1]);
+      throw new UsageError(
+        `${baseSource} (${stripCredentials(raw)}) must not carry user:password; pass the key with --api-key.`,
+      );
+    }
     try {
       baseURL = normalizeBaseURL(raw);
     } catch (error) {

@@ -45,7 +45,10 @@ describe("openresponses check: exit codes (spawned)", () => {
     expect(unreachable.stderr).toMatch(
       /^openresponses check: Could not reach http:\/\/127\.0\.0\.1:\d+\/v1: .*ECONNREFUSED/,
     );
-    expect(unreachable.stdout).toBe("");
+    // The header is printed at once; no scenario line follows it.
+    expect(unreachable.stdout).toMatch(
+      /^Checking http:\/\/127\.0\.0\.1:\d+\/v1 against Open Responses \S+\n$/,
+    );
     expect(unreachable.code).toBe(2);
     const usage = await runCli(["check", "--only", "no-such-scenario"], { timeoutMs: 30_000 });
     expect(usage.stderr).toContain('Unknown scenario "no-such-scenario"');
