@@ -263,3 +263,69 @@ describe("openresponses chat: stopping and credentials", () => {
     expect(result.stderr).toContain("127.0.0.1:9");
   });
 });
+
+describe("openresponses chat: commands and who answers", () => {
+  it("/help, /reset and an unknown /command are never sent to the model; // sends a leading slash", async () => {
+    const result = await run(["chat"], {
+      input:
+        "my name is Ada\n/help\n/bogus\n/reset\nwhat is my name?\n//echo /etc/hosts\n/exit\necho never\n",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split("\n")).toEqual([
+      "Nice to meet you, Ada! I'll remember that for the rest of our conversation.",
+      `You haven't told me your name yet. Tell me with "my name is …" and I'll remember it.`,
+      'You said: "/echo /etc/hosts". I\'m the built-in Open Responses model: deterministic and offline. I can echo ("echo hello"), count ("count to 5", "how many words in the quick brown fox"), do arithmetic ("what is 12 * 7?"), remember what you tell me ("my name is Ada", then "what is my name?"), call the function tools you offer, reason out loud when you ask for reasoning, and answer in JSON for a json_schema format.',
+    ]);
+    const notes = afterTargetLine(result.stderr);
+    expect(notes).toContain("/reset   forget the conversation");
+    expect(notes).toContain("Unknown command /bogus");
+    expect(notes).toContain("(Conversation reset");
+  });
+
+  it("a variable that looks like a misspelt base URL is named when the built-in model answers", async () => {
+    const result = await run(["chat", "hi"], { env: { OPENRESPONSE_BASE_URL: "http://127.0.0.1:9/v1" } });
+    expect(result.stderr.split("\n")[0]).toBe(
+      "Talking to the built-in model (model openresponses-mock, in-process): no --base-url, OPENRESPONSES_BASE_URL or OPENAI_BASE_URL is set. OPENRESPONSE_BASE_URL is not read: did you mean OPENRESPONSES_BASE_URL?",
+    );
+  });
+
+  it("the answer of a model that sends escape sequences is shown inert, even through a pipe", async () => {
+    const result = await run(["chat", "echo \u001b]0;owned\u0007 \u009b2J done"]);
+    expect(result.stdout).toBe("\\x1b]0;owned\\x07 \\x9b2J done\n");
+  });
+
+  it("chat --help aligns its columns, and gives the minimum of --max-output-tokens", async () => {
+    const help = (await run(["chat", "--help"])).stdout;
+    const options = help.slice(help.indexOf("Options:\n") + 9, help.indexOf("\n\nExamples:")).split("\n");
+    expect(options.length).toBeGreaterThan(8);
+    // Every description (or its continuation) starts in the same column, 27.
+    for (const line of options) expect(line, line).toMatch(/^ {2}(-\S.{0,22}| {23}) {2}\S/);
+    for (const line of options) expect(/^.{27}\S/.test(line) && !/^.{26}\S{2}/.test(line), line).toBe(true);
+    expect(help).toContain("--max-output-tokens <n>  Output token budget per turn (at least 16).");
+  });
+});
+
+describe("openresponses serve: where the key and the port come from", () => {
+  it("usage errors: two key sources, an empty key, an unset variable, a missing file, a bad PORT", async () => {
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [
+        ["--api-key", "a", "--api-key-env", "K"],
+        {},
+        "Give only one of --api-key, --api-key-env, --api-key-file",
+      ],
+      [["--api-key", ""], {}, "--api-key is empty."],
+      [["--api-key-env", "K"], {}, "--api-key-env: the variable K is not set, or empty."],
+      [
+        ["--api-key-file", "/nonexistent/key"],
+        {},
+        '--api-key-file: cannot read "/nonexistent/key" (ENOENT).',
+      ],
+      [[], { PORT: "http" }, 'PORT must be an integer from 0 to 65535 (got "http")'],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await run(["serve", ...args], { env });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+  });
+});
