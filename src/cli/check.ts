@@ -117,7 +117,9 @@ export function selectScenarios(values: Record<string, unknown>): Scenario[] {
 /** Prints the human report as the run goes: the header at once, then each scenario as it finishes. */
 function liveReport(io: CliIO, label: string, dialect: Dialect, ids: string[], style: Style) {
   const width = idWidth(ids);
-  const progress = isTerminal(io.stdout) ? new Progress(io.stdout, ids.length, style) : undefined;
+  // A progress line redraws itself with escape sequences: a real terminal only, not a dumb one.
+  const redraws = isTerminal(io.stdout) && io.env.TERM !== "dumb";
+  const progress = redraws ? new Progress(io.stdout, ids.length, style) : undefined;
   io.stdout.write(reportHeader(label, SPEC_VERSION, dialect, style));
   const observer: RunObserver = {
     started: (scenario, index) => progress?.start(index, scenario.id),

@@ -28,7 +28,11 @@ Options:
   -v, --version   Show the version.
 
 Environment:
-  OPENRESPONSES_BASE_URL, OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL   used by chat and check.`;
+  OPENRESPONSES_BASE_URL (else OPENAI_BASE_URL), OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL
+                  The server chat and check talk to; none set: the built-in model.
+  NO_COLOR, FORCE_COLOR
+                  Colour is used on a terminal only; NO_COLOR turns it off, FORCE_COLOR decides.
+  PORT            serve's port when --port is not given.`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 

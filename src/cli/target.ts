@@ -13,6 +13,7 @@ import { createResponsesHandler } from "../server/kit/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption, UsageError } from "./args.js";
+import { inertText } from "./terminal-text.js";
 
 export const TARGET_OPTIONS: OptionSpec = {
   "base-url": { type: "string" },
@@ -151,7 +152,7 @@ export function describeTarget(target: Target): string {
   if (!target.builtIn) return `Talking to ${target.label} (${settings.baseSource}), ${model}.`;
   const hint =
     settings.nearMisses.length > 0
-      ? ` ${settings.nearMisses.join(", ")} ${settings.nearMisses.length === 1 ? "is" : "are"} not read: did you mean OPENRESPONSES_BASE_URL?`
+      ? ` ${inertText(settings.nearMisses.join(", "))} ${settings.nearMisses.length === 1 ? "is" : "are"} not read: did you mean OPENRESPONSES_BASE_URL?`
       : "";
   return `Talking to the built-in model (${model}, in-process): no --base-url, OPENRESPONSES_BASE_URL or OPENAI_BASE_URL is set.${hint}`;
 }
