@@ -25,6 +25,9 @@ describe("openresponses check: exit codes (spawned)", () => {
     const ok = await runCli(["check", "--only", "basic-response,ws-response"], { timeoutMs: 30_000 });
     expect(ok.stdout).toMatch(/PASS {2}basic-response/);
     expect(ok.stdout).toContain("Compliant: no MUST of the specification was broken.");
+    // Through a pipe: no colour, no progress line.
+    expect(ok.stdout).not.toContain("\u001b");
+    expect(ok.stdout).not.toContain("\r");
     expect(ok.code).toBe(0);
     const failed = await runCli(["check", "--base-url", broken.url, "--only", "streaming-response"], {
       timeoutMs: 30_000,
