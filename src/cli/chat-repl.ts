@@ -104,12 +104,14 @@ export async function conversation(
     lines.prompt();
   }
   let exitCode = EXIT_OK;
-  let turns = 0;
+  /** Lines acted on (prompts and commands): piped input with none is a usage mistake. */
+  let handled = 0;
   let byCommand = false;
   try {
     for await (const raw of lines) {
       const line = classifyLine(raw);
       state.armed = false;
+      if (line.kind !== "prompt" || line.text !== "") handled++;
       if (line.kind === "command") {
         if (line.command === "exit") {
           byCommand = true;
@@ -125,7 +127,6 @@ export async function conversation(
           `Unknown command /${inertText(line.name)}: /help lists them (// sends a line that starts with /).`,
         );
       } else if (line.text !== "") {
-        turns++;
         state.turn = new AbortController();
         try {
           await session.send(line.text, state.turn.signal);
@@ -156,7 +157,7 @@ export async function conversation(
     printer.finishLines();
   }
   if (state.killed) return EXIT_INTERRUPTED;
-  if (turns === 0 && !interactive) {
+  if (handled === 0 && !interactive) {
     throw new UsageError(
       'Nothing to send: give a prompt (openresponses chat "hello") or pipe lines to stdin.',
     );
