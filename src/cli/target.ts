@@ -9,7 +9,7 @@
 import { normalizeBaseURL, stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
 import { OpenResponsesError, registerSecret } from "../errors.js";
-import { createResponsesHandler } from "../server/kit/index.js";
+import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption, UsageError } from "./args.js";

@@ -6,32 +6,33 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { stripCredentials } from "../client/base-url.js";
-import { createResponsesHandler } from "../server/kit/handler.js";
-import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
-import { serve } from "../server/node/serve.js";
-import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
-import { newRunState, type RunState, Unreachable } from "./check/context.js";
-import { DEFAULT_LIMITS } from "./check/limits.js";
-import { Progress } from "./check/progress.js";
-import { Recorder } from "./check/recorder.js";
-import { idWidth, reportFooter, reportHeader, scenarioLines } from "./check/report-human.js";
-import { junitReport } from "./check/report-junit.js";
-import { type CheckReport, type Dialect, SPEC_VERSION } from "./check/report-types.js";
-import { type RunObserver, runScenarios } from "./check/runner.js";
-import { SCENARIOS, type Scenario } from "./check/scenarios/index.js";
-import { authHeaders, type CheckTarget, webSocketURL } from "./check/target.js";
-import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./io.js";
-import { isTerminal, type Style, styleFor } from "./style.js";
-import { serverSettings } from "./target.js";
-import { inertText } from "./terminal-text.js";
+import { stripCredentials } from "../../client/base-url.js";
+import { createResponsesHandler } from "../../server/kit/handler.js";
+import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
+import { serve } from "../../server/node/serve.js";
+import { integerOption, parseCommandArgs, stringOption, UsageError } from "../args.js";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.js";
+import { isTerminal, type Style, styleFor } from "../style.js";
+import { serverSettings } from "../target.js";
+import { inertText } from "../terminal-text.js";
+import { DEFAULT_LIMITS } from "./limits.js";
+import { Progress } from "./progress.js";
+import { Recorder } from "./recorder.js";
+import { idWidth, reportFooter, reportHeader, scenarioLines } from "./report-human.js";
+import { junitReport } from "./report-junit.js";
+import { type CheckReport, type Dialect, SPEC_VERSION } from "./report-types.js";
+import { type RunObserver, runScenarios } from "./runner.js";
+import { newRunState, type RunState, Unreachable } from "./scenario-context.js";
+import { SCENARIOS, type Scenario } from "./scenarios/index.js";
+import { authHeaders, type CheckTarget, webSocketURL } from "./target.js";
 
 export const CHECK_HELP = `Usage: openresponses check [options]
 
 Checks a server against the Open Responses specification: ${SCENARIOS.length} scenarios over HTTP and
 WebSocket, every exchange judged by every rule that applies (H, S1–S9, W, E, X, P), each finding named by
 rule id. Without --base-url (or OPENRESPONSES_BASE_URL) it checks the built-in model.
-Exit codes: 0 compliant (warnings allowed), 1 a MUST broken, 2 usage error or server unreachable.
+Exit codes: 0 compliant (warnings allowed), 1 a MUST broken, 2 usage error, server unreachable or
+credentials refused.
 
 Server:
   --base-url <url>        Base URL, e.g. http://127.0.0.1:8080/v1; a bare origin gets /v1 (env
