@@ -1,9 +1,8 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { OpenResponsesError, registerSecret } from "../errors.js";
-import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
-import { readEnv } from "./env.js";
-import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import { DEFAULT_BASE_URL, normalizeBaseURL } from "../core/base-url.js";
+import { readEnv } from "../core/env.js";
+import { createLogger, isLogLevel, type Logger, type LogLevel } from "../core/logger.js";
 import {
   type ApiKeySource,
   type ClientOptions,
@@ -13,10 +12,12 @@ import {
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
   type HeaderValues,
-} from "./options.js";
+} from "../core/options.js";
+import { DEFAULT_RETRY_TIMING } from "../core/retry.js";
+import { Transport } from "../core/transport.js";
+import { OpenResponsesError } from "../errors.js";
+import { registerSecret } from "../internal/redact.js";
 import { Responses } from "./responses.js";
-import { DEFAULT_RETRY_TIMING } from "./retry.js";
-import { Transport } from "./transport.js";
 
 /** Extra client-level settings beyond the transport's. */
 export interface OpenResponsesOptions extends ClientOptions {

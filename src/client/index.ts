@@ -1,9 +1,8 @@
 /** The HTTP client: `new OpenResponses(options)` and `client.responses.create/stream/compact`. */
 
-export { type AcceptedAnswer, APIPromise, type WithResponse } from "./api-promise.js";
-export { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
-export { OpenResponses, type OpenResponsesOptions } from "./client.js";
-export type { Logger, LogLevel } from "./logger.js";
+export { type AcceptedAnswer, APIPromise, type WithResponse } from "../core/api-promise.js";
+export { DEFAULT_BASE_URL, normalizeBaseURL } from "../core/base-url.js";
+export type { Logger, LogLevel } from "../core/logger.js";
 export {
   type ApiKeySource,
   type ClientOptions,
@@ -15,18 +14,26 @@ export {
   type FetchOptions,
   type HeaderValues,
   type RequestOptions,
-} from "./options.js";
+} from "../core/options.js";
+export type * from "../core/request-types.js";
+export type { RetryTiming } from "../core/retry.js";
+export type {
+  JSONResult,
+  Transport,
+  TransportConfig,
+  TransportRequest,
+  TransportResult,
+} from "../core/transport.js";
+export { OpenResponses, type OpenResponsesOptions } from "./client.js";
 export type { CompactResult, RequestIdField, ResponseResult } from "./output-text.js";
 export { ParsedResponseStream } from "./parsed-stream.js";
 export { PendingResponseStream } from "./pending-stream.js";
-export type * from "./request-types.js";
 export {
   type ParseRequestBody,
   Responses,
   type ResponsesContext,
   type StreamResponseBody,
 } from "./responses.js";
-export type { RetryTiming } from "./retry.js";
 export {
   type FetchInputItemsPage,
   type InputItem,
@@ -37,10 +44,3 @@ export {
   InputItemsPagePromise,
   type ResponseDeleted,
 } from "./stored-responses.js";
-export type {
-  JSONResult,
-  Transport,
-  TransportConfig,
-  TransportRequest,
-  TransportResult,
-} from "./transport.js";

@@ -8,6 +8,8 @@
 
 import type { OpenResponses } from "../client/index.js";
 import { APIError, OpenResponsesError } from "../errors.js";
+import { isRecord } from "../internal/guards.js";
+import { isTerminalEventType } from "../internal/terminal-events.js";
 import {
   type CompactResource,
   type CompactResponseMethodPublicBody,
@@ -73,10 +75,6 @@ const PREVIOUS_NOT_FOUND = "previous_response_not_found";
 
 function isPreviousNotFound(error: unknown): boolean {
   return error instanceof APIError && error.code === PREVIOUS_NOT_FOUND;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export class Conversation {
@@ -289,7 +287,7 @@ export class Conversation {
         for await (const event of source) {
           if (ended) continue;
           accumulator.apply(event);
-          if (isTerminal(event.type)) {
+          if (isTerminalEventType(event.type)) {
             ended = true;
             this.#record(event, accumulator.finalResponse, sent);
           }
@@ -319,8 +317,4 @@ export class Conversation {
     this.#previousId = resource.id;
     this.#lastResponse = withOutputText(resource);
   }
-}
-
-function isTerminal(type: string): boolean {
-  return type === "response.completed" || type === "response.incomplete" || type === "response.failed";
 }

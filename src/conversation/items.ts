@@ -5,16 +5,11 @@
  * items, fields a server added under rule X4) survives the round trip.
  */
 
+import { isRecord, type JsonRecord } from "../internal/guards.js";
 import type { CreateResponseBody, ItemField, ItemParam } from "../spec/index.js";
 
 /** An item as it travels in a request: a standard `ItemParam`, or an unknown item kept verbatim. */
 export type ConversationItem = ItemParam | (Record<string, unknown> & { type: string });
-
-type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A deep copy through JSON, so the caller's objects and ours never alias. */
 function clone<T>(value: T): T {

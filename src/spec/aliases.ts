@@ -3,6 +3,7 @@
  * exact (a typo is a compile error); response-side aliases include the extensions of rules X1–X4.
  */
 
+import { isRecord } from "../internal/guards.js";
 import type { ExtensionContent, ExtensionStreamingEvent } from "./extensions.js";
 import type {
   CompactResponseMethodPublicBody,
@@ -139,8 +140,4 @@ export function withOutputText<T extends object>(response: T): T & { readonly ou
     });
   }
   return response as T & { readonly output_text: string };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

@@ -6,8 +6,6 @@
  * run and what to send.
  */
 
-import type { RequestOptions } from "../client/options.js";
-import type { RequestTool, ResponseCreateParams } from "../client/request-types.js";
 import {
   Conversation,
   type ConversationDefaults,
@@ -15,6 +13,8 @@ import {
   type ConversationTransport,
 } from "../conversation/conversation.js";
 import type { ConversationInput } from "../conversation/items.js";
+import type { RequestOptions } from "../core/options.js";
+import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type {
   CreateResponseBody,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildURL, stripCredentials } from "../../src/client/base-url.js";
-import { readEnv } from "../../src/client/env.js";
 import { DEFAULT_BASE_URL, normalizeBaseURL, OpenResponses } from "../../src/client/index.js";
+import { buildURL, stripCredentials } from "../../src/core/base-url.js";
+import { readEnv } from "../../src/core/env.js";
 import { OpenResponsesError } from "../../src/errors.js";
 import { recordingLogger, responseResource, sendJSON, startServer, type TestServer } from "./helpers.js";
 

@@ -10,7 +10,7 @@ import {
 // The request shapes real providers take, accepted by create/stream/parse/connect without a cast; the
 // exact specification types still reject them.
 
-declare module "../../src/client/request-types.js" {
+declare module "../../src/core/request-types.js" {
   interface ExtraRequestFields {
     acme_priority?: "low" | "high";
   }

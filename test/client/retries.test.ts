@@ -6,7 +6,7 @@ import {
   retryDelay,
   serverRequestedDelay,
   shouldRetryResponse,
-} from "../../src/client/retry.js";
+} from "../../src/core/retry.js";
 import {
   APIConnectionError,
   APIUserAbortError,
