@@ -6,7 +6,7 @@ import { createLogger, isLogLevel, type Logger, type LogLevel } from "../core/lo
 import {
   type ApiKeySource,
   type ClientOptions,
-  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -61,7 +61,7 @@ export class OpenResponses {
       DEFAULT_MAX_RESPONSE_BYTES,
       "maxResponseBytes",
     );
-    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
+    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");

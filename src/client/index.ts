@@ -6,7 +6,7 @@ export type { Logger, LogLevel } from "../core/logger.js";
 export {
   type ApiKeySource,
   type ClientOptions,
-  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,

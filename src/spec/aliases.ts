@@ -7,7 +7,6 @@ import { isRecord } from "../internal/guards.js";
 import type { ExtensionContent, ExtensionStreamingEvent } from "./extensions.js";
 import type {
   CompactResponseMethodPublicBody,
-  CreateResponseBody,
   Error as ErrorSchema,
   FunctionCall,
   FunctionCallOutput,
@@ -80,12 +79,6 @@ export type ToolParam = ResponsesToolParam;
 
 /** A tool definition echoed in a response. */
 export type ResponseTool = Tool;
-
-/** A request body for a non-streaming `POST /responses`. */
-export type CreateResponseParams = Omit<CreateResponseBody, "stream"> & { stream?: false | undefined };
-
-/** A request body for a streaming `POST /responses` (`stream: true`). */
-export type CreateResponseStreamingParams = Omit<CreateResponseBody, "stream"> & { stream: true };
 
 /** A request body for `POST /responses/compact` (`model` is required, rule H2). */
 export type CompactParams = CompactResponseMethodPublicBody;

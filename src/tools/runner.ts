@@ -15,9 +15,9 @@ import {
 import type { ConversationInput } from "../conversation/items.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
+import type { ResponsesAPI } from "../core/responses-api.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type {
-  CreateResponseBody,
   FunctionCall,
   FunctionCallOutputItemParam,
   ResponseWithOutputText,
@@ -90,10 +90,7 @@ export type ToolRunEvent =
   | ({ type: "tool_output" } & ToolCallRecord);
 
 /** What the loop needs from the client: `responses.stream` and the default protocol-checker mode. */
-export interface ToolRunHost {
-  stream(body: CreateResponseBody, options?: RequestOptions): AsyncIterable<ResponseStreamEvent>;
-  readonly strict?: boolean;
-}
+export type ToolRunHost = Pick<ResponsesAPI, "stream"> & { readonly strict?: boolean };
 
 type Outcome = { ok: true; value: ToolRunResult } | { ok: false; error: unknown };
 
