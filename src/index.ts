@@ -322,6 +322,7 @@ export type {
   ResponseStreamEventName,
   ResponseStreamListener,
 } from "./streaming/event-names.js";
+export { type ParsedMessage, parseMessage } from "./streaming/event-parser.js";
 export {
   isTerminalEventType,
   type NormalisedEventFields,
