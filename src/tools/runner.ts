@@ -17,11 +17,7 @@ import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
 import type { ResponsesAPI } from "../core/responses-api.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
-import type {
-  FunctionCall,
-  FunctionCallOutputItemParam,
-  ResponseWithOutputText,
-} from "../spec/index.js";
+import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
 import type { ResponseStream, ResponseStreamEvent } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
