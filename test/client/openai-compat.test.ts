@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_BASE_URL, OpenResponses } from "../../src/client/index.js";
+import { DEFAULT_BASE_URL, OpenResponses } from "../../src/index.js";
 import { Conversation } from "../../src/conversation/index.js";
 import { OpenResponsesError } from "../../src/errors.js";
 import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";

@@ -27,7 +27,7 @@ import {
   type TestServer,
   textStreamEvents,
   trackedServers,
-} from "./helpers.js";
+} from "../client/helpers.js";
 
 const serve = trackedServers();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/core/logger.js";
 import { registerSecret } from "../../src/internal/redact.js";
-import { recordingLogger } from "./helpers.js";
+import { recordingLogger } from "../client/helpers.js";
 
 describe("leveled, redacting logger", () => {
   it("passes only messages at or above the level", () => {
