@@ -90,6 +90,7 @@ export type {
 export {
   type ApiKeySource,
   type ClientOptions,
+  DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
