@@ -12,8 +12,8 @@ import {
   AuthenticationError,
   PermissionDeniedError,
   ResponseStreamError,
-  redactSecrets,
 } from "../errors.js";
+import { redactSecrets } from "../internal/redact.js";
 import { inertText } from "./terminal-text.js";
 
 function causeCode(error: unknown): string | undefined {

@@ -6,9 +6,10 @@
  * commands say so: a misspelt variable must not quietly turn into answers from the built-in model.
  */
 
-import { normalizeBaseURL, stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
-import { OpenResponsesError, registerSecret } from "../errors.js";
+import { normalizeBaseURL, stripCredentials } from "../core/base-url.js";
+import { OpenResponsesError } from "../errors.js";
+import { registerSecret } from "../internal/redact.js";
 import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
 import type { OptionSpec } from "./args.js";

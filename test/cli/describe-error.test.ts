@@ -8,8 +8,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
   ResponseStreamError,
-  registerSecret,
 } from "../../src/errors.js";
+import { registerSecret } from "../../src/internal/redact.js";
 
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
 

@@ -6,7 +6,7 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { stripCredentials } from "../../client/base-url.js";
+import { stripCredentials } from "../../core/base-url.js";
 import { createResponsesHandler } from "../../server/kit/handler.js";
 import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
 import { serve } from "../../server/node/serve.js";

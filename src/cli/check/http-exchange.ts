@@ -4,7 +4,7 @@
  * so a flood is cut off at the event cap and a hang at the scenario's deadline.
  */
 
-import { buildURL } from "../../client/base-url.js";
+import { buildURL } from "../../core/base-url.js";
 import type { CheckLimits } from "./limits.js";
 import type { RecordedHttpExchange } from "./recorder.js";
 import { type RawSSEEvent, SSEFramingReader } from "./sse-framing.js";

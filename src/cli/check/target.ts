@@ -1,6 +1,6 @@
 /** What check talks to: the HTTP base URL, the WebSocket URL, the headers that authenticate. */
 
-import { buildURL } from "../../client/base-url.js";
+import { buildURL } from "../../core/base-url.js";
 import type { HttpTarget } from "./http-exchange.js";
 
 export interface CheckTarget extends HttpTarget {
