@@ -6,17 +6,13 @@
  * a fast model costs one write per batch rather than per event.
  */
 
+import { formatSSE, SSE_DONE } from "../../internal/sse.js";
 import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type { StreamingEvent } from "../../spec/index.js";
 import { type ChunkSource, chunkStream } from "./answer.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 
-const DONE = "data: [DONE]\n\n";
-
-/** One event as SSE text. JSON never contains a raw newline, so the data fits on one line. */
-export function formatSSE(event: { type: string }): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
+export { formatSSE };
 
 /**
  * Encodes events as an SSE byte stream. `onCancel` runs when the reader cancels (the client went away),
@@ -66,7 +62,7 @@ class BatchChunks implements ChunkSource {
     if (batch === null) {
       // The turn ended without a terminal event (it was stopped).
       this.ended = true;
-      return DONE;
+      return SSE_DONE;
     }
     let text = "";
     for (const event of batch) text += formatSSE(event);
@@ -75,7 +71,7 @@ class BatchChunks implements ChunkSource {
       // Nothing follows a terminal event (S5); the turn has already ended.
       this.ended = true;
       this.#source.stop();
-      return text + DONE;
+      return text + SSE_DONE;
     }
     return text;
   }
@@ -98,7 +94,7 @@ class EventChunks implements ChunkSource {
     if (this.ended) return null;
     if (step.done) {
       this.ended = true;
-      return DONE;
+      return SSE_DONE;
     }
     return formatSSE(step.value);
   }
