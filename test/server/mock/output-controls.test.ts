@@ -2,7 +2,7 @@ import Ajv from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COMPACTION_PREFIX, mockModel } from "../../../src/server/mock/index.js";
-import type { ModelRequest } from "../../../src/server/model.js";
+import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { ofType, runModel, textOf, user } from "./helpers.js";
 
 describe("mockModel: reasoning (I5)", () => {
@@ -200,6 +200,23 @@ describe("mockModel: pacing and robustness", () => {
     const parts = await runModel({ input: "echo a b c d" }, undefined, {}, { delayMs: 20 });
     expect(ofType(parts, "text")).toHaveLength(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+  });
+
+  it("unpaced, the answer is a plain iterable (no promise per part); paced, an async one with the same parts", async () => {
+    const request = {
+      body: { model: "m", input: "echo a b c" },
+      input: [user("echo a b c")],
+      responseId: "resp_x",
+      signal: new AbortController().signal,
+    } as unknown as ModelRequest;
+    const unpaced = mockModel()(request);
+    expect(typeof (unpaced as Iterable<ModelPart>)[Symbol.iterator]).toBe("function");
+    expect((unpaced as Partial<AsyncIterable<ModelPart>>)[Symbol.asyncIterator]).toBeUndefined();
+    const paced = mockModel({ delayMs: 1 })(request);
+    expect(typeof (paced as AsyncIterable<ModelPart>)[Symbol.asyncIterator]).toBe("function");
+    const pacedParts: ModelPart[] = [];
+    for await (const part of paced) pacedParts.push(part);
+    expect(pacedParts).toEqual([...(unpaced as Iterable<ModelPart>)]);
   });
 
   it("stops promptly when the request is aborted", async () => {
