@@ -16,7 +16,7 @@ import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOption
 import { safeReporter } from "./error-report.js";
 import { IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
 import { errorResponse, kitError } from "./kit-error.js";
-import { PLAIN_ROUTE, plainRoute } from "./plain-route.js";
+import { plainRoute, setPlainRoute } from "./plain-route.js";
 import { normaliseBasePath, routeRequest } from "./routing.js";
 
 export interface ResponsesHandlerOptions extends ResponsesEngineOptions {
@@ -95,25 +95,22 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     return cors === null ? response : cors.decorate(request, response);
   };
   const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
+  const kitHandler = Object.assign(handler, { engine, basePath, authenticate, allowsOrigin, maxBodyBytes });
   // The create route without a Request or Response, for serve() on node:http (plain-route.ts).
-  const plain = plainRoute({
-    engine,
-    basePath,
-    maxBodyBytes,
-    checkKey,
-    corsConfigured: cors !== null,
-    idempotencyOn: idempotency !== null,
-    report,
-    requestId,
-  });
-  return Object.assign(handler, {
-    engine,
-    basePath,
-    authenticate,
-    allowsOrigin,
-    maxBodyBytes,
-    [PLAIN_ROUTE]: plain,
-  });
+  setPlainRoute(
+    kitHandler,
+    plainRoute({
+      engine,
+      basePath,
+      maxBodyBytes,
+      checkKey,
+      corsConfigured: cors !== null,
+      idempotencyOn: idempotency !== null,
+      report,
+      requestId,
+    }),
+  );
+  return kitHandler;
 }
 
 /** Clients surface it (`_request_id`, `error.requestId`) so a user can quote it in a bug report. */

@@ -35,8 +35,21 @@ export interface PlainRequest {
 /** The answer to `request`, or null when it must go through the fetch handler. */
 export type PlainRoute = (request: PlainRequest) => Promise<KitAnswer> | null;
 
-/** Where a handler keeps its plain route; adapters look for it, a plain fetch handler has none. */
-export const PLAIN_ROUTE = Symbol("openresponses.plainRoute");
+/**
+ * The plain route of each handler `createResponsesHandler` made, by the handler function itself. Kept
+ * here rather than on the function, so that a wrapper (a logging or auth layer, even one that copies the
+ * handler's properties with `Object.assign`) is never skipped: only the kit's own function has one.
+ */
+const plainRoutes = new WeakMap<object, PlainRoute>();
+
+export function setPlainRoute(handler: object, route: PlainRoute): void {
+  plainRoutes.set(handler, route);
+}
+
+/** The plain route of exactly this handler, if the kit made it. */
+export function plainRouteOf(handler: object): PlainRoute | undefined {
+  return plainRoutes.get(handler);
+}
 
 export interface PlainRouteContext {
   readonly engine: ResponsesEngine;

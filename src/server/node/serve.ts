@@ -11,7 +11,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PLAIN_ROUTE, type PlainRoute } from "../kit/plain-route.js";
+import { plainRouteOf } from "../kit/plain-route.js";
 import { answerClientErrors } from "./client-error.js";
 import { plainRequest } from "./plain-request.js";
 import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
@@ -108,9 +108,7 @@ async function respond(
     if (!res.writableFinished) controller.abort(new Error("The client disconnected."));
   });
   // A kit handler answers its create route without a Request or Response (kit/plain-route.ts).
-  const plain = (handler as { [PLAIN_ROUTE]?: PlainRoute })[PLAIN_ROUTE]?.(
-    plainRequest(req, controller.signal),
-  );
+  const plain = plainRouteOf(handler)?.(plainRequest(req, controller.signal));
   if (plain) {
     await writeAnswer(await plain, req, res, controller.signal);
     return;

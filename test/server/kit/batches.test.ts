@@ -24,8 +24,12 @@ async function run(model: Parameters<typeof testEngine>[0]) {
 async function chunks(stream: ReadableStream<Uint8Array>): Promise<string[]> {
   const decoder = new TextDecoder();
   const out: string[] = [];
-  for await (const chunk of stream) out.push(decoder.decode(chunk));
-  return out;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return out;
+    out.push(decoder.decode(value));
+  }
 }
 
 const eventCount = (text: string) => text.split("\n\n").length - 1;

@@ -13,7 +13,7 @@ import {
   type RunningServer,
   serve,
 } from "../../../src/server/index.js";
-import { PLAIN_ROUTE, type PlainRoute } from "../../../src/server/kit/plain-route.js";
+import { plainRouteOf, setPlainRoute } from "../../../src/server/kit/plain-route.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 
 interface Sent {
@@ -91,13 +91,13 @@ describe("serve: the plain route answers as the fetch handler does", () => {
 
   /** The handler, with its plain route counted. */
   function counted(handler: ResponsesHandler): ResponsesHandler {
-    const route = (handler as unknown as Record<symbol, PlainRoute>)[PLAIN_ROUTE]!;
-    (handler as unknown as Record<symbol, PlainRoute>)[PLAIN_ROUTE] = (request) => {
+    const route = plainRouteOf(handler)!;
+    setPlainRoute(handler, (request) => {
       plainCalls++;
       const answer = route(request);
       if (answer !== null) plainAnswers++;
       return answer;
-    };
+    });
     return handler;
   }
 
@@ -199,6 +199,22 @@ describe("serve: the plain route answers as the fetch handler does", () => {
     expect(
       (await compare({ body, headers: { "api-key": "sk-test-plain" } }, [keyed, keyedFetchOnly])).status,
     ).toBe(200);
+  });
+
+  it("a wrapper around a kit handler is never skipped, even one that copies the handler's properties", async () => {
+    const inner = createResponsesHandler({ model });
+    let seen = 0;
+    const wrapper = Object.assign(async (request: Request) => {
+      seen++;
+      return inner(request);
+    }, inner);
+    const server = await serve({ handler: wrapper, port: 0, websocket: false });
+    try {
+      expect((await send(server, { body: JSON.stringify({ input: "hi" }) })).status).toBe(200);
+      expect(seen).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it("the plain route answers the create route and leaves the rest to the fetch handler", async () => {
