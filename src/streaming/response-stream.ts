@@ -254,10 +254,26 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return this.accumulator.outputText;
   }
 
-  /** Iterates the events. Leaving the loop early (`break`, `return`, a throw) cancels the request. */
+  /**
+   * Iterates the events. Leaving the loop early (`break`, `return`, a throw) cancels the request. A
+   * response that fails (`error`, `response.failed`, a cut stream) throws after its last event: the
+   * same `ResponseStreamError` that `finalResponse()` rejects with, `partialResponse` attached.
+   * `response.incomplete` is not a failure: the loop ends normally.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   for await (const event of stream) {
+   *     if (event.type === "response.output_text.delta") process.stdout.write(event.delta);
+   *   }
+   * } catch (error) {
+   *   if (error instanceof ResponseStreamError) console.error(error.kind, error.partialResponse?.output);
+   * }
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
     this.claim("iterator");
-    return this.events();
+    return this.events(true);
   }
 
   /** The `output_text` deltas, as they arrive. */
@@ -273,7 +289,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    */
   toReadableStream(): ReadableStream<Uint8Array> {
     this.claim("iterator");
-    const iterator = this.events();
+    // A failure the events tell (`error`, `response.failed`) is passed on as those events and `[DONE]`.
+    const iterator = this.events(false);
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
@@ -340,7 +357,12 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     }
   }
 
-  private async *events(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+  /**
+   * The events one at a time. `throwTold`: whether a failure the caller saw as events (`error`,
+   * `response.failed`) throws after them too (iteration), or ends quietly (SSE re-encoding, where the
+   * events are the message).
+   */
+  private async *events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     try {
       for (;;) {
         let event: ResponseStreamEvent | null;
@@ -358,10 +380,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         }
         yield event;
       }
-      // Failures with events the caller saw (`error`, `response.failed`) end the loop quietly; a cut
-      // or undecodable stream throws, since the caller has no event telling them.
+      // A failed response throws after its last event, so a loop cannot mistake it for a complete one.
       const outcome = this.settled;
-      if (outcome && !outcome.ok && !this.terminalType && !this.accumulator.errorEvent) throw outcome.error;
+      const told = this.terminalType !== null || this.accumulator.errorEvent !== null;
+      if (outcome && !outcome.ok && (throwTold || !told)) throw outcome.error;
     } finally {
       if (!this.ended) {
         if (this.terminalType !== null) {
