@@ -24,6 +24,7 @@ import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
+import { type ByteReader, ReadAhead } from "./read-ahead.js";
 import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
 
 export interface ResponseStreamOptions {
@@ -63,7 +64,7 @@ export type { ResponseStreamListener } from "./event-names.js";
 type AnyListener = (event?: unknown) => void;
 
 type Source =
-  | { kind: "bytes"; reader: ReadableStreamDefaultReader<Uint8Array> }
+  | { kind: "bytes"; reader: ByteReader }
   | { kind: "messages"; iterator: AsyncIterator<SSEMessage> }
   | { kind: "failed"; error: unknown };
 
@@ -108,12 +109,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly completion: Promise<ResponseWithOutputText>;
 
   private constructor(source: Source, options: ResponseStreamOptions) {
-    this.source = source;
     this.options = options;
     this.response = options.response ?? null;
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
     this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    // A body is taken in until someone reads the stream, so an unread one does not hold its connection
+    // (and a Node process) open; see read-ahead.ts.
+    this.source =
+      source.kind === "bytes"
+        ? { kind: "bytes", reader: new ReadAhead(source.reader, this.maxResponseBytes) }
+        : source;
     this.checker = new ProtocolChecker({ strict: options.strict });
     this.completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
       this.completionResolve = resolve;
@@ -456,9 +462,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private graceDeadline: number | null = null;
 
   /** A read of `reader`, or `null` once the grace period after the terminal event has passed. */
-  private withinGrace(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-  ): Promise<ReadableStreamReadResult<Uint8Array> | null> {
+  private withinGrace(reader: ByteReader): Promise<ReadableStreamReadResult<Uint8Array> | null> {
     const remaining = (this.graceDeadline ?? 0) - Date.now();
     if (remaining <= 0) return Promise.resolve(null);
     return new Promise((resolve, reject) => {

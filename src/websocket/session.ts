@@ -24,6 +24,7 @@ import { parseMessage, ResponseAccumulator, ResponseStream } from "../streaming/
 import { MessageChannel } from "./channel.js";
 import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
+import { holdProcess } from "./hold.js";
 import {
   messageText,
   resolveSocketFactory,
@@ -352,6 +353,8 @@ export class ResponsesSocket {
       );
     });
     this.#connection = connection;
+    // Idle until a turn is sent on it: a session opened and forgotten must not hold the process.
+    holdProcess(socket, false);
     return connection;
   }
 
@@ -410,6 +413,8 @@ export class ResponsesSocket {
   #setIdle(connection: Connection | null): void {
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
+    // A turn in flight keeps the process alive (the caller awaits it); an idle session does not.
+    holdProcess((connection ?? this.#connection)?.socket, connection !== null);
     // Null means the turn in flight is over (every path that ends one comes here): so is its time limit.
     if (connection === null) {
       clearTimeout(this.#turnTimer);
