@@ -72,6 +72,21 @@ type Consumer = "iterator" | "drain";
 
 const encoder = new TextEncoder();
 
+/**
+ * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
+ * arrive (`snapshot`, `text`), and the final response (`finalResponse()`), over HTTP, a WebSocket turn, or
+ * bytes passed on from a server. Read once; a failed response throws from the loop after its last event
+ * and rejects `finalResponse()`, with the same `ResponseStreamError`.
+ *
+ * @example
+ * ```ts
+ * const stream = await client.responses.stream({ model: "my-model", input: "Hi" });
+ * for await (const event of stream) {
+ *   if (event.type === "response.output_text.delta") process.stdout.write(event.delta);
+ * }
+ * console.log(stream.violations.length, (await stream.finalResponse()).status);
+ * ```
+ */
 export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** The underlying HTTP response, when the stream came over HTTP. */
   readonly response: Response | null;

@@ -123,6 +123,19 @@ interface Connection {
 const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 const DEFAULT_TURN_TIMEOUT_MS = 10 * 60 * 1000;
 
+/**
+ * A WebSocket session (`client.responses.connect()`): turns run one at a time on one connection, each a
+ * `ResponseStream`; `store: false` continuations stay in the connection's memory (W4). An idle session
+ * does not keep a Node process alive, but `close()` it when done.
+ *
+ * @example
+ * ```ts
+ * const session = client.responses.connect();
+ * const first = await session.create({ model: "my-model", input: "Hi" }).finalResponse();
+ * await session.create({ model: "my-model", previous_response_id: first.id, input: "More" }).finalResponse();
+ * await session.close();
+ * ```
+ */
 export class ResponsesSocket {
   readonly url: string;
   /** The URL as errors show it: no query (where a token may travel) and no user info. */

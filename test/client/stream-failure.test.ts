@@ -7,9 +7,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenResponses, ResponseStreamError } from "../../src/index.js";
-import type { ResponseStream } from "../../src/streaming/index.js";
 import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import type { Model, ModelPart } from "../../src/server/model.js";
+import type { ResponseStream } from "../../src/streaming/index.js";
 
 // "fail" streams some text, then the model throws (the kit sends `error` then `response.failed`);
 // "cut" runs out of output budget (`response.incomplete`); anything else completes.
