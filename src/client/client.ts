@@ -59,7 +59,10 @@ export class OpenResponses {
   readonly logger: Logger;
   /** The least severe level logged. */
   readonly logLevel: LogLevel;
-  /** The HTTP transport; `responses.connect()` takes its credentials and headers from it too. */
+  /**
+   * The HTTP transport; `responses.connect()` takes its credentials and headers from it too.
+   * @internal
+   */
   readonly transport: Transport;
   /** `create`, `stream`, `parse`, `runTools`, `compact`, `connect` and the stored-response methods. */
   readonly responses: Responses;
