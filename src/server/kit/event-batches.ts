@@ -12,10 +12,11 @@ export interface EventBatchSource {
   /** The next batch (never empty), or `null` once the turn has ended. */
   next(): Promise<StreamingEvent[] | null>;
   /**
-   * Ends the turn early: the model is told to stop and no further batch comes. Safe at any time, also
-   * while `next` is pending (it then resolves `null`), and after the end.
+   * Ends the turn early: the model is told to stop (its signal aborts with `reason`, when given) and no
+   * further batch comes. Safe at any time, also while `next` is pending (it then resolves `null`), and
+   * after the end.
    */
-  stop(): void;
+  stop(reason?: unknown): void;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -47,7 +48,7 @@ export class TurnEvents implements AsyncIterable<StreamingEvent> {
         const batch = await source.next();
         return batch === null ? null : map(batch);
       },
-      stop: () => source.stop(),
+      stop: (reason) => source.stop(reason),
     });
   }
 

@@ -12,7 +12,7 @@ import type {
 } from "../../spec/index.js";
 import { type KitAnswer, toResponse } from "./answer.js";
 import type { ResponsesEngine } from "./engine.js";
-import { TurnEvents } from "./event-batches.js";
+import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
 import { sseChunks } from "./sse.js";
@@ -32,24 +32,39 @@ export async function answerCreate(
   requestSignal: AbortSignal,
   claim: Claimed,
 ): Promise<Response> {
-  const { answer, keep } = await createAnswer(engine, body, requestSignal);
+  const { answer, keep } = await createAnswer(engine, body, { signal: requestSignal });
   // An SSE answer is recorded once the stream has been sent to its end; one the client left is forgotten.
   return claim.finish(toResponse(answer), keep);
+}
+
+/**
+ * How the turn learns that the client went away: the request's `signal` (a fetch `Request`'s), or
+ * `onClose`, which is handed the turn's own stop (an adapter that has no signal to make).
+ */
+export interface ClientGone {
+  signal?: AbortSignal;
+  onClose?: (stop: (reason: unknown) => void) => void;
 }
 
 /** The create turn's answer, and whether an idempotency claim may record it (not an error). */
 export async function createAnswer(
   engine: ResponsesEngine,
   body: CreateResponseBody,
-  requestSignal: AbortSignal,
+  gone: ClientGone,
 ): Promise<{ answer: KitAnswer; keep: boolean }> {
-  // The request's signal aborts when the client disconnects; a cancelled SSE body stops the turn itself.
-  const run = await engine.run(body, { signal: requestSignal });
+  // A cancelled SSE body stops the turn itself.
+  const run = await engine.run(body, gone.signal === undefined ? {} : { signal: gone.signal });
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
-  if (body.stream === true) {
-    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: sseChunks(run.events) }, keep: true };
+  let events: AsyncIterable<StreamingEvent> | EventBatchSource = run.events;
+  if (gone.onClose !== undefined && events instanceof TurnEvents) {
+    const batches = events.takeBatches();
+    gone.onClose((reason) => batches.stop(reason));
+    events = batches;
   }
-  const terminal = await lastTerminal(run.events);
+  if (body.stream === true) {
+    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: sseChunks(events) }, keep: true };
+  }
+  const terminal = await lastTerminal(events);
   if (terminal === null) {
     const cancelled = kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" });
     return { answer: errorAnswer(cancelled), keep: false };
@@ -82,10 +97,12 @@ type TerminalEvent = Extract<
 >;
 
 /** The terminal event, the only one a JSON answer needs; null when the turn ended without one. */
-async function lastTerminal(events: AsyncIterable<StreamingEvent>): Promise<TerminalEvent | null> {
-  if (events instanceof TurnEvents) {
+async function lastTerminal(
+  events: AsyncIterable<StreamingEvent> | EventBatchSource,
+): Promise<TerminalEvent | null> {
+  if (events instanceof TurnEvents || !(Symbol.asyncIterator in events)) {
     // A turn's events come in batches, and the terminal event is always the last of its batch.
-    const batches = events.takeBatches();
+    const batches = events instanceof TurnEvents ? events.takeBatches() : events;
     for (;;) {
       const batch = await batches.next();
       if (batch === null) return null;

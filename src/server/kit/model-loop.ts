@@ -103,9 +103,9 @@ class TurnLoop implements EventBatchSource {
     return this.#fill([]);
   }
 
-  stop(): void {
+  stop(reason?: unknown): void {
     const wake = this.#wake;
-    this.#end();
+    this.#end(reason);
     wake?.(INTERRUPTED);
   }
 
@@ -233,7 +233,7 @@ class TurnLoop implements EventBatchSource {
     return batch.length > 0 ? batch : null;
   }
 
-  #end(): void {
+  #end(reason?: unknown): void {
     if (this.#state === "ended") return;
     const started = this.#state === "running";
     this.#state = "ended";
@@ -241,7 +241,7 @@ class TurnLoop implements EventBatchSource {
     this.#turn.signal?.removeEventListener("abort", this.#onAbort);
     // Reached early when the consumer went away or the model ended the response (incomplete):
     // tell the model to stop, and let its generator run its own cleanup.
-    if (!this.#writer?.finished) this.#controller.abort(new Error("The client went away."));
+    if (!this.#writer?.finished) this.#controller.abort(reason ?? new Error("The client went away."));
     closeQuietly(this.#iterator);
   }
 }

@@ -28,8 +28,8 @@ export interface PlainRequest {
   header(name: string): string | null;
   /** Opens the body's chunks; called only when the body is read. */
   openBody(): ChunkReader;
-  /** Aborts when the client goes away. */
-  readonly signal: AbortSignal;
+  /** Calls `listener` once if the client goes away before the answer is complete (at once if it has). */
+  onClose(listener: (reason: unknown) => void): void;
 }
 
 /** The answer to `request`, or null when it must go through the fetch handler. */
@@ -102,5 +102,5 @@ async function create(context: PlainRouteContext, request: PlainRequest): Promis
     (json) => engine.parseCreateBody(json),
   );
   if (!read.ok) return errorAnswer(read.error);
-  return (await createAnswer(engine, read.body, request.signal)).answer;
+  return (await createAnswer(engine, read.body, { onClose: (stop) => request.onClose(stop) })).answer;
 }

@@ -27,12 +27,12 @@ export function encodeSSE(
 
 /** The SSE text of the events, chunk by chunk: a turn's batch per chunk, else an event per chunk. */
 export function sseChunks(
-  events: AsyncIterable<StreamingEvent>,
+  events: AsyncIterable<StreamingEvent> | EventBatchSource,
   onCancel?: (reason: unknown) => void,
 ): ChunkSource {
-  return events instanceof TurnEvents
-    ? new BatchChunks(events.takeBatches(), onCancel)
-    : new EventChunks(events, onCancel);
+  if (events instanceof TurnEvents) return new BatchChunks(events.takeBatches(), onCancel);
+  if (!(Symbol.asyncIterator in events)) return new BatchChunks(events, onCancel);
+  return new EventChunks(events, onCancel);
 }
 
 /** One chunk per batch; the terminal event's batch carries `[DONE]` too, and is the last. */
@@ -53,7 +53,7 @@ class BatchChunks implements ChunkSource {
 
   cancel(reason?: unknown): void {
     this.ended = true;
-    this.#source.stop();
+    this.#source.stop(reason);
     this.#onCancel?.(reason);
   }
 

@@ -4,17 +4,24 @@
  * `Request`, `Headers`, URL or body stream built for it.
  */
 
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChunkReader } from "../kit/body-reader.js";
 import type { PlainRequest } from "../kit/plain-route.js";
 
-export function plainRequest(req: IncomingMessage, signal: AbortSignal): PlainRequest {
+export function plainRequest(req: IncomingMessage, res: ServerResponse): PlainRequest {
   return {
     method: req.method ?? "GET",
     target: req.url ?? "/",
     header: (name) => headerValue(req.rawHeaders, name),
     openBody: () => bodyChunks(req),
-    signal,
+    onClose: (listener) => {
+      // Gone means the response closed before it finished; no signal or controller is made for it.
+      const gone = () => {
+        if (!res.writableFinished) listener(new Error("The client disconnected."));
+      };
+      if (res.closed) gone();
+      else res.once("close", gone);
+    },
   };
 }
 
@@ -49,19 +56,22 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
     req.pause();
     notify();
   };
+  const onError = (error: unknown) => {
+    failure = error;
+    notify();
+  };
   const onEnd = () => {
     ended = true;
-    // The request lives as long as its response (a stream may be open for minutes): let go of these.
+    // The request lives as long as its response (a stream may be open for minutes): let go of these
+    // (an IncomingMessage with no 'error' listener does not emit one).
     req.off("data", onData);
     req.off("end", onEnd);
+    req.off("error", onError);
     notify();
   };
   req.on("data", onData);
   req.on("end", onEnd);
-  req.on("error", (error) => {
-    failure = error;
-    notify();
-  });
+  req.on("error", onError);
   return {
     async read() {
       for (;;) {

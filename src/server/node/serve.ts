@@ -103,16 +103,16 @@ async function respond(
   res: ServerResponse,
   host: string,
 ): Promise<void> {
+  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts).
+  const plain = plainRouteOf(handler)?.(plainRequest(req, res));
+  if (plain) {
+    await writeAnswer(await plain, req, res);
+    return;
+  }
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort(new Error("The client disconnected."));
   });
-  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts).
-  const plain = plainRouteOf(handler)?.(plainRequest(req, controller.signal));
-  if (plain) {
-    await writeAnswer(await plain, req, res, controller.signal);
-    return;
-  }
   let request: Request;
   try {
     request = toRequest(req, controller.signal, host);
@@ -123,7 +123,6 @@ async function respond(
       specError(400, "invalid_request", "The request's method or URL is not valid.", "invalid_request"),
       req,
       res,
-      controller.signal,
     );
     return;
   }
@@ -137,7 +136,7 @@ async function respond(
   const answer = isResponseLike(response)
     ? response
     : specError(500, "server_error", "The server failed to handle the request.", null);
-  await writeResponse(answer, req, res, controller.signal);
+  await writeResponse(answer, req, res);
 }
 
 /** Duck-typed, so a Response from another realm or fetch implementation (undici's own) still works. */

@@ -2,8 +2,8 @@
  * Writes an answer to a node:http response: a fetch `Response`, or a `KitAnswer` the kit built without
  * one (its JSON text leaves with the headers in one write, its event stream as text chunks with no byte
  * stream in between). A streamed body is written chunk by chunk, waiting for `drain`, so a slow client
- * applies backpressure all the way to the model; when the client goes away (`signal`), the body is
- * cancelled, which stops the model.
+ * applies backpressure all the way to the model; when the client goes away (the response closes before
+ * it has finished), the body is cancelled, which stops the model.
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -13,7 +13,6 @@ export async function writeResponse(
   response: Response,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
 ): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
@@ -22,7 +21,7 @@ export async function writeResponse(
   const setCookies = response.headers.getSetCookie?.() ?? [];
   if (setCookies.length > 0) headers["set-cookie"] = setCookies;
   const body = response.body === null ? null : readerSource(response.body.getReader());
-  await writeAnswer({ status: response.status, headers, body }, req, res, signal);
+  await writeAnswer({ status: response.status, headers, body }, req, res);
 }
 
 /** A `KitAnswer`, or a `Response`'s parts: headers may repeat (`set-cookie`), chunks may be bytes. */
@@ -44,7 +43,6 @@ export async function writeAnswer(
   answer: Answer | KitAnswer,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
 ): Promise<void> {
   const headers = answer.headers;
   // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
@@ -62,10 +60,14 @@ export async function writeAnswer(
     res.end();
     return;
   }
+  let gone = false;
   const cancel = () => {
-    Promise.resolve(body.cancel(signal.reason)).catch(() => {});
+    if (res.writableFinished) return;
+    gone = true;
+    Promise.resolve(body.cancel(new Error("The client disconnected."))).catch(() => {});
   };
-  signal.addEventListener("abort", cancel, { once: true });
+  if (res.closed) cancel();
+  else res.once("close", cancel);
   // Chunks that are ready together leave in one write: the socket is corked for the rest of the
   // current turn of the event loop, and uncorked at once when the buffer is full.
   let corked = false;
@@ -93,9 +95,9 @@ export async function writeAnswer(
       if (outcome === "end") break;
       if (outcome === "full") {
         uncork();
-        await drainOrClose(res);
+        if (!gone) await drainOrClose(res);
       }
-      if (signal.aborted) return;
+      if (gone) return;
     }
     uncork();
     res.end();
@@ -103,7 +105,7 @@ export async function writeAnswer(
     // The body failed or was cancelled because the client went away; nothing more can be sent.
     res.destroy();
   } finally {
-    signal.removeEventListener("abort", cancel);
+    res.off("close", cancel);
     if (unread) res.once("finish", () => req.destroy());
   }
 }

@@ -201,6 +201,37 @@ describe("serve: the plain route answers as the fetch handler does", () => {
     ).toBe(200);
   });
 
+  it("a client that leaves during a JSON turn stops the model, with the reason the fetch handler gives", async () => {
+    const reasons: unknown[] = [];
+    async function* waiting(request: ModelRequest): AsyncGenerator<ModelPart> {
+      yield { type: "text", delta: "thinking" };
+      await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
+      reasons.push(request.signal.reason);
+    }
+    const server = await serve({
+      handler: createResponsesHandler({ model: waiting }),
+      port: 0,
+      websocket: false,
+    });
+    try {
+      const req = httpRequest(`${server.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        agent: false,
+      });
+      req.on("error", () => {});
+      req.end(JSON.stringify({ input: "hi" }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      req.destroy();
+      for (let i = 0; i < 100 && reasons.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(reasons).toHaveLength(1);
+      expect((reasons[0] as Error).message).toBe("The client disconnected.");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a wrapper around a kit handler is never skipped, even one that copies the handler's properties", async () => {
     const inner = createResponsesHandler({ model });
     let seen = 0;
