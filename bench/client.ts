@@ -12,7 +12,7 @@
  * machine's load average is printed before and after, since other processes share the cores.
  *
  * Environment: BENCH_DELTAS (default 100000), BENCH_CALLS (default 50), BENCH_CALL_DELTAS (deltas per
- * call, default 400), BENCH_ROUNDS (default 5).
+ * call, default 400), BENCH_ROUNDS (default 5), BENCH_ONLY (`deltas` or `calls`: one workload).
  */
 
 import { spawn } from "node:child_process";
@@ -41,6 +41,7 @@ const DELTAS = Number(process.env.BENCH_DELTAS ?? 100_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const CALL_DELTAS = Number(process.env.BENCH_CALL_DELTAS ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ONLY = process.env.BENCH_ONLY;
 const MODEL = "bench-model";
 
 // ── Worker side: one contender, one measured request ────────────────────────────────────────────────
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
     deltas: { full: buildBenchStream(DELTAS), warmup: buildBenchStream(Math.min(DELTAS, 10_000)) },
     calls: {
       full: buildCallsStream(CALLS, CALL_DELTAS),
-      warmup: buildCallsStream(CALLS, Math.max(2, Math.min(CALL_DELTAS, 40))),
+      warmup: buildCallsStream(CALLS, Math.max(2, Math.min(CALL_DELTAS, 200))),
     },
   };
   const server = startServer(streams);
@@ -304,28 +305,32 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const loadBefore = load();
   try {
-    await runWorkload(
-      "deltas",
-      `${DELTAS.toLocaleString("en")} text deltas`,
-      streams.deltas.full,
-      `${base}/deltas`,
-      [
-        ["ours/tuned", "tuned", 1.0, 1.0],
-        ["ours/bare", "bare", 0.85, 0.7],
-        ["ours/openai", "openai", 5, 3],
-      ],
-    );
-    await runWorkload(
-      "calls",
-      `${CALLS} parallel function calls × ${CALL_DELTAS} argument deltas`,
-      streams.calls.full,
-      `${base}/calls`,
-      [
-        ["ours/tuned", "tuned", 0.9, 0.9],
-        ["ours/bare", "bare", 0.85, 0.7],
-        ["ours/openai", "openai", 3, 2],
-      ],
-    );
+    if (ONLY !== "calls") {
+      await runWorkload(
+        "deltas",
+        `${DELTAS.toLocaleString("en")} text deltas`,
+        streams.deltas.full,
+        `${base}/deltas`,
+        [
+          ["ours/tuned", "tuned", 1.0, 1.0],
+          ["ours/bare", "bare", 0.85, 0.7],
+          ["ours/openai", "openai", 5, 3],
+        ],
+      );
+    }
+    if (ONLY !== "deltas") {
+      await runWorkload(
+        "calls",
+        `${CALLS} parallel function calls × ${CALL_DELTAS} argument deltas`,
+        streams.calls.full,
+        `${base}/calls`,
+        [
+          ["ours/tuned", "tuned", 0.9, 0.9],
+          ["ours/bare", "bare", 0.85, 0.7],
+          ["ours/openai", "openai", 3, 2],
+        ],
+      );
+    }
   } finally {
     server.closeAllConnections();
     server.close();
