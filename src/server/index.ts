@@ -7,6 +7,7 @@
  * @module openresponses/server
  */
 
+export * from "./bridges/index.js";
 export * from "./kit/index.js";
 export * from "./mock/index.js";
 export type * from "./model.js";
