@@ -16,12 +16,10 @@ export interface ChatCompletionsModelOptions extends UpstreamOptions {
   /** The server's base URL, the part before `/chat/completions` (`http://127.0.0.1:11434/v1` for Ollama). */
   baseURL: string;
   /**
-   * The upstream model used when a request names none (and reported as the default model). With
-   * `overrideModel`, every request uses it whatever it names.
+   * The upstream model for every request, whatever the request names (the request's `model` is still
+   * what responses report). Without it, the request's `model` is sent as it is.
    */
   model?: string;
-  /** Send `model` whatever the request names. Default false. */
-  overrideModel?: boolean;
   /**
    * Where `max_output_tokens` goes: `max_tokens` (default; what most compatible servers read) or
    * `max_completion_tokens` (what OpenAI's reasoning models require).
@@ -52,7 +50,6 @@ export function chatCompletionsModel(options: ChatCompletionsModelOptions): Mode
   const settings = {
     upstream,
     model: options.model,
-    overrideModel: options.overrideModel === true,
     maxTokensParam: options.maxTokensParam ?? "max_tokens",
     includeUsage: options.includeUsage !== false,
   };

@@ -16,10 +16,8 @@ import { upstreamStreamError } from "./upstream-errors.js";
 export interface OpenResponsesModelOptions extends UpstreamOptions {
   /** The server's base URL, the part before `/responses` (`http://127.0.0.1:11434/v1` for Ollama). */
   baseURL: string;
-  /** The upstream model used when a request names none; with `overrideModel`, for every request. */
+  /** The upstream model for every request, whatever the request names; default the request's. */
   model?: string;
-  /** Send `model` whatever the request names. Default false. */
-  overrideModel?: boolean;
   /** The upstream's name in error messages. Default "the Open Responses upstream". */
   name?: string;
 }
@@ -38,7 +36,7 @@ export function openResponsesModel(options: OpenResponsesModelOptions): Model {
   const upstream = options.name ?? "the Open Responses upstream";
   const target: UpstreamTarget = { name: upstream, authHeaders: bearerAuth };
   const url = joinURL(options.baseURL, "responses");
-  const settings = { upstream, model: options.model, overrideModel: options.overrideModel === true };
+  const settings = { upstream, model: options.model };
   const model = async function* openResponses(request: ModelRequest): AsyncGenerator<ModelPart> {
     const body = toResponsesRequest(request, settings);
     const mapper = new ResponsesStreamMapper(upstream);

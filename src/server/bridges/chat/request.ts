@@ -14,7 +14,6 @@ export interface ChatRequestSettings {
   /** For messages: the upstream's name. */
   upstream: string;
   model: string | undefined;
-  overrideModel: boolean;
   maxTokensParam: "max_tokens" | "max_completion_tokens";
   includeUsage: boolean;
 }
@@ -23,11 +22,7 @@ export function toChatRequest(request: ModelRequest, settings: ChatRequestSettin
   const { body } = request;
   const upstream = settings.upstream;
   refuseCommon(request, upstream);
-  const model = upstreamModelName(
-    request,
-    settings.overrideModel ? settings.model : undefined,
-    settings.model,
-  );
+  const model = upstreamModelName(request, settings.model, undefined);
   if (model === undefined)
     throw refuse("model", upstream, "a request without `model` (no default is configured)");
 

@@ -14,7 +14,6 @@ import { refuse } from "../refuse.js";
 export interface ResponsesRequestSettings {
   upstream: string;
   model: string | undefined;
-  overrideModel: boolean;
 }
 
 /** Fields that are the kit's business (state, storage, transport) and never go upstream. */
@@ -29,11 +28,7 @@ const KIT_FIELDS = new Set([
 
 export function toResponsesRequest(request: ModelRequest, settings: ResponsesRequestSettings): JsonRecord {
   refuseCommon(request, settings.upstream);
-  const model = upstreamModelName(
-    request,
-    settings.overrideModel ? settings.model : undefined,
-    settings.model,
-  );
+  const model = upstreamModelName(request, settings.model, undefined);
   if (model === undefined) {
     throw refuse("model", settings.upstream, "a request without `model` (no default is configured)");
   }
