@@ -20,6 +20,7 @@ import {
   type FakeUpstream,
   sseData,
   startFakeUpstream,
+  waitForRequests,
 } from "../../support/fake-upstream.js";
 
 const target: UpstreamTarget = { name: "the test upstream", authHeaders: bearerAuth };
