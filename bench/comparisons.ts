@@ -1,6 +1,6 @@
 /**
  * Every comparison `npm run bench` reports as ratios (bench/run.ts). A new one is a `Comparison`
- * (bench/harness/comparison.ts) added to this list; BENCH_ONLY picks some by id.
+ * (bench/harness/comparison.ts) added to this list; BENCH_COMPARISONS picks some by id.
  */
 
 import type { Comparison } from "./harness/comparison.js";

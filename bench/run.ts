@@ -3,7 +3,7 @@
  * over the rounds, and prints each figure's median and spread per runner and its ratio to the baseline,
  * with the machine's load at the start and end. Ratios are what to compare across runs and machines.
  *
- * Environment: BENCH_ROUNDS (default 5), BENCH_ONLY (comma-separated comparison ids), BENCH_JSON (a file
+ * Environment: BENCH_ROUNDS (default 5), BENCH_COMPARISONS (comma-separated comparison ids), BENCH_JSON (a file
  * to write the full results to), and each comparison's own (see its file).
  */
 
@@ -14,7 +14,7 @@ import { formatComparison, formatGoals } from "./harness/report.js";
 import { type ComparisonResult, runComparison } from "./harness/run.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const only = process.env.BENCH_ONLY?.split(",").map((id) => id.trim());
+const only = process.env.BENCH_COMPARISONS?.split(",").map((id) => id.trim());
 const selected = comparisons.filter((comparison) => only === undefined || only.includes(comparison.id));
 
 const info = machine();

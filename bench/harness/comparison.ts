@@ -30,7 +30,7 @@ export interface Session {
 }
 
 export interface Comparison {
-  /** A short id for `BENCH_ONLY` and the JSON results, e.g. `"kit-sse"`. */
+  /** A short id for `BENCH_COMPARISONS` and the JSON results, e.g. `"kit-sse"`. */
   id: string;
   /** What is measured, in one line. */
   title: string;

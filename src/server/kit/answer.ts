@@ -24,6 +24,28 @@ export interface ChunkSource<Chunk = string> {
   cancel(reason?: unknown): void | Promise<void>;
 }
 
+/**
+ * The answer's headers as a `Headers` would hold them: names in lower case, and the values of names
+ * that differ only in case joined by ", " in order. The kit's own names are lower case already; a model's
+ * error headers (`ModelError`) may not be.
+ */
+export function foldHeaders(headers: Record<string, string>): Record<string, string> {
+  let folded: Record<string, string> | null = null;
+  for (const name of Object.keys(headers)) {
+    if (name !== name.toLowerCase()) {
+      folded = {};
+      break;
+    }
+  }
+  if (folded === null) return headers;
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const before = folded[lower];
+    folded[lower] = before === undefined ? value : `${before}, ${value}`;
+  }
+  return folded;
+}
+
 export function toResponse(answer: KitAnswer): Response {
   const body = answer.body;
   const init = { status: answer.status, headers: answer.headers };

@@ -31,34 +31,42 @@ export async function answerCreate(
   body: CreateResponseBody,
   requestSignal: AbortSignal,
   claim: Claimed,
+  headers?: Headers,
 ): Promise<Response> {
-  const { answer, keep } = await createAnswer(engine, body, { signal: requestSignal });
+  const call = headers === undefined ? { signal: requestSignal } : { signal: requestSignal, headers };
+  const { answer, keep } = await createAnswer(engine, body, call);
   // An SSE answer is recorded once the stream has been sent to its end; one the client left is forgotten.
   return claim.finish(toResponse(answer), keep);
 }
 
-/**
- * How the turn learns that the client went away: the request's `signal` (a fetch `Request`'s), or
- * `onClose`, which is handed the turn's own stop (an adapter that has no signal to make).
- */
-export interface ClientGone {
+/** What the turn needs of the request besides its body. */
+export interface CreateCall {
+  /**
+   * How the turn learns that the client went away: the request's `signal` (a fetch `Request`'s), or
+   * `onClose`, which is handed the turn's own stop (an adapter that has no signal to make).
+   */
   signal?: AbortSignal;
   onClose?: (stop: (reason: unknown) => void) => void;
+  /** The request's headers, for `ModelRequest.headers`. */
+  headers?: Headers;
 }
 
 /** The create turn's answer, and whether an idempotency claim may record it (not an error). */
 export async function createAnswer(
   engine: ResponsesEngine,
   body: CreateResponseBody,
-  gone: ClientGone,
+  call: CreateCall,
 ): Promise<{ answer: KitAnswer; keep: boolean }> {
   // A cancelled SSE body stops the turn itself.
-  const run = await engine.run(body, gone.signal === undefined ? {} : { signal: gone.signal });
+  const run = await engine.run(body, {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.headers === undefined ? {} : { headers: call.headers }),
+  });
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   let events: AsyncIterable<StreamingEvent> | EventBatchSource = run.events;
-  if (gone.onClose !== undefined && events instanceof TurnEvents) {
+  if (call.onClose !== undefined && events instanceof TurnEvents) {
     const batches = events.takeBatches();
-    gone.onClose((reason) => batches.stop(reason));
+    call.onClose((reason) => batches.stop(reason));
     events = batches;
   }
   if (body.stream === true) {

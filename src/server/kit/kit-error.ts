@@ -25,6 +25,8 @@ export interface SpecErrorObject {
 export interface KitError {
   status: number;
   error: SpecErrorObject;
+  /** Headers the HTTP answer carries (`retry-after` passed on from an upstream, say). */
+  headers?: Record<string, string>;
 }
 
 export function kitError(
@@ -56,7 +58,7 @@ export function errorResponse(failure: KitError, headers: Record<string, string>
 export function errorAnswer(failure: KitError, headers: Record<string, string> = {}): KitAnswer {
   return {
     status: failure.status,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { ...failure.headers, "content-type": "application/json", ...headers },
     body: JSON.stringify({ error: failure.error }),
   };
 }

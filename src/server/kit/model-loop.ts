@@ -1,14 +1,16 @@
 /**
  * One turn of the engine: the model's parts through the event writer into protocol events, handed out
- * in batches (`event-batches.ts`). The model is driven one part at a time and told the effective tools
- * (rule P2). A batch holds the events that are ready together: it grows while the model has its next
- * part at hand (a sync model always, an async one when the part arrives before the event loop's next
- * turn) and is handed out when the model has to wait, at `MAX_BATCH_EVENTS`, or after 8 ms of work,
- * when the loop also gives the event loop a turn, so a model that never awaits cannot starve the server.
- * Nothing runs ahead of the consumer: the model is pulled only while a batch is asked for, so a slow
- * reader slows the model. An aborted signal or a consumer that stops early aborts the model and ends the
- * events without a terminal event. The finished response is handed to `save` before its terminal event
- * leaves.
+ * in batches (`event-batches.ts`). The model is called and its first part awaited before any event
+ * exists (`model-source.ts`), so an error with an HTTP status thrown before then is the turn's answer
+ * instead of a stream. Then the model is driven one part at a time and told the effective tools (rule
+ * P2). A batch holds the events that are ready together: it grows while the model has its next part at
+ * hand (a sync model always, an async one when the part arrives before the event loop's next turn) and
+ * is handed out when the model has to wait, at `MAX_BATCH_EVENTS`, or after 8 ms of work, when the loop
+ * also gives the event loop a turn, so a model that never awaits cannot starve the server. Nothing runs
+ * ahead of the consumer: the model is pulled only while a batch is asked for, so a slow reader slows the
+ * model. An aborted signal or a consumer that stops early (even before its first batch) aborts the
+ * model and ends the events without a terminal event. The finished response is handed to `save`
+ * before its terminal event leaves.
  */
 
 import type { CreateResponseBody, StreamingEvent } from "../../spec/index.js";
@@ -18,9 +20,10 @@ import type { ErrorReporter } from "./error-report.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import { EventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
-import { describeThrown } from "./kit-error.js";
+import { describeThrown, type KitError } from "./kit-error.js";
+import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
-import { createToolPolicy } from "./tool-policy.js";
+import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -45,6 +48,8 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
+  /** The caller's request headers, for `ModelRequest.headers`. */
+  readonly headers?: Headers;
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep.
@@ -52,8 +57,11 @@ export interface Turn {
   readonly save: (finished: StoredResponse) => Promise<void>;
 }
 
-export function modelEvents(settings: TurnSettings, turn: Turn): TurnEvents {
-  return new TurnEvents(new TurnLoop(settings, turn));
+export type OpenedTurn = { ok: true; events: TurnEvents } | { ok: false; error: KitError };
+
+/** Starts the model and waits for its first part; the events follow from there. */
+export function openTurn(settings: TurnSettings, turn: Turn): Promise<OpenedTurn> {
+  return new TurnLoop(settings, turn).open();
 }
 
 type Step = IteratorResult<ModelPart>;
@@ -67,12 +75,12 @@ class TurnLoop implements EventBatchSource {
   readonly #settings: TurnSettings;
   readonly #turn: Turn;
   readonly #controller = new AbortController();
-  #state: "new" | "running" | "ended" = "new";
+  readonly #policy: ToolPolicy;
+  #state: "opening" | "new" | "running" | "ended" = "opening";
+  #source: ModelSource | undefined;
   #writer: EventWriter | undefined;
-  #iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined;
-  #isAsync = false;
   /** An async model's step that had not arrived when its batch was handed out; the next batch awaits it. */
-  #pending: Promise<Step> | null = null;
+  #pending: Promise<Step | typeof ABORTED> | null = null;
   #loop: LoopYielder | undefined;
   /** Wakes the current wait for the model early (abort, stop, or the flush of a batch). */
   #wake: Wake | null = null;
@@ -82,6 +90,9 @@ class TurnLoop implements EventBatchSource {
   constructor(settings: TurnSettings, turn: Turn) {
     this.#settings = settings;
     this.#turn = turn;
+    this.#policy = createToolPolicy(turn.body);
+    if (turn.signal?.aborted) this.#controller.abort(turn.signal.reason);
+    else turn.signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   readonly #onAbort = () => {
@@ -89,13 +100,36 @@ class TurnLoop implements EventBatchSource {
     this.#wake?.(INTERRUPTED);
   };
 
+  async open(): Promise<OpenedTurn> {
+    const { body, input, responseId } = this.#turn;
+    const request: ModelRequest = {
+      body,
+      input,
+      responseId,
+      signal: this.#controller.signal,
+      tools: this.#policy.tools,
+      toolChoice: this.#policy.mode,
+      ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
+    };
+    const opened = await openModel(this.#settings.model, request);
+    if (!opened.ok) {
+      this.#detach();
+      this.#state = "ended";
+      this.#settings.report(opened.thrown, "model");
+      return { ok: false, error: opened.error };
+    }
+    this.#source = opened.source;
+    this.#state = "new";
+    return { ok: true, events: new TurnEvents(this) };
+  }
+
   // Not async itself: an open stream waits in `#fill` only, one suspended frame fewer to keep.
   next(): Promise<StreamingEvent[] | null> {
     if (this.#state === "ended") return Promise.resolve(null);
     this.#batch++;
     if (this.#state === "new") {
-      if (this.#turn.signal?.aborted) {
-        this.#state = "ended";
+      if (this.#controller.signal.aborted) {
+        this.#end();
         return Promise.resolve(null);
       }
       return this.#fill(this.#begin());
@@ -109,15 +143,12 @@ class TurnLoop implements EventBatchSource {
     wake?.(INTERRUPTED);
   }
 
-  /** Starts the turn: the writer's first events, then the model is called. */
+  /** The writer's first events; the model is already running. */
   #begin(): StreamingEvent[] {
     const settings = this.#settings;
-    const turn = this.#turn;
-    const { body, input, responseId } = turn;
+    const { body, input, responseId } = this.#turn;
     this.#state = "running";
-    turn.signal?.addEventListener("abort", this.#onAbort, { once: true });
-    const policy = createToolPolicy(body);
-    const writer = new EventWriter({
+    this.#writer = new EventWriter({
       response: initialResource(body, {
         id: responseId,
         createdAt: Math.floor(settings.now() / 1000),
@@ -126,29 +157,11 @@ class TurnLoop implements EventBatchSource {
       ids: settings.ids,
       now: settings.now,
       inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
-      policy,
+      policy: this.#policy,
     });
-    this.#writer = writer;
     // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
     this.#loop = new LoopYielder();
-    const batch = writer.start();
-    const request: ModelRequest = {
-      body,
-      input,
-      responseId,
-      signal: this.#controller.signal,
-      tools: policy.tools,
-      toolChoice: policy.mode,
-    };
-    try {
-      const source = settings.model(request);
-      this.#isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
-      this.#iterator = openIterator(source);
-    } catch (error) {
-      this.#settings.report(error, "model");
-      batch.push(...writer.fail(describeThrown(error)));
-    }
-    return batch;
+    return this.#writer.start();
   }
 
   /** Adds the events of the model's next parts to `batch` while they are ready, then hands it out. */
@@ -164,11 +177,11 @@ class TurnLoop implements EventBatchSource {
             // The client may have left while other work ran: stop at once, not at the next part.
             if (this.#stopped()) return this.#interrupted(batch);
           }
-          const step = this.#isAsync ? await this.#asyncStep(batch.length > 0) : this.#syncStep();
+          const step = await this.#step(batch.length > 0);
           this.#wake = null;
           if (step === FLUSH) return batch;
-          if (this.#isAsync) this.#pending = null;
-          if (step === INTERRUPTED || this.#stopped()) return this.#interrupted(batch);
+          this.#pending = null;
+          if (step === INTERRUPTED || step === ABORTED || this.#stopped()) return this.#interrupted(batch);
           if (step.done) {
             pushAll(batch, writer.complete());
             break;
@@ -192,16 +205,16 @@ class TurnLoop implements EventBatchSource {
     return batch;
   }
 
-  #syncStep(): Step {
-    return (this.#iterator as Iterator<ModelPart>).next();
-  }
-
   /**
-   * The async model's next step, or INTERRUPTED, or — when the batch already holds events — FLUSH once
-   * the event loop has moved on without the step arriving (the step is kept for the next batch).
+   * The model's next step: at once for a sync model; for an async one its step, or INTERRUPTED, or —
+   * when the batch already holds events — FLUSH once the event loop has moved on without the step
+   * arriving (the step is kept for the next batch).
    */
-  #asyncStep(flushable: boolean): Promise<Step | typeof INTERRUPTED | typeof FLUSH> {
-    const step = this.#pending ?? (this.#iterator as AsyncIterator<ModelPart>).next();
+  #step(
+    flushable: boolean,
+  ): Step | typeof ABORTED | Promise<Step | typeof ABORTED | typeof INTERRUPTED | typeof FLUSH> {
+    const step = this.#pending ?? this.#source!.next();
+    if (!(step instanceof Promise)) return step;
     // Kept until it arrives: a FLUSH hands the batch out, and the next batch waits for this same step.
     this.#pending = step;
     if (flushable) this.#armFlush();
@@ -233,41 +246,25 @@ class TurnLoop implements EventBatchSource {
     return batch.length > 0 ? batch : null;
   }
 
+  #detach(): void {
+    this.#turn.signal?.removeEventListener("abort", this.#onAbort);
+  }
+
   #end(reason?: unknown): void {
     if (this.#state === "ended") return;
-    const started = this.#state === "running";
     this.#state = "ended";
-    if (!started) return;
-    this.#turn.signal?.removeEventListener("abort", this.#onAbort);
-    // Reached early when the consumer went away or the model ended the response (incomplete):
-    // tell the model to stop, and let its generator run its own cleanup.
-    if (!this.#writer?.finished) this.#controller.abort(reason ?? new Error("The client went away."));
-    closeQuietly(this.#iterator);
+    this.#detach();
+    // Reached early when the consumer went away (even before its first batch: the model is already
+    // running) or the model ended the response (incomplete): tell the model to stop, and let its
+    // generator run its own cleanup.
+    if (!this.#writer?.finished && !this.#controller.signal.aborted) {
+      this.#controller.abort(reason ?? new Error("The client went away."));
+    }
+    this.#source?.close();
   }
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */
 function pushAll(batch: StreamingEvent[], events: StreamingEvent[]): void {
   for (const event of events) batch.push(event);
-}
-
-function openIterator(
-  source: AsyncIterable<ModelPart> | Iterable<ModelPart>,
-): AsyncIterator<ModelPart> | Iterator<ModelPart> {
-  if (source && typeof (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator] === "function") {
-    return (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator]();
-  }
-  if (source && typeof (source as Iterable<ModelPart>)[Symbol.iterator] === "function") {
-    return (source as Iterable<ModelPart>)[Symbol.iterator]();
-  }
-  throw new TypeError("The model must return an iterable or async iterable of parts.");
-}
-
-function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {
-  try {
-    const result = iterator?.return?.();
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // The model's own cleanup failing is not the client's problem.
-  }
 }

@@ -11,7 +11,7 @@
  * the adapter goes through the fetch handler.
  */
 
-import type { KitAnswer } from "./answer.js";
+import { foldHeaders, type KitAnswer } from "./answer.js";
 import type { HeaderKeyCheck } from "./auth.js";
 import type { ChunkReader } from "./body-reader.js";
 import type { ResponsesEngine } from "./engine.js";
@@ -84,6 +84,7 @@ async function answer(context: PlainRouteContext, request: PlainRequest): Promis
       kitError(500, "server_error", "The server failed to handle the request.", { code: "server_error" }),
     );
   }
+  result.headers = foldHeaders(result.headers);
   result.headers["x-request-id"] = context.requestId();
   return result;
 }
