@@ -26,6 +26,8 @@ export interface PlainRequest {
   readonly target: string;
   /** A header's value with duplicates joined by ", " (as `Headers.get` gives it); null when absent. */
   header(name: string): string | null;
+  /** All of them, as the `Request` the fetch handler would get has them (for `ModelRequest.headers`). */
+  headers(): Headers;
   /** Opens the body's chunks; called only when the body is read. */
   openBody(): ChunkReader;
   /** Calls `listener` once if the client goes away before the answer is complete (at once if it has). */
@@ -103,5 +105,9 @@ async function create(context: PlainRouteContext, request: PlainRequest): Promis
     (json) => engine.parseCreateBody(json),
   );
   if (!read.ok) return errorAnswer(read.error);
-  return (await createAnswer(engine, read.body, { onClose: (stop) => request.onClose(stop) })).answer;
+  const call = {
+    onClose: (stop: (reason: unknown) => void) => request.onClose(stop),
+    headers: request.headers(),
+  };
+  return (await createAnswer(engine, read.body, call)).answer;
 }

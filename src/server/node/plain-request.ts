@@ -13,6 +13,13 @@ export function plainRequest(req: IncomingMessage, res: ServerResponse): PlainRe
     method: req.method ?? "GET",
     target: req.url ?? "/",
     header: (name) => headerValue(req.rawHeaders, name),
+    headers: () => {
+      // Every value of every header, as serve() gives them to a `Request` (`headersDistinct`).
+      const headers = new Headers();
+      const raw = req.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+      return headers;
+    },
     openBody: () => bodyChunks(req),
     onClose: (listener) => {
       // Gone means the response closed before it finished; no signal or controller is made for it.

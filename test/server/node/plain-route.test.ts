@@ -69,6 +69,11 @@ function normalised(text: string): string {
 
 function model(request: ModelRequest): Iterable<ModelPart> | AsyncIterable<ModelPart> {
   if (request.body.input === "throw") throw Object.assign(new Error("The model broke."), { code: "broken" });
+  if (request.body.input === "headers") {
+    // What a bridge forwarding the caller's credentials reads.
+    const seen = ["x-custom", "authorization", "content-type"].map((name) => request.headers?.get(name));
+    return [{ type: "text", delta: JSON.stringify(seen) }];
+  }
   if (request.body.input === "async") {
     return (async function* () {
       yield { type: "text" as const, delta: "later" };
@@ -142,6 +147,14 @@ describe("serve: the plain route answers as the fetch handler does", () => {
     [
       "the path with a trailing slash",
       { path: "/v1/responses/", body: JSON.stringify({ input: "hi" }) },
+      200,
+    ],
+    [
+      "the model reads the caller's headers, repeated ones joined",
+      {
+        body: JSON.stringify({ input: "headers" }),
+        headers: { "x-custom": ["one", "two"], authorization: "Bearer sk-caller" },
+      },
       200,
     ],
     ["a model that throws (a failed response, 500)", { body: JSON.stringify({ input: "throw" }) }, 500],
