@@ -48,8 +48,11 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
-  /** The caller's request headers, for `ModelRequest.headers`. */
-  readonly headers?: Headers;
+  /**
+   * The caller's request headers, for `ModelRequest.headers`; a function is called the first time the
+   * model reads them.
+   */
+  readonly headers?: Headers | (() => Headers);
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep.
@@ -109,8 +112,8 @@ class TurnLoop implements EventBatchSource {
       signal: this.#controller.signal,
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
-      ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
     };
+    withHeaders(request, this.#turn.headers);
     const opened = await openModel(this.#settings.model, request);
     if (!opened.ok) {
       this.#detach();
@@ -262,6 +265,24 @@ class TurnLoop implements EventBatchSource {
     }
     this.#source?.close();
   }
+}
+
+/** Adds `headers` to the model's request; a function is called on the model's first read. */
+function withHeaders(request: ModelRequest, headers: Turn["headers"]): void {
+  if (headers === undefined) return;
+  if (typeof headers !== "function") {
+    request.headers = headers;
+    return;
+  }
+  Object.defineProperty(request, "headers", {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const made = headers();
+      Object.defineProperty(request, "headers", { value: made, enumerable: true, writable: true });
+      return made;
+    },
+  });
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */

@@ -37,7 +37,7 @@ export async function openModel(model: Model, request: ModelRequest): Promise<Op
     isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
     iterator = openIterator(source);
     first = isAsync
-      ? await Promise.race([(iterator as AsyncIterator<ModelPart>).next(), abortPromise(request.signal)])
+      ? await firstOrAbort((iterator as AsyncIterator<ModelPart>).next(), request.signal)
       : (iterator as Iterator<ModelPart>).next();
   } catch (thrown) {
     const answer = request.signal.aborted ? null : statusAnswerOf(thrown);
@@ -79,11 +79,29 @@ function openIterator(
   throw new TypeError("The model must return an iterable or async iterable of parts.");
 }
 
-/** Resolves to `ABORTED` when the signal fires; one listener per run, not one per part. */
-function abortPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
+/**
+ * The first step, or `ABORTED` if the signal fires first; the listener goes once the race is decided, so
+ * an open stream keeps nothing on the signal for it.
+ */
+function firstOrAbort(step: Promise<Step>, signal: AbortSignal): Promise<Step | typeof ABORTED> {
+  if (signal.aborted) {
+    // Left unread: its failure, if any, is nobody's to report.
+    step.catch(() => {});
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise((resolve, reject) => {
+    const abort = () => resolve(ABORTED);
+    signal.addEventListener("abort", abort, { once: true });
+    step.then(
+      (value) => {
+        signal.removeEventListener("abort", abort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", abort);
+        reject(error);
+      },
+    );
   });
 }
 
