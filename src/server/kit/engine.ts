@@ -65,11 +65,7 @@ export interface RunOptions {
    * yielded; WebSocket mode uses it for connection-local memory (rules W4/W5).
    */
   onFinished?: (stored: StoredResponse) => void | Promise<void>;
-  /**
-   * The caller's request headers, handed to the model as `ModelRequest.headers`. Written as a getter,
-   * it is read only when the model first reads them (so a transport need not build a `Headers` for a
-   * model that never looks).
-   */
+  /** The caller's request headers, handed to the model as `ModelRequest.headers`. */
   headers?: Headers;
 }
 
@@ -87,14 +83,6 @@ export interface ResponsesEngine {
     body: CompactResponseMethodPublicBody,
     options?: { signal?: AbortSignal; store?: ResponseStore },
   ): Promise<CompactResult>;
-}
-
-/** `runOptions.headers` for the turn: a value as it is, a getter as a function the model's read calls. */
-function headersOf(runOptions: RunOptions): { headers?: Headers | (() => Headers) } {
-  const own = Object.getOwnPropertyDescriptor(runOptions, "headers");
-  const get = own?.get;
-  if (get !== undefined) return { headers: () => get.call(runOptions) as Headers };
-  return runOptions.headers === undefined ? {} : { headers: runOptions.headers };
 }
 
 export function createResponsesEngine(options: ResponsesEngineOptions): ResponsesEngine {
@@ -120,7 +108,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      ...headersOf(runOptions),
+      ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
       save: async (finished) => {
         const keep = body.store !== false;
         if (!keep && runOptions.onFinished === undefined) return;

@@ -11,7 +11,7 @@ import type {
   StreamingEvent,
 } from "../../spec/index.js";
 import { type KitAnswer, toResponse } from "./answer.js";
-import type { ResponsesEngine, RunOptions } from "./engine.js";
+import type { ResponsesEngine } from "./engine.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
@@ -47,8 +47,8 @@ export interface CreateCall {
    */
   signal?: AbortSignal;
   onClose?: (stop: (reason: unknown) => void) => void;
-  /** The request's headers, for `ModelRequest.headers`; a function is called if the model reads them. */
-  headers?: Headers | (() => Headers);
+  /** The request's headers, for `ModelRequest.headers`. */
+  headers?: Headers;
 }
 
 /** The create turn's answer, and whether an idempotency claim may record it (not an error). */
@@ -58,12 +58,10 @@ export async function createAnswer(
   call: CreateCall,
 ): Promise<{ answer: KitAnswer; keep: boolean }> {
   // A cancelled SSE body stops the turn itself.
-  const options: RunOptions = call.signal === undefined ? {} : { signal: call.signal };
-  const headers = call.headers;
-  if (typeof headers === "function")
-    Object.defineProperty(options, "headers", { get: headers, enumerable: true });
-  else if (headers !== undefined) options.headers = headers;
-  const run = await engine.run(body, options);
+  const run = await engine.run(body, {
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.headers === undefined ? {} : { headers: call.headers }),
+  });
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   let events: AsyncIterable<StreamingEvent> | EventBatchSource = run.events;
   if (call.onClose !== undefined && events instanceof TurnEvents) {

@@ -48,11 +48,8 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
-  /**
-   * The caller's request headers, for `ModelRequest.headers`; a function is called the first time the
-   * model reads them.
-   */
-  readonly headers?: Headers | (() => Headers);
+  /** The caller's request headers, for `ModelRequest.headers`. */
+  readonly headers?: Headers;
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep.
@@ -94,14 +91,19 @@ class TurnLoop implements EventBatchSource {
     this.#settings = settings;
     this.#turn = turn;
     this.#policy = createToolPolicy(turn.body);
-    if (turn.signal?.aborted) this.#controller.abort(turn.signal.reason);
-    else turn.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    const signal = turn.signal;
+    if (signal?.aborted) this.#controller.abort(signal.reason);
+    else if (signal !== undefined) {
+      // Made only when there is a signal to follow (serve()'s plain route stops the turn directly).
+      this.#onAbort = () => {
+        this.#controller.abort(signal.reason);
+        this.#wake?.(INTERRUPTED);
+      };
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
   }
 
-  readonly #onAbort = () => {
-    this.#controller.abort(this.#turn.signal?.reason);
-    this.#wake?.(INTERRUPTED);
-  };
+  #onAbort: (() => void) | null = null;
 
   async open(): Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
@@ -112,8 +114,8 @@ class TurnLoop implements EventBatchSource {
       signal: this.#controller.signal,
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
+      ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
     };
-    withHeaders(request, this.#turn.headers);
     const opened = await openModel(this.#settings.model, request);
     if (!opened.ok) {
       this.#detach();
@@ -250,7 +252,8 @@ class TurnLoop implements EventBatchSource {
   }
 
   #detach(): void {
-    this.#turn.signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onAbort !== null) this.#turn.signal?.removeEventListener("abort", this.#onAbort);
+    this.#onAbort = null;
   }
 
   #end(reason?: unknown): void {
@@ -265,24 +268,6 @@ class TurnLoop implements EventBatchSource {
     }
     this.#source?.close();
   }
-}
-
-/** Adds `headers` to the model's request; a function is called on the model's first read. */
-function withHeaders(request: ModelRequest, headers: Turn["headers"]): void {
-  if (headers === undefined) return;
-  if (typeof headers !== "function") {
-    request.headers = headers;
-    return;
-  }
-  Object.defineProperty(request, "headers", {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const made = headers();
-      Object.defineProperty(request, "headers", { value: made, enumerable: true, writable: true });
-      return made;
-    },
-  });
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */

@@ -9,27 +9,52 @@ import type { ChunkReader } from "../kit/body-reader.js";
 import type { PlainRequest } from "../kit/plain-route.js";
 
 export function plainRequest(req: IncomingMessage, res: ServerResponse): PlainRequest {
-  return {
-    method: req.method ?? "GET",
-    target: req.url ?? "/",
-    header: (name) => headerValue(req.rawHeaders, name),
-    headers: () => {
-      // Every value of every header, as serve() gives them to a `Request` (`headersDistinct`).
-      const headers = new Headers();
-      const raw = req.rawHeaders;
-      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-      return headers;
-    },
-    openBody: () => bodyChunks(req),
-    onClose: (listener) => {
-      // Gone means the response closed before it finished; no signal or controller is made for it.
-      const gone = () => {
-        if (!res.writableFinished) listener(new Error("The client disconnected."));
-      };
-      if (res.closed) gone();
-      else res.once("close", gone);
-    },
-  };
+  return new NodePlainRequest(req, res);
+}
+
+// A class, so an open stream keeps two fields for it rather than a closure per method.
+class NodePlainRequest implements PlainRequest {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get method(): string {
+    return this.#req.method ?? "GET";
+  }
+
+  get target(): string {
+    return this.#req.url ?? "/";
+  }
+
+  header(name: string): string | null {
+    return headerValue(this.#req.rawHeaders, name);
+  }
+
+  headers(): Headers {
+    // Every value of every header, as serve() gives them to a `Request` (`headersDistinct`).
+    const headers = new Headers();
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+    return headers;
+  }
+
+  openBody(): ChunkReader {
+    return bodyChunks(this.#req);
+  }
+
+  onClose(listener: (reason: unknown) => void): void {
+    // Gone means the response closed before it finished; no signal or controller is made for it.
+    const res = this.#res;
+    const gone = () => {
+      if (!res.writableFinished) listener(new Error("The client disconnected."));
+    };
+    if (res.closed) gone();
+    else res.once("close", gone);
+  }
 }
 
 /**
