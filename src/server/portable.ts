@@ -1,10 +1,12 @@
 /**
  * `openresponses/server`, the portable build (Workers, edge runtimes, browsers, and the default for
  * bundlers that do not set the `node` export condition). Web standards only: no Node built-in and no `ws`
- * at load time. The Node adapter's names are there with the same types, but throw a clear error.
+ * at load time. The Node adapter's names and `llamaCppModel` are there with the same types, but throw a
+ * clear error.
  */
 
 export * from "./kit/portable.js";
+export * from "./llama/unavailable.js";
 export * from "./mock/index.js";
 export type * from "./model.js";
 export * from "./node/unavailable.js";

@@ -5,8 +5,8 @@
  * tokens, and a chat template of our own with tool calls and thinking.
  *
  * The weights come from a seeded generator, so a seed always gives the same file and, at temperature 0,
- * the same text. One embedding dimension is a constant that only the end-of-turn tokens read, so the
- * model stops after a few dozen tokens on average instead of filling its context (`stopBias`).
+ * the same text. Two habits are set by hand (see `tinyModelBytes`): the model ends a turn after a few
+ * dozen tokens on average instead of filling its context (`stopBias`), and right after a tool call.
  *
  * The format (little-endian): "GGUF", version 3, the tensor and key/value counts, the key/value pairs
  * (typed values; strings and arrays length-prefixed with u64), the tensor infos (name, dimensions with
@@ -250,7 +250,7 @@ export interface TinyModelOptions {
   seed?: number;
   /** The context length the model declares (default 2048). */
   contextLength?: number;
-  /** How strongly the end-of-turn token is preferred; higher stops sooner (default 3). */
+  /** How strongly the end-of-turn token (and `"`) is preferred; higher stops sooner (default 0.7). */
   stopBias?: number;
   /** The chat template (default `TINY_CHAT_TEMPLATE`). */
   chatTemplate?: string;
@@ -307,16 +307,26 @@ export function tinyModelBytes(options: TinyModelOptions = {}): Uint8Array {
   const size = vocab.tokens.length;
   const eos = 2;
   const endOfTurn = 4;
+  const toolCallEnd = 8;
 
-  // Dimension 0 of every embedding is a constant the residual stream carries to the output, where only
-  // the end-of-turn rows read it: a fixed preference for stopping that the random weights perturb.
+  // Two habits are built in through the residual stream, which carries a token's embedding to the
+  // output. Dimension 0 is a constant in every embedding, read only by the end-of-turn rows and by the
+  // double quote's: a fixed preference for ending a turn (and a string of structured output) that the
+  // random weights perturb. Dimension 1 is set only in the embedding of `</tool_call>` and read only by
+  // the end-of-turn rows: after a tool call, the model ends its turn, as chat models are trained to.
   const tokenEmbedding = gaussian(random, embd * size, 1);
-  for (let token = 0; token < size; token++) tokenEmbedding[token * embd] = 4;
   const output = gaussian(random, embd * size, 0.5);
-  for (let token = 0; token < size; token++) output[token * embd] = 0;
-  const stopBias = options.stopBias ?? 3;
-  output[eos * embd] = stopBias;
-  output[endOfTurn * embd] = stopBias;
+  for (let token = 0; token < size; token++) {
+    tokenEmbedding[token * embd] = 4;
+    tokenEmbedding[token * embd + 1] = 0;
+    output[token * embd] = 0;
+    output[token * embd + 1] = 0;
+  }
+  const stopBias = options.stopBias ?? 0.7;
+  const quote = vocab.tokens.indexOf('"');
+  for (const token of [eos, endOfTurn, quote]) output[token * embd] = stopBias;
+  tokenEmbedding[toolCallEnd * embd + 1] = 12;
+  for (const token of [eos, endOfTurn]) output[token * embd + 1] = 4;
 
   const ones = (count: number) => new Float32Array(count).fill(1);
   const tensors: Tensor[] = [
@@ -370,6 +380,7 @@ export function tinyModelBytes(options: TinyModelOptions = {}): Uint8Array {
     "tokenizer.ggml.unknown_token_id": { type: "u32", value: 0 },
     "tokenizer.ggml.add_bos_token": { type: "bool", value: true },
     "tokenizer.ggml.add_eos_token": { type: "bool", value: false },
+    "tokenizer.ggml.add_space_prefix": { type: "bool", value: false },
     "tokenizer.chat_template": { type: "string", value: options.chatTemplate ?? TINY_CHAT_TEMPLATE },
   };
   return encodeGGUF(metadata, tensors);
