@@ -5,8 +5,9 @@
  * tokens, and a chat template of our own with tool calls and thinking.
  *
  * The weights come from a seeded generator, so a seed always gives the same file and, at temperature 0,
- * the same text. Two habits are set by hand (see `tinyModelBytes`): the model ends a turn after a few
- * dozen tokens on average instead of filling its context (`stopBias`), and right after a tool call.
+ * the same text. A few habits are set by hand (see `tinyModelBytes`): the model ends a turn after a few
+ * dozen tokens on average instead of filling its context (`stopBias`), ends a string before long
+ * (`quoteBias`), and ends its turn right after a tool call.
  *
  * The format (little-endian): "GGUF", version 3, the tensor and key/value counts, the key/value pairs
  * (typed values; strings and arrays length-prefixed with u64), the tensor infos (name, dimensions with
@@ -250,8 +251,10 @@ export interface TinyModelOptions {
   seed?: number;
   /** The context length the model declares (default 2048). */
   contextLength?: number;
-  /** How strongly the end-of-turn token (and `"`) is preferred; higher stops sooner (default 0.7). */
+  /** How strongly the end-of-turn token is preferred; higher stops sooner (default 0.7). */
   stopBias?: number;
+  /** How strongly `"` is preferred, which ends the strings of structured output (default 2.2). */
+  quoteBias?: number;
   /** The chat template (default `TINY_CHAT_TEMPLATE`). */
   chatTemplate?: string;
 }
@@ -309,10 +312,10 @@ export function tinyModelBytes(options: TinyModelOptions = {}): Uint8Array {
   const endOfTurn = 4;
   const toolCallEnd = 8;
 
-  // Two habits are built in through the residual stream, which carries a token's embedding to the
-  // output. Dimension 0 is a constant in every embedding, read only by the end-of-turn rows and by the
-  // double quote's: a fixed preference for ending a turn (and a string of structured output) that the
-  // random weights perturb. Dimension 1 is set only in the embedding of `</tool_call>` and read only by
+  // Habits are built in through the residual stream, which carries a token's embedding to the output.
+  // Dimension 0 is a constant in every embedding, read only by the end-of-turn rows and by the double
+  // quote's: a fixed preference for ending a turn, and a string of structured output, that the random
+  // weights perturb. Dimension 1 is set only in the embedding of `</tool_call>` and read only by
   // the end-of-turn rows: after a tool call, the model ends its turn, as chat models are trained to.
   const tokenEmbedding = gaussian(random, embd * size, 1);
   const output = gaussian(random, embd * size, 0.5);
@@ -323,8 +326,8 @@ export function tinyModelBytes(options: TinyModelOptions = {}): Uint8Array {
     output[token * embd + 1] = 0;
   }
   const stopBias = options.stopBias ?? 0.7;
-  const quote = vocab.tokens.indexOf('"');
-  for (const token of [eos, endOfTurn, quote]) output[token * embd] = stopBias;
+  for (const token of [eos, endOfTurn]) output[token * embd] = stopBias;
+  output[vocab.tokens.indexOf('"') * embd] = options.quoteBias ?? 2.2;
   tokenEmbedding[toolCallEnd * embd + 1] = 12;
   for (const token of [eos, endOfTurn]) output[token * embd + 1] = 4;
 

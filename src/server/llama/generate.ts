@@ -45,13 +45,18 @@ class ChunkReader {
   #inCommentary = false;
   #hadCommentary = false;
 
-  constructor(private readonly queue: PartQueue<ModelPart>) {}
+  /** `showReasoning` false (effort `none`): a format that opens thinking by itself still gets a token or
+   * two in before the zero budget closes it; they are counted, not shown. */
+  constructor(
+    private readonly queue: PartQueue<ModelPart>,
+    private readonly showReasoning: boolean,
+  ) {}
 
   read(chunk: LlamaChatResponseChunk): void {
     const { queue } = this;
     if (chunk.type === "segment" && chunk.segmentType === "thought") {
       this.reasoningTokens += chunk.tokens.length;
-      if (chunk.text !== "") queue.push({ type: "reasoning", delta: chunk.text });
+      if (chunk.text !== "" && this.showReasoning) queue.push({ type: "reasoning", delta: chunk.text });
       return;
     }
     if (chunk.type === "segment") {
@@ -103,7 +108,7 @@ export async function* generate(
   );
   const meter = sequence.tokenMeter.getState();
   const queue = new PartQueue<ModelPart>();
-  const reader = new ChunkReader(queue);
+  const reader = new ChunkReader(queue, request.body.reasoning?.effort !== "none");
   const tools = plan.functions
     ? {
         functions: plan.functions,

@@ -37,14 +37,21 @@ export interface LlamaRuntime {
 
 let importing: Promise<NodeLlamaCpp> | undefined;
 
+/**
+ * The package is imported by a name held in a variable: bundlers leave such an import alone, so bundling
+ * a server that uses this kit never tries to pack llama.cpp's native code (Node resolves it at run time).
+ */
+const importByName = (name: string): Promise<unknown> => import(name);
+
 /** `import("node-llama-cpp")`, with an error that says how to install it when it is missing. */
-export function importNodeLlamaCpp(importer: () => Promise<NodeLlamaCpp> = () => import("node-llama-cpp")) {
-  importing ??= importer().catch((error: unknown) => {
+export function importNodeLlamaCpp(importer: (name: string) => Promise<unknown> = importByName) {
+  importing ??= (importer("node-llama-cpp") as Promise<NodeLlamaCpp>).catch((error: unknown) => {
     importing = undefined;
     const code = (error as { code?: unknown }).code;
+    // The package itself, not one of its dependencies (whose message names node-llama-cpp's path).
     const missing =
       (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-      String((error as Error).message).includes("node-llama-cpp");
+      /Cannot find (package|module) ['"]node-llama-cpp['"]/.test(String((error as Error).message));
     if (!missing) throw error;
     throw new LlamaCppUnavailableError(
       `llamaCppModel() runs GGUF models with the "node-llama-cpp" package, which is not installed: ` +
