@@ -10,6 +10,7 @@ import type { ResponseStream } from "../streaming/index.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./io.js";
+import { loadModelFile, MODEL_FILE_HELP, MODEL_FILE_OPTIONS, modelFileFromFlags } from "./model-file.js";
 import { resolveTarget, TARGET_HELP, TARGET_OPTIONS, type Target } from "./target.js";
 
 export const CHAT_HELP = `Usage: openresponses chat [options] [prompt...]
@@ -24,11 +25,13 @@ ${TARGET_HELP}
   --max-output-tokens <n>  Output token budget per turn.
   --json             Print every streaming event as one JSON line (NDJSON) instead of text.
   --delay <ms>       Built-in model only: pause between parts (default 15 on a terminal, else 0).
+${MODEL_FILE_HELP.replace("requests that generate at once (default 2; more wait)", "turns that generate at once (default 1)")}
   -h, --help         Show this help.
 
 Examples:
   openresponses chat "what is 12 * 7?"
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat
+  openresponses chat --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf
   echo "my name is Ada" | openresponses chat --json`;
 
 const OPTIONS = {
@@ -38,6 +41,7 @@ const OPTIONS = {
   "max-output-tokens": { type: "string" },
   json: { type: "boolean" },
   delay: { type: "string" },
+  ...MODEL_FILE_OPTIONS,
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -257,7 +261,32 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   // The built-in model is instant; on a terminal a small pause between parts lets the streaming show.
   const onTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true && !settings.json;
   const delayMs = integerOption(values, "delay", onTerminal ? 15 : 0, 0, 10_000);
-  const target = resolveTarget(values, io.env, { delayMs });
+  // One conversation needs one sequence of a local model.
+  const local = modelFileFromFlags(values, { sequences: 1 });
+  if (local === undefined)
+    return chatWith(resolveTarget(values, io.env, { delayMs }), positionals, io, settings);
+  const target = resolveTarget(values, io.env, {
+    localModel: { model: local, label: `the local model ${stringOption(values, "model-file")}` },
+  });
+  io.stderr.write(`Loading ${stringOption(values, "model-file")} ...\n`);
+  try {
+    const loaded = await loadModelFile(local, "chat");
+    if ("error" in loaded) {
+      io.stderr.write(`openresponses: ${loaded.error}\n`);
+      return EXIT_FAILURE;
+    }
+    return await chatWith(target, positionals, io, settings);
+  } finally {
+    await local.close();
+  }
+}
+
+async function chatWith(
+  target: Target,
+  positionals: string[],
+  io: CliIO,
+  settings: TurnSettings,
+): Promise<number> {
   const session = new ChatSession(target, io, settings);
   const prompt = positionals.join(" ").trim();
   if (prompt === "") return conversation(session, io, target);

@@ -1,5 +1,5 @@
 /**
- * `openresponses serve`: the built-in model over HTTP, until SIGINT/SIGTERM. `startBuiltInServer` is
+ * `openresponses serve`: the built-in model (or a local GGUF model) over HTTP, until SIGINT/SIGTERM. `startBuiltInServer` is
  * separate from the command so other transports (WebSocket mode) can extend what is served.
  */
 
@@ -12,15 +12,23 @@ import {
   serve,
 } from "../server/index.js";
 import { mockModel } from "../server/mock/index.js";
-import type { ResponseStore } from "../server/model.js";
+import type { Model, ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
+import {
+  describeModel,
+  loadModelFile,
+  MODEL_FILE_HELP,
+  MODEL_FILE_OPTIONS,
+  modelFileFromFlags,
+} from "./model-file.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
-Serves the deterministic built-in model as an Open Responses endpoint:
+Serves the deterministic built-in model, or a local GGUF model (--model-file), as an Open Responses
+endpoint:
 POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
 extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
@@ -32,7 +40,8 @@ Options:
                     Comma-separated host names this server is reached by, for WebSocket
                     upgrades from browser pages (IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
-  --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
+  --delay <ms>      Built-in model: pause between its parts, to watch it stream (default 0).
+${MODEL_FILE_HELP}
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
                     the given ones (https://app.example; repeat the flag or separate with commas).
   --store <url>     Where responses are kept, shared by every server given the same URL:
@@ -47,6 +56,7 @@ Options:
 
 Example:
   openresponses serve --port 8080
+  openresponses serve --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf   # a local model
   openresponses serve --port 8081 --store redis://127.0.0.1:6379   # replicas share conversations
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat "hello"`;
 
@@ -60,10 +70,13 @@ const OPTIONS = {
   store: { type: "string" },
   "store-ttl": { type: "string" },
   dialect: { type: "string" },
+  ...MODEL_FILE_OPTIONS,
   help: { type: "boolean", short: "h" },
 } as const;
 
 export interface BuiltInServerOptions {
+  /** The model served; default the built-in model (paced by `delayMs`). */
+  model?: Model;
   port: number;
   host: string;
   /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
@@ -83,7 +96,7 @@ export interface BuiltInServerOptions {
 /** Starts the built-in model on Node's HTTP server. */
 export async function startBuiltInServer(options: BuiltInServerOptions): Promise<RunningServer> {
   const handler = createResponsesHandler({
-    model: mockModel({ delayMs: options.delayMs ?? 0 }),
+    model: options.model ?? mockModel({ delayMs: options.delayMs ?? 0 }),
     apiKey: options.apiKey,
     ...(options.cors === undefined ? {} : { cors: { origin: options.cors } }),
     ...(options.store === undefined ? {} : { store: options.store }),
@@ -157,10 +170,24 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   if (!DIALECTS.includes(dialect as Dialect)) {
     throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
   }
+  const model = modelFileFromFlags(values);
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
     values["store-ttl"] === undefined ? undefined : integerOption(values, "store-ttl", 0, 1, 2 ** 31);
+
+  let servedName = "the built-in model";
+  let modelLine: string | undefined;
+  if (model !== undefined) {
+    io.stdout.write(`Loading ${stringOption(values, "model-file")} ...\n`);
+    const loaded = await loadModelFile(model, "serve");
+    if ("error" in loaded) {
+      io.stderr.write(`openresponses: ${loaded.error}\n`);
+      return EXIT_FAILURE;
+    }
+    servedName = `${loaded.info.name} (llama.cpp)`;
+    modelLine = describeModel(loaded.info);
+  }
 
   let opened: OpenedStore | undefined;
   if (storeSpec !== undefined) {
@@ -170,6 +197,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
         onStatus: (message) => io.stderr.write(`openresponses serve: ${message}\n`),
       });
     } catch (error) {
+      await model?.close();
       if (!(error instanceof StoreOpenError)) throw error;
       io.stderr.write(`openresponses: ${error.message}\n`);
       return EXIT_FAILURE;
@@ -179,6 +207,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   let server: RunningServer;
   try {
     server = await startBuiltInServer({
+      ...(model === undefined ? {} : { model }),
       port,
       host,
       ...(allowedHosts === undefined ? {} : { allowedHosts }),
@@ -190,10 +219,12 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (error) {
     await opened?.close();
+    await model?.close();
     io.stderr.write(`openresponses: ${listenError(error, host, port)}\n`);
     return EXIT_FAILURE;
   }
-  io.stdout.write(`Serving the built-in model at ${server.url}/v1\n`);
+  io.stdout.write(`Serving ${servedName} at ${server.url}/v1\n`);
+  if (modelLine !== undefined) io.stdout.write(`  ${modelLine}\n`);
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
@@ -213,6 +244,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   });
   await server.close();
   await opened?.close();
+  await model?.close();
   io.stdout.write("Stopped.\n");
   return EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /**
  * Which server a client command talks to: `--base-url` or `OPENRESPONSES_BASE_URL` when set, else the
- * built-in model, run in-process through the fetch handler (no port, nothing left listening).
+ * built-in model (or a local GGUF model, `--model-file`), run in-process through the fetch handler (no
+ * port, nothing left listening).
  */
 
 import { stripCredentials } from "../client/base-url.js";
@@ -8,8 +9,9 @@ import { OpenResponses } from "../client/index.js";
 import { registerSecret } from "../errors.js";
 import { createResponsesHandler } from "../server/kit/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
+import type { Model } from "../server/model.js";
 import type { OptionSpec } from "./args.js";
-import { type Parsed, stringOption } from "./args.js";
+import { type Parsed, stringOption, UsageError } from "./args.js";
 
 export const TARGET_OPTIONS: OptionSpec = {
   "base-url": { type: "string" },
@@ -37,6 +39,8 @@ export interface TargetSettings {
   strict?: boolean;
   /** Milliseconds between the built-in model's parts. */
   delayMs?: number;
+  /** A model to run in-process instead of the built-in one (`--model-file`), and what error lines call it. */
+  localModel?: { model: Model; label: string };
 }
 
 export function resolveTarget(
@@ -50,6 +54,11 @@ export function resolveTarget(
   registerSecret(apiKey);
   const common = { maxRetries: 1, strict: settings.strict ?? false, logLevel: "off" as const };
 
+  if (baseURL && settings.localModel) {
+    throw new UsageError(
+      "--model-file runs a model in this process; it cannot be used with a server's base URL.",
+    );
+  }
   if (baseURL) {
     return {
       client: new OpenResponses({ ...common, baseURL, apiKey: apiKey ?? null, model }),
@@ -59,13 +68,17 @@ export function resolveTarget(
       model,
     };
   }
-  const handler = createResponsesHandler({ model: mockModel({ delayMs: settings.delayMs ?? 0 }) });
+  const local = settings.localModel;
+  const handler = createResponsesHandler({
+    model: local?.model ?? mockModel({ delayMs: settings.delayMs ?? 0 }),
+  });
+  const name = model ?? (local ? local.model.defaultModel : MOCK_MODEL_NAME);
   const client = new OpenResponses({
     ...common,
     baseURL: BUILT_IN_URL,
     apiKey: null,
-    model: model ?? MOCK_MODEL_NAME,
+    model: name,
     fetch: (url, init) => handler(new Request(url, init)),
   });
-  return { client, label: "the built-in model", builtIn: true, model: model ?? MOCK_MODEL_NAME };
+  return { client, label: local?.label ?? "the built-in model", builtIn: local === undefined, model: name };
 }
