@@ -89,26 +89,7 @@ export type Model = ((request: ModelRequest) => AsyncIterable<ModelPart> | Itera
   compact?: Compactor;
   /** The `model` name reported in responses when a request names none. */
   defaultModel?: string;
-  /**
-   * Judges a request before any event is sent, once its context is resolved: a refusal is answered as
-   * an error (HTTP status and E1 body, or a WebSocket error) instead of a response, as a provider
-   * answers a prompt longer than its context window with a 400. The same `request` object (and its
-   * `body`) is then given to the model, so work done here can be kept for it. Throwing is a 500.
-   */
-  admit?: (request: ModelRequest) => Promise<ModelRefusal | undefined> | ModelRefusal | undefined;
 };
-
-/** Why a model refuses a request before it starts: the HTTP status and the E1 error fields. */
-export interface ModelRefusal {
-  /** 4xx for a request the model cannot serve as sent (default 400). */
-  status?: number;
-  message: string;
-  /** Default `invalid_request`. */
-  type?: string;
-  /** The request field at fault, e.g. `input`. */
-  param?: string | null;
-  code?: string | null;
-}
 
 /** A stored response, enough to resolve `previous_response_id` chains. */
 export interface StoredResponse {

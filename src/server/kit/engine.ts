@@ -17,7 +17,7 @@ import type {
 } from "../../spec/index.js";
 import type { Compactor, Model, ModelPart, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
 import { genericCompactor } from "./compactor.js";
-import { resolveContext } from "./context.js";
+import { type ContextItem, resolveContext } from "./context.js";
 import { assertDialect, type Dialect, inDialect } from "./dialect.js";
 import { EventWriter, isTerminalEvent } from "./event-writer.js";
 import { type IdGenerator, randomIds } from "./ids.js";
@@ -25,7 +25,7 @@ import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-v
 import { initialResource } from "./resource.js";
 import { describeThrown, type KitError, kitError } from "./spec-error.js";
 import { createMemoryStore } from "./store.js";
-import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
+import { createToolPolicy } from "./tool-policy.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
 import { LoopYielder } from "./yield.js";
 
@@ -111,23 +111,10 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
-    // Aborted when the client goes away or stops reading: the model's `signal`, also during `admit`.
-    const controller = new AbortController();
-    const policy = createToolPolicy(body);
-    const request: ModelRequest = {
+    const events = streamEvents({
       body,
       input: context.input,
       responseId,
-      signal: controller.signal,
-      tools: policy.tools,
-      toolChoice: policy.mode,
-    };
-    const refusal = await admit(request, controller, runOptions.signal);
-    if (refusal) return { ok: false, error: refusal };
-    const events = streamEvents({
-      request,
-      controller,
-      policy,
       signal: runOptions.signal,
       save: async (stored) => {
         try {
@@ -141,44 +128,20 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     return { ok: true, responseId, events: dialect === "spec" ? events : renamed(events, dialect) };
   }
 
-  /** The model's verdict on a request before any event; a refusal or a throw becomes a `KitError`. */
-  async function admit(
-    request: ModelRequest,
-    controller: AbortController,
-    signal: AbortSignal | undefined,
-  ): Promise<KitError | undefined> {
-    if (!options.model.admit) return undefined;
-    const abort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", abort, { once: true });
-    try {
-      const refusal = await options.model.admit(request);
-      if (!refusal) return undefined;
-      return kitError(refusal.status ?? 400, refusal.type ?? "invalid_request", refusal.message, {
-        param: refusal.param ?? null,
-        code: refusal.code ?? null,
-      });
-    } catch (error) {
-      report(error, "model");
-      const described = describeThrown(error);
-      return kitError(500, described.type, described.message, { code: described.code });
-    } finally {
-      signal?.removeEventListener("abort", abort);
-    }
-  }
-
   async function* streamEvents(init: {
-    request: ModelRequest;
-    controller: AbortController;
-    policy: ToolPolicy;
+    body: CreateResponseBody;
+    input: ContextItem[];
+    responseId: string;
     signal: AbortSignal | undefined;
     save: (stored: StoredResponse) => Promise<void>;
   }): AsyncGenerator<StreamingEvent, void, undefined> {
-    const { request, controller, policy } = init;
-    const { body, input, responseId } = request;
+    const { body, input, responseId } = init;
+    const controller = new AbortController();
     const abort = () => controller.abort(init.signal?.reason);
     if (init.signal?.aborted) return;
     init.signal?.addEventListener("abort", abort, { once: true });
 
+    const policy = createToolPolicy(body);
     const writer = new EventWriter({
       response: initialResource(body, { id: responseId, createdAt: Math.floor(now() / 1000), defaultModel }),
       ids,
@@ -195,6 +158,14 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const loop = new LoopYielder();
     try {
       yield* writer.start();
+      const request: ModelRequest = {
+        body,
+        input,
+        responseId,
+        signal: controller.signal,
+        tools: policy.tools,
+        toolChoice: policy.mode,
+      };
       const aborted = abortPromise(controller.signal);
       try {
         const source = options.model(request);

@@ -6,11 +6,11 @@
  */
 
 import { basename } from "node:path";
-import type { ModelPart, ModelRefusal, ModelRequest } from "../model.js";
+import type { ModelPart, ModelRequest } from "../model.js";
 import { generate } from "./generate.js";
 import { type LlamaRuntime, loadRuntime } from "./load.js";
 import type { LlamaCppModel, LlamaCppModelOptions } from "./options.js";
-import { type GenerationPlan, planGeneration } from "./plan.js";
+import { planGeneration, Refusal } from "./plan.js";
 
 function checkOptions(options: LlamaCppModelOptions): void {
   if (typeof options?.modelPath !== "string" || options.modelPath === "") {
@@ -22,15 +22,6 @@ function checkOptions(options: LlamaCppModelOptions): void {
       throw new TypeError(`llamaCppModel(): ${key} must be a positive integer (got ${String(value)}).`);
     }
   }
-}
-
-/** A refusal found while generating (no `admit` ran, as when the model is called outside the kit). */
-function refusalError(refusal: ModelRefusal): Error {
-  return Object.assign(new Error(refusal.message), {
-    type: refusal.type ?? "invalid_request",
-    code: refusal.code ?? null,
-    param: refusal.param ?? null,
-  });
 }
 
 /**
@@ -60,19 +51,14 @@ export function llamaCppModel(options: LlamaCppModelOptions): LlamaCppModel {
     }
     return loading;
   };
-  // What `admit` prepared, for the generation of the same request.
-  const plans = new WeakMap<ModelRequest, GenerationPlan>();
   const stops = new Set<AbortController>();
 
   async function* model(request: ModelRequest): AsyncGenerator<ModelPart, void, undefined> {
     const loaded = await runtime();
-    let plan = plans.get(request);
-    plans.delete(request);
-    if (!plan) {
-      const planned = await planGeneration(loaded, request, options);
-      if ("message" in planned) throw refusalError(planned);
-      plan = planned;
-    }
+    // Thrown before the first part, a refusal (a prompt longer than the window, an image) is the
+    // HTTP answer: a 400 naming what is wrong, not a failed stream.
+    const plan = await planGeneration(loaded, request, options);
+    if (plan instanceof Refusal) throw plan;
     const stop = new AbortController();
     const onAbort = () => stop.abort(request.signal.reason);
     if (request.signal.aborted) return;
@@ -88,12 +74,6 @@ export function llamaCppModel(options: LlamaCppModelOptions): LlamaCppModel {
 
   return Object.assign(model, {
     defaultModel: options.name ?? basename(options.modelPath).replace(/\.gguf$/i, ""),
-    async admit(request: ModelRequest): Promise<ModelRefusal | undefined> {
-      const planned = await planGeneration(await runtime(), request, options);
-      if ("message" in planned) return planned;
-      plans.set(request, planned);
-      return undefined;
-    },
     async load() {
       return (await runtime()).info;
     },

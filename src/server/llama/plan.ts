@@ -9,7 +9,7 @@
 
 import type { ChatHistoryItem, ChatModelFunctions, LlamaGrammar, Token } from "node-llama-cpp";
 import type { FunctionTool } from "../../spec/index.js";
-import type { ModelRefusal, ModelRequest } from "../model.js";
+import type { ModelRequest } from "../model.js";
 import { toChatHistory } from "./history.js";
 import { toGrammarSchema } from "./json-schema.js";
 import type { LlamaRuntime } from "./load.js";
@@ -33,13 +33,26 @@ export interface GenerationPlan {
   truncate: boolean;
 }
 
-const refuse = (message: string, param: string | null, code: string): ModelRefusal => ({
-  status: 400,
-  type: "invalid_request",
-  message,
-  param,
-  code,
-});
+/**
+ * A request the model cannot serve as sent. Thrown before the model's first part, an error with a
+ * `status` is the HTTP answer itself (the kit's `ModelError` contract): a 400 with this E1 body.
+ */
+export class Refusal extends Error {
+  override readonly name = "Refusal";
+  readonly status = 400;
+  readonly type = "invalid_request";
+
+  constructor(
+    message: string,
+    readonly param: string | null,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+const refuse = (message: string, param: string | null, code: string): Refusal =>
+  new Refusal(message, param, code);
 
 function toFunctions(tools: FunctionTool[]): ChatModelFunctions {
   const functions: Record<string, ChatModelFunctions[string]> = {};
@@ -56,7 +69,7 @@ function toFunctions(tools: FunctionTool[]): ChatModelFunctions {
 async function formatGrammar(
   runtime: LlamaRuntime,
   format: unknown,
-): Promise<LlamaGrammar | ModelRefusal | undefined> {
+): Promise<LlamaGrammar | Refusal | undefined> {
   const { type, schema } = (format ?? {}) as { type?: string; schema?: unknown };
   try {
     // The builder infers a TypeScript type from a literal schema; a request's schema is only known at run time.
@@ -77,7 +90,7 @@ export async function planGeneration(
   runtime: LlamaRuntime,
   request: ModelRequest,
   options: LlamaCppModelOptions,
-): Promise<GenerationPlan | ModelRefusal> {
+): Promise<GenerationPlan | Refusal> {
   const { body } = request;
   const ownInput = Array.isArray(body.input) ? body.input.length : 1;
   const { history, unreadable } = toChatHistory(
@@ -99,7 +112,7 @@ export async function planGeneration(
   let grammar: LlamaGrammar | undefined;
   if (!functions) {
     const built = await formatGrammar(runtime, body.text?.format);
-    if (built && "message" in built) return built;
+    if (built instanceof Refusal) return built;
     grammar = built;
   }
 
