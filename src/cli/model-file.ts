@@ -28,7 +28,8 @@ export const MODEL_FILE_HELP = `  --model-file <path>  A local GGUF model, run i
                      built-in model (needs the node-llama-cpp package: npm install node-llama-cpp).
   --context-size <n> With --model-file: tokens per request, input and output together
                      (default: the model's trained context, at most 4096).
-  --threads <n>      With --model-file: CPU threads (default: the cores useful for math, at most 4).
+  --threads <n>      With --model-file: CPU threads (default: one per core; on a busy machine 1 is
+                     often far faster).
   --gpu <kind>       With --model-file: auto (default: a GPU when one works), cuda, vulkan, metal or off.
   --sequences <n>    With --model-file: requests that generate at once (default 2; more wait).`;
 
@@ -83,8 +84,10 @@ export async function loadModelFile(
   }
 }
 
-/** One line on what was loaded, e.g. "context 4096 tokens per request, 2 at once, CPU". */
+/** One line on what was loaded, e.g. "context 4096 tokens per request, 2 at once, CPU (4 threads)". */
 export function describeModel(info: LlamaCppModelInfo): string {
-  const where = info.gpu === false ? "CPU" : `${info.gpu}, ${info.gpuLayers} layers on the GPU`;
+  const threads = `${info.threads} thread${info.threads === 1 ? "" : "s"}`;
+  const where =
+    info.gpu === false ? `CPU (${threads})` : `${info.gpu}, ${info.gpuLayers} layers on the GPU, ${threads}`;
   return `context ${info.contextSize} tokens per request, ${info.sequences} at once, ${where}, chat format ${info.chatFormat}`;
 }

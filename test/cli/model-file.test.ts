@@ -92,7 +92,7 @@ describeWith(need, "a local GGUF model on one command", () => {
         if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(served.stdout()).toContain(
-        "context 2048 tokens per request, 2 at once, CPU, chat format JinjaTemplate",
+        "context 2048 tokens per request, 2 at once, CPU (1 thread), chat format JinjaTemplate",
       );
       const { report } = await runCheckJSON([
         "--base-url",

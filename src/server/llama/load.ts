@@ -96,12 +96,15 @@ export async function loadRuntime(options: LlamaCppModelOptions): Promise<LlamaR
     ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
   });
   const sequences = options.sequences ?? DEFAULT_SEQUENCES;
+  // One thread per core that does math: node-llama-cpp's own default is at least 4, which on a
+  // smaller machine puts several spinning threads on each core and makes generation many times slower.
+  const threads = options.threads ?? Math.max(1, llama.cpuMathCores);
   let context: LlamaContext;
   try {
     context = await model.createContext({
       contextSize: options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, model.trainContextSize),
       sequences,
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      threads,
     });
   } catch (error) {
     await model.dispose();
@@ -117,6 +120,7 @@ export async function loadRuntime(options: LlamaCppModelOptions): Promise<LlamaR
     contextSize: context.contextSize,
     trainContextSize: model.trainContextSize,
     sequences,
+    threads,
     gpu: llama.gpu,
     gpuLayers: model.gpuLayers,
     chatFormat: chatWrapper.wrapperName,

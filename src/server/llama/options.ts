@@ -22,7 +22,10 @@ export interface LlamaCppModelOptions {
    * grows with `sequences × contextSize`); further requests wait for a free one. Default 2.
    */
   sequences?: number;
-  /** CPU threads for inference. Default: node-llama-cpp's (the cores useful for math, at most 4). */
+  /**
+   * CPU threads for inference. Default: one per core that does math. On a machine other work keeps
+   * busy, fewer threads than cores are much faster: llama.cpp's threads spin while they wait.
+   */
   threads?: number;
   /** Default `"auto"`. */
   gpu?: LlamaCppGpu;
@@ -48,6 +51,8 @@ export interface LlamaCppModelInfo {
   /** The context the model was trained with, in tokens. */
   trainContextSize: number;
   sequences: number;
+  /** CPU threads for inference. */
+  threads: number;
   /** The GPU backend in use, or `false` for the CPU. */
   gpu: Exclude<LlamaCppGpu, "auto">;
   /** Layers offloaded to the GPU. */

@@ -94,6 +94,7 @@ describeWith(need, "llamaCppModel with a tiny random GGUF model", () => {
       contextSize: CONTEXT,
       trainContextSize: 2048,
       sequences: 2,
+      threads: 1,
       gpu: false,
       gpuLayers: 0,
       chatFormat: "JinjaTemplate",
