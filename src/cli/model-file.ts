@@ -22,6 +22,7 @@ export const MODEL_FILE_OPTIONS = {
   threads: { type: "string" },
   gpu: { type: "string" },
   sequences: { type: "string" },
+  seed: { type: "string" },
 } as const satisfies OptionSpec;
 
 export const MODEL_FILE_HELP = `  --model-file <path>  A local GGUF model, run in this process by llama.cpp, instead of the
@@ -31,7 +32,8 @@ export const MODEL_FILE_HELP = `  --model-file <path>  A local GGUF model, run i
   --threads <n>      With --model-file: CPU threads (default: one per core; on a busy machine 1 is
                      often far faster).
   --gpu <kind>       With --model-file: auto (default: a GPU when one works), cuda, vulkan, metal or off.
-  --sequences <n>    With --model-file: requests that generate at once (default 2; more wait).`;
+  --sequences <n>    With --model-file: requests that generate at once (default 2; more wait).
+  --seed <n>         With --model-file: seed sampling, so a request always gets the same answer.`;
 
 const GPUS = ["auto", "cuda", "vulkan", "metal", "off"] as const;
 
@@ -42,8 +44,10 @@ export function modelFileFromFlags(
 ): LlamaCppModel | undefined {
   const modelPath = stringOption(values, "model-file");
   if (modelPath === undefined) {
-    const stray = ["context-size", "threads", "gpu", "sequences"].find((name) => values[name] !== undefined);
-    if (stray) throw new UsageError(`--${stray} sizes a local model: it needs --model-file.`);
+    const stray = ["context-size", "threads", "gpu", "sequences", "seed"].find(
+      (name) => values[name] !== undefined,
+    );
+    if (stray) throw new UsageError(`--${stray} applies to a local model: it needs --model-file.`);
     return undefined;
   }
   const gpu = stringOption(values, "gpu") ?? "auto";
@@ -55,12 +59,14 @@ export function modelFileFromFlags(
   const contextSize = optional("context-size", 1 << 21);
   const threads = optional("threads", 1024);
   const sequences = optional("sequences", 256) ?? defaults.sequences;
+  const seed = values.seed === undefined ? undefined : integerOption(values, "seed", 0, 0, 2 ** 31 - 1);
   return llamaCppModel({
     modelPath,
     gpu: gpu === "off" ? false : (gpu as LlamaCppGpu),
     ...(contextSize === undefined ? {} : { contextSize }),
     ...(threads === undefined ? {} : { threads }),
     ...(sequences === undefined ? {} : { sequences }),
+    ...(seed === undefined ? {} : { seed }),
   });
 }
 

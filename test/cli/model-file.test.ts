@@ -12,7 +12,9 @@ import { runInProcess } from "./in-process.js";
 import { runCli } from "./spawn-cli.js";
 
 const need = await llamaCppNeed();
-const SIZE = ["--threads", "1", "--gpu", "off", "--context-size", "2048"];
+// One thread (more are far slower on a busy machine), and a seed: the random model's answers, so the
+// report, are the same on every run.
+const SIZE = ["--threads", "1", "--gpu", "off", "--context-size", "2048", "--seed", "1"];
 
 describe("--model-file flags", () => {
   it("the help of serve and chat documents them", async () => {
@@ -26,7 +28,7 @@ describe("--model-file flags", () => {
   it("sizing flags without --model-file, or a bad --gpu, are usage errors (exit 2)", async () => {
     const stray = await runInProcess(["serve", "--threads", "2"]).done;
     expect(stray.code).toBe(2);
-    expect(stray.stderr).toMatch(/--threads sizes a local model: it needs --model-file/);
+    expect(stray.stderr).toMatch(/--threads applies to a local model: it needs --model-file/);
     const gpu = await runInProcess(["serve", "--model-file", "m.gguf", "--gpu", "tpu"]).done;
     expect(gpu.code).toBe(2);
     expect(gpu.stderr).toMatch(/--gpu must be one of auto, cuda, vulkan, metal, off/);

@@ -42,6 +42,8 @@ function sampling(request: ModelRequest, options: LlamaCppModelOptions) {
 /** Turns the engine's chunks into parts, tracking the commentary channel and reasoning tokens. */
 class ChunkReader {
   reasoningTokens = 0;
+  /** Whether the answer has shown anything but reasoning: text, or a function call. */
+  answered = false;
   #inCommentary = false;
   #hadCommentary = false;
 
@@ -66,7 +68,10 @@ class ChunkReader {
         this.#inCommentary = true;
         this.#hadCommentary = true;
       }
-      if (chunk.text !== "") queue.push({ type: "text", delta: chunk.text });
+      if (chunk.text !== "") {
+        queue.push({ type: "text", delta: chunk.text });
+        this.answered = true;
+      }
       if (chunk.segmentEndTime !== undefined) {
         queue.push({ type: "end_item" });
         this.#inCommentary = false;
@@ -81,6 +86,7 @@ class ChunkReader {
       this.#hadCommentary = false;
     }
     queue.push({ type: "text", delta: chunk.text });
+    this.answered = true;
   }
 }
 
@@ -114,12 +120,14 @@ export async function* generate(
         functions: plan.functions,
         documentFunctionParams: true,
         ...(plan.maxCalls === undefined ? {} : { maxParallelFunctionCalls: plan.maxCalls }),
-        onFunctionCall: (call: { functionName: string; params: unknown }) =>
+        onFunctionCall: (call: { functionName: string; params: unknown }) => {
+          reader.answered = true;
           queue.push({
             type: "function_call",
             name: call.functionName,
             arguments: JSON.stringify(call.params ?? {}),
-          }),
+          });
+        },
       }
     : plan.grammar
       ? { grammar: plan.grammar }
@@ -157,6 +165,8 @@ export async function* generate(
       if (!(error instanceof WindowFull)) throw error;
       full = true;
     }
+    // A model that ends its turn at once still answered: with an empty message, as providers do.
+    if (!reader.answered && !stop.signal.aborted) yield { type: "text", delta: "" };
     const used = sequence.tokenMeter.diff(meter);
     // Usage first: the kit ends the response at `incomplete`, and reads nothing after it.
     yield {

@@ -394,3 +394,34 @@ describeWith(need, "llamaCppModel: thinking segments are reasoning (I5)", () => 
     expect(response.output.filter((item) => item.type === "reasoning")).toEqual([]);
   });
 });
+
+describeWith(need, "llamaCppModel: a model that ends its turn at once", () => {
+  let file: TinyModelFile;
+  let model: LlamaCppModel;
+
+  beforeAll(async () => {
+    // End-of-turn outweighs every other token: the first token sampled ends the answer.
+    file = writeTinyModel({ stopBias: 50 });
+    model = llamaCppModel({ modelPath: file.path, threads: 1, gpu: false, contextSize: 256 });
+  }, 60_000);
+  afterAll(async () => {
+    await model?.close();
+    file?.remove();
+  });
+
+  it("answers with an empty message, not with no output (H2: a response to a prompt holds a message)", async () => {
+    const handler = createResponsesHandler({ model });
+    const answer = await handler(
+      new Request("http://llama.test/v1/responses", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: "hello" }),
+      }),
+    );
+    const response = (await answer.json()) as Resource;
+    expect(response.status).toBe("completed");
+    expect(response.output).toMatchObject([
+      { type: "message", status: "completed", content: [{ type: "output_text", text: "" }] },
+    ]);
+  });
+});
