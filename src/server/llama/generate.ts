@@ -1,8 +1,8 @@
 /**
  * One answer from the loaded model, as the kit's parts, streamed as the engine produces it:
  *
- * - main text → `text`; thinking segments → `reasoning`; the commentary channel of formats that have
- *   one (gpt-oss) → a message with phase `commentary`, the answer after it phase `final_answer`;
+ * - the engine's text and segments → `text`, `reasoning` and message phases (`chunk-reader.ts`); an
+ *   answer that ends at once → an empty message;
  * - each function call the engine parsed (name from the offered list, arguments in the function's
  *   grammar) → `function_call`, as soon as it is complete;
  * - `usage` from the engine's token counts (the prompt's reused prefix reported as cached tokens), then
@@ -12,8 +12,9 @@
  * goes back to the pool only once the engine has stopped using it.
  */
 
-import type { LlamaChatResponseChunk, LlamaContextSequence } from "node-llama-cpp";
+import type { LlamaContextSequence } from "node-llama-cpp";
 import type { ModelPart, ModelRequest } from "../model.js";
+import { ChunkReader } from "./chunk-reader.js";
 import { forcedCallWrapper } from "./forced-call.js";
 import type { LlamaRuntime } from "./load.js";
 import type { LlamaCppModelOptions } from "./options.js";
@@ -37,57 +38,6 @@ function sampling(request: ModelRequest, options: LlamaCppModelOptions) {
         : (false as const),
     ...(body.reasoning?.effort === "none" ? { budgets: { thoughtTokens: 0 } } : {}),
   };
-}
-
-/** Turns the engine's chunks into parts, tracking the commentary channel and reasoning tokens. */
-class ChunkReader {
-  reasoningTokens = 0;
-  /** Whether the answer has shown anything but reasoning: text, or a function call. */
-  answered = false;
-  #inCommentary = false;
-  #hadCommentary = false;
-
-  /** `showReasoning` false (effort `none`): a format that opens thinking by itself still gets a token or
-   * two in before the zero budget closes it; they are counted, not shown. */
-  constructor(
-    private readonly queue: PartQueue<ModelPart>,
-    private readonly showReasoning: boolean,
-  ) {}
-
-  read(chunk: LlamaChatResponseChunk): void {
-    const { queue } = this;
-    if (chunk.type === "segment" && chunk.segmentType === "thought") {
-      this.reasoningTokens += chunk.tokens.length;
-      if (chunk.text !== "" && this.showReasoning) queue.push({ type: "reasoning", delta: chunk.text });
-      return;
-    }
-    if (chunk.type === "segment") {
-      if (!this.#inCommentary) {
-        queue.push({ type: "end_item" });
-        queue.push({ type: "phase", phase: "commentary" });
-        this.#inCommentary = true;
-        this.#hadCommentary = true;
-      }
-      if (chunk.text !== "") {
-        queue.push({ type: "text", delta: chunk.text });
-        this.answered = true;
-      }
-      if (chunk.segmentEndTime !== undefined) {
-        queue.push({ type: "end_item" });
-        this.#inCommentary = false;
-      }
-      return;
-    }
-    if (chunk.text === "") return;
-    if (this.#inCommentary || this.#hadCommentary) {
-      queue.push({ type: "end_item" });
-      queue.push({ type: "phase", phase: "final_answer" });
-      this.#inCommentary = false;
-      this.#hadCommentary = false;
-    }
-    queue.push({ type: "text", delta: chunk.text });
-    this.answered = true;
-  }
 }
 
 /** The window filled while generating, under `truncation: "disabled"`: the answer is incomplete. */
