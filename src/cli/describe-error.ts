@@ -1,7 +1,8 @@
 /**
  * Turns any failure into the one line the CLI prints on stderr. Messages name the URL that could not
  * be reached and say when a key was refused, and never contain the key: every line goes through
- * `redactSecrets`, which also scrubs keys registered with `registerSecret`.
+ * `redactSecrets`, which also scrubs keys registered with `registerSecret`. A server's words are shown
+ * inert (see terminal-text.ts): they cannot drive the terminal or break the line.
  */
 
 import {
@@ -11,8 +12,9 @@ import {
   AuthenticationError,
   PermissionDeniedError,
   ResponseStreamError,
-  redactSecrets,
 } from "../errors.js";
+import { redactSecrets } from "../internal/redact.js";
+import { inertText } from "./terminal-text.js";
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -24,7 +26,15 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function describeError(error: unknown, baseURL: string | undefined): string {
+/**
+ * `keyHint` is what a refused key's line tells the user to do (the client's key by default; `chat
+ * --upstream` names the upstream's).
+ */
+export function describeError(
+  error: unknown,
+  baseURL: string | undefined,
+  keyHint = "Set OPENRESPONSES_API_KEY or pass --api-key.",
+): string {
   const where = (error instanceof APIConnectionError ? error.url : undefined) ?? baseURL ?? "the server";
   let line: string;
   if (error instanceof APIConnectionTimeoutError) {
@@ -38,11 +48,11 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
           ? `Could not connect to ${where}: the host name was not found.`
           : error.message;
   } else if (error instanceof AuthenticationError) {
-    line = `The server at ${where} refused the API key (401). Set OPENRESPONSES_API_KEY or pass --api-key.`;
+    line = `The server at ${where} refused the API key (401). ${keyHint}`;
   } else if (error instanceof PermissionDeniedError) {
     line = `The server at ${where} denied access (403): ${error.message}`;
   } else if (error instanceof APIError) {
-    line = `The server at ${where} answered ${error.status ?? "an error"}${error.code ? ` (${error.code})` : ""}: ${error.message}`;
+    line = `The server at ${where} answered ${error.status ?? "an error"}${error.code ? ` (${error.code})` : ""}: ${withoutStatus(error)}`;
   } else if (error instanceof ResponseStreamError) {
     line = `The response stream failed (${error.kind}): ${error.message}`;
   } else if (error instanceof Error) {
@@ -50,7 +60,18 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
   } else {
     line = String(error);
   }
-  return redactSecrets(withoutUserInfo(line.replace(/\s*\n\s*/g, " ")));
+  return inertText(redactSecrets(withoutUserInfo(line.replace(/\s*[\r\n]+\s*/g, " "))), "line");
+}
+
+/**
+ * The client's messages start with the status (`404 Not Found (no body)`), which this line already
+ * gives: "answered 404: Not Found (no body)", not "answered 404: 404 Not Found".
+ */
+function withoutStatus(error: APIError): string {
+  const prefix = `${error.status} `;
+  return error.status !== undefined && error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
 }
 
 /**

@@ -25,15 +25,18 @@ export const MODEL_FILE_OPTIONS = {
   seed: { type: "string" },
 } as const satisfies OptionSpec;
 
-export const MODEL_FILE_HELP = `  --model-file <path>  A local GGUF model, run in this process by llama.cpp, instead of the
-                     built-in model (needs the node-llama-cpp package: npm install node-llama-cpp).
-  --context-size <n> With --model-file: tokens per request, input and output together
-                     (default: the model's trained context, at most 4096).
-  --threads <n>      With --model-file: CPU threads (default: one per core; on a busy machine 1 is
-                     often far faster).
-  --gpu <kind>       With --model-file: auto (default: a GPU when one works), cuda, vulkan, metal or off.
-  --sequences <n>    With --model-file: requests that generate at once (default 2; more wait).
-  --seed <n>         With --model-file: seed sampling, so a request always gets the same answer.`;
+export const MODEL_FILE_HELP = `  --model-file <path>
+                    Serve a local GGUF model, run in this process by llama.cpp, instead of the
+                    built-in model (needs the node-llama-cpp package: npm install node-llama-cpp).
+  --context-size <n>
+                    With --model-file: tokens per request, input and output together
+                    (default: the model's trained context, at most 4096).
+  --threads <n>     With --model-file: CPU threads (default one per core; on a machine other
+                    work keeps busy, 1 is often far faster).
+  --gpu <kind>      With --model-file: auto (default: a GPU when one works), cuda, vulkan,
+                    metal or off.
+  --sequences <n>   With --model-file: requests that generate at once (default 2; more wait).
+  --seed <n>        With --model-file: seed sampling, so a request always gets the same answer.`;
 
 const GPUS = ["auto", "cuda", "vulkan", "metal", "off"] as const;
 

@@ -1,16 +1,19 @@
 /**
- * `openresponses serve`: the built-in model (or a local GGUF model) over HTTP, until SIGINT/SIGTERM. `startBuiltInServer` is
- * separate from the command so other transports (WebSocket mode) can extend what is served.
+ * `openresponses serve`: the built-in model, a provider through a bridge (`--upstream`, `--route`), or a
+ * local GGUF model (`--model-file`), over HTTP and WebSocket until SIGINT/SIGTERM, with a one-line access
+ * log per request (serve-log.ts) unless `--quiet`. `startBuiltInServer` is separate from the command so
+ * tests and other transports can start the same server.
  */
 
+import type { Server } from "node:http";
 import {
   createResponsesHandler,
-  DIALECTS,
   type Dialect,
   type KitErrorPhase,
   type RunningServer,
   serve,
 } from "../server/index.js";
+import { DIALECTS } from "../server/kit/dialect.js";
 import { mockModel } from "../server/mock/index.js";
 import type { Model, ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
@@ -23,24 +26,35 @@ import {
   MODEL_FILE_OPTIONS,
   modelFileFromFlags,
 } from "./model-file.js";
+import { apiKeyFrom } from "./serve-key.js";
+import { logRequests } from "./serve-log.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
+import { styleFor } from "./style.js";
+import { UPSTREAM_HELP, UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
-Serves the deterministic built-in model, or a local GGUF model (--model-file), as an Open Responses
-endpoint:
+Serves the deterministic built-in model, a provider (--upstream), or a local GGUF model
+(--model-file), as an Open Responses endpoint:
 POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
 extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
-  --port <n>        Port to listen on; 0 picks a free one (default 8080).
+  --port <n>        Port to listen on; 0 picks a free one (default: env PORT, else 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
   --allowed-hosts <names>
                     Comma-separated host names this server is reached by, for WebSocket
                     upgrades from browser pages (IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
-  --delay <ms>      Built-in model: pause between its parts, to watch it stream (default 0).
+                    Every local user can read it in the process list: prefer the next two.
+  --api-key-env <name>
+                    Require the key held by the environment variable <name>.
+  --api-key-file <path>
+                    Require the key on the first line of <path>.
+  --quiet           No access log (by default one line per request: method, path, status, time).
+  --delay <ms>      Built-in model only: pause between its parts, to watch it stream (default 0).
+${UPSTREAM_HELP}
 ${MODEL_FILE_HELP}
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
                     the given ones (https://app.example; repeat the flag or separate with commas).
@@ -56,8 +70,10 @@ ${MODEL_FILE_HELP}
 
 Example:
   openresponses serve --port 8080
-  openresponses serve --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf   # a local model
   openresponses serve --port 8081 --store redis://127.0.0.1:6379   # replicas share conversations
+  openresponses serve --upstream chat:http://127.0.0.1:11434/v1      # Ollama behind the full API
+  OPENRESPONSES_UPSTREAM_API_KEY=sk-ant-… openresponses serve --upstream anthropic
+  openresponses serve --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf    # a local model
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat "hello"`;
 
 const OPTIONS = {
@@ -65,24 +81,28 @@ const OPTIONS = {
   host: { type: "string" },
   "allowed-hosts": { type: "string" },
   "api-key": { type: "string" },
+  "api-key-env": { type: "string" },
+  "api-key-file": { type: "string" },
+  quiet: { type: "boolean" },
   delay: { type: "string" },
   cors: { type: "string", multiple: true },
   store: { type: "string" },
   "store-ttl": { type: "string" },
   dialect: { type: "string" },
-  ...MODEL_FILE_OPTIONS,
   help: { type: "boolean", short: "h" },
+  ...UPSTREAM_OPTIONS,
+  ...MODEL_FILE_OPTIONS,
 } as const;
 
 export interface BuiltInServerOptions {
-  /** The model served; default the built-in model (paced by `delayMs`). */
-  model?: Model;
   port: number;
   host: string;
   /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
   allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
+  /** The model to serve; default the built-in one (with `delayMs`). */
+  model?: Model;
   /** Origins whose pages may call the server (`"*"`: any); off when absent. */
   cors?: string[];
   /** Where responses are kept; default the kit's in-memory store. */
@@ -157,35 +177,49 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${SERVE_HELP}\n`);
     return EXIT_OK;
   }
-  const port = integerOption(values, "port", 8080, 0, 65535);
+  const port = portOption(values, io.env);
   const host = stringOption(values, "host") ?? "127.0.0.1";
   const allowedHosts = stringOption(values, "allowed-hosts")
     ?.split(",")
     .map((name) => name.trim())
     .filter(Boolean);
-  const apiKey = stringOption(values, "api-key");
+  const { apiKey, warning } = apiKeyFrom(values, io.env);
+  if (warning) io.stderr.write(`openresponses serve: ${warning}\n`);
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
+  const upstream = upstreamFromArgs(values, io.env);
+  if (upstream !== undefined && values.delay !== undefined) {
+    throw new UsageError("--delay applies to the built-in model only, not to --upstream.");
+  }
+  if (upstream !== undefined && values["model-file"] !== undefined) {
+    throw new UsageError(
+      "--upstream (or --route) and --model-file each name the model to serve: give one of them.",
+    );
+  }
+  const local = modelFileFromFlags(values);
+  if (local !== undefined && values.delay !== undefined) {
+    throw new UsageError("--delay applies to the built-in model only, not to --model-file.");
+  }
   const cors = corsOrigins(values.cors as string[] | undefined);
   const dialect = stringOption(values, "dialect") ?? "spec";
   if (!DIALECTS.includes(dialect as Dialect)) {
     throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
   }
-  const model = modelFileFromFlags(values);
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
     values["store-ttl"] === undefined ? undefined : integerOption(values, "store-ttl", 0, 1, 2 ** 31);
 
-  let servedName = "the built-in model";
+  // Loaded before anything listens: a wrong path or a missing package is one line at startup.
+  let served = upstream?.description ?? "the built-in model";
   let modelLine: string | undefined;
-  if (model !== undefined) {
+  if (local !== undefined) {
     io.stdout.write(`Loading ${stringOption(values, "model-file")} ...\n`);
-    const loaded = await loadModelFile(model, "serve");
+    const loaded = await loadModelFile(local, "serve");
     if ("error" in loaded) {
       io.stderr.write(`openresponses: ${loaded.error}\n`);
       return EXIT_FAILURE;
     }
-    servedName = `${loaded.info.name} (llama.cpp)`;
+    served = `${loaded.info.name} (llama.cpp)`;
     modelLine = describeModel(loaded.info);
   }
 
@@ -197,7 +231,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
         onStatus: (message) => io.stderr.write(`openresponses serve: ${message}\n`),
       });
     } catch (error) {
-      await model?.close();
+      await local?.close();
       if (!(error instanceof StoreOpenError)) throw error;
       io.stderr.write(`openresponses: ${error.message}\n`);
       return EXIT_FAILURE;
@@ -207,27 +241,33 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   let server: RunningServer;
   try {
     server = await startBuiltInServer({
-      ...(model === undefined ? {} : { model }),
       port,
       host,
       ...(allowedHosts === undefined ? {} : { allowedHosts }),
       apiKey,
       delayMs,
+      ...(upstream === undefined ? {} : { model: upstream.model }),
+      ...(local === undefined ? {} : { model: local }),
       ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
-      ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
+      ...(opened === undefined ? {} : { store: opened.store }),
+      onError: failureLog(io),
     });
   } catch (error) {
     await opened?.close();
-    await model?.close();
+    await local?.close();
     io.stderr.write(`openresponses: ${listenError(error, host, port)}\n`);
     return EXIT_FAILURE;
   }
-  io.stdout.write(`Serving ${servedName} at ${server.url}/v1\n`);
+  if (values.quiet !== true) {
+    const style = styleFor(io.stdout, io.env);
+    logRequests(server.server as unknown as Server, (line) => io.stdout.write(`${line}\n`), style);
+  }
+  io.stdout.write(`Serving ${served} at ${server.url}/v1\n`);
   if (modelLine !== undefined) io.stdout.write(`  ${modelLine}\n`);
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
-  if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
+  if (apiKey) io.stdout.write("  requests must send the API key (Authorization: Bearer <key>)\n");
   if (cors !== undefined) {
     const who = cors.includes("*") ? "pages on any origin" : `pages on ${cors.join(", ")}`;
     io.stdout.write(`  CORS: ${who} may call it (HTTP and WebSocket)\n`);
@@ -244,19 +284,38 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   });
   await server.close();
   await opened?.close();
-  await model?.close();
+  await local?.close();
   io.stdout.write("Stopped.\n");
   return EXIT_OK;
 }
 
-/** Store failures while serving, one line each at most every ten seconds (a down store fails every turn). */
-function storeErrorLog(io: CliIO): (error: unknown, phase: KitErrorPhase) => void {
-  let last = Number.NEGATIVE_INFINITY;
+/** `--port`, else the `PORT` variable (as platforms that assign the port set it), else 8080. */
+function portOption(values: Record<string, string | boolean | undefined>, env: CliIO["env"]): number {
+  if (values.port !== undefined || !env.PORT?.trim()) return integerOption(values, "port", 8080, 0, 65535);
+  const raw = env.PORT.trim();
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`PORT must be an integer from 0 to 65535 (got "${raw}"); or pass --port.`);
+  }
+  return port;
+}
+
+/**
+ * Failures the kit absorbs, one line each: a store that fails (at most every ten seconds, since a down
+ * store fails every turn) and a model that fails (an upstream's error; at most one line a second).
+ * Messages are already redacted: no key reaches the log.
+ */
+function failureLog(io: CliIO): (error: unknown, phase: KitErrorPhase) => void {
+  const last: Partial<Record<KitErrorPhase, number>> = {};
   return (error, phase) => {
-    if (phase !== "store" || Date.now() - last < 10_000) return;
-    last = Date.now();
-    io.stderr.write(
-      `openresponses serve: a response could not be stored: ${describeError(error, undefined)}\n`,
-    );
+    const gap = phase === "store" ? 10_000 : 1_000;
+    if (phase !== "store" && phase !== "model" && phase !== "compact") return;
+    // A refusal or another 4xx was the caller's to fix, and the caller was told.
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === "number" && status < 500) return;
+    if (Date.now() - (last[phase] ?? Number.NEGATIVE_INFINITY) < gap) return;
+    last[phase] = Date.now();
+    const what = phase === "store" ? "a response could not be stored" : "the model failed";
+    io.stderr.write(`openresponses serve: ${what}: ${describeError(error, undefined)}\n`);
   };
 }

@@ -1,22 +1,23 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { OpenResponsesError, registerSecret } from "../errors.js";
-import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
-import { readEnv } from "./env.js";
-import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import { DEFAULT_BASE_URL, normalizeBaseURL } from "../core/base-url.js";
+import { readEnv } from "../core/env.js";
+import { createLogger, isLogLevel, type Logger, type LogLevel } from "../core/logger.js";
 import {
   type ApiKeySource,
   type ClientOptions,
-  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
   type HeaderValues,
-} from "./options.js";
+} from "../core/options.js";
+import { DEFAULT_RETRY_TIMING } from "../core/retry.js";
+import { Transport } from "../core/transport.js";
+import { OpenResponsesError } from "../errors.js";
+import { registerSecret } from "../internal/redact.js";
 import { Responses } from "./responses.js";
-import { DEFAULT_RETRY_TIMING } from "./retry.js";
-import { Transport } from "./transport.js";
 
 /** Extra client-level settings beyond the transport's. */
 export interface OpenResponsesOptions extends ClientOptions {
@@ -26,21 +27,44 @@ export interface OpenResponsesOptions extends ClientOptions {
 
 const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|password)/i;
 
+/**
+ * The client for any Open Responses server. Options default from the environment
+ * (`OPENRESPONSES_BASE_URL`, `OPENRESPONSES_API_KEY`, ...); see the client guide for each.
+ *
+ * @example
+ * ```ts
+ * const client = new OpenResponses({ baseURL: "http://localhost:8080/v1" });
+ * const response = await client.responses.create({ model: "my-model", input: "Hi" });
+ * console.log(response.output_text);
+ * ```
+ */
 export class OpenResponses {
   /** The resolved base URL (see the base URL rule). */
   readonly baseURL: string;
+  /** Milliseconds without progress (no byte of a body, no answer) before a request fails. */
   readonly timeout: number;
   /** Milliseconds for a whole call, streams included (`Infinity`: no total limit). */
   readonly totalTimeout: number;
+  /** The most a streamed response may carry, in bytes. */
   readonly maxResponseBytes: number;
+  /** The most a JSON answer's body may carry, in bytes. */
   readonly maxBodyBytes: number;
+  /** Retries of a failed request (connection errors, 408, 409, 429, 5xx). */
   readonly maxRetries: number;
+  /** Whether streams throw a `ProtocolError` at the first violation instead of recording it. */
   readonly strict: boolean;
+  /** The model used when a request body has none. */
   readonly model: string | undefined;
+  /** Where the client logs (with secrets redacted). */
   readonly logger: Logger;
+  /** The least severe level logged. */
   readonly logLevel: LogLevel;
-  /** The HTTP transport; shared with the WebSocket part. */
+  /**
+   * The HTTP transport; `responses.connect()` takes its credentials and headers from it too.
+   * @internal
+   */
   readonly transport: Transport;
+  /** `create`, `stream`, `parse`, `runTools`, `compact`, `connect` and the stored-response methods. */
   readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.
   readonly #options: OpenResponsesOptions;
@@ -60,7 +84,7 @@ export class OpenResponses {
       DEFAULT_MAX_RESPONSE_BYTES,
       "maxResponseBytes",
     );
-    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
+    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");

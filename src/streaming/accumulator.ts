@@ -9,7 +9,7 @@
  * change at a stable `output_index`, deltas for an item that was never added (a placeholder item keeps
  * the text), extension items kept as opaque records, and a terminal snapshot with an empty `output`.
  *
- * And it is safe against a hostile peer (issue 9): every key from the wire is data. `__proto__` keys are
+ * And it is safe against a hostile peer: every key from the wire is data. `__proto__` keys are
  * dropped when an object is copied in (a plain object stays a plain object, so snapshots spread,
  * stringify and compare as usual), `constructor`/`prototype` are kept as ordinary own keys, and merging
  * reads own properties only, so nothing walks into a prototype. Indexes are bounded: an `output_index`,
@@ -201,6 +201,18 @@ function placeholderResponse(): ResponseResource {
   return { id: "", object: "response", status: "in_progress", output: [] } as unknown as ResponseResource;
 }
 
+/**
+ * Rebuilds a response from its stream events: `apply()` each event, read `snapshot` (live) and, after
+ * the terminal event, `finalResponse` (the terminal snapshot reconciled with what was streamed).
+ * `ResponseStream` uses one; use it directly for events from your own transport.
+ *
+ * @example
+ * ```ts
+ * const accumulator = new ResponseAccumulator();
+ * for (const event of events) accumulator.apply(event);
+ * console.log(accumulator.outputText, accumulator.finalResponse?.status);
+ * ```
+ */
 export class ResponseAccumulator {
   /** Differences found between what was streamed and the `.done` events or the terminal snapshot. */
   readonly differences: StreamDifference[] = [];

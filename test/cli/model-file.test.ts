@@ -18,11 +18,19 @@ const SIZE = ["--threads", "1", "--gpu", "off", "--context-size", "2048", "--see
 
 describe("--model-file flags", () => {
   it("the help of serve and chat documents them", async () => {
-    for (const command of ["serve", "chat"]) {
-      const { stdout } = await runInProcess([command, "--help"]).done;
-      expect(stdout).toMatch(/--model-file <path>\s+A local GGUF model/);
-      expect(stdout).toMatch(/--context-size <n>/);
+    const serve = (await runInProcess(["serve", "--help"]).done).stdout;
+    expect(serve).toMatch(/--model-file <path>\s+Serve a local GGUF model/);
+    for (const flag of [
+      "--context-size <n>",
+      "--threads <n>",
+      "--gpu <kind>",
+      "--sequences <n>",
+      "--seed <n>",
+    ]) {
+      expect(serve).toContain(flag);
     }
+    const chat = (await runInProcess(["chat", "--help"]).done).stdout;
+    expect(chat).toMatch(/--model-file <path>\s+Run a local GGUF model in process/);
   });
 
   it("sizing flags without --model-file, or a bad --gpu, are usage errors (exit 2)", async () => {
@@ -35,7 +43,20 @@ describe("--model-file flags", () => {
     const both = await runInProcess(["chat", "--model-file", "m.gguf", "--base-url", "http://x/v1", "hi"])
       .done;
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/cannot be used with a server's base URL/);
+    expect(both.stderr).toMatch(
+      /--model-file runs a model in this process; it cannot be combined with a server \(--base-url\)/,
+    );
+    const twoModels = await runInProcess([
+      "serve",
+      "--model-file",
+      "m.gguf",
+      "--upstream",
+      "chat:http://127.0.0.1:9/v1",
+    ]).done;
+    expect(twoModels.code).toBe(2);
+    expect(twoModels.stderr).toMatch(
+      /--upstream \(or --route\) and --model-file each name the model to serve/,
+    );
   });
 
   it("a model file that does not exist fails at startup with one line naming it (exit 1)", async () => {
@@ -138,7 +159,9 @@ describeWith(need, "a local GGUF model on one command", () => {
       "hello",
     ]).done;
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/^Loading .*tiny-llama\.gguf \.\.\.\n$/);
+    expect(stderr).toMatch(
+      /^Loading .*tiny-llama\.gguf \.\.\.\nTalking to the local model .*tiny-llama\.gguf \(--model-file, in process\), model tiny-llama\.\n$/,
+    );
     const events = stdout
       .trim()
       .split("\n")

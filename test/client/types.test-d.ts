@@ -5,7 +5,7 @@ import {
   OpenResponses,
   type PendingResponseStream,
   type ResponseResult,
-} from "../../src/client/index.js";
+} from "../../src/index.js";
 import type { CreateResponseBody, ResponseResource } from "../../src/spec/index.js";
 import type { ResponseStream } from "../../src/streaming/index.js";
 
@@ -40,6 +40,40 @@ describe("responses.create narrows on `stream`", () => {
     // `stream` is set by stream() itself.
     // @ts-expect-error stream is not accepted by responses.stream()
     client.responses.stream({ model: "m", stream: false });
+  });
+
+  it("every public method of ResponseStream exists on what stream() returns, with the same signature", () => {
+    // The public methods (own keys whose value is a function); the state getters need the `await`.
+    type Methods = {
+      [K in keyof ResponseStream as ResponseStream[K] extends (...args: never[]) => unknown
+        ? K
+        : never]: ResponseStream[K];
+    };
+    type Pending = ReturnType<typeof client.responses.stream>;
+    expectTypeOf<keyof Methods>().toEqualTypeOf<
+      | "on"
+      | "once"
+      | "off"
+      | "done"
+      | "finalResponse"
+      | "finalText"
+      | "textDeltas"
+      | "toReadableStream"
+      | "abort"
+      | typeof Symbol.asyncIterator
+    >();
+    expectTypeOf<Pending>().toHaveProperty("textDeltas");
+    // Each method is callable as on the stream: same parameters, and a result the stream's converts to.
+    type Check<K extends keyof Methods & keyof Pending> =
+      Parameters<Methods[K]> extends Parameters<Pending[K]> ? true : false;
+    expectTypeOf<Check<"textDeltas">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"toReadableStream">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"finalResponse">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"abort">>().toEqualTypeOf<true>();
+    expectTypeOf<Pick<Pending, keyof Methods>>().toMatchTypeOf<Omit<Methods, "on" | "once" | "off">>();
+    expectTypeOf(client.responses.stream({ model: "m" }).textDeltas()).toEqualTypeOf<
+      AsyncGenerator<string, void, undefined>
+    >();
   });
 
   it("on() payloads are typed by the event name", () => {

@@ -7,7 +7,7 @@
 export type Severity = "fail" | "warn";
 
 export interface Finding {
-  /** A rule id of ../shared/spec/RULES.md (`S3`), or one of check's own ids (`TIMEOUT`, `TOO_LARGE`, `NETWORK`). */
+  /** A rule id of docs/rules.md (`S3`), or one of check's own ids (`TIMEOUT`, `TOO_LARGE`, `NETWORK`). */
   rule: string;
   severity: Severity;
   message: string;
@@ -43,7 +43,12 @@ export interface ReportSummary {
   /** Rule ids with only `warn` findings, sorted. */
   rules_warned: string[];
   duration_ms: number;
-  /** True when no MUST was broken (warnings allowed) and at least one scenario was judged: exit code 0. */
+  /** Scenarios in which the server refused the credentials (401/403); any makes the run not compliant. */
+  credentials_refused: number;
+  /**
+   * True when no MUST was broken (warnings allowed), at least one scenario was judged and the credentials
+   * were never refused: exit code 0.
+   */
   compliant: boolean;
 }
 
@@ -59,7 +64,7 @@ export interface CheckReport {
 }
 
 /**
- * `openai`: the server speaks the OpenAI dialect on purpose; deviations RULES.md lists under "Observed
+ * `openai`: the server speaks the OpenAI dialect on purpose; deviations docs/rules.md lists under "Observed
  * in the wild" that clients must accept anyway (no `[DONE]`) are warnings instead of failures.
  */
 export type Dialect = "spec" | "openai";

@@ -9,5 +9,6 @@
  */
 export class LlamaCppUnavailableError extends Error {
   override readonly name = "LlamaCppUnavailableError";
+  /** The error's code, also in the E1 body when it reaches a client. */
   readonly code = "llama_cpp_unavailable";
 }

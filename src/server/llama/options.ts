@@ -8,6 +8,7 @@ import type { Model } from "../model.js";
 /** Where inference runs: a GPU backend, `"auto"` (the best one found, else the CPU), or `false` (CPU). */
 export type LlamaCppGpu = "auto" | "cuda" | "vulkan" | "metal" | false;
 
+/** The options of `llamaCppModel()`: the file, and how much memory and CPU it may take. */
 export interface LlamaCppModelOptions {
   /** The `.gguf` file to load. */
   modelPath: string;
@@ -43,6 +44,7 @@ export interface LlamaCppModelOptions {
 export interface LlamaCppModelInfo {
   /** The name reported in responses (see `LlamaCppModelOptions.name`). */
   name: string;
+  /** The file loaded. */
   modelPath: string;
   /** The file's size in bytes. */
   fileBytes: number;
@@ -50,6 +52,7 @@ export interface LlamaCppModelInfo {
   contextSize: number;
   /** The context the model was trained with, in tokens. */
   trainContextSize: number;
+  /** How many requests generate at once. */
   sequences: number;
   /** CPU threads for inference. */
   threads: number;

@@ -1,0 +1,99 @@
+/**
+ * `APIPromise<T>`: awaits to the parsed value like a plain promise, and also gives access to the raw
+ * HTTP answer through `.withResponse()` / `.asResponse()`, as in the `openai` SDK.
+ */
+
+export interface WithResponse<T> {
+  data: T;
+  /** The HTTP response (status, headers, url). Its body belongs to `data`: read it through `asResponse()`. */
+  response: Response;
+  requestId: string | null;
+  /** The same id under the `openai` SDK's name. */
+  request_id: string | null;
+}
+
+/**
+ * What a request method hands to `APIPromise` once the server accepted the request: the value is made
+ * on demand, so `asResponse()` can still give the body unread.
+ */
+export interface AcceptedAnswer<T> {
+  response: Response;
+  requestId: string | null;
+  /** Builds the value (parses the JSON, opens the stream). Called at most once. */
+  read: () => T | Promise<T>;
+  /** A `Response` whose body nobody has read (status, headers and url of the original). */
+  unread: () => Response;
+}
+
+/**
+ * What a request method returns: a promise of the result that can also give the HTTP response
+ * (`withResponse()`, `asResponse()`), as the `openai` SDK's `APIPromise` does.
+ *
+ * @example
+ * ```ts
+ * const { data, response, request_id } = await client.responses.create({ model: "m", input: "x" }).withResponse();
+ * ```
+ */
+export class APIPromise<T> implements PromiseLike<T> {
+  readonly [Symbol.toStringTag] = "APIPromise";
+  private parsed: Promise<T> | undefined;
+  private withParsed: Promise<WithResponse<T>> | undefined;
+
+  /** @internal The client's methods build it. */
+  constructor(private readonly answer: Promise<AcceptedAnswer<T>>) {
+    // Errors surface through whichever method the caller uses.
+    answer.catch(() => undefined);
+  }
+
+  /** The value together with the `Response` and the request id. */
+  withResponse(): Promise<WithResponse<T>> {
+    this.withParsed ??= this.answer.then(async (answer) => {
+      const data = await this.value();
+      return { data, response: answer.response, requestId: answer.requestId, request_id: answer.requestId };
+    });
+    return this.withParsed;
+  }
+
+  /**
+   * The raw `Response` with its body unread (read it with `.json()`, `.text()` or `.body`). For a stream,
+   * this takes the body instead of the `ResponseStream`: use one or the other.
+   */
+  asResponse(): Promise<Response> {
+    return this.answer.then((answer) => answer.unread());
+  }
+
+  // The value is built on first use, so `.asResponse()` alone never opens a stream nor leaves an
+  // unobserved rejection behind.
+  private value(): Promise<T> {
+    this.parsed ??= this.answer.then((answer) => answer.read());
+    return this.parsed;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: this class is a promise on purpose.
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.value().then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.value().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.value().finally(onfinally);
+  }
+}
+
+/** A fresh `Response` carrying `text` as its body, with the status, headers and url of `original`. */
+export function unreadCopy(original: Response, text: string): Response {
+  const nullBody = [101, 204, 205, 304].includes(original.status);
+  const copy = new Response(nullBody ? null : text, {
+    status: original.status,
+    statusText: original.statusText,
+    headers: original.headers,
+  });
+  if (original.url) Object.defineProperty(copy, "url", { value: original.url });
+  return copy;
+}
