@@ -139,6 +139,7 @@ export {
   type ErrorDetails,
   type HeaderRecord,
   InternalServerError,
+  InvalidResponseIdError,
   NotFoundError,
   OpenResponsesError,
   PermissionDeniedError,

@@ -8,7 +8,12 @@
 import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import { APIError, EndpointNotSupportedError, OpenResponsesError } from "../errors.js";
+import {
+  APIError,
+  EndpointNotSupportedError,
+  InvalidResponseIdError,
+  OpenResponsesError,
+} from "../errors.js";
 import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
 import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 
@@ -232,8 +237,32 @@ function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
   };
 }
 
+/**
+ * The id as one path segment. An id that is not one (empty, `.`, `..`, holding `/`, `\\`, `?`, `#` or a
+ * control character, also once percent-decoded, since some servers and proxies decode before routing)
+ * would send the request, and the key, to another path (`retrieve("..")` is `GET /v1/`), so it is
+ * refused before anything is sent. Any other id is percent-encoded.
+ */
 function pathId(id: string, method: string): string {
-  if (typeof id !== "string" || id === "")
-    throw new OpenResponsesError(`${method}() needs a response id (a non-empty string).`);
+  if (typeof id !== "string" || id === "") {
+    throw new InvalidResponseIdError(`${method}() needs a response id (a non-empty string).`, method);
+  }
+  let form = id;
+  for (let round = 0; round < 4; round++) {
+    if (form === "." || form === ".." || form === "" || /[/\\?#\u0000-\u001f\u007f]/.test(form)) {
+      throw new InvalidResponseIdError(
+        `${method}() was given ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}...` : id)}, which is not a response id: an id is one path segment (no "/", "\\", "?", "#", control characters, "." or "..", also when percent-decoded).`,
+        method,
+      );
+    }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(form);
+    } catch {
+      break; // not valid percent-encoding: it is sent encoded as it is (`%` becomes `%25`)
+    }
+    if (decoded === form) break;
+    form = decoded;
+  }
   return encodeURIComponent(id);
 }
