@@ -104,7 +104,7 @@ export function redactSecrets(text: string): string {
   out = replaceWhere(out, HEADER_VALUE, (groups) =>
     looksLikeToken(groups[2]) ? `${groups[0]}${groups[1]}[redacted]` : null,
   );
-  out = replaceWhere(out, LONG_TOKEN, (groups, match) => (looksLikeLongToken(match) ? "[redacted]" : null));
+  out = replaceWhere(out, LONG_TOKEN, (_groups, match) => (looksLikeLongToken(match) ? "[redacted]" : null));
   return out;
 }
 
