@@ -24,6 +24,8 @@ import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
 
 export const DEFAULT_MAX_TURNS = 10;
 export const DEFAULT_TOOL_CONCURRENCY = 8;
+/** The default `maxToolCallsPerTurn`: far above what a model asks for in one response. */
+export const DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64;
 
 /** A request body for `runTools`: `tools` may mix runnable tools (`tool()`) and plain definitions. */
 export type RunToolsBody = Omit<ResponseCreateParams, "tools" | "stream" | "background"> & {
@@ -37,6 +39,13 @@ export interface RunToolsOptions extends Omit<RequestOptions, "idempotencyKey"> 
   maxTurns?: number;
   /** The most tool calls run at once (default 8). Outputs are sent in call order either way. */
   concurrency?: number;
+  /**
+   * The most calls of one response that are run (default 64). With the request's own limits
+   * (`parallel_tool_calls: false`: one per response; `max_tool_calls`: that many in the whole run), it
+   * bounds what a server can make the client execute: calls past a limit are not run, and are answered
+   * with an error output (status `not_run`) so the model can see why.
+   */
+  maxToolCallsPerTurn?: number;
   /** Reject the run with a `ToolExecutionError` when an `execute` throws, instead of telling the model. */
   throwOnToolError?: boolean;
   /** How turns continue (default `previous_response_id`; `resend` sends the whole context each turn). */
@@ -52,9 +61,11 @@ export interface ToolCallRecord {
   output: FunctionCallOutputItemParam["output"];
   /**
    * `ok`: `execute` returned. `error`: `execute` threw. `invalid_arguments`: `parse` rejected the
-   * arguments (bad JSON by default). `unknown_tool`: no runnable tool has that name.
+   * arguments (bad JSON by default). `unknown_tool`: no runnable tool has that name. `not_run`: the call
+   * was past a limit (`parallel_tool_calls: false`, `max_tool_calls`, `maxToolCallsPerTurn`) and was not
+   * executed; its output says which.
    */
-  status: "ok" | "error" | "invalid_arguments" | "unknown_tool";
+  status: "ok" | "error" | "invalid_arguments" | "unknown_tool" | "not_run";
   /** What `parse` or `execute` threw, for `error` and `invalid_arguments`. */
   error?: unknown;
 }
@@ -219,16 +230,50 @@ function abortError(signal: AbortSignal): OpenResponsesError {
   return new APIUserAbortError("The tool run was aborted.", { cause: reason });
 }
 
-function checkOptions(options: RunToolsOptions): { maxTurns: number; concurrency: number } {
+function checkOptions(options: RunToolsOptions): {
+  maxTurns: number;
+  concurrency: number;
+  maxToolCallsPerTurn: number;
+} {
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   const concurrency = options.concurrency ?? DEFAULT_TOOL_CONCURRENCY;
+  const maxToolCallsPerTurn = options.maxToolCallsPerTurn ?? DEFAULT_MAX_TOOL_CALLS_PER_TURN;
+  if (!Number.isInteger(maxToolCallsPerTurn) || maxToolCallsPerTurn < 1) {
+    throw new OpenResponsesError(
+      `runTools: maxToolCallsPerTurn must be a whole number ≥ 1, got ${maxToolCallsPerTurn}.`,
+    );
+  }
   if (!Number.isInteger(maxTurns) || maxTurns < 1) {
     throw new OpenResponsesError(`runTools: maxTurns must be a whole number ≥ 1, got ${maxTurns}.`);
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new OpenResponsesError(`runTools: concurrency must be a whole number ≥ 1, got ${concurrency}.`);
   }
-  return { maxTurns, concurrency };
+  return { maxTurns, concurrency, maxToolCallsPerTurn };
+}
+
+/**
+ * How many of this response's calls may run: the per-turn cap, one when the request said
+ * `parallel_tool_calls: false`, and what is left of the request's `max_tool_calls`. A server that
+ * answers with more calls than the request allowed does not get them executed.
+ */
+function callsAllowed(
+  body: RunToolsBody,
+  maxToolCallsPerTurn: number,
+  alreadyRun: number,
+): { allowed: number; reason: string } {
+  let allowed = maxToolCallsPerTurn;
+  let reason = `the client runs at most ${maxToolCallsPerTurn} calls of one response (maxToolCallsPerTurn)`;
+  if (body.parallel_tool_calls === false && allowed > 1) {
+    allowed = 1;
+    reason = "the request set parallel_tool_calls: false, so one call per response is run";
+  }
+  const total = body.max_tool_calls;
+  if (typeof total === "number" && Number.isFinite(total) && total - alreadyRun < allowed) {
+    allowed = Math.max(0, Math.floor(total - alreadyRun));
+    reason = `the request set max_tool_calls: ${total}, and ${alreadyRun} ${alreadyRun === 1 ? "was" : "were"} already run`;
+  }
+  return { allowed, reason };
 }
 
 /** Splits `tools` into what is sent (plain definitions) and what the client runs, by name. */
@@ -324,7 +369,7 @@ async function* runLoop(
   options: RunToolsOptions,
   signal: AbortSignal,
 ): AsyncGenerator<ToolRunEvent, ToolRunResult> {
-  const { maxTurns, concurrency } = checkOptions(options);
+  const { maxTurns, concurrency, maxToolCallsPerTurn } = checkOptions(options);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new OpenResponsesError("runTools() needs a request body object.");
   }
@@ -340,6 +385,7 @@ async function* runLoop(
   const {
     maxTurns: _maxTurns,
     concurrency: _concurrency,
+    maxToolCallsPerTurn: _maxToolCallsPerTurn,
     throwOnToolError,
     mode,
     signal: _signal,
@@ -370,6 +416,8 @@ async function* runLoop(
 
   const responses: ResponseWithOutputText[] = [];
   const toolCalls: ToolCallRecord[] = [];
+  /** Calls given a slot against the limits so far (run, or answered as unknown/invalid). */
+  let callsRun = 0;
   const progress = (): ToolRunProgress => ({
     response: responses[responses.length - 1] as ResponseWithOutputText,
     responses: [...responses],
@@ -409,7 +457,18 @@ async function* runLoop(
     if (turn >= maxTurns) throw new ToolRunMaxTurnsError(maxTurns, progress(), calls);
 
     const known = [...runnable.keys()];
-    const runCall = async (call: FunctionCall): Promise<ToolCallRecord> => {
+    const { allowed, reason } = callsAllowed(body, maxToolCallsPerTurn, callsRun);
+    callsRun += Math.min(allowed, calls.length);
+    const runCall = async ({
+      call,
+      index,
+    }: {
+      call: FunctionCall;
+      index: number;
+    }): Promise<ToolCallRecord> => {
+      if (index >= allowed) {
+        return { turn, call, status: "not_run", output: `Error: this call was not run: ${reason}.` };
+      }
       const target = runnable.get(call.name);
       if (!target) {
         const list = known.length > 0 ? ` Available tools: ${known.join(", ")}.` : "";
@@ -442,7 +501,12 @@ async function* runLoop(
         return { turn, call, status: "error", error, output: `Error: ${messageOf(error)}` };
       }
     };
-    const records = await mapBounded(calls, concurrency, signal, runCall);
+    const records = await mapBounded(
+      calls.map((call, index) => ({ call, index })),
+      concurrency,
+      signal,
+      runCall,
+    );
     for (const record of records) {
       toolCalls.push(record);
       yield { type: "tool_output", ...record };

@@ -200,11 +200,12 @@ describe("ids that are not one path segment", () => {
   for (const id of bad) {
     it(`${JSON.stringify(id)} is refused with InvalidResponseIdError before any request, by all three methods`, async () => {
       const { urls, recording } = recordingClient();
-      for (const call of [
+      const calls: Array<() => PromiseLike<unknown>> = [
         () => recording.responses.retrieve(id),
         () => recording.responses.delete(id),
         () => recording.responses.inputItems.list(id),
-      ]) {
+      ];
+      for (const call of calls) {
         const error = await Promise.resolve()
           .then(call)
           .catch((e: unknown) => e);
