@@ -17,6 +17,7 @@ import { DEFAULT_RETRY_TIMING } from "../core/retry.js";
 import { Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
 import { registerSecret } from "../internal/redact.js";
+import { DEFAULT_MAX_EVENT_SIZE } from "../streaming/sse-decoder.js";
 import { Responses } from "./responses.js";
 
 /** Extra client-level settings beyond the transport's. */
@@ -35,6 +36,8 @@ export class OpenResponses {
   readonly totalTimeout: number;
   readonly maxResponseBytes: number;
   readonly maxBodyBytes: number;
+  /** The largest single event a stream accepts (SSE event or WebSocket message). */
+  readonly maxEventBytes: number;
   readonly maxRetries: number;
   readonly strict: boolean;
   readonly model: string | undefined;
@@ -65,6 +68,7 @@ export class OpenResponses {
       "maxResponseBytes",
     );
     this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
+    this.maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_SIZE, "maxEventBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
@@ -115,6 +119,7 @@ export class OpenResponses {
         totalTimeout: this.totalTimeout,
         maxResponseBytes: this.maxResponseBytes,
         maxBodyBytes: this.maxBodyBytes,
+        maxEventBytes: this.maxEventBytes,
         secretHeaders,
         maxRetries: this.maxRetries,
         retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },
