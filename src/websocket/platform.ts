@@ -123,16 +123,6 @@ export async function resolveSocketFactory(userConstructor?: WebSocketConstructo
         new userConstructor(url, protocols, wsOptions(headers, limits)),
     };
   }
-  if (isNode()) {
-    // `ws` is a dependency of the package, so on Node it is there unless a bundle left it out.
-    const ws = await loadWs().catch(() => null);
-    if (ws) {
-      return {
-        canSendHeaders: true,
-        open: (url, headers, protocols, limits) => new ws(url, protocols, wsOptions(headers, limits)),
-      };
-    }
-  }
   const platform = (globalThis as { WebSocket?: unknown }).WebSocket as
     | (new (
         url: string,
@@ -145,21 +135,29 @@ export async function resolveSocketFactory(userConstructor?: WebSocketConstructo
       open: (url, headers, protocols) => new FetchUpgradedSocket(url, headers, protocols),
     };
   }
-  if (platform) {
-    if (isBrowserLike()) {
-      return { canSendHeaders: false, open: (url, _headers, protocols) => new platform(url, protocols) };
+  if (platform && isBrowserLike()) {
+    return { canSendHeaders: false, open: (url, _headers, protocols) => new platform(url, protocols) };
+  }
+  if (isNode() || !platform) {
+    // `ws` is a dependency of the package, so on Node it is there unless a bundle left it out.
+    const ws = await loadWs().catch(() => null);
+    if (ws) {
+      return {
+        canSendHeaders: true,
+        open: (url, headers, protocols, limits) => new ws(url, protocols, wsOptions(headers, limits)),
+      };
     }
-    // Node 22+ (undici), Bun and Deno take an init object with `headers` as the second argument.
+  }
+  if (platform) {
+    // Bun, Deno and Node without `ws` (undici) take an init object with `headers` as the second argument.
     return {
       canSendHeaders: true,
       open: (url, headers, protocols) => new platform(url, { headers, protocols: protocols ?? [] }),
     };
   }
-  const ws = await loadWs();
-  return {
-    canSendHeaders: true,
-    open: (url, headers, protocols, limits) => new ws(url, protocols, wsOptions(headers, limits)),
-  };
+  // Neither: the error says to install `ws` or pass a constructor.
+  await loadWs();
+  throw new APIConnectionError("No WebSocket implementation could be loaded.");
 }
 
 /** The socket a Workers `fetch` upgrade returns: it must be accepted before use, and fires no `open`. */
