@@ -243,13 +243,24 @@ function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
  * would send the request, and the key, to another path (`retrieve("..")` is `GET /v1/`), so it is
  * refused before anything is sent. Any other id is percent-encoded.
  */
+/** True when `text` stays one path segment once in a URL: none of the characters that end or climb one. */
+function isOneSegment(text: string): boolean {
+  if (text === "" || text === "." || text === "..") return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Control characters, "#" (35), "/" (47), "?" (63), a backslash (92) and DEL (127).
+    if (code < 32 || code === 35 || code === 47 || code === 63 || code === 92 || code === 127) return false;
+  }
+  return true;
+}
+
 function pathId(id: string, method: string): string {
   if (typeof id !== "string" || id === "") {
     throw new InvalidResponseIdError(`${method}() needs a response id (a non-empty string).`, method);
   }
   let form = id;
   for (let round = 0; round < 4; round++) {
-    if (form === "." || form === ".." || form === "" || /[/\\?#\u0000-\u001f\u007f]/.test(form)) {
+    if (!isOneSegment(form)) {
       throw new InvalidResponseIdError(
         `${method}() was given ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}...` : id)}, which is not a response id: an id is one path segment (no "/", "\\", "?", "#", control characters, "." or "..", also when percent-decoded).`,
         method,
