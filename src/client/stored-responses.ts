@@ -262,7 +262,7 @@ function pathId(id: string, method: string): string {
   for (let round = 0; round < 4; round++) {
     if (!isOneSegment(form)) {
       throw new InvalidResponseIdError(
-        `${method}() was given ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}...` : id)}, which is not a response id: an id is one path segment (no "/", "\\", "?", "#", control characters, "." or "..", also when percent-decoded).`,
+        `${method}(): ${JSON.stringify(id.slice(0, 80))} is not one path segment, so not a response id.`,
         method,
       );
     }
