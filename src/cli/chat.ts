@@ -10,8 +10,9 @@ import { conversation } from "./chat-repl.js";
 import { ChatSession, type TurnSettings } from "./chat-session.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./io.js";
+import { loadModelFile, MODEL_FILE_OPTIONS, modelFileFromFlags } from "./model-file.js";
 import { isTerminal } from "./style.js";
-import { describeTarget, resolveTarget, TARGET_OPTIONS, targetHelp } from "./target.js";
+import { describeTarget, resolveTarget, TARGET_OPTIONS, type Target, targetHelp } from "./target.js";
 import { UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
 
 /** The shortest `--max-output-tokens` accepted (OpenAI's minimum, which the built-in model follows). */
@@ -32,6 +33,9 @@ ${targetHelp(23)}
   --upstream <kind>:<url>  Talk to a provider through a bridge, in process (no server): kinds chat
                            and responses (see "openresponses serve --help"; --upstream-model,
                            --upstream-api-key-env and --route work here too).
+  --model-file <path>      Run a local GGUF model in process instead of the built-in model (needs
+                           the node-llama-cpp package); --context-size, --threads, --gpu and
+                           --seed size it as for serve (see "openresponses serve --help").
   --json                   Print every streaming event as one JSON line (NDJSON) instead of text.
   --delay <ms>             Built-in model only: pause between parts (default 15 on a terminal, else 0).
   -h, --help               Show this help.
@@ -40,7 +44,8 @@ Examples:
   openresponses chat "what is 12 * 7?"
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat
   echo "my name is Ada" | openresponses chat --json
-  openresponses chat --upstream chat:http://127.0.0.1:11434/v1 --model qwen3:4b "hello"`;
+  openresponses chat --upstream chat:http://127.0.0.1:11434/v1 --model qwen3:4b "hello"
+  openresponses chat --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf`;
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -51,6 +56,7 @@ const OPTIONS = {
   delay: { type: "string" },
   help: { type: "boolean", short: "h" },
   ...UPSTREAM_OPTIONS,
+  ...MODEL_FILE_OPTIONS,
 } as const;
 
 const EFFORTS = new Set(["none", "low", "medium", "high", "xhigh"]);
@@ -83,7 +89,38 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
       "--upstream talks to the provider in process; it cannot be combined with --base-url.",
     );
   }
-  const target = resolveTarget(values, io.env, { delayMs, ...(upstream === undefined ? {} : { upstream }) });
+  // One conversation needs one sequence of a local model.
+  const local = modelFileFromFlags(values, { sequences: 1 });
+  if (local !== undefined && upstream !== undefined) {
+    throw new UsageError("--upstream (or --route) and --model-file each name the model: give one of them.");
+  }
+  const target = resolveTarget(values, io.env, {
+    delayMs,
+    ...(upstream === undefined ? {} : { upstream }),
+    ...(local === undefined
+      ? {}
+      : { local: { model: local, description: `the local model ${stringOption(values, "model-file")}` } }),
+  });
+  if (local === undefined) return chatWith(target, positionals, io, settings);
+  io.stderr.write(`Loading ${stringOption(values, "model-file")} ...\n`);
+  try {
+    const loaded = await loadModelFile(local, "chat");
+    if ("error" in loaded) {
+      io.stderr.write(`openresponses: ${loaded.error}\n`);
+      return EXIT_FAILURE;
+    }
+    return await chatWith(target, positionals, io, settings);
+  } finally {
+    await local.close();
+  }
+}
+
+async function chatWith(
+  target: Target,
+  positionals: string[],
+  io: CliIO,
+  settings: TurnSettings,
+): Promise<number> {
   const printer = new ChatPrinter(io, settings.json);
   const session = new ChatSession(target, settings, printer);
   printer.note(describeTarget(target));

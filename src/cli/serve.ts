@@ -1,8 +1,8 @@
 /**
- * `openresponses serve`: the built-in model, or a provider through a bridge (`--upstream`, `--route`),
- * over HTTP and WebSocket until SIGINT/SIGTERM, with a one-line access log per request (serve-log.ts)
- * unless `--quiet`. `startBuiltInServer` is separate from the command so tests and other transports can
- * start the same server.
+ * `openresponses serve`: the built-in model, a provider through a bridge (`--upstream`, `--route`), or a
+ * local GGUF model (`--model-file`), over HTTP and WebSocket until SIGINT/SIGTERM, with a one-line access
+ * log per request (serve-log.ts) unless `--quiet`. `startBuiltInServer` is separate from the command so
+ * tests and other transports can start the same server.
  */
 
 import type { Server } from "node:http";
@@ -19,6 +19,13 @@ import type { Model, ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
+import {
+  describeModel,
+  loadModelFile,
+  MODEL_FILE_HELP,
+  MODEL_FILE_OPTIONS,
+  modelFileFromFlags,
+} from "./model-file.js";
 import { apiKeyFrom } from "./serve-key.js";
 import { logRequests } from "./serve-log.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
@@ -27,7 +34,8 @@ import { UPSTREAM_HELP, UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
-Serves the deterministic built-in model, or a provider (--upstream), as an Open Responses endpoint:
+Serves the deterministic built-in model, a provider (--upstream), or a local GGUF model
+(--model-file), as an Open Responses endpoint:
 POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
 extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
@@ -47,6 +55,7 @@ Options:
   --quiet           No access log (by default one line per request: method, path, status, time).
   --delay <ms>      Built-in model only: pause between its parts, to watch it stream (default 0).
 ${UPSTREAM_HELP}
+${MODEL_FILE_HELP}
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
                     the given ones (https://app.example; repeat the flag or separate with commas).
   --store <url>     Where responses are kept, shared by every server given the same URL:
@@ -64,6 +73,7 @@ Example:
   openresponses serve --port 8081 --store redis://127.0.0.1:6379   # replicas share conversations
   openresponses serve --upstream chat:http://127.0.0.1:11434/v1      # Ollama behind the full API
   OPENRESPONSES_UPSTREAM_API_KEY=sk-ant-… openresponses serve --upstream anthropic
+  openresponses serve --model-file ./Llama-3.2-1B-Instruct-Q4_K_M.gguf    # a local model
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat "hello"`;
 
 const OPTIONS = {
@@ -81,6 +91,7 @@ const OPTIONS = {
   dialect: { type: "string" },
   help: { type: "boolean", short: "h" },
   ...UPSTREAM_OPTIONS,
+  ...MODEL_FILE_OPTIONS,
 } as const;
 
 export interface BuiltInServerOptions {
@@ -179,6 +190,15 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   if (upstream !== undefined && values.delay !== undefined) {
     throw new UsageError("--delay applies to the built-in model only, not to --upstream.");
   }
+  if (upstream !== undefined && values["model-file"] !== undefined) {
+    throw new UsageError(
+      "--upstream (or --route) and --model-file each name the model to serve: give one of them.",
+    );
+  }
+  const local = modelFileFromFlags(values);
+  if (local !== undefined && values.delay !== undefined) {
+    throw new UsageError("--delay applies to the built-in model only, not to --model-file.");
+  }
   const cors = corsOrigins(values.cors as string[] | undefined);
   const dialect = stringOption(values, "dialect") ?? "spec";
   if (!DIALECTS.includes(dialect as Dialect)) {
@@ -189,6 +209,20 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   const ttlSeconds =
     values["store-ttl"] === undefined ? undefined : integerOption(values, "store-ttl", 0, 1, 2 ** 31);
 
+  // Loaded before anything listens: a wrong path or a missing package is one line at startup.
+  let served = upstream?.description ?? "the built-in model";
+  let modelLine: string | undefined;
+  if (local !== undefined) {
+    io.stdout.write(`Loading ${stringOption(values, "model-file")} ...\n`);
+    const loaded = await loadModelFile(local, "serve");
+    if ("error" in loaded) {
+      io.stderr.write(`openresponses: ${loaded.error}\n`);
+      return EXIT_FAILURE;
+    }
+    served = `${loaded.info.name} (llama.cpp)`;
+    modelLine = describeModel(loaded.info);
+  }
+
   let opened: OpenedStore | undefined;
   if (storeSpec !== undefined) {
     try {
@@ -197,6 +231,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
         onStatus: (message) => io.stderr.write(`openresponses serve: ${message}\n`),
       });
     } catch (error) {
+      await local?.close();
       if (!(error instanceof StoreOpenError)) throw error;
       io.stderr.write(`openresponses: ${error.message}\n`);
       return EXIT_FAILURE;
@@ -212,6 +247,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       apiKey,
       delayMs,
       ...(upstream === undefined ? {} : { model: upstream.model }),
+      ...(local === undefined ? {} : { model: local }),
       ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
       ...(opened === undefined ? {} : { store: opened.store }),
@@ -219,6 +255,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (error) {
     await opened?.close();
+    await local?.close();
     io.stderr.write(`openresponses: ${listenError(error, host, port)}\n`);
     return EXIT_FAILURE;
   }
@@ -226,7 +263,8 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     const style = styleFor(io.stdout, io.env);
     logRequests(server.server as unknown as Server, (line) => io.stdout.write(`${line}\n`), style);
   }
-  io.stdout.write(`Serving ${upstream?.description ?? "the built-in model"} at ${server.url}/v1\n`);
+  io.stdout.write(`Serving ${served} at ${server.url}/v1\n`);
+  if (modelLine !== undefined) io.stdout.write(`  ${modelLine}\n`);
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key (Authorization: Bearer <key>)\n");
@@ -246,6 +284,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   });
   await server.close();
   await opened?.close();
+  await local?.close();
   io.stdout.write("Stopped.\n");
   return EXIT_OK;
 }

@@ -108,6 +108,8 @@ export interface Target {
   settings: ServerSettings;
   /** Set when a provider is reached through a bridge in process (`chat --upstream`). */
   upstream?: true;
+  /** Set when a local GGUF model answers in process (`chat --model-file`). */
+  local?: true;
   /** What to do about a refused key, for error lines (default: the client's key). */
   keyHint?: string;
 }
@@ -118,6 +120,8 @@ export interface TargetSettings {
   delayMs?: number;
   /** A provider to talk to in process through its bridge (`chat --upstream`), instead of a server. */
   upstream?: { model: Model; description: string };
+  /** A local GGUF model to run in process (`chat --model-file`), instead of the built-in model. */
+  local?: { model: Model; description: string };
 }
 
 export function resolveTarget(
@@ -149,6 +153,23 @@ export function resolveTarget(
         "Set OPENRESPONSES_UPSTREAM_API_KEY, or name the variable that holds the key with --upstream-api-key-env.",
     };
   }
+  if (options.local !== undefined) {
+    if (baseURL !== undefined) {
+      throw new UsageError(
+        `--model-file runs a model in this process; it cannot be combined with a server (${settings.baseSource}).`,
+      );
+    }
+    const handler = createResponsesHandler({ model: options.local.model });
+    const name = model ?? options.local.model.defaultModel;
+    const client = new OpenResponses({
+      ...common,
+      baseURL: BUILT_IN_URL,
+      apiKey: null,
+      model: name,
+      fetch: (url, init) => handler(new Request(url, init)),
+    });
+    return { client, label: options.local.description, builtIn: false, model: name, settings, local: true };
+  }
   if (baseURL !== undefined) {
     return {
       client: new OpenResponses({ ...common, baseURL, apiKey: apiKey ?? null, model }),
@@ -179,6 +200,7 @@ export function describeTarget(target: Target): string {
   const { settings } = target;
   const model = target.model ? `model ${target.model}` : "the server's default model";
   if (target.upstream) return `Talking to ${target.label} (--upstream, in process), ${model}.`;
+  if (target.local) return `Talking to ${target.label} (--model-file, in process), ${model}.`;
   if (!target.builtIn) return `Talking to ${target.label} (${settings.baseSource}), ${model}.`;
   const hint =
     settings.nearMisses.length > 0

@@ -1,12 +1,22 @@
 /**
  * `openresponses/server`, the `node` build (Node, and Bun and Deno, which set that export condition):
  * the portable entry (`./portable.ts`, where each name is documented and chosen) with the real Node
- * adapter (`serve()` on `node:http`, WebSocket mode with the `ws` package) in place of its stand-ins.
+ * adapter (`serve()` on `node:http`, WebSocket mode with the `ws` package) and the real local models
+ * (`llamaCppModel()`, llama.cpp through node-llama-cpp) in place of their stand-ins.
  * test/server/entries.test.ts checks that the two builds export the same names.
  *
  * @module openresponses/server
  */
 
+// Local GGUF models, where the portable entry has its stand-ins.
+export {
+  type LlamaCppGpu,
+  type LlamaCppModel,
+  type LlamaCppModelInfo,
+  type LlamaCppModelOptions,
+  LlamaCppUnavailableError,
+  llamaCppModel,
+} from "./llama/index.js";
 // The Node adapter, where the portable entry has its stand-ins.
 export {
   attachWebSocketMode,

@@ -1,7 +1,8 @@
 /**
  * `openresponses/server`, the portable build (Workers, edge runtimes, browsers, and the default for
  * bundlers that do not set the `node` export condition). Web standards only: no Node built-in and no `ws`
- * at load time. The Node adapter's names are there with the same types, but throw a clear error.
+ * at load time. The Node adapter's names and `llamaCppModel` are there with the same types, but throw a
+ * clear error.
  *
  * This list is the server's public surface: a name is here because a server author needs it. The `node`
  * build (`./index.ts`) exports the same names, with the real Node adapter; test/server/entries.test.ts
@@ -67,6 +68,16 @@ export { ModelError, type ModelErrorInit } from "./kit/model-error.js";
 export type { ParseResult } from "./kit/request-validation.js";
 export { encodeSSE } from "./kit/sse.js";
 export { createToolPolicy, type ToolPolicy } from "./kit/tool-policy.js";
+// Local GGUF models (llama.cpp, in a Node process): stand-ins with the names and types of
+// `./llama/index.ts`, `llamaCppModel` throwing.
+export {
+  type LlamaCppGpu,
+  type LlamaCppModel,
+  type LlamaCppModelInfo,
+  type LlamaCppModelOptions,
+  LlamaCppUnavailableError,
+  llamaCppModel,
+} from "./llama/unavailable.js";
 export { MOCK_MODEL_NAME, type MockModel, type MockModelOptions, mockModel } from "./mock/model.js";
 // The model contract, and the deterministic built-in model.
 export type {

@@ -21,8 +21,13 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+/** `nodeArgs` go to Node after tsx is loaded, e.g. another `--import` (test/support/hide-node-llama-cpp.ts). */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  nodeArgs: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", ...nodeArgs, "src/cli/main.ts", ...args], {
     cwd: ROOT,
     env,
     stdio: ["pipe", "pipe", "pipe"],
@@ -32,9 +37,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): C
 /** Runs the CLI to completion, killed after `timeoutMs` whatever happens. */
 export async function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
-  const child = startCli(args, options.env ?? cleanEnv());
+  const child = startCli(args, options.env ?? cleanEnv(), options.nodeArgs);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => {

@@ -43,6 +43,29 @@ export const needs = {
   }),
 };
 
+let llamaCpp: Promise<Need> | undefined;
+
+/**
+ * node-llama-cpp (a devDependency) with a prebuilt llama.cpp binary that loads on this machine's CPU.
+ * Loading it takes a second or more, so a file awaits this once at its top.
+ */
+export function llamaCppNeed(): Promise<Need> {
+  llamaCpp ??= import("node-llama-cpp")
+    .then(({ getLlama, LlamaLogLevel }) =>
+      getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error }),
+    )
+    .then(
+      (): Need => ({ present: true, missing: "" }),
+      (error: unknown): Need => ({
+        present: false,
+        missing:
+          `node-llama-cpp's prebuilt llama.cpp binary does not load here (${error instanceof Error ? error.message : String(error)}); ` +
+          "run `npm ci` (node-llama-cpp and its CPU binaries are devDependencies; they exist for Linux, macOS and Windows on x64 and arm64)",
+      }),
+    );
+  return llamaCpp;
+}
+
 /**
  * `describe`, or `describe.skip` with a printed reason when the need is missing; under
  * `OPENRESPONSES_TEST_ALL=1` a missing need throws at collection, which fails the file.
