@@ -28,8 +28,14 @@ const FILTERED = new Set([
   "IMAGE_RECITATION",
 ]);
 
-/** Finish reasons that mean the model produced a broken tool call: the answer failed. */
-const BROKEN_CALL = new Set(["MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL", "TOO_MANY_TOOL_CALLS"]);
+/** Finish reasons that mean the answer broke (a tool call it could not make, a response it could not form). */
+const BROKEN = new Set([
+  "MALFORMED_FUNCTION_CALL",
+  "UNEXPECTED_TOOL_CALL",
+  "TOO_MANY_TOOL_CALLS",
+  "MISSING_THOUGHT_SIGNATURE",
+  "MALFORMED_RESPONSE",
+]);
 
 /** What the mapper throws for an `error` object in the stream or a broken tool call. */
 export type GeminiErrorFactory = (error: JsonRecord) => Error;
@@ -91,10 +97,10 @@ export class GeminiStreamMapper {
     if (reason === null || reason === "STOP") return parts;
     if (reason === "MAX_TOKENS") parts.push({ type: "incomplete", reason: "max_output_tokens" });
     else if (FILTERED.has(reason)) parts.push({ type: "incomplete", reason: "content_filter" });
-    else if (BROKEN_CALL.has(reason))
+    else if (BROKEN.has(reason))
       throw this.#streamError({
         status: "MODEL_ERROR",
-        message: `The model's tool call was not usable (Gemini finishReason ${reason}).`,
+        message: `The upstream model's answer broke off (Gemini finishReason ${reason}).`,
       });
     else parts.push({ type: "incomplete", reason: reason.toLowerCase() });
     return parts;
