@@ -29,7 +29,7 @@ export function contextEntries(request: Pick<ModelRequest, "body" | "input">): C
 export function instructionText(entry: ContextEntry, refuse: Refuse, upstream: string): string {
   const content = entry.item.content;
   if (typeof content === "string") return content;
-  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.");
+  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.", "invalid_request");
   const texts: string[] = [];
   content.forEach((part, index) => {
     const text = isRecord(part) && typeof part.text === "string" ? part.text : undefined;
@@ -73,9 +73,14 @@ export function parseArguments(
     refuse(
       `${entry.param}.arguments`,
       `${upstream} needs function call arguments as a JSON object; this is not JSON.`,
+      "invalid_request",
     );
   }
   if (!isRecord(value))
-    refuse(`${entry.param}.arguments`, `${upstream} needs function call arguments as a JSON object.`);
+    refuse(
+      `${entry.param}.arguments`,
+      `${upstream} needs function call arguments as a JSON object.`,
+      "invalid_request",
+    );
   return value;
 }

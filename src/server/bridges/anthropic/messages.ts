@@ -250,5 +250,6 @@ function thinkingBlock(entry: ContextEntry, refuse: Refuse): AnthropicAssistantB
   return refuse(
     `${entry.param}.encrypted_content`,
     "This reasoning item's encrypted_content was altered; send it back exactly as it was returned.",
+    "invalid_encrypted_content",
   );
 }

@@ -138,6 +138,7 @@ function replaySignature(entry: ContextEntry, turns: Turns, refuse: Refuse): voi
     refuse(
       `${entry.param}.encrypted_content`,
       "This reasoning item's encrypted_content was altered; send it back exactly as it was returned.",
+    "invalid_encrypted_content",
     );
   if (state.on === "thought")
     turns.add("model", { text: String(state.text ?? ""), thought: true, thoughtSignature: signature });
@@ -246,6 +247,7 @@ function functionResponse(entry: ContextEntry, names: Map<string, string>, refus
     refuse(
       `${entry.param}.call_id`,
       `${UPSTREAM} needs the function's name with its result, and no function_call with this call_id is in the context.`,
+      "invalid_request",
     );
   const output = entry.item.output;
   const response: NonNullable<GeminiPart["functionResponse"]> = {

@@ -1,0 +1,60 @@
+/**
+ * `geminiModel()`: a `Model` that answers through the Gemini API's
+ * `POST {baseURL}/models/{model}:streamGenerateContent?alt=sse`, streaming the answer back as parts as the
+ * chunks arrive. What the kit adds (stored state, `previous_response_id`, WebSocket mode, compaction,
+ * lifecycle-correct events) works in front of it like in front of any model. Web standards only.
+ */
+
+import type { Model, ModelPart, ModelRequest } from "../../model.js";
+import { refuser } from "../refusal.js";
+import { readJSONEvents } from "../sse-reader.js";
+import { joinURL, postUpstream, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
+import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
+import { type GeminiRequestOptions, geminiRequest } from "./request.js";
+import { GeminiStreamMapper } from "./stream.js";
+
+/** The Gemini API's public endpoint, with its API version. */
+export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+
+const NAME = "Gemini";
+
+export interface GeminiModelOptions extends UpstreamOptions, GeminiRequestOptions {
+  /**
+   * The API root including its version, default `https://generativelanguage.googleapis.com/v1beta`;
+   * requests go to `{baseURL}/models/{model}:streamGenerateContent?alt=sse`.
+   */
+  baseURL?: string;
+  /** Sent as `x-goog-api-key`. */
+  apiKey?: string | null;
+}
+
+const TARGET: UpstreamTarget = { name: NAME, authHeaders: (key) => ({ "x-goog-api-key": key }) };
+
+/**
+ * A model backed by the Gemini API.
+ *
+ * @example
+ * const handler = createResponsesHandler({
+ *   model: geminiModel({ apiKey: process.env.GEMINI_API_KEY, model: "gemini-2.5-flash" }),
+ * });
+ */
+export function geminiModel(options: GeminiModelOptions = {}): Model {
+  const base = options.baseURL ?? DEFAULT_GEMINI_BASE_URL;
+  async function* model(request: ModelRequest): AsyncGenerator<ModelPart, void, undefined> {
+    const call = geminiRequest(request, options, refuser());
+    const url = joinURL(base, `models/${encodeURIComponent(call.model)}:streamGenerateContent?alt=sse`);
+    const upstream = await postUpstream(url, call.body, options, TARGET, request);
+    try {
+      const mapper = new GeminiStreamMapper((error) => upstreamReportedError(NAME, { error }));
+      for await (const { data } of readJSONEvents(upstream.response.body, { upstream: NAME, signal: request.signal })) {
+        yield* mapper.chunk(data);
+      }
+      // Gemini's stream has no end marker: the last chunk carries the finish reason.
+      if (!mapper.finished) throw upstreamStreamError(NAME, "ended before a chunk with a finishReason.");
+      yield* mapper.end();
+    } finally {
+      upstream.close();
+    }
+  }
+  return options.model === undefined ? model : Object.assign(model, { defaultModel: options.model });
+}
