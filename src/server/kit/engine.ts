@@ -15,17 +15,19 @@ import type {
   CreateResponseBody,
   StreamingEvent,
 } from "../../spec/index.js";
-import type { Compactor, Model, ModelPart, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
+import type { Compactor, Model, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
 import { genericCompactor } from "./compactor.js";
-import { type ContextItem, resolveContext } from "./context.js";
+import { resolveContext } from "./context.js";
 import { assertDialect, type Dialect, inDialect } from "./dialect.js";
 import { EventWriter, isTerminalEvent } from "./event-writer.js";
 import { type IdGenerator, randomIds } from "./ids.js";
+import { statusAnswerOf } from "./model-error.js";
+import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { initialResource } from "./resource.js";
 import { describeThrown, type KitError, kitError } from "./spec-error.js";
 import { createMemoryStore } from "./store.js";
-import { createToolPolicy } from "./tool-policy.js";
+import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
 import { LoopYielder } from "./yield.js";
 
@@ -70,6 +72,8 @@ export interface RunOptions {
    * yielded; WebSocket mode uses it for connection-local memory (rules W4/W5).
    */
   onFinished?: (stored: StoredResponse) => void | Promise<void>;
+  /** The caller's request headers, handed to the model as `ModelRequest.headers`. */
+  headers?: Headers;
 }
 
 export type RunResult =
@@ -111,11 +115,36 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
-    const events = streamEvents({
+    const controller = new AbortController();
+    const abort = () => controller.abort(runOptions.signal?.reason);
+    const detach = () => runOptions.signal?.removeEventListener("abort", abort);
+    if (runOptions.signal?.aborted) abort();
+    else runOptions.signal?.addEventListener("abort", abort, { once: true });
+    const policy = createToolPolicy(body);
+    const request: ModelRequest = {
       body,
       input: context.input,
       responseId,
-      signal: runOptions.signal,
+      signal: controller.signal,
+      tools: policy.tools,
+      toolChoice: policy.mode,
+      ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
+    };
+    // The model runs to its first part before any event exists, so an error it throws with an HTTP
+    // status before then (a bridge's refusal, an upstream's 429) is the answer, not a failed stream.
+    const opened = await openModel(options.model, request);
+    if (!opened.ok) {
+      detach();
+      report(opened.thrown, "model");
+      return { ok: false, error: opened.error };
+    }
+    const source = opened.source;
+    const generator = streamEvents({
+      request,
+      policy,
+      source,
+      controller,
+      detach,
       save: async (stored) => {
         try {
           if (body.store !== false) await runStore.set(stored.response.id, stored);
@@ -125,23 +154,26 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         }
       },
     });
+    // A consumer that stops before its first pull never enters the generator, so its `finally` would
+    // not run: stopping early must still stop the model, which is already running.
+    const events = onReturn(generator, () => {
+      detach();
+      if (!controller.signal.aborted) controller.abort(new Error("The client went away."));
+      source.close();
+    });
     return { ok: true, responseId, events: dialect === "spec" ? events : renamed(events, dialect) };
   }
 
   async function* streamEvents(init: {
-    body: CreateResponseBody;
-    input: ContextItem[];
-    responseId: string;
-    signal: AbortSignal | undefined;
+    request: ModelRequest;
+    policy: ToolPolicy;
+    source: ModelSource;
+    controller: AbortController;
+    detach: () => void;
     save: (stored: StoredResponse) => Promise<void>;
   }): AsyncGenerator<StreamingEvent, void, undefined> {
-    const { body, input, responseId } = init;
-    const controller = new AbortController();
-    const abort = () => controller.abort(init.signal?.reason);
-    if (init.signal?.aborted) return;
-    init.signal?.addEventListener("abort", abort, { once: true });
-
-    const policy = createToolPolicy(body);
+    const { request, policy, source, controller } = init;
+    const { body, input, responseId } = request;
     const writer = new EventWriter({
       response: initialResource(body, { id: responseId, createdAt: Math.floor(now() / 1000), defaultModel }),
       ids,
@@ -152,30 +184,17 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
     const save = () => init.save({ response: structuredClone(writer.response), input });
 
-    let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
     let failure: StreamingEvent[] = [];
     // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
     const loop = new LoopYielder();
     try {
+      if (controller.signal.aborted) return;
       yield* writer.start();
-      const request: ModelRequest = {
-        body,
-        input,
-        responseId,
-        signal: controller.signal,
-        tools: policy.tools,
-        toolChoice: policy.mode,
-      };
-      const aborted = abortPromise(controller.signal);
       try {
-        const source = options.model(request);
-        const isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
-        iterator = openIterator(source);
         for (;;) {
           // A sync model cannot be waiting on anything, so only an async one races the abort signal.
-          const step = isAsync
-            ? await Promise.race([(iterator as AsyncIterator<ModelPart>).next(), aborted])
-            : (iterator as Iterator<ModelPart>).next();
+          const next = source.next();
+          const step = next instanceof Promise ? await next : next;
           if (step === ABORTED || controller.signal.aborted) return;
           if (step.done) break;
           for (const event of writer.write(step.value)) {
@@ -203,11 +222,11 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         yield event;
       }
     } finally {
-      init.signal?.removeEventListener("abort", abort);
+      init.detach();
       // Reached early when the consumer went away or the model ended the response (incomplete):
       // tell the model to stop, and let its generator run its own cleanup.
       if (!writer.finished) controller.abort(new Error("The client went away."));
-      closeQuietly(iterator);
+      source.close();
     }
   }
 
@@ -228,6 +247,9 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       if (!Array.isArray(output)) throw new TypeError("The compactor did not return a list of items.");
     } catch (error) {
       report(error, "compact");
+      // A compactor that calls an upstream answers with the upstream's status, as a model does.
+      const answer = statusAnswerOf(error);
+      if (answer !== null) return { ok: false, error: answer };
       const described = describeThrown(error);
       return { ok: false, error: kitError(500, described.type, described.message, { code: described.code }) };
     }
@@ -251,8 +273,6 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   return { store, parseCreateBody, parseCompactBody, run, compact };
 }
 
-const ABORTED = Symbol("aborted");
-
 /** The events under another dialect's names; stopping early stops the source too (for-await's return). */
 async function* renamed(
   events: AsyncIterable<StreamingEvent>,
@@ -261,31 +281,18 @@ async function* renamed(
   for await (const event of events) yield inDialect(event, dialect);
 }
 
-function openIterator(
-  source: AsyncIterable<ModelPart> | Iterable<ModelPart>,
-): AsyncIterator<ModelPart> | Iterator<ModelPart> {
-  if (source && typeof (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator] === "function") {
-    return (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator]();
-  }
-  if (source && typeof (source as Iterable<ModelPart>)[Symbol.iterator] === "function") {
-    return (source as Iterable<ModelPart>)[Symbol.iterator]();
-  }
-  throw new TypeError("The model must return an iterable or async iterable of parts.");
-}
-
-/** Resolves to `ABORTED` when the signal fires; one listener per run, not one per part. */
-function abortPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
-}
-
-function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {
-  try {
-    const result = iterator?.return?.();
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // The model's own cleanup failing is not the client's problem.
-  }
+/** The same events; `return()` runs `cleanup` first, even when iteration never started. */
+function onReturn(
+  generator: AsyncGenerator<StreamingEvent, void, undefined>,
+  cleanup: () => void,
+): AsyncIterable<StreamingEvent> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => generator.next(),
+      return: (value?: unknown) => {
+        cleanup();
+        return generator.return(value as undefined);
+      },
+    }),
+  };
 }

@@ -128,7 +128,9 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     }
     const parsed = engine.parseCreateBody(read.json);
     if (!parsed.ok) return errorResponse(parsed.error);
-    return idempotent(request, read.bytes, (claim) => create(parsed.body, request.signal, claim));
+    return idempotent(request, read.bytes, (claim) =>
+      create(parsed.body, request.signal, claim, request.headers),
+    );
   }
 
   /** The stored-response extensions (`GET`/`DELETE /responses/{id}`, `GET .../input_items`). */
@@ -177,6 +179,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     body: CreateResponseBody,
     requestSignal: AbortSignal,
     claim: Claimed,
+    headers: Headers,
   ): Promise<Response> {
     // Aborted by the runtime when the client disconnects, or by the SSE stream being cancelled.
     const controller = new AbortController();
@@ -184,7 +187,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     if (requestSignal.aborted) abort();
     else requestSignal.addEventListener("abort", abort, { once: true });
 
-    const run = await engine.run(body, { signal: controller.signal });
+    const run = await engine.run(body, { signal: controller.signal, headers });
     if (!run.ok) return claim.finish(errorResponse(run.error), false);
     if (body.stream === true) {
       const stream = encodeSSE(run.events, (reason) => controller.abort(reason));

@@ -48,6 +48,7 @@ export {
   type KVStoreOptions,
   ResponseStoreUnavailableError,
 } from "./kv-store.js";
+export { ModelError, type ModelErrorInit } from "./model-error.js";
 export { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 export { initialResource, type ResourceInit } from "./resource.js";
 export {

@@ -268,6 +268,7 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
               return new Promise<void>((resolve) => ws.send(text, () => resolve()));
             },
             close: (code, reason) => ws.close(code, reason),
+            headers: toWebRequest(request).headers,
             pause: () => ws.pause(),
             resume: () => ws.resume(),
             maxQueuedMessages: options.maxQueuedMessages,
