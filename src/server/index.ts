@@ -7,6 +7,8 @@
  * @module openresponses/server
  */
 
+export * from "./bridges/anthropic.js";
+export * from "./bridges/gemini.js";
 export * from "./kit/index.js";
 export * from "./mock/index.js";
 export type * from "./model.js";

@@ -6,22 +6,20 @@
 
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import type { ModelRequest } from "../model.js";
+import { itemParam } from "./context.js";
 import type { Refuse } from "./refusal.js";
 
-/** One context item with the request field that holds it (`input[3]`, or `previous_response_id` for an earlier turn's). */
+/** One context item with the request field that holds it (`itemParam`: `input[3]`, or an earlier turn's). */
 export interface ContextEntry {
   item: JsonRecord;
   param: string;
 }
 
-/** The context as entries; the items of this request's `input` are named by their own index. */
-export function contextEntries(request: Pick<ModelRequest, "body" | "input">): ContextEntry[] {
-  const input = request.body.input;
-  const own = typeof input === "string" ? 1 : Array.isArray(input) ? input.length : 0;
-  const earlier = request.input.length - own;
+/** The context as entries, each named by where it sits in the caller's request. */
+export function contextEntries(request: ModelRequest): ContextEntry[] {
   return request.input.map((item, index) => ({
     item: isRecord(item) ? item : {},
-    param: index < earlier ? "previous_response_id" : `input[${index - earlier}]`,
+    param: itemParam(request, index),
   }));
 }
 
@@ -29,7 +27,8 @@ export function contextEntries(request: Pick<ModelRequest, "body" | "input">): C
 export function instructionText(entry: ContextEntry, refuse: Refuse, upstream: string): string {
   const content = entry.item.content;
   if (typeof content === "string") return content;
-  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.", "invalid_request");
+  if (!Array.isArray(content))
+    refuse(`${entry.param}.content`, "A message needs content.", "invalid_request");
   const texts: string[] = [];
   content.forEach((part, index) => {
     const text = isRecord(part) && typeof part.text === "string" ? part.text : undefined;
@@ -47,16 +46,6 @@ export function instructionText(entry: ContextEntry, refuse: Refuse, upstream: s
 /** `"input_image"`-style wording for a message. */
 export function describeType(value: unknown): string {
   return isRecord(value) && typeof value.type === "string" ? JSON.stringify(value.type) : "untyped";
-}
-
-/** The call ids → function names of every `function_call` in the context (Gemini's responses need the name). */
-export function functionNamesByCallId(entries: ContextEntry[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const { item } of entries) {
-    if (item.type === "function_call" && typeof item.call_id === "string" && typeof item.name === "string")
-      names.set(item.call_id, item.name);
-  }
-  return names;
 }
 
 /** A function call's `arguments` (a JSON string) as the object providers want; refused when not an object. */

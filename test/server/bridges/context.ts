@@ -7,11 +7,18 @@ import type { CreateResponseBody, ItemField, ItemParam } from "../../../src/spec
 export function modelRequest(
   body: CreateResponseBody,
   earlier: Array<ItemParam | ItemField> = [],
-): Pick<ModelRequest, "body" | "input" | "tools" | "toolChoice"> {
+): ModelRequest {
   const own: Array<ItemParam | ItemField> =
     typeof body.input === "string"
       ? [{ type: "message", role: "user", content: body.input }]
       : (body.input ?? []);
   const policy = createToolPolicy(body);
-  return { body, input: [...earlier, ...own], tools: policy.tools, toolChoice: policy.mode };
+  return {
+    body,
+    input: [...earlier, ...own],
+    responseId: "resp_test",
+    signal: new AbortController().signal,
+    tools: policy.tools,
+    toolChoice: policy.mode,
+  };
 }

@@ -13,7 +13,9 @@ import { schemas } from "../../../src/spec/schemas.gen.js";
 
 /** Event type → the schema that describes it, read from the schemas. */
 const EVENT_SCHEMAS = new Map<string, SchemaName>();
-for (const [name, schema] of Object.entries(schemas as Record<string, { properties?: Record<string, unknown> }>)) {
+for (const [name, schema] of Object.entries(
+  schemas as Record<string, { properties?: Record<string, unknown> }>,
+)) {
   if (!name.endsWith("StreamingEvent")) continue;
   const type = schema.properties?.type as { enum?: string[] } | undefined;
   const value = type?.enum?.[0];

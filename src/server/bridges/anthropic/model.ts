@@ -6,9 +6,10 @@
  */
 
 import type { Model, ModelPart, ModelRequest } from "../../model.js";
+import { refuseCommon } from "../context.js";
 import { refuser } from "../refusal.js";
-import { readJSONEvents } from "../sse-reader.js";
-import { joinURL, postUpstream, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
+import { streamUpstream } from "../stream.js";
+import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
 import { type AnthropicRequestOptions, anthropicRequest } from "./request.js";
 import { AnthropicStreamMapper } from "./stream.js";
@@ -41,21 +42,20 @@ export function anthropicModel(options: AnthropicModelOptions = {}): Model {
   const url = joinURL(options.baseURL ?? DEFAULT_ANTHROPIC_BASE_URL, "v1/messages");
   const upstream: UpstreamOptions = {
     ...options,
-    headers: { "anthropic-version": options.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION, ...options.headers },
+    headers: {
+      "anthropic-version": options.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION,
+      ...options.headers,
+    },
   };
   async function* model(request: ModelRequest): AsyncGenerator<ModelPart, void, undefined> {
+    refuseCommon(request, NAME);
     const body = anthropicRequest(request, options, refuser());
-    const call = await postUpstream(url, body, upstream, TARGET, request);
-    try {
-      const mapper = new AnthropicStreamMapper((error) => upstreamReportedError(NAME, { error }));
-      for await (const { data } of readJSONEvents(call.response.body, { upstream: NAME, signal: request.signal })) {
-        yield* mapper.event(data);
-        if (mapper.stopped) return;
-      }
-      throw upstreamStreamError(NAME, "ended before message_stop.");
-    } finally {
-      call.close();
+    const mapper = new AnthropicStreamMapper((error) => upstreamReportedError(NAME, { error }));
+    for await (const { data } of streamUpstream(url, body, upstream, TARGET, request)) {
+      yield* mapper.event(data);
+      if (mapper.stopped) return;
     }
+    throw upstreamStreamError(NAME, "ended before message_stop.");
   }
   return options.model === undefined ? model : Object.assign(model, { defaultModel: options.model });
 }

@@ -7,6 +7,7 @@
 import { isRecord } from "../../../internal/guards.js";
 import { toFunctionTools } from "../../kit/tool-policy.js";
 import type { ModelRequest } from "../../model.js";
+import { upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
 import { anthropicContext, UPSTREAM } from "./messages.js";
@@ -21,7 +22,7 @@ export const DEFAULT_MAX_TOKENS = 8192;
 const MIN_THINKING_BUDGET = 1024;
 
 export interface AnthropicRequestOptions {
-  /** The upstream model when the request names none (`body.model` wins otherwise). */
+  /** The model sent upstream whatever the request names; default the request's `model`. */
   model?: string;
   /** `max_tokens` when the request sets no `max_output_tokens`. Default 8192. */
   maxTokens?: number;
@@ -38,13 +39,13 @@ type Effort = "low" | "medium" | "high" | "xhigh";
 
 /** Builds the Messages request for a kit request, or refuses it through `refuse`. */
 export function anthropicRequest(
-  request: Pick<ModelRequest, "body" | "input" | "tools" | "toolChoice">,
+  request: ModelRequest,
   options: AnthropicRequestOptions,
   refuse: Refuse,
 ): AnthropicRequest {
   const body = request.body;
   refuseUnsupported(request, refuse);
-  const model = body.model ?? options.model;
+  const model = upstreamModelName(request, options.model, undefined);
   if (!model)
     refuse("model", `${UPSTREAM} needs a model: name one in the request or configure the bridge with one.`);
   const context = anthropicContext(body.instructions, contextEntries(request), refuse);
@@ -142,7 +143,6 @@ function stringField(body: object, key: string): string | undefined {
 function refuseUnsupported(request: Pick<ModelRequest, "body">, refuse: Refuse): void {
   const body = request.body;
   const cannot = (param: string, what: string): never => refuse(param, `${UPSTREAM} has no ${what}.`);
-  if (body.background === true) cannot("background", "background mode");
   if (typeof body.presence_penalty === "number" && body.presence_penalty !== 0)
     cannot("presence_penalty", "presence penalty");
   if (typeof body.frequency_penalty === "number" && body.frequency_penalty !== 0)

@@ -8,13 +8,7 @@
  */
 
 import { isRecord, type JsonRecord } from "../../../internal/guards.js";
-import {
-  type ContextEntry,
-  describeType,
-  functionNamesByCallId,
-  instructionText,
-  parseArguments,
-} from "../context-items.js";
+import { type ContextEntry, describeType, instructionText, parseArguments } from "../context-items.js";
 import { isHttpUrl, mimeTypeFromName, parseDataUrl, readFileData } from "../media.js";
 import { decodeProviderState } from "../provider-state.js";
 import type { Refuse } from "../refusal.js";
@@ -30,13 +24,14 @@ export interface GeminiContext {
   contents: GeminiContent[];
 }
 
+/** Maps `instructions` plus the context; `names` are the function names by call id (`callNames`). */
 export function geminiContents(
   instructions: string | null | undefined,
   entries: ContextEntry[],
+  names: Map<string, string>,
   refuse: Refuse,
 ): GeminiContext {
   const systemTexts: string[] = instructions ? [instructions] : [];
-  const names = functionNamesByCallId(entries);
   const turns = new Turns();
   for (const entry of entries) {
     const { item, param } = entry;
@@ -138,7 +133,7 @@ function replaySignature(entry: ContextEntry, turns: Turns, refuse: Refuse): voi
     refuse(
       `${entry.param}.encrypted_content`,
       "This reasoning item's encrypted_content was altered; send it back exactly as it was returned.",
-    "invalid_encrypted_content",
+      "invalid_encrypted_content",
     );
   if (state.on === "thought")
     turns.add("model", { text: String(state.text ?? ""), thought: true, thoughtSignature: signature });

@@ -6,9 +6,10 @@
  */
 
 import type { Model, ModelPart, ModelRequest } from "../../model.js";
+import { refuseCommon } from "../context.js";
 import { refuser } from "../refusal.js";
-import { readJSONEvents } from "../sse-reader.js";
-import { joinURL, postUpstream, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
+import { streamUpstream } from "../stream.js";
+import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
 import { type GeminiRequestOptions, geminiRequest } from "./request.js";
 import { GeminiStreamMapper } from "./stream.js";
@@ -41,20 +42,16 @@ const TARGET: UpstreamTarget = { name: NAME, authHeaders: (key) => ({ "x-goog-ap
 export function geminiModel(options: GeminiModelOptions = {}): Model {
   const base = options.baseURL ?? DEFAULT_GEMINI_BASE_URL;
   async function* model(request: ModelRequest): AsyncGenerator<ModelPart, void, undefined> {
+    refuseCommon(request, NAME);
     const call = geminiRequest(request, options, refuser());
     const url = joinURL(base, `models/${encodeURIComponent(call.model)}:streamGenerateContent?alt=sse`);
-    const upstream = await postUpstream(url, call.body, options, TARGET, request);
-    try {
-      const mapper = new GeminiStreamMapper((error) => upstreamReportedError(NAME, { error }));
-      for await (const { data } of readJSONEvents(upstream.response.body, { upstream: NAME, signal: request.signal })) {
-        yield* mapper.chunk(data);
-      }
-      // Gemini's stream has no end marker: the last chunk carries the finish reason.
-      if (!mapper.finished) throw upstreamStreamError(NAME, "ended before a chunk with a finishReason.");
-      yield* mapper.end();
-    } finally {
-      upstream.close();
+    const mapper = new GeminiStreamMapper((error) => upstreamReportedError(NAME, { error }));
+    for await (const { data } of streamUpstream(url, call.body, options, TARGET, request)) {
+      yield* mapper.chunk(data);
     }
+    // Gemini's stream has no end marker: the last chunk carries the finish reason.
+    if (!mapper.finished) throw upstreamStreamError(NAME, "ended before a chunk with a finishReason.");
+    yield* mapper.end();
   }
   return options.model === undefined ? model : Object.assign(model, { defaultModel: options.model });
 }

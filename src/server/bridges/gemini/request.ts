@@ -7,6 +7,7 @@
 import { isRecord } from "../../../internal/guards.js";
 import { toFunctionTools } from "../../kit/tool-policy.js";
 import type { ModelRequest } from "../../model.js";
+import { callNames, upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
 import { geminiContents, UPSTREAM } from "./contents.js";
@@ -26,7 +27,7 @@ export const DEFAULT_GEMINI_THINKING_BUDGETS = {
 } as const;
 
 export interface GeminiRequestOptions {
-  /** The upstream model when the request names none (`body.model` wins otherwise). */
+  /** The model sent upstream whatever the request names; default the request's `model`. */
   model?: string;
   /**
    * How `reasoning.effort` is sent: `"budget"` (default) as `thinkingConfig.thinkingBudget`, `"level"` as
@@ -44,17 +45,22 @@ export interface GeminiCall {
 }
 
 export function geminiRequest(
-  request: Pick<ModelRequest, "body" | "input" | "tools" | "toolChoice">,
+  request: ModelRequest,
   options: GeminiRequestOptions,
   refuse: Refuse,
 ): GeminiCall {
   const body = request.body;
   refuseUnsupported(body, refuse);
-  const name = body.model ?? options.model;
+  const name = upstreamModelName(request, options.model, undefined);
   if (!name)
     refuse("model", `${UPSTREAM} needs a model: name one in the request or configure the bridge with one.`);
   const model = name.replace(/^models\//, "");
-  const context = geminiContents(body.instructions, contextEntries(request), refuse);
+  const context = geminiContents(
+    body.instructions,
+    contextEntries(request),
+    callNames(request.input),
+    refuse,
+  );
   const out: GeminiRequest = { contents: context.contents };
   if (context.systemTexts.length > 0)
     out.systemInstruction = { parts: context.systemTexts.map((text) => ({ text })) };
@@ -127,7 +133,6 @@ function thinkingConfig(
 /** Request fields Gemini has no way to honour: refused by name rather than dropped. */
 function refuseUnsupported(body: ModelRequest["body"], refuse: Refuse): void {
   const cannot = (param: string, what: string): never => refuse(param, `${UPSTREAM} has no ${what}.`);
-  if (body.background === true) cannot("background", "background mode");
   if (typeof body.top_logprobs === "number" && body.top_logprobs > 0)
     cannot("top_logprobs", "log probabilities in this bridge");
   if (body.include?.includes("message.output_text.logprobs"))

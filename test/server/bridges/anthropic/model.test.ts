@@ -5,16 +5,21 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StreamResponseBody } from "../../../../src/client/responses.js";
 import {
-  APIError,
+  type APIError,
   AuthenticationError,
   BadRequestError,
   RateLimitError,
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { anthropicModel } from "../../../../src/server/bridges/anthropic/model.js";
-import type { StreamResponseBody } from "../../../../src/client/responses.js";
-import { type FakeReply, type FakeUpstream, sseEvent, startFakeUpstream } from "../../../support/fake-upstream.js";
+import {
+  type FakeReply,
+  type FakeUpstream,
+  sseEvent,
+  startFakeUpstream,
+} from "../../../support/fake-upstream.js";
 import { type BridgeRig, exactIssues, resourceIssues, startBridge } from "../harness.js";
 import {
   type AnthropicEvent,
@@ -36,7 +41,10 @@ const weather = {
   parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
 };
 
-const stream = (events: AnthropicEvent[], extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {}): FakeReply => ({
+const stream = (
+  events: AnthropicEvent[],
+  extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {},
+): FakeReply => ({
   kind: "sse",
   chunks: events.map((event) => sseEvent(event.type, event)),
   ...extra,
@@ -47,7 +55,9 @@ let rig: BridgeRig;
 let next: FakeReply[] = [];
 
 beforeAll(async () => {
-  fake = await startFakeUpstream(() => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } });
+  fake = await startFakeUpstream(
+    () => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } },
+  );
   rig = await startBridge(anthropicModel({ baseURL: fake.url, apiKey: KEY }));
 });
 afterAll(async () => {
@@ -73,10 +83,9 @@ describe("anthropicModel through the kit", () => {
   it("streams text as it arrives, with the Messages request and headers the API expects", async () => {
     next = [stream([messageStart(), ping, ...textBlock(0, ["Hel", "lo!"]), ...messageEnd("end_turn")])];
     const events = await streamed({ model: "claude-test", input: "hi", instructions: "Be nice." });
-    expect(events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta)).toEqual([
-      "Hel",
-      "lo!",
-    ]);
+    expect(
+      events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta),
+    ).toEqual(["Hel", "lo!"]);
     expect(events.at(-1)?.type).toBe("response.completed");
     expect(terminal(events).usage).toMatchObject({ input_tokens: 25, output_tokens: 15 });
     const request = lastRequest();
@@ -113,10 +122,22 @@ describe("anthropicModel through the kit", () => {
       stream([messageStart(), ...textBlock(0, ["Sunny."]), ...messageEnd("end_turn")]),
       stream([messageStart(), ...textBlock(0, ["Sunny."]), ...messageEnd("end_turn")]),
     ];
-    const first = await streamed({ model: "claude-test", input: "weather in Paris?", tools: [weather], reasoning: { effort: "low" } });
+    const first = await streamed({
+      model: "claude-test",
+      input: "weather in Paris?",
+      tools: [weather],
+      reasoning: { effort: "low" },
+    });
     const firstResponse = terminal(first);
-    expect(firstResponse.output.map((item) => item.type)).toEqual(["reasoning", "reasoning", "function_call"]);
-    expect(lastRequest().body).toMatchObject({ thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 2048 + 8192 });
+    expect(firstResponse.output.map((item) => item.type)).toEqual([
+      "reasoning",
+      "reasoning",
+      "function_call",
+    ]);
+    expect(lastRequest().body).toMatchObject({
+      thinking: { type: "enabled", budget_tokens: 2048 },
+      max_tokens: 2048 + 8192,
+    });
     const call = firstResponse.output[2] as { call_id: string; arguments: string };
     expect(call).toMatchObject({ call_id: "toolu_01A", arguments: '{"city": "Paris"}' });
 
@@ -130,7 +151,12 @@ describe("anthropicModel through the kit", () => {
     };
     const output = { type: "function_call_output" as const, call_id: "toolu_01A", output: "sunny, 24C" };
     // Stateful: previous_response_id.
-    await streamed({ model: "claude-test", previous_response_id: firstResponse.id, input: [output], tools: [weather] });
+    await streamed({
+      model: "claude-test",
+      previous_response_id: firstResponse.id,
+      input: [output],
+      tools: [weather],
+    });
     const second = lastRequest().body as { messages: unknown[] };
     expect(second.messages[1]).toEqual(expectedAssistant);
     expect(JSON.stringify(second)).toContain(JSON.stringify(signature));
@@ -168,7 +194,12 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("P5: a json_schema format goes upstream as output_config.format", async () => {
-    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { answer: { type: "string" } },
+      required: ["answer"],
+      additionalProperties: false,
+    };
     next = [stream([messageStart(), ...textBlock(0, ['{"answer":', '"42"}']), ...messageEnd("end_turn")])];
     const response = await rig.client.responses.create({
       model: "claude-test",
@@ -181,19 +212,23 @@ describe("anthropicModel through the kit", () => {
 
   it("S9: max_tokens ends the response incomplete", async () => {
     next = [stream([messageStart(), ...textBlock(0, ["Once upon"]), ...messageEnd("max_tokens")])];
-    const events = await streamed({ model: "claude-test", input: "story", max_output_tokens: 5 });
+    const events = await streamed({ model: "claude-test", input: "story", max_output_tokens: 16 });
     const response = terminal(events);
     expect(events.at(-1)?.type).toBe("response.incomplete");
     expect(response.incomplete_details).toEqual({ reason: "max_output_tokens" });
     expect(response.output[0]).toMatchObject({ status: "incomplete", content: [{ text: "Once upon" }] });
-    expect(lastRequest().body).toMatchObject({ max_tokens: 5 });
+    expect(lastRequest().body).toMatchObject({ max_tokens: 16 });
   });
 
   it("a refusal stop reason reaches the client as refusal content", async () => {
     next = [
       stream([
         messageStart(),
-        ...messageEnd("refusal", { output_tokens: 2 }, { type: "refusal", category: "cyber", explanation: "I can't help with that." }),
+        ...messageEnd(
+          "refusal",
+          { output_tokens: 2 },
+          { type: "refusal", category: "cyber", explanation: "I can't help with that." },
+        ),
       ]),
     ];
     const events = await streamed({ model: "claude-test", input: "bad" });
@@ -215,33 +250,59 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("E2: upstream 401, 429 and 500 become auth, rate-limit and 502 errors, the key never quoted", async () => {
-    const body = (type: string, message: string) => ({ type: "error", error: { type, message }, request_id: "req_1" });
+    const body = (type: string, message: string) => ({
+      type: "error",
+      error: { type, message },
+      request_id: "req_1",
+    });
     next = [
       { kind: "json", status: 401, body: body("authentication_error", `invalid x-api-key ${KEY}`) },
-      { kind: "json", status: 429, body: body("rate_limit_error", "slow down"), headers: { "retry-after": "7" } },
+      {
+        kind: "json",
+        status: 429,
+        body: body("rate_limit_error", "slow down"),
+        headers: { "retry-after": "7" },
+      },
       { kind: "json", status: 500, body: body("api_error", "Internal server error") },
     ];
-    const auth = await rig.client.responses.create({ model: "claude-test", input: "hi" }).catch((e: unknown) => e);
+    const auth = await rig.client.responses
+      .create({ model: "claude-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(AuthenticationError);
     expect((auth as APIError).status).toBe(401);
     expect((auth as APIError).message).not.toContain(KEY);
-    const limited = await rig.client.responses.create({ model: "claude-test", input: "hi" }).catch((e: unknown) => e);
+    const limited = await rig.client.responses
+      .create({ model: "claude-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitError);
-    expect((limited as APIError).headers?.get("retry-after")).toBe("7");
-    const broken = await rig.client.responses.create({ model: "claude-test", input: "hi" }).catch((e: unknown) => e);
+    expect((limited as APIError).headers["retry-after"]).toBe("7");
+    const broken = await rig.client.responses
+      .create({ model: "claude-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect((broken as APIError).status).toBe(502);
     expect((broken as APIError).message).toMatch(/Internal server error/);
   });
 
   it("S8: a stream cut mid-way ends in error and response.failed, keeping what streamed", async () => {
-    next = [stream([messageStart(), ...textBlock(0, ["partial ", "answer"]).slice(0, 3)], { after: "cut" })];
+    next = [
+      stream([messageStart(), ...textBlock(0, ["partial ", "answer"]).slice(0, 3)], {
+        after: "cut",
+        delayMs: 20,
+      }),
+    ];
     const events = await streamed({ model: "claude-test", input: "hi" });
     expect(events.map((event) => event.type).slice(-2)).toEqual(["error", "response.failed"]);
     expect(terminal(events).output[0]).toMatchObject({ content: [{ text: "partial answer" }] });
   });
 
   it("S8: an error event mid-stream ends in error and response.failed", async () => {
-    next = [stream([messageStart(), ...textBlock(0, ["so far"]).slice(0, 2), errorEvent("overloaded_error", "Overloaded")])];
+    next = [
+      stream([
+        messageStart(),
+        ...textBlock(0, ["so far"]).slice(0, 2),
+        errorEvent("overloaded_error", "Overloaded"),
+      ]),
+    ];
     const events = await streamed({ model: "claude-test", input: "hi" });
     const error = events.at(-2) as Extract<ResponseStreamEvent, { type: "error" }>;
     expect(error.type).toBe("error");

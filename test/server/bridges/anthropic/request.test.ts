@@ -223,7 +223,7 @@ describe("anthropicRequest: context to messages", () => {
         refuse,
       ),
     );
-    expect(refused.param).toBe("previous_response_id.content[0]");
+    expect(refused.param).toBe("previous_response_id (context item 0).content[0]");
     expect(refused.message).toMatch(/Anthropic/);
   });
 
@@ -323,7 +323,6 @@ describe("anthropicRequest: settings", () => {
   });
 
   it.each([
-    ["background", { background: true }],
     ["presence_penalty", { presence_penalty: 0.5 }],
     ["frequency_penalty", { frequency_penalty: 0.5 }],
     ["top_logprobs", { top_logprobs: 3 }],

@@ -14,7 +14,12 @@ import {
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { geminiModel } from "../../../../src/server/bridges/gemini/model.js";
-import { type FakeReply, type FakeUpstream, sseData, startFakeUpstream } from "../../../support/fake-upstream.js";
+import {
+  type FakeReply,
+  type FakeUpstream,
+  sseData,
+  startFakeUpstream,
+} from "../../../support/fake-upstream.js";
 import { type BridgeRig, exactIssues, resourceIssues, startBridge } from "../harness.js";
 import { blockedPrompt, chunk, finalChunk, type GeminiChunk } from "./chunks.js";
 
@@ -26,7 +31,10 @@ const weather = {
   parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
 };
 
-const stream = (chunks: GeminiChunk[], extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {}): FakeReply => ({
+const stream = (
+  chunks: GeminiChunk[],
+  extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {},
+): FakeReply => ({
   kind: "sse",
   chunks: chunks.map(sseData),
   ...extra,
@@ -37,7 +45,9 @@ let rig: BridgeRig;
 let next: FakeReply[] = [];
 
 beforeAll(async () => {
-  fake = await startFakeUpstream(() => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } });
+  fake = await startFakeUpstream(
+    () => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } },
+  );
   rig = await startBridge(geminiModel({ baseURL: `${fake.url}/v1beta`, apiKey: KEY }));
 });
 afterAll(async () => {
@@ -61,11 +71,15 @@ const terminal = (events: ResponseStreamEvent[]) =>
 describe("geminiModel through the kit", () => {
   it("streams text as it arrives, with the REST request and key header the API expects", async () => {
     next = [stream([chunk([{ text: "Hel" }]), chunk([{ text: "lo!" }]), finalChunk("STOP")])];
-    const events = await streamed({ model: "gemini-test", input: "hi", instructions: "Be nice.", temperature: 0.3 });
-    expect(events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta)).toEqual([
-      "Hel",
-      "lo!",
-    ]);
+    const events = await streamed({
+      model: "gemini-test",
+      input: "hi",
+      instructions: "Be nice.",
+      temperature: 0.3,
+    });
+    expect(
+      events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta),
+    ).toEqual(["Hel", "lo!"]);
     expect(events.at(-1)?.type).toBe("response.completed");
     const request = lastRequest();
     expect(request.path).toBe("/v1beta/models/gemini-test:streamGenerateContent?alt=sse");
@@ -82,13 +96,22 @@ describe("geminiModel through the kit", () => {
     next = [
       stream([
         chunk([{ text: "Hi" }]),
-        finalChunk("STOP", { promptTokenCount: 9, candidatesTokenCount: 2, thoughtsTokenCount: 4, totalTokenCount: 15 }),
+        finalChunk("STOP", {
+          promptTokenCount: 9,
+          candidatesTokenCount: 2,
+          thoughtsTokenCount: 4,
+          totalTokenCount: 15,
+        }),
       ]),
     ];
     const response = await rig.client.responses.create({ model: "gemini-test", input: "hi" });
     expect(resourceIssues(response)).toEqual([]);
     expect(response.output_text).toBe("Hi");
-    expect(response.usage).toMatchObject({ input_tokens: 9, output_tokens: 6, output_tokens_details: { reasoning_tokens: 4 } });
+    expect(response.usage).toMatchObject({
+      input_tokens: 9,
+      output_tokens: 6,
+      output_tokens_details: { reasoning_tokens: 4 },
+    });
   });
 
   it("I5: thought signatures come back byte for byte on the parts they came from", async () => {
@@ -96,7 +119,10 @@ describe("geminiModel through the kit", () => {
       stream([
         chunk([{ text: "Need the weather.", thought: true, thoughtSignature: "VGhvdWdodA+/=" }]),
         chunk([
-          { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "RnVuY3Rpb24+/==" },
+          {
+            functionCall: { name: "get_weather", args: { city: "Paris" } },
+            thoughtSignature: "RnVuY3Rpb24+/==",
+          },
           { functionCall: { name: "get_weather", args: { city: "Rome" } } },
         ]),
         finalChunk("STOP"),
@@ -105,10 +131,22 @@ describe("geminiModel through the kit", () => {
       stream([chunk([{ text: "Both sunny." }]), finalChunk("STOP")]),
     ];
     const first = terminal(
-      await streamed({ model: "gemini-test", input: "Paris and Rome?", tools: [weather], reasoning: { effort: "medium" } }),
+      await streamed({
+        model: "gemini-test",
+        input: "Paris and Rome?",
+        tools: [weather],
+        reasoning: { effort: "medium" },
+      }),
     );
-    expect(first.output.map((item) => item.type)).toEqual(["reasoning", "reasoning", "function_call", "function_call"]);
-    expect(lastRequest().body).toMatchObject({ generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 8192 } } });
+    expect(first.output.map((item) => item.type)).toEqual([
+      "reasoning",
+      "reasoning",
+      "function_call",
+      "function_call",
+    ]);
+    expect(lastRequest().body).toMatchObject({
+      generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 8192 } },
+    });
     const calls = first.output.filter((item) => item.type === "function_call") as Array<{ call_id: string }>;
     const outputs = calls.map((call, index) => ({
       type: "function_call_output" as const,
@@ -119,7 +157,10 @@ describe("geminiModel through the kit", () => {
       role: "model",
       parts: [
         { text: "Need the weather.", thought: true, thoughtSignature: "VGhvdWdodA+/=" },
-        { functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "RnVuY3Rpb24+/==" },
+        {
+          functionCall: { name: "get_weather", args: { city: "Paris" } },
+          thoughtSignature: "RnVuY3Rpb24+/==",
+        },
         { functionCall: { name: "get_weather", args: { city: "Rome" } } },
       ],
     };
@@ -130,7 +171,12 @@ describe("geminiModel through the kit", () => {
         { functionResponse: { name: "get_weather", response: { output: "sunny too" } } },
       ],
     };
-    await streamed({ model: "gemini-test", previous_response_id: first.id, input: outputs, tools: [weather] });
+    await streamed({
+      model: "gemini-test",
+      previous_response_id: first.id,
+      input: outputs,
+      tools: [weather],
+    });
     const second = lastRequest().body as { contents: unknown[] };
     expect(second.contents.slice(1)).toEqual([expectedModelTurn, expectedResults]);
     await streamed({
@@ -139,7 +185,10 @@ describe("geminiModel through the kit", () => {
       tools: [weather],
       store: false,
     });
-    expect((lastRequest().body as { contents: unknown[] }).contents.slice(1)).toEqual([expectedModelTurn, expectedResults]);
+    expect((lastRequest().body as { contents: unknown[] }).contents.slice(1)).toEqual([
+      expectedModelTurn,
+      expectedResults,
+    ]);
   });
 
   it("streams several parallel calls, arriving in separate chunks", async () => {
@@ -150,7 +199,12 @@ describe("geminiModel through the kit", () => {
         finalChunk("STOP"),
       ]),
     ];
-    const events = await streamed({ model: "gemini-test", input: "Paris and Rome?", tools: [weather], tool_choice: "required" });
+    const events = await streamed({
+      model: "gemini-test",
+      input: "Paris and Rome?",
+      tools: [weather],
+      tool_choice: "required",
+    });
     expect(terminal(events).output).toMatchObject([
       { type: "function_call", call_id: "fc-1", arguments: '{"city":"Paris"}' },
       { type: "function_call", call_id: "fc-2", arguments: '{"city":"Rome"}' },
@@ -179,11 +233,11 @@ describe("geminiModel through the kit", () => {
       stream([chunk([{ text: "Well" }]), finalChunk("SAFETY")]),
       stream([blockedPrompt("PROHIBITED_CONTENT")]),
     ];
-    const cut = terminal(await streamed({ model: "gemini-test", input: "story", max_output_tokens: 5 }));
+    const cut = terminal(await streamed({ model: "gemini-test", input: "story", max_output_tokens: 16 }));
     expect(cut.status).toBe("incomplete");
     expect(cut.incomplete_details).toEqual({ reason: "max_output_tokens" });
     expect(cut.output[0]).toMatchObject({ status: "incomplete", content: [{ text: "Once upon" }] });
-    expect(lastRequest().body).toMatchObject({ generationConfig: { maxOutputTokens: 5 } });
+    expect(lastRequest().body).toMatchObject({ generationConfig: { maxOutputTokens: 16 } });
     const filtered = terminal(await streamed({ model: "gemini-test", input: "x" }));
     expect(filtered.incomplete_details).toEqual({ reason: "content_filter" });
     const blocked = terminal(await streamed({ model: "gemini-test", input: "y" }));
@@ -205,29 +259,47 @@ describe("geminiModel through the kit", () => {
     const body = (code: number, status: string, message: string) => ({ error: { code, message, status } });
     next = [
       { kind: "json", status: 401, body: body(401, "UNAUTHENTICATED", `API key not valid: ${KEY}`) },
-      { kind: "json", status: 429, body: body(429, "RESOURCE_EXHAUSTED", "Quota exceeded"), headers: { "retry-after": "30" } },
+      {
+        kind: "json",
+        status: 429,
+        body: body(429, "RESOURCE_EXHAUSTED", "Quota exceeded"),
+        headers: { "retry-after": "30" },
+      },
       { kind: "json", status: 500, body: body(500, "INTERNAL", "An internal error has occurred") },
     ];
-    const auth = await rig.client.responses.create({ model: "gemini-test", input: "hi" }).catch((e: unknown) => e);
+    const auth = await rig.client.responses
+      .create({ model: "gemini-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(AuthenticationError);
     expect((auth as APIError).message).not.toContain(KEY);
-    const limited = await rig.client.responses.create({ model: "gemini-test", input: "hi" }).catch((e: unknown) => e);
+    const limited = await rig.client.responses
+      .create({ model: "gemini-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitError);
-    expect((limited as APIError).headers?.get("retry-after")).toBe("30");
-    const broken = await rig.client.responses.create({ model: "gemini-test", input: "hi" }).catch((e: unknown) => e);
+    expect((limited as APIError).headers["retry-after"]).toBe("30");
+    const broken = await rig.client.responses
+      .create({ model: "gemini-test", input: "hi" })
+      .catch((e: unknown) => e);
     expect((broken as APIError).status).toBe(502);
     expect((broken as APIError).message).toMatch(/internal error/);
   });
 
   it("S8: a stream cut before its finish reason ends in error and response.failed, keeping what streamed", async () => {
-    next = [stream([chunk([{ text: "partial " }]), chunk([{ text: "answer" }])], { after: "cut" })];
+    next = [
+      stream([chunk([{ text: "partial " }]), chunk([{ text: "answer" }])], { after: "cut", delayMs: 20 }),
+    ];
     const events = await streamed({ model: "gemini-test", input: "hi" });
     expect(events.map((event) => event.type).slice(-2)).toEqual(["error", "response.failed"]);
     expect(terminal(events).output[0]).toMatchObject({ content: [{ text: "partial answer" }] });
   });
 
   it("S8: an error object mid-stream ends in error and response.failed", async () => {
-    next = [stream([chunk([{ text: "so far" }]), { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } }])];
+    next = [
+      stream([
+        chunk([{ text: "so far" }]),
+        { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } },
+      ]),
+    ];
     const events = await streamed({ model: "gemini-test", input: "hi" });
     const error = events.at(-2) as Extract<ResponseStreamEvent, { type: "error" }>;
     expect(error.type).toBe("error");

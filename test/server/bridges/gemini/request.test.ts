@@ -274,7 +274,6 @@ describe("geminiRequest: settings", () => {
   });
 
   it.each([
-    ["background", { background: true }],
     ["top_logprobs", { top_logprobs: 2 }],
     ["include", { include: ["message.output_text.logprobs"] }],
     ["truncation", { truncation: "auto" }],

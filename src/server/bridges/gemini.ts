@@ -1,0 +1,3 @@
+/** The Gemini bridge's public names (`openresponses/server` re-exports them). */
+
+export { type GeminiModelOptions, geminiModel } from "./gemini/model.js";
