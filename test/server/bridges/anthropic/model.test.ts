@@ -109,7 +109,7 @@ describe("anthropicModel through the kit", () => {
     expect(response.output_text).toBe("Hi");
   });
 
-  it("I5: thinking signatures come back byte for byte on the next turn, ahead of their tool use", async () => {
+  it("I5: thinking signatures come back byte for byte on the next turn (stored, stateless, compacted), ahead of their tool use", async () => {
     const signature = "EqQBCkYIBxgCKkB+/Zq9sig+with/odd=chars==";
     next = [
       stream([
@@ -119,6 +119,7 @@ describe("anthropicModel through the kit", () => {
         ...toolUseBlock(2, "toolu_01A", "get_weather", ['{"city": ', '"Paris"}']),
         ...messageEnd("tool_use"),
       ]),
+      stream([messageStart(), ...textBlock(0, ["Sunny."]), ...messageEnd("end_turn")]),
       stream([messageStart(), ...textBlock(0, ["Sunny."]), ...messageEnd("end_turn")]),
       stream([messageStart(), ...textBlock(0, ["Sunny."]), ...messageEnd("end_turn")]),
     ];
@@ -166,6 +167,17 @@ describe("anthropicModel through the kit", () => {
       input: [{ role: "user", content: "weather in Paris?" }, ...(firstResponse.output as never[]), output],
       tools: [weather],
       store: false,
+    });
+    expect((lastRequest().body as { messages: unknown[] }).messages[1]).toEqual(expectedAssistant);
+    // After compaction: the compacted window, then the new items; the upstream still gets the blocks.
+    const compacted = await rig.client.responses.compact({
+      model: "claude-test",
+      previous_response_id: firstResponse.id,
+    });
+    await streamed({
+      model: "claude-test",
+      input: [...(compacted.output as never[]), output],
+      tools: [weather],
     });
     expect((lastRequest().body as { messages: unknown[] }).messages[1]).toEqual(expectedAssistant);
   });
@@ -293,6 +305,20 @@ describe("anthropicModel through the kit", () => {
     const events = await streamed({ model: "claude-test", input: "hi" });
     expect(events.map((event) => event.type).slice(-2)).toEqual(["error", "response.failed"]);
     expect(terminal(events).output[0]).toMatchObject({ content: [{ text: "partial answer" }] });
+  });
+
+  it("an error event before anything streamed is the HTTP answer (502), and background is refused", async () => {
+    next = [stream([errorEvent("overloaded_error", "Overloaded")])];
+    const overloaded = await rig.client.responses
+      .create({ model: "claude-test", input: "hi" })
+      .catch((e: unknown) => e);
+    expect((overloaded as APIError).status).toBe(502);
+    expect((overloaded as APIError).message).toMatch(/Overloaded/);
+    const background = await rig.client.responses
+      .create({ model: "claude-test", input: "hi", background: true })
+      .catch((e: unknown) => e);
+    expect(background).toBeInstanceOf(BadRequestError);
+    expect((background as APIError).param).toBe("background");
   });
 
   it("S8: an error event mid-stream ends in error and response.failed", async () => {

@@ -114,7 +114,7 @@ describe("geminiModel through the kit", () => {
     });
   });
 
-  it("I5: thought signatures come back byte for byte on the parts they came from", async () => {
+  it("I5: thought signatures come back byte for byte on the parts they came from (stored, stateless, compacted)", async () => {
     next = [
       stream([
         chunk([{ text: "Need the weather.", thought: true, thoughtSignature: "VGhvdWdodA+/=" }]),
@@ -127,6 +127,7 @@ describe("geminiModel through the kit", () => {
         ]),
         finalChunk("STOP"),
       ]),
+      stream([chunk([{ text: "Both sunny." }]), finalChunk("STOP")]),
       stream([chunk([{ text: "Both sunny." }]), finalChunk("STOP")]),
       stream([chunk([{ text: "Both sunny." }]), finalChunk("STOP")]),
     ];
@@ -184,6 +185,20 @@ describe("geminiModel through the kit", () => {
       input: [{ role: "user", content: "Paris and Rome?" }, ...(first.output as never[]), ...outputs],
       tools: [weather],
       store: false,
+    });
+    expect((lastRequest().body as { contents: unknown[] }).contents.slice(1)).toEqual([
+      expectedModelTurn,
+      expectedResults,
+    ]);
+    // After compaction: the compacted window, then the new items; the upstream still gets the signatures.
+    const compacted = await rig.client.responses.compact({
+      model: "gemini-test",
+      previous_response_id: first.id,
+    });
+    await streamed({
+      model: "gemini-test",
+      input: [...(compacted.output as never[]), ...outputs],
+      tools: [weather],
     });
     expect((lastRequest().body as { contents: unknown[] }).contents.slice(1)).toEqual([
       expectedModelTurn,
