@@ -75,6 +75,11 @@ export function anthropicRequest(
   if (tools.length > 0) {
     out.tools = tools;
     out.tool_choice = toolChoice(request.toolChoice, body.parallel_tool_calls);
+    if (out.tool_choice.type === "any" && out.thinking !== undefined)
+      refuse(
+        "tool_choice",
+        `${UPSTREAM} cannot force a tool call while Claude is thinking: use tool_choice "auto", or no reasoning.`,
+      );
   }
   const format = body.text?.format;
   if (isRecord(format) && format.type === "json_schema" && isRecord(format.schema))

@@ -264,6 +264,11 @@ describe("anthropicRequest: settings", () => {
     ).toEqual({
       type: "any",
     });
+    expect(
+      refusalOf(() =>
+        map({ input: "hi", tools: [weather], tool_choice: "required", reasoning: { effort: "low" } }),
+      ).param,
+    ).toBe("tool_choice");
     const none = map({ input: "hi", tools: [weather], tool_choice: "none" });
     expect(none.tool_choice).toEqual({ type: "none" });
     expect(none.tools?.map((tool) => tool.name)).toEqual(["get_weather"]);
