@@ -39,7 +39,7 @@ export class OpenResponses {
   readonly model: string | undefined;
   readonly logger: Logger;
   readonly logLevel: LogLevel;
-  /** The HTTP transport; shared with the WebSocket part. */
+  /** The HTTP transport; `responses.connect()` takes its credentials and headers from it too. */
   readonly transport: Transport;
   readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.

@@ -1,5 +1,5 @@
 /**
- * `client.responses`: create, stream and compact (and, added by the WebSocket part, connect), plus the
+ * `client.responses`: create, stream, compact and connect (a WebSocket session), plus the
  * stored-response extensions retrieve, delete and inputItems.list (see `stored-responses.ts`).
  */
 
@@ -36,7 +36,7 @@ export type ParseRequestBody = Omit<ResponseCreateParams, "tools"> & {
   tools?: ReadonlyArray<RequestTool | ParseTool> | null;
 };
 
-/** What `Responses` needs from its client; kept small so the WebSocket part can reuse it. */
+/** What `Responses` needs from its client; kept small so the WebSocket session can reuse it. */
 export interface ResponsesContext {
   readonly transport: Transport;
   /** Default protocol-checker mode for streams. */

@@ -392,7 +392,7 @@ export class Transport {
 
   /**
    * The auth header and the default headers, for a connection that does not go through fetch (the
-   * WebSocket upgrade of `responses.connect()`). Added by the WebSocket part.
+   * WebSocket upgrade of `responses.connect()`), so a socket carries the credentials an HTTP request would.
    */
   async connectionHeaders(): Promise<Record<string, string>> {
     const headers = new Headers();

@@ -1,5 +1,5 @@
 /**
- * Issue 9, defect 4: what a response may grow to and how long a call may take are bounded
+ * What a response may grow to and how long a call may take are bounded
  * (`maxResponseBytes`, `maxBodyBytes`, `totalTimeout`). A server that never stops, or never finishes,
  * ends in a typed error carrying what arrived, instead of a heap OOM or an endless wait.
  */
@@ -80,7 +80,7 @@ async function until(check: () => boolean, ms = 3000): Promise<boolean> {
   return check();
 }
 
-describe("maxResponseBytes: a stream that never ends stops at the bound (issue 9, defect 4)", () => {
+describe("maxResponseBytes: a stream that never ends stops at the bound", () => {
   it("fails with ResponseTooLargeError carrying the partial response, and closes the connection", async () => {
     const closed = { value: false };
     const server = await serve((_req, res) => endlessStream(res, closed));
@@ -134,7 +134,7 @@ describe("maxResponseBytes: a stream that never ends stops at the bound (issue 9
   });
 });
 
-describe("maxBodyBytes: a JSON body that never ends stops at the bound (issue 9, defect 4)", () => {
+describe("maxBodyBytes: a JSON body that never ends stops at the bound", () => {
   it("fails with ResponseTooLargeError and cancels the body", async () => {
     const closed = { value: false };
     const server = await serve((_req, res) => endlessJSON(res, closed));
@@ -186,7 +186,7 @@ describe("maxBodyBytes: a JSON body that never ends stops at the bound (issue 9,
   });
 });
 
-describe("totalTimeout: a limit on the whole call, on top of the idle timeout (issue 9, defect 4)", () => {
+describe("totalTimeout: a limit on the whole call, on top of the idle timeout", () => {
   it("a stream that keeps trickling (so the idle timeout never fires) ends at totalTimeout", async () => {
     const server = await serve((_req, res) => {
       startSSE(res);
@@ -338,7 +338,7 @@ function runHeapLimitedClient(
   });
 }
 
-describe("the bounds hold under a small heap, where the failure mode is an OOM (issue 9, defect 4)", () => {
+describe("the bounds hold under a small heap, where the failure mode is an OOM", () => {
   it("an endless stream ends with ResponseTooLargeError in a 96 MB heap", async () => {
     const closed = { value: false };
     const server = await serve((_req, res) => endlessStream(res, closed));

@@ -1,5 +1,5 @@
 /**
- * Issue 9, defect 5: credentials never leave the origin they were configured for. Two loopback servers
+ * Credentials never leave the origin they were configured for. Two loopback servers
  * on different ports are two origins; the first redirects to the second, which records what arrived.
  */
 import { describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ function clientFor(origin: string, extra: ConstructorParameters<typeof OpenRespo
   });
 }
 
-describe("redirects keep credentials on their origin (issue 9, defect 5)", () => {
+describe("redirects keep credentials on their origin", () => {
   it("a 307 to another origin is followed without any auth header, secret or credential-named header", async () => {
     const other = await serve((_req, res) => sendJSON(res, 200, responseResource("from the other origin")));
     const first = await redirector(307, () => `${other.origin}/v1/responses`);

@@ -13,7 +13,7 @@ import { checkSchema, eventSchemaFor, x1Severity } from "./schema-rules.js";
 
 type Loose = Record<string, unknown>;
 
-/** OpenAI's names for the spec's `response.reasoning.*` events (RULES.md, "Observed in the wild"). */
+/** OpenAI's names for the spec's `response.reasoning.*` events (docs/rules.md, "Observed in the wild"). */
 const OPENAI_NAMES: Readonly<Record<string, string>> = {
   "response.reasoning_text.delta": "response.reasoning.delta",
   "response.reasoning_text.done": "response.reasoning.done",
@@ -100,7 +100,7 @@ export class StreamRules {
         this.reportedNames.add(type);
         this.findings.warn(
           "S7",
-          `"${type}" is OpenAI's name; the specification names this event "${standardName}" (clients accept both, RULES.md "Observed in the wild").`,
+          `"${type}" is OpenAI's name; the specification names this event "${standardName}" (clients accept both: "Observed in the wild" in docs/rules.md).`,
           value,
         );
       }

@@ -1,5 +1,5 @@
 /**
- * Issue 9: a fuzz test of the kit. Arbitrary request bodies (arbitrary JSON, and request-shaped bodies
+ * A fuzz test of the kit. Arbitrary request bodies (arbitrary JSON, and request-shaped bodies
  * with messages, item references to stored and unknown items, packed compaction items valid, broken and
  * inflating, tools), sent over HTTP with varying content types and as WebSocket messages: every answer is
  * a spec error (E1) or a valid response, and each comes within a time bound.

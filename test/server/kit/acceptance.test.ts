@@ -1,5 +1,5 @@
 /**
- * Be liberal in what you accept: what mainstream clients really send is accepted (issue 8), and what
+ * Be liberal in what you accept: what mainstream clients really send is accepted, and what
  * is still refused gets a 400 whose message names the field and what would be accepted (E1).
  */
 

@@ -1,4 +1,4 @@
-/** `serve()` against requests and handlers that used to crash it, and a close() called twice. */
+/** `serve()` against requests and handlers that could crash a careless server, and a close() called twice. */
 
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
