@@ -12,7 +12,7 @@ import { streamUpstream } from "../stream.js";
 import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
 import { type AnthropicRequestOptions, anthropicRequest } from "./request.js";
-import { AnthropicStreamMapper } from "./stream.js";
+import { AnthropicStreamMapper, messageAsEvents } from "./stream.js";
 
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
@@ -51,8 +51,10 @@ export function anthropicModel(options: AnthropicModelOptions = {}): Model {
     refuseCommon(request, NAME);
     const body = anthropicRequest(request, options, refuser());
     const mapper = new AnthropicStreamMapper((error) => upstreamReportedError(NAME, { error }));
-    for await (const { data } of streamUpstream(url, body, upstream, TARGET, request)) {
-      yield* mapper.event(data);
+    for await (const event of streamUpstream(url, body, upstream, TARGET, request)) {
+      // An upstream (a proxy) that ignored `stream: true` answers with the whole message.
+      for (const data of event.body === true ? messageAsEvents(event.data) : [event.data])
+        yield* mapper.event(data);
       if (mapper.stopped) return;
     }
     throw upstreamStreamError(NAME, "ended before message_stop.");

@@ -47,7 +47,8 @@ export function geminiModel(options: GeminiModelOptions = {}): Model {
     const url = joinURL(base, `models/${encodeURIComponent(call.model)}:streamGenerateContent?alt=sse`);
     const mapper = new GeminiStreamMapper((error) => upstreamReportedError(NAME, { error }));
     for await (const { data } of streamUpstream(url, call.body, options, TARGET, request)) {
-      yield* mapper.chunk(data);
+      // Without `alt=sse` (a proxy that drops the query), the answer is one JSON array of the chunks.
+      for (const chunk of Array.isArray(data) ? data : [data]) yield* mapper.chunk(chunk);
     }
     // Gemini's stream has no end marker: the last chunk carries the finish reason.
     if (!mapper.finished) throw upstreamStreamError(NAME, "ended before a chunk with a finishReason.");

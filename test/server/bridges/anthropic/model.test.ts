@@ -109,6 +109,25 @@ describe("anthropicModel through the kit", () => {
     expect(response.output_text).toBe("Hi");
   });
 
+  it("reads an upstream that ignored stream: true and answered with the whole message", async () => {
+    const message = {
+      id: "msg_2",
+      type: "message",
+      role: "assistant",
+      model: "claude-test",
+      content: [{ type: "text", text: "Whole.", citations: null }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 4, output_tokens: 2 },
+    };
+    next = [{ kind: "json", status: 200, body: message }];
+    const events = await streamed({ model: "claude-test", input: "hi" });
+    expect(terminal(events)).toMatchObject({
+      status: "completed",
+      output: [{ content: [{ text: "Whole." }] }],
+    });
+  });
+
   it("I5: thinking signatures come back byte for byte on the next turn (stored, stateless, compacted), ahead of their tool use", async () => {
     const signature = "EqQBCkYIBxgCKkB+/Zq9sig+with/odd=chars==";
     next = [

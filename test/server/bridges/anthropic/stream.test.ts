@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AnthropicStreamMapper, toUsage } from "../../../../src/server/bridges/anthropic/stream.js";
+import {
+  AnthropicStreamMapper,
+  messageAsEvents,
+  toUsage,
+} from "../../../../src/server/bridges/anthropic/stream.js";
 import { decodeProviderState } from "../../../../src/server/bridges/provider-state.js";
 import type { ModelPart } from "../../../../src/server/model.js";
 import {
@@ -189,5 +193,45 @@ describe("AnthropicStreamMapper", () => {
       ...messageEnd("end_turn"),
     ]);
     expect(withoutUsage(parts)).toEqual([]);
+  });
+});
+
+describe("messageAsEvents", () => {
+  it("reads a whole (non-streamed) Message as the parts its stream would give", () => {
+    const message = {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-test",
+      content: [
+        { type: "thinking", thinking: "Hmm.", signature: "c2ln" },
+        { type: "text", text: "Calling.", citations: null },
+        { type: "tool_use", id: "toolu_1", name: "f", input: { a: 1 } },
+      ],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 4 },
+    };
+    const { parts, mapper } = mapAll(messageAsEvents(message) as AnthropicEvent[]);
+    expect(mapper.stopped).toBe(true);
+    const visible = withoutUsage(parts);
+    expect(visible[0]).toEqual({ type: "reasoning", delta: "Hmm." });
+    expect(
+      decodeProviderState("anthropic", (visible[1] as { encryptedContent: string }).encryptedContent),
+    ).toEqual({
+      type: "thinking",
+      thinking: "Hmm.",
+      signature: "c2ln",
+    });
+    expect(visible.slice(2)).toEqual([
+      { type: "end_item" },
+      { type: "text", delta: "Calling." },
+      { type: "function_call_start", key: "block-2", name: "f", callId: "toolu_1" },
+      { type: "function_call_delta", key: "block-2", delta: '{"a":1}' },
+      { type: "function_call_end", key: "block-2" },
+    ]);
+    expect(parts.filter((part) => part.type === "usage").at(-1)).toMatchObject({
+      usage: { input_tokens: 3, output_tokens: 4 },
+    });
   });
 });

@@ -114,6 +114,21 @@ describe("geminiModel through the kit", () => {
     });
   });
 
+  it("reads a JSON array of chunks (the answer without alt=sse)", async () => {
+    next = [
+      {
+        kind: "json",
+        status: 200,
+        body: [chunk([{ text: "Arr" }]), chunk([{ text: "ay" }], { finishReason: "STOP" })],
+      },
+    ];
+    const events = await streamed({ model: "gemini-test", input: "hi" });
+    expect(terminal(events)).toMatchObject({
+      status: "completed",
+      output: [{ content: [{ text: "Array" }] }],
+    });
+  });
+
   it("I5: thought signatures come back byte for byte on the parts they came from (stored, stateless, compacted)", async () => {
     next = [
       stream([
