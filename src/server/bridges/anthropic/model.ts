@@ -12,7 +12,8 @@ import { streamUpstream } from "../stream.js";
 import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
 import { type AnthropicRequestOptions, anthropicRequest } from "./request.js";
-import { AnthropicStreamMapper, messageAsEvents } from "./stream.js";
+import { AnthropicStreamMapper } from "./stream.js";
+import { messageAsEvents } from "./whole-message.js";
 
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";

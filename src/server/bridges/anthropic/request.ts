@@ -10,8 +10,8 @@ import type { ModelRequest } from "../../model.js";
 import { upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
-import { anthropicContext, UPSTREAM } from "./messages.js";
-import type { AnthropicRequest, AnthropicTool, AnthropicToolChoice } from "./wire.js";
+import { anthropicContext } from "./messages.js";
+import { type AnthropicRequest, type AnthropicTool, type AnthropicToolChoice, UPSTREAM } from "./wire.js";
 
 /** Thinking budgets (tokens) per `reasoning.effort`; Anthropic's minimum budget is 1024. */
 export const DEFAULT_THINKING_BUDGETS = { low: 2048, medium: 8192, high: 16384, xhigh: 32768 } as const;

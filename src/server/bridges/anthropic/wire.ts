@@ -5,6 +5,9 @@
  * and is read field by field.
  */
 
+/** How the bridge's messages name its upstream. */
+export const UPSTREAM = "The Anthropic Messages API";
+
 export interface AnthropicTextBlock {
   type: "text";
   text: string;

@@ -10,12 +10,13 @@ import type { ModelRequest } from "../../model.js";
 import { callNames, upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
-import { geminiContents, UPSTREAM } from "./contents.js";
-import type {
-  GeminiFunctionCallingMode,
-  GeminiGenerationConfig,
-  GeminiRequest,
-  GeminiThinkingConfig,
+import { geminiContents } from "./contents.js";
+import {
+  type GeminiFunctionCallingMode,
+  type GeminiGenerationConfig,
+  type GeminiRequest,
+  type GeminiThinkingConfig,
+  UPSTREAM,
 } from "./wire.js";
 
 /** Thinking budgets (tokens) per `reasoning.effort`; `none` turns thinking off (budget 0). */

@@ -14,7 +14,7 @@ import { isRecord, type JsonRecord } from "../../../internal/guards.js";
 import type { Usage } from "../../../spec/index.js";
 import type { ModelPart } from "../../model.js";
 import { encodeProviderState } from "../provider-state.js";
-import { SYNTHETIC_CALL_PREFIX } from "./contents.js";
+import { SYNTHETIC_CALL_PREFIX } from "./wire.js";
 
 /** Finish reasons that mean a content filter stopped the answer. */
 const FILTERED = new Set([

@@ -5,6 +5,12 @@
  * Responses are read field by field, unchecked.
  */
 
+/** How the bridge's messages name its upstream. */
+export const UPSTREAM = "The Gemini API";
+
+/** Call ids the bridge made up because Gemini sent none; they are not sent back as Gemini ids. */
+export const SYNTHETIC_CALL_PREFIX = "gcall_";
+
 export interface GeminiPart {
   text?: string;
   thought?: boolean;
