@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AnthropicStreamMapper,
-  messageAsEvents,
-  toUsage,
-} from "../../../../src/server/bridges/anthropic/stream.js";
+import { AnthropicStreamMapper, toUsage } from "../../../../src/server/bridges/anthropic/stream.js";
+import { messageAsEvents } from "../../../../src/server/bridges/anthropic/whole-message.js";
 import { decodeProviderState } from "../../../../src/server/bridges/provider-state.js";
 import type { ModelPart } from "../../../../src/server/model.js";
 import {
