@@ -7,8 +7,7 @@
  * @module openresponses/server
  */
 
-export * from "./bridges/anthropic.js";
-export * from "./bridges/gemini.js";
+export * from "./bridges/index.js";
 export * from "./kit/index.js";
 export * from "./mock/index.js";
 export type * from "./model.js";

@@ -4,8 +4,7 @@
  * at load time. The Node adapter's names are there with the same types, but throw a clear error.
  */
 
-export * from "./bridges/anthropic.js";
-export * from "./bridges/gemini.js";
+export * from "./bridges/index.js";
 export * from "./kit/portable.js";
 export * from "./mock/index.js";
 export type * from "./model.js";

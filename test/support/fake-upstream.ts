@@ -58,6 +58,16 @@ export const sseData = (value: unknown): string => `data: ${JSON.stringify(value
 export const sseEvent = (name: string, value: unknown): string =>
   `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
 
+/** Waits until `fake` has received `count` requests (polling; bounded by `timeoutMs`). */
+export async function waitForRequests(fake: FakeUpstream, count: number, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (fake.requests.length < count) {
+    if (Date.now() > deadline)
+      throw new Error(`the upstream got ${fake.requests.length} requests, not ${count}`);
+    await sleep(5);
+  }
+}
+
 export async function startFakeUpstream(script: FakeScript): Promise<FakeUpstream> {
   let current = script;
   const requests: RecordedRequest[] = [];
@@ -74,6 +84,13 @@ export async function startFakeUpstream(script: FakeScript): Promise<FakeUpstrea
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Listened for first, so a client that leaves while its body is still being read is counted too.
+    let finished = false;
+    res.on("close", () => {
+      if (finished) return;
+      aborts += 1;
+      for (const wake of abortWaiters) wake();
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -91,12 +108,6 @@ export async function startFakeUpstream(script: FakeScript): Promise<FakeUpstrea
     const recorded = { method: req.method ?? "", path: req.url ?? "", headers, body };
     const index = requests.length;
     requests.push(recorded);
-    let finished = false;
-    res.on("close", () => {
-      if (finished) return;
-      aborts += 1;
-      for (const wake of abortWaiters) wake();
-    });
     const reply = await current(recorded, index);
     switch (reply.kind) {
       case "json":

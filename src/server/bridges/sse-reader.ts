@@ -17,6 +17,8 @@ export interface SSEReadOptions {
   signal: AbortSignal;
   /** The largest event accepted, in characters; default 8 MiB. */
   maxEventSize?: number;
+  /** Told when the stream ended with `[DONE]` (a stream may also just end). */
+  onDone?: () => void;
 }
 
 /** One event of an upstream stream; `data` is parsed JSON (`[DONE]` ends the iteration instead). */
@@ -69,7 +71,10 @@ export async function* readJSONEvents(
   for await (const message of readSSE(body, options)) {
     const data = message.data.trim();
     if (data === "") continue;
-    if (data === "[DONE]") return;
+    if (data === "[DONE]") {
+      options.onDone?.();
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);

@@ -6,7 +6,7 @@
  */
 
 import type { ModelRequest } from "../model.js";
-import { readJSONEvents, type UpstreamEvent } from "./sse-reader.js";
+import { readJSONEvents, type SSEReadOptions, type UpstreamEvent } from "./sse-reader.js";
 import { postUpstream, type UpstreamOptions, type UpstreamTarget } from "./upstream.js";
 import { upstreamStreamError } from "./upstream-errors.js";
 
@@ -19,6 +19,7 @@ export async function* streamUpstream(
   options: UpstreamOptions,
   target: UpstreamTarget,
   request: Pick<ModelRequest, "signal" | "headers">,
+  read: Pick<SSEReadOptions, "onDone" | "maxEventSize"> = {},
 ): AsyncGenerator<UpstreamEvent, void, undefined> {
   const call = await postUpstream(url, body, options, target, request);
   try {
@@ -31,7 +32,7 @@ export async function* streamUpstream(
       };
       return;
     }
-    yield* readJSONEvents(call.response.body, { upstream: target.name, signal: request.signal });
+    yield* readJSONEvents(call.response.body, { ...read, upstream: target.name, signal: request.signal });
   } finally {
     call.close();
   }

@@ -38,6 +38,7 @@ export {
 } from "./handler.js";
 export type { IdempotencyOptions } from "./idempotency.js";
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./ids.js";
+export { type InProcessFetch, inProcessFetch } from "./in-process-fetch.js";
 export {
   createKVStore,
   DEFAULT_KV_MAX_ENTRY_BYTES,

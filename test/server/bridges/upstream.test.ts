@@ -20,6 +20,7 @@ import {
   type FakeUpstream,
   sseData,
   startFakeUpstream,
+  waitForRequests,
 } from "../../support/fake-upstream.js";
 
 const target: UpstreamTarget = { name: "the test upstream", authHeaders: bearerAuth };
@@ -101,7 +102,7 @@ describe("postUpstream", () => {
     );
     const waiting = new AbortController();
     const pending = call({ baseURL: server.url }, { signal: waiting.signal });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await waitForRequests(server, 1);
     waiting.abort(new Error("caller left"));
     await expect(pending).rejects.toThrow("caller left");
     await server.waitForAborts(1);
