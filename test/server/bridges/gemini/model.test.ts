@@ -10,10 +10,13 @@ import {
   type APIError,
   AuthenticationError,
   BadRequestError,
+  OpenResponses,
   RateLimitError,
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { geminiModel } from "../../../../src/server/bridges/gemini/model.js";
+import { createResponsesHandler } from "../../../../src/server/kit/handler.js";
+import { inProcessFetch } from "../../../../src/server/kit/in-process-fetch.js";
 import {
   type FakeReply,
   type FakeUpstream,
@@ -345,5 +348,22 @@ describe("geminiModel through the kit", () => {
       if (event.type === "response.output_text.delta") break;
     }
     await fake.waitForAborts(aborts + 1);
+  });
+});
+
+describe("geminiModel in process", () => {
+  it("the client talks to Gemini with no server: the handler as its fetch", async () => {
+    const handler = createResponsesHandler({
+      model: geminiModel({ baseURL: `${fake.url}/v1beta`, apiKey: KEY }),
+    });
+    const client = new OpenResponses({
+      baseURL: "http://in-process/v1",
+      apiKey: "unused",
+      fetch: inProcessFetch(handler),
+    });
+    next = [stream([chunk([{ text: "In process." }]), finalChunk("STOP")])];
+    const response = await client.responses.create({ model: "gemini-test", input: "hi" });
+    expect(response.output_text).toBe("In process.");
+    expect(lastRequest().headers["x-goog-api-key"]).toBe(KEY);
   });
 });
