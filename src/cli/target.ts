@@ -6,7 +6,7 @@
 import { stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
 import { registerSecret } from "../errors.js";
-import { createResponsesHandler } from "../server/kit/index.js";
+import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption } from "./args.js";

@@ -5,7 +5,7 @@
  */
 
 import { registerSecret } from "../../errors.js";
-import { type KitError, kitError } from "./spec-error.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 export type ApiKeyCheck = (request: Request) => Promise<KitError | null>;
 

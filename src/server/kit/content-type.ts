@@ -7,7 +7,7 @@
  * (raw sockets, scripts) often omit it, and a browser cannot send a string body without one.
  */
 
-import { type KitError, kitError } from "./spec-error.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 export function isJsonMediaType(header: string): boolean {
   const essence = (header.split(";", 1)[0] ?? "").trim().toLowerCase();

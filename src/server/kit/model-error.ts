@@ -8,7 +8,7 @@
 
 import { redactSecrets } from "../../errors.js";
 import { isRecord } from "../../internal/guards.js";
-import type { KitError, SpecErrorType } from "./spec-error.js";
+import type { KitError, SpecErrorType } from "./kit-error.js";
 
 export interface ModelErrorInit {
   /** The HTTP status of the answer, 400–599. */

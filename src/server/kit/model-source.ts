@@ -7,8 +7,8 @@
  */
 
 import type { Model, ModelPart, ModelRequest } from "../model.js";
+import type { KitError } from "./kit-error.js";
 import { statusAnswerOf } from "./model-error.js";
-import type { KitError } from "./spec-error.js";
 
 export const ABORTED = Symbol("aborted");
 

@@ -6,6 +6,7 @@
  * envelope (W8) while staying usable.
  */
 
+import { isRecord } from "../../internal/guards.js";
 import type { CreateResponseBody } from "../../spec/index.js";
 import type { ResponsesEngine } from "../kit/engine.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
@@ -62,10 +63,6 @@ function itemOf(stored: StoredResponse | null, itemId: string): StoredResponse["
     stored.response.output.find((item) => item.id === itemId) ??
     stored.input.find((item) => item.id === itemId)
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export class ResponsesConnection {

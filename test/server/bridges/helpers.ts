@@ -5,7 +5,7 @@
  */
 
 import { expect } from "vitest";
-import { createResponsesHandler, type ResponsesHandlerOptions } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type ResponsesHandlerOptions } from "../../../src/server/index.js";
 import type { ResponseResource, StreamingEvent } from "../../../src/spec/index.js";
 import { ProtocolChecker, type ResponseStreamEvent } from "../../../src/streaming/index.js";
 import { bodyIssues, eventIssues } from "../../support/exact-schema.js";

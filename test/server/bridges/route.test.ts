@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
 import { chatCompletionsModel } from "../../../src/server/bridges/chat-completions.js";
 import { routeModels } from "../../../src/server/bridges/route.js";
-import { createResponsesHandler, inProcessFetch } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, inProcessFetch } from "../../../src/server/index.js";
 import type { Model, ModelRequest } from "../../../src/server/model.js";
 import { type FakeUpstream, startFakeUpstream } from "../../support/fake-upstream.js";
 import { post, specError } from "../kit/helpers.js";

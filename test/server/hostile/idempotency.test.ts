@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
-import { createMemoryStore, createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { post, scriptedModel, specError } from "../kit/helpers.js";
 

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler, packItems } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, ResponsesConnection } from "../../../src/server/index.js";
+import { packItems } from "../../../src/server/kit/compactor.js";
 import { mockModel } from "../../../src/server/mock/index.js";
-import { ResponsesConnection } from "../../../src/server/websocket/index.js";
 import { validate } from "../../../src/spec/index.js";
 
 const TIME_BOUND_MS = 5000;

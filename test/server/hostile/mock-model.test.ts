@@ -4,9 +4,9 @@
  * half a kilobyte of heap per word would let one large input exhaust the heap.
  */
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
-import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/context.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
+import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/read-conversation.js";
 import { MAX_ECHO_CHARS } from "../../../src/server/mock/skills.js";
 import { post } from "../kit/helpers.js";
 import { startFixture } from "./child.js";

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { startServe } from "../../cli/spawn-cli.js";
 import { scriptedModel } from "../kit/helpers.js";
 

@@ -4,7 +4,8 @@
  * takes seconds).
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryStore, createResponsesHandler, packItems } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
+import { packItems } from "../../../src/server/kit/compactor.js";
 import type { StoredResponse } from "../../../src/server/model.js";
 import { post, scriptedModel, specError } from "../kit/helpers.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createResponsesHandler, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, serve } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { startFixture, until } from "./child.js";
 

@@ -6,7 +6,7 @@
  */
 
 import { afterEach, describe, expect, it } from "vitest";
-import { createResponsesHandler, ModelError } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, ModelError } from "../../../src/server/index.js";
 import type { Model, ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { rawClient, startWsServer, type WsTestServer } from "../../websocket/helpers.js";
 import { parseSSE, post, specError } from "./helpers.js";

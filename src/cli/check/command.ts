@@ -5,22 +5,22 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { stripCredentials } from "../client/base-url.js";
-import { registerSecret } from "../errors.js";
-import { createResponsesHandler } from "../server/kit/handler.js";
-import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
-import { serve } from "../server/node/serve.js";
-import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
-import { Unreachable } from "./check/context.js";
-import { DEFAULT_LIMITS } from "./check/limits.js";
-import { Recorder } from "./check/recorder.js";
-import { humanReport } from "./check/report-human.js";
-import { junitReport } from "./check/report-junit.js";
-import type { Dialect } from "./check/report-types.js";
-import { runScenarios } from "./check/runner.js";
-import { SCENARIOS, type Scenario } from "./check/scenarios/index.js";
-import { authHeaders, type CheckTarget, webSocketURL } from "./check/target.js";
-import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./io.js";
+import { stripCredentials } from "../../client/base-url.js";
+import { registerSecret } from "../../errors.js";
+import { createResponsesHandler } from "../../server/kit/handler.js";
+import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
+import { serve } from "../../server/node/serve.js";
+import { integerOption, parseCommandArgs, stringOption, UsageError } from "../args.js";
+import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.js";
+import { DEFAULT_LIMITS } from "./limits.js";
+import { Recorder } from "./recorder.js";
+import { humanReport } from "./report-human.js";
+import { junitReport } from "./report-junit.js";
+import type { Dialect } from "./report-types.js";
+import { runScenarios } from "./runner.js";
+import { Unreachable } from "./scenario-context.js";
+import { SCENARIOS, type Scenario } from "./scenarios/index.js";
+import { authHeaders, type CheckTarget, webSocketURL } from "./target.js";
 
 export const CHECK_HELP = `Usage: openresponses check [options]
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import type { ModelRequest } from "../../../src/server/model.js";
-import { parseSSE, scriptedModel } from "./helpers.js";
+import { parseSSE, scriptedModel } from "../kit/helpers.js";
 
 /** Streams "tick" every 10 ms until aborted (bounded to 500 ticks), recording the signals it got. */
 const signals: AbortSignal[] = [];

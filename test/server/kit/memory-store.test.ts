@@ -1,7 +1,7 @@
 /** P1: the default store is bounded in bytes as well as entries, so big bodies cannot pile up. */
 
 import { describe, expect, it } from "vitest";
-import { createMemoryStore, createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
 import type { StoredResponse } from "../../../src/server/model.js";
 import { post, scriptedModel } from "./helpers.js";
 

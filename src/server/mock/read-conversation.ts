@@ -4,6 +4,7 @@
  * (ItemParam or ItemField shapes, extension items, missing optional fields) without trusting types.
  */
 
+import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { type CompactionState, decodeCompactionState } from "./compaction.js";
 import { extractFacts, type Facts } from "./facts.js";
 
@@ -60,12 +61,6 @@ export interface ConversationContext {
   instructions: string[];
 }
 
-type LooseRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is LooseRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
@@ -85,7 +80,7 @@ function labelSource(url: string | undefined, fallback: string): string {
   return lastSegment(url);
 }
 
-function readAttachment(part: LooseRecord): Attachment | undefined {
+function readAttachment(part: JsonRecord): Attachment | undefined {
   switch (part.type) {
     case "input_image":
       return { kind: "image", label: labelSource(str(part.image_url), str(part.file_id) ?? "image") };

@@ -7,12 +7,12 @@ import type { ChildProcess } from "node:child_process";
 import { createStorage } from "unstorage";
 import redisDriver from "unstorage/drivers/redis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OpenResponses } from "../../src/client/index.js";
-import { createKVStore } from "../../src/server/kit/index.js";
-import type { ItemField } from "../../src/spec/index.js";
-import { startServe, stop } from "../cli/spawn-cli.js";
-import { describeWith, needs } from "../support/needs.js";
-import { REDIS_SERVER_PATH, type RedisServer, startRedis } from "../support/redis.js";
+import { OpenResponses } from "../../../src/client/index.js";
+import { createKVStore } from "../../../src/server/index.js";
+import type { ItemField } from "../../../src/spec/index.js";
+import { startServe, stop } from "../../cli/spawn-cli.js";
+import { describeWith, needs } from "../../support/needs.js";
+import { REDIS_SERVER_PATH, type RedisServer, startRedis } from "../../support/redis.js";
 
 interface Answer {
   status: number;

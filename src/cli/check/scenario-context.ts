@@ -4,6 +4,7 @@
  * scenario only states what is particular to it.
  */
 
+import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import type { FindingList } from "./findings.js";
 import { evidenceOf } from "./findings.js";
 import { type HttpResult, httpExchange } from "./http-exchange.js";
@@ -15,12 +16,6 @@ import { checkSchema } from "./schema-rules.js";
 import { type SessionSequence, type StreamOutcome, StreamRules } from "./stream-rules.js";
 import type { CheckTarget } from "./target.js";
 import { WsSession } from "./ws-session.js";
-
-export type Loose = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is Loose {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Thrown by `ctx.skip`: the scenario cannot be judged against this server (with why). */
 export class SkipScenario extends Error {}
@@ -59,7 +54,7 @@ export interface StreamResult extends StreamOutcome {
 
 export interface WsTurn extends StreamOutcome {
   /** The W8 error envelope that ended the turn, if one did. */
-  envelope: Loose | undefined;
+  envelope: JsonRecord | undefined;
   /** How the turn ended. */
   ending: "terminal" | "envelope" | "closed" | "timeout" | "too_large";
 }
@@ -82,7 +77,7 @@ export class ScenarioContext {
   }
 
   /** A request body with the model filled in when one was given. */
-  body(fields: Loose): Loose {
+  body(fields: JsonRecord): JsonRecord {
     return this.target.model !== undefined && !("model" in fields)
       ? { model: this.target.model, ...fields }
       : fields;
@@ -142,7 +137,7 @@ export class ScenarioContext {
   }
 
   /** POST /responses without streaming: H3 (application/json), H2 (a valid ResponseResource). */
-  async createJSON(fields: Loose, what: string): Promise<Loose | undefined> {
+  async createJSON(fields: JsonRecord, what: string): Promise<JsonRecord | undefined> {
     const result = await this.post("/responses", this.body({ ...fields, stream: false }), false);
     if (!this.ended(result, what)) return undefined;
     this.refused(result, what);
@@ -174,7 +169,7 @@ export class ScenarioContext {
 
   /** POST /responses with `stream: true`: S1–S9 on the raw framing and on every event. */
   async createStream(
-    fields: Loose,
+    fields: JsonRecord,
     what: string,
     options: { refusable?: string } = {},
   ): Promise<StreamResult> {
@@ -287,7 +282,7 @@ export class ScenarioContext {
     body: unknown,
     what: string,
     options: { statuses: number[]; rawBody?: string; acceptedRule?: string },
-  ): Promise<Loose | undefined> {
+  ): Promise<JsonRecord | undefined> {
     const result = await this.post(path, body, false, options.rawBody);
     if (!this.ended(result, what)) return undefined;
     if (result.status === 401 || result.status === 403) this.refused(result, what);
@@ -313,7 +308,7 @@ export class ScenarioContext {
   }
 
   /** E1: an HTTP error body is `{ error: { message, type, param, code } }`; E2: its type and status agree. */
-  errorBody(result: HttpResult, what: string): Loose | undefined {
+  errorBody(result: HttpResult, what: string): JsonRecord | undefined {
     let value: unknown;
     try {
       value = JSON.parse(result.text);
@@ -373,7 +368,7 @@ export class ScenarioContext {
   }
 
   /** POST /responses/compact: H2, a CompactResource whose `object` is `response.compaction`. */
-  async compact(fields: Loose, what: string): Promise<Loose | undefined> {
+  async compact(fields: JsonRecord, what: string): Promise<JsonRecord | undefined> {
     if (this.target.model === undefined) this.skip("compaction needs a model (H2); pass --model");
     const result = await this.post("/responses/compact", this.body(fields), false);
     if (!this.ended(result, what)) return undefined;
@@ -433,14 +428,19 @@ export class ScenarioContext {
    * One turn: sends `response.create` and reads until the terminal event or a W8 error envelope. The
    * events go through the same rules as SSE (W2).
    */
-  async turn(session: WsSession, fields: Loose, what: string, sequence: SessionSequence): Promise<WsTurn> {
+  async turn(
+    session: WsSession,
+    fields: JsonRecord,
+    what: string,
+    sequence: SessionSequence,
+  ): Promise<WsTurn> {
     session.send({ type: "response.create", ...this.body(fields) });
     return this.readTurn(session, what, sequence);
   }
 
   async readTurn(session: WsSession, what: string, sequence: SessionSequence): Promise<WsTurn> {
     const rules = new StreamRules(this.findings, sequence);
-    let envelope: Loose | undefined;
+    let envelope: JsonRecord | undefined;
     let ending: WsTurn["ending"] = "terminal";
     for (;;) {
       const read = await session.next(this.signal);
@@ -502,7 +502,7 @@ export class ScenarioContext {
   }
 
   /** W8: `{ type: "error", status, error: { code, message, type?, param? } }`. */
-  envelope(value: Loose, what: string): void {
+  envelope(value: JsonRecord, what: string): void {
     checkSchema(this.findings, "W8", "WebSocketErrorEvent", value, `${what}: the WebSocket error`);
     const status = value.status;
     if (typeof status === "number" && (status < 400 || status > 599)) {

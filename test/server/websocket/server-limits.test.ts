@@ -13,10 +13,16 @@ import {
   createResponsesHandler,
   ResponsesConnection,
   serve,
-} from "../../src/server/index.js";
-import { createResponsesEngine } from "../../src/server/kit/engine.js";
-import type { ModelPart, ModelRequest } from "../../src/server/model.js";
-import { rawClient, scriptedModel, slowly, startWsServer, type WireMessage } from "./helpers.js";
+} from "../../../src/server/index.js";
+import { createResponsesEngine } from "../../../src/server/kit/engine.js";
+import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
+import {
+  rawClient,
+  scriptedModel,
+  slowly,
+  startWsServer,
+  type WireMessage,
+} from "../../websocket/helpers.js";
 
 const hello: ModelPart[] = [{ type: "text", delta: "Hello" }];
 

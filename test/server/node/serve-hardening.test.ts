@@ -3,7 +3,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
-import { scriptedModel } from "./helpers.js";
+import { scriptedModel } from "../kit/helpers.js";
 
 /** Sends raw bytes and returns what came back, within a time bound. */
 function rawExchange(port: number, text: string, timeoutMs = 2000): Promise<string> {

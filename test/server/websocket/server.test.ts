@@ -2,9 +2,9 @@
 
 import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attachWebSocketMode } from "../../src/server/index.js";
-import { createResponsesEngine } from "../../src/server/kit/engine.js";
-import type { ModelPart } from "../../src/server/model.js";
+import { attachWebSocketMode } from "../../../src/server/index.js";
+import { createResponsesEngine } from "../../../src/server/kit/engine.js";
+import type { ModelPart } from "../../../src/server/model.js";
 import {
   rawClient,
   scriptedModel,
@@ -12,7 +12,7 @@ import {
   startWsServer,
   type WireMessage,
   type WsTestServer,
-} from "./helpers.js";
+} from "../../websocket/helpers.js";
 
 const hello: ModelPart[] = [
   { type: "text", delta: "Hello" },

@@ -8,12 +8,13 @@
  * evicts the id it continued from, W5).
  */
 
-import type { ItemField, ItemParam } from "../../spec/index.js";
+import type { ItemParam } from "../../spec/index.js";
 import type { ResponseStore } from "../model.js";
 import { isPacked, PackTooLargeError, unpackWithin } from "./compactor.js";
+import type { ContextItem } from "./context-item.js";
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { itemSize, itemsSize } from "./item-size.js";
-import { invalidRequest, type KitError, kitError } from "./spec-error.js";
+import { invalidRequest, type KitError, kitError } from "./kit-error.js";
 
 /**
  * The default bound on a resolved context, in JSON characters (about bytes): the previous response's
@@ -22,8 +23,6 @@ import { invalidRequest, type KitError, kitError } from "./spec-error.js";
  * model runs, so a small request cannot make the server hold or walk gigabytes.
  */
 export const DEFAULT_MAX_CONTEXT_BYTES = 64 * 1024 * 1024;
-
-export type ContextItem = ItemParam | ItemField;
 
 export type ContextResult = { ok: true; input: ContextItem[] } | { ok: false; error: KitError };
 
