@@ -6,8 +6,9 @@
  */
 
 import { OpenResponses } from "../../../src/client/index.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/kit/handler.js";
 import type { Model } from "../../../src/server/model.js";
+import { type RunningServer, serve } from "../../../src/server/node/index.js";
 import { type SchemaName, validate } from "../../../src/spec/index.js";
 import { schemas } from "../../../src/spec/schemas.gen.js";
 
