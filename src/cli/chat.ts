@@ -11,6 +11,7 @@ import { integerOption, parseCommandArgs, stringOption, UsageError } from "./arg
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./io.js";
 import { resolveTarget, TARGET_HELP, TARGET_OPTIONS, type Target } from "./target.js";
+import { UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
 
 export const CHAT_HELP = `Usage: openresponses chat [options] [prompt...]
 
@@ -22,6 +23,9 @@ ${TARGET_HELP}
   --instructions <text>  System instructions sent with every turn.
   --reasoning <effort>   Ask for reasoning (none|low|medium|high|xhigh); the summary goes to stderr.
   --max-output-tokens <n>  Output token budget per turn.
+  --upstream <kind>:<url>  Talk to a provider through a bridge, in process (no server):
+                     kinds chat, responses, anthropic, gemini (see "openresponses serve --help";
+                     --upstream-model, --upstream-api-key-env and --route work here too).
   --json             Print every streaming event as one JSON line (NDJSON) instead of text.
   --delay <ms>       Built-in model only: pause between parts (default 15 on a terminal, else 0).
   -h, --help         Show this help.
@@ -29,7 +33,8 @@ ${TARGET_HELP}
 Examples:
   openresponses chat "what is 12 * 7?"
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat
-  echo "my name is Ada" | openresponses chat --json`;
+  echo "my name is Ada" | openresponses chat --json
+  openresponses chat --upstream chat:http://127.0.0.1:11434/v1 --model qwen3:4b "hello"`;
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -39,6 +44,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   delay: { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...UPSTREAM_OPTIONS,
 } as const;
 
 const EFFORTS = new Set(["none", "low", "medium", "high", "xhigh"]);
@@ -215,7 +221,7 @@ async function conversation(session: ChatSession, io: CliIO, target: Target): Pr
             exitCode = EXIT_INTERRUPTED;
             break;
           }
-          io.stderr.write(`openresponses: ${describeError(error, target.label)}\n`);
+          io.stderr.write(`openresponses: ${describeError(error, target.label, target.keyHint)}\n`);
           exitCode = EXIT_FAILURE;
           // Piped input is a script: stop at the first failure. A person at a terminal can retry.
           if (!interactive) break;
@@ -257,7 +263,13 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   // The built-in model is instant; on a terminal a small pause between parts lets the streaming show.
   const onTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true && !settings.json;
   const delayMs = integerOption(values, "delay", onTerminal ? 15 : 0, 0, 10_000);
-  const target = resolveTarget(values, io.env, { delayMs });
+  const upstream = upstreamFromArgs(values, io.env);
+  if (upstream !== undefined && stringOption(values, "base-url") !== undefined) {
+    throw new UsageError(
+      "--upstream talks to the provider in process; it cannot be combined with a base URL.",
+    );
+  }
+  const target = resolveTarget(values, io.env, { delayMs, ...(upstream === undefined ? {} : { upstream }) });
   const session = new ChatSession(target, io, settings);
   const prompt = positionals.join(" ").trim();
   if (prompt === "") return conversation(session, io, target);
@@ -268,7 +280,7 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     // Stopped by the user: the cancelled request is not a failure worth a line.
     if (session.stopped) return EXIT_INTERRUPTED;
-    io.stderr.write(`openresponses: ${describeError(error, target.label)}\n`);
+    io.stderr.write(`openresponses: ${describeError(error, target.label, target.keyHint)}\n`);
     return EXIT_FAILURE;
   } finally {
     stopListening();

@@ -3,11 +3,12 @@
  * built-in model, run in-process through the fetch handler (no port, nothing left listening).
  */
 
-import { stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
-import { registerSecret } from "../errors.js";
+import { stripCredentials } from "../core/base-url.js";
+import { registerSecret } from "../internal/redact.js";
 import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
+import type { Model } from "../server/model.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption } from "./args.js";
 
@@ -27,6 +28,8 @@ const BUILT_IN_URL = "http://built-in.openresponses.invalid/v1";
 
 export interface Target {
   client: OpenResponses;
+  /** What to do about a refused key, for error lines. */
+  keyHint?: string;
   /** What error lines name: the URL, or "the built-in model". */
   label: string;
   builtIn: boolean;
@@ -35,6 +38,8 @@ export interface Target {
 
 export interface TargetSettings {
   strict?: boolean;
+  /** A provider to talk to in process through its bridge (`chat --upstream`), instead of a server. */
+  upstream?: { model: Model; description: string };
   /** Milliseconds between the built-in model's parts. */
   delayMs?: number;
 }
@@ -50,6 +55,25 @@ export function resolveTarget(
   registerSecret(apiKey);
   const common = { maxRetries: 1, strict: settings.strict ?? false, logLevel: "off" as const };
 
+  if (settings.upstream !== undefined) {
+    // The bridge runs in this process: the client's fetch is the handler, so nothing listens.
+    const handler = createResponsesHandler({ model: settings.upstream.model });
+    const client = new OpenResponses({
+      ...common,
+      baseURL: BUILT_IN_URL,
+      apiKey: null,
+      model,
+      fetch: (url, init) => handler(new Request(url, init)),
+    });
+    return {
+      client,
+      label: settings.upstream.description,
+      builtIn: false,
+      model,
+      keyHint:
+        "Set OPENRESPONSES_UPSTREAM_API_KEY, or name the variable that holds the key with --upstream-api-key-env.",
+    };
+  }
   if (baseURL) {
     return {
       client: new OpenResponses({ ...common, baseURL, apiKey: apiKey ?? null, model }),

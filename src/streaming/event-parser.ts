@@ -4,7 +4,8 @@
  * It never throws on a shape it does not know: unknown events pass through as extension events (X2).
  */
 
-import { ResponseStreamError, redactError } from "../errors.js";
+import { ResponseStreamError } from "../errors.js";
+import { redactError } from "../internal/redact.js";
 import type { ResponseStreamEvent } from "./events.js";
 import type { SSEMessage } from "./sse-decoder.js";
 

@@ -5,7 +5,7 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import type { FetchLike } from "../../src/client/options.js";
+import type { FetchLike } from "../../src/core/options.js";
 import { APIError, APIUserAbortError, OpenResponsesError, ResponseStreamError } from "../../src/errors.js";
 import { sleep, sseFrame, startSSE, type TestServer, textStreamEvents, trackedServers } from "./helpers.js";
 

@@ -5,8 +5,8 @@
  */
 
 import { writeFile } from "node:fs/promises";
-import { stripCredentials } from "../../client/base-url.js";
-import { registerSecret } from "../../errors.js";
+import { stripCredentials } from "../../core/base-url.js";
+import { registerSecret } from "../../internal/redact.js";
 import { createResponsesHandler } from "../../server/kit/handler.js";
 import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
 import { serve } from "../../server/node/serve.js";

@@ -4,7 +4,7 @@
  * HTTP handler and WebSocket mode can both send it in their own framing.
  */
 
-import { redactSecrets } from "../../errors.js";
+import { redactSecrets } from "../../internal/redact.js";
 
 export type SpecErrorType =
   | "invalid_request"

@@ -16,10 +16,9 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-  redactSecrets,
   UnprocessableEntityError,
 } from "../errors.js";
-import { redactValue } from "./logger.js";
+import { redactDeep, redactSecrets } from "../internal/redact.js";
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -70,7 +69,7 @@ export function buildAPIError(status: number, statusText: string, headers: Heade
   return new ErrorClass(message, {
     status,
     headers: headersToRecord(headers),
-    body: redactValue(parsed),
+    body: redactDeep(parsed, { maskSecretKeys: true }),
     error: details ? { ...details, message: redactSecrets(details.message) } : undefined,
     requestId: requestIdFrom(headers),
   });

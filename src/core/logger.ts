@@ -3,7 +3,7 @@
  * and objects are copied with secret-looking header values masked before the sink sees them.
  */
 
-import { redactSecrets } from "../errors.js";
+import { redactDeep, redactSecrets } from "../internal/redact.js";
 
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
@@ -21,22 +21,6 @@ export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === "string" && Object.hasOwn(LEVEL_RANK, value);
 }
 
-const SENSITIVE_KEY = /^(authorization|api[-_]?key|x-api-key|proxy-authorization|cookie|set-cookie)$/i;
-
-/** Deep copy with strings redacted and sensitive keys masked; bounded in depth so cycles cannot hang. */
-export function redactValue(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return redactSecrets(value);
-  if (value === null || typeof value !== "object") return value;
-  if (depth > 8) return "[…]";
-  if (value instanceof Error) return redactSecrets(String(value.stack ?? value.message));
-  if (Array.isArray(value)) return value.map((entry) => redactValue(entry, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    out[key] = SENSITIVE_KEY.test(key) ? "[redacted]" : redactValue(entry, depth + 1);
-  }
-  return out;
-}
-
 /** Wraps `sink` so that only messages at or above `level` pass, all of them redacted. */
 export function createLogger(level: LogLevel, sink: Logger): Logger {
   const rank = LEVEL_RANK[level];
@@ -45,7 +29,10 @@ export function createLogger(level: LogLevel, sink: Logger): Logger {
     (message: string, ...rest: unknown[]): void => {
       if (methodRank > rank) return;
       try {
-        sink[method](`[openresponses] ${redactSecrets(message)}`, ...rest.map((entry) => redactValue(entry)));
+        sink[method](
+          `[openresponses] ${redactSecrets(message)}`,
+          ...rest.map((entry) => redactDeep(entry, { maskSecretKeys: true })),
+        );
       } catch {
         // A broken log sink must never break a request.
       }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import { RedirectError } from "../../src/errors.js";
-import { responseResource, sendJSON, type TestServer, trackedServers } from "./helpers.js";
+import { responseResource, sendJSON, type TestServer, trackedServers } from "../client/helpers.js";
 
 const serve = trackedServers();
 const KEY = "gateway-key-5d1f0c9a7e";

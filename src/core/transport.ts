@@ -11,10 +11,8 @@ import {
   OpenResponsesError,
   RedirectError,
   ResponseStreamError,
-  redactError,
-  redactSecrets,
-  registerSecret,
 } from "../errors.js";
+import { isSecretHeaderName, redactError, redactSecrets, registerSecret } from "../internal/redact.js";
 import { buildURL, stripCredentials } from "./base-url.js";
 import { discard, readBodyCut, readBodyWithin } from "./body.js";
 import { buildAPIError, headersToRecord, requestIdFrom } from "./http-errors.js";
@@ -59,9 +57,6 @@ export interface TransportConfig {
 const MAX_REDIRECTS = 20;
 
 /** Header names that are credentials by their look, whatever the configuration says. */
-const SECRET_HEADER_NAME =
-  /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|password|signature|credential/i;
-
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   path: string;
@@ -332,7 +327,7 @@ export class Transport {
     return (
       lower === this.config.authHeader.toLowerCase() ||
       this.config.secretHeaders.has(lower) ||
-      SECRET_HEADER_NAME.test(lower)
+      isSecretHeaderName(lower)
     );
   }
 

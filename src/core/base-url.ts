@@ -7,7 +7,8 @@
  * sent with every request.
  */
 
-import { OpenResponsesError, registerSecret } from "../errors.js";
+import { OpenResponsesError } from "../errors.js";
+import { registerSecret } from "../internal/redact.js";
 
 /** Used when neither `baseURL` nor `OPENRESPONSES_BASE_URL` is set, as in the `openai` SDK. */
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";

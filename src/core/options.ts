@@ -66,7 +66,7 @@ export interface ClientOptions {
   /**
    * The most bytes a JSON answer body may have (a success body, or the body of an error answer, which is
    * cut there rather than failing) before the request is cancelled with a `ResponseTooLargeError`.
-   * Default 256 MiB (`DEFAULT_MAX_BODY_BYTES`).
+   * Default 256 MiB (`DEFAULT_CLIENT_MAX_BODY_BYTES`).
    */
   maxBodyBytes?: number;
   /**
@@ -123,6 +123,6 @@ export const DEFAULT_MAX_RETRIES = 2;
 /** 256 MiB: the default `maxResponseBytes`. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** 256 MiB: the default `maxBodyBytes`. */
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_CLIENT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** Error answers are read up to this many bytes (or `maxBodyBytes`, if smaller), then cut. */
 export const MAX_ERROR_BODY_BYTES = 1024 * 1024;

@@ -1,9 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildURL, stripCredentials } from "../../src/client/base-url.js";
-import { readEnv } from "../../src/client/env.js";
-import { DEFAULT_BASE_URL, normalizeBaseURL, OpenResponses } from "../../src/client/index.js";
+import { OpenResponses } from "../../src/client/index.js";
+import { buildURL, DEFAULT_BASE_URL, normalizeBaseURL, stripCredentials } from "../../src/core/base-url.js";
+import { readEnv } from "../../src/core/env.js";
 import { OpenResponsesError } from "../../src/errors.js";
-import { recordingLogger, responseResource, sendJSON, startServer, type TestServer } from "./helpers.js";
+import {
+  recordingLogger,
+  responseResource,
+  sendJSON,
+  startServer,
+  type TestServer,
+} from "../client/helpers.js";
 
 describe("base URL rule (H2)", () => {
   it("uses a URL with a path as given", () => {

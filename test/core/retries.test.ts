@@ -6,7 +6,7 @@ import {
   retryDelay,
   serverRequestedDelay,
   shouldRetryResponse,
-} from "../../src/client/retry.js";
+} from "../../src/core/retry.js";
 import {
   APIConnectionError,
   APIUserAbortError,
@@ -27,7 +27,7 @@ import {
   type TestServer,
   textStreamEvents,
   trackedServers,
-} from "./helpers.js";
+} from "../client/helpers.js";
 
 const serve = trackedServers();
 

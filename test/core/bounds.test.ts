@@ -18,7 +18,7 @@ import {
   type TestServer,
   textStreamEvents,
   trackedServers,
-} from "./helpers.js";
+} from "../client/helpers.js";
 
 const serve = trackedServers();
 
@@ -306,7 +306,7 @@ function runHeapLimitedClient(
   limit: number,
   heapMb: number,
 ): Promise<{ code: number | null; outcome: string | null; stderr: string }> {
-  const fixture = fileURLToPath(new URL("./fixtures/endless-client.ts", import.meta.url));
+  const fixture = fileURLToPath(new URL("../client/fixtures/endless-client.ts", import.meta.url));
   const root = fileURLToPath(new URL("../../", import.meta.url));
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, "--import", "tsx", fixture], {
     cwd: root,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, redactValue } from "../../src/client/logger.js";
-import { registerSecret } from "../../src/errors.js";
-import { recordingLogger } from "./helpers.js";
+import { createLogger } from "../../src/core/logger.js";
+import { registerSecret } from "../../src/internal/redact.js";
+import { recordingLogger } from "../client/helpers.js";
 
 describe("leveled, redacting logger", () => {
   it("passes only messages at or above the level", () => {
@@ -37,11 +37,20 @@ describe("leveled, redacting logger", () => {
     expect(text).not.toContain('"api-key":"k"');
   });
 
-  it("redactValue copies without touching the input and survives cycles", () => {
+  it("logs a copy: the caller's object is untouched, and one that refers to itself is logged", () => {
     const input: Record<string, unknown> = { authorization: "secret" };
     input.self = input;
-    const out = redactValue(input) as Record<string, unknown>;
+    const seen: unknown[] = [];
+    const log = createLogger("debug", {
+      error: () => undefined,
+      warn: () => undefined,
+      info: () => undefined,
+      debug: (_message, ...rest) => seen.push(...rest),
+    });
+    log.debug("x", input);
+    const out = seen[0] as Record<string, unknown>;
     expect(out.authorization).toBe("[redacted]");
+    expect(out.self).toBe("[circular]");
     expect(input.authorization).toBe("secret");
   });
 

@@ -1,7 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type CreateResponseBody,
-  type CreateResponseParams,
   OpenResponses,
   type ResponseCreateParams,
   type ResponseResult,
@@ -10,7 +9,7 @@ import {
 // The request shapes real providers take, accepted by create/stream/parse/connect without a cast; the
 // exact specification types still reject them.
 
-declare module "../../src/client/request-types.js" {
+declare module "../../src/core/request-types.js" {
   interface ExtraRequestFields {
     acme_priority?: "low" | "high";
   }
@@ -93,8 +92,8 @@ describe("wide request types", () => {
     socket.create({ model: "m", input: [{ role: "user", content: "hi" }], tools: [{ type: "web_search" }] });
   });
 
-  it("CreateResponseParams and CreateResponseBody pass to create() as they are", () => {
-    const params = {} as CreateResponseParams;
+  it("the spec's CreateResponseBody (non-streaming, or as it is) passes to create()", () => {
+    const params = {} as CreateResponseBody & { stream?: false };
     expectTypeOf(client.responses.create(params)).resolves.toEqualTypeOf<ResponseResult>();
     const body = {} as CreateResponseBody;
     client.responses.create(body);
