@@ -50,9 +50,11 @@ function mediaOrText(
   }
 }
 
+/**
+ * `detail` is a hint about the resolution the model reads an image at; Claude always sizes images
+ * itself (there is no setting to send), so the hint is accepted as met rather than refused.
+ */
 function imageBlock(part: JsonRecord, param: string, refuse: Refuse): AnthropicImageBlock {
-  if (part.detail !== undefined && part.detail !== null && part.detail !== "auto")
-    refuse(`${param}.detail`, `${UPSTREAM} has no image detail setting; send "auto" or leave it out.`);
   const url = part.image_url;
   if (typeof url !== "string" || url === "")
     refuse(`${param}.image_url`, `${UPSTREAM} needs an image as a URL or a base64 data URL (not a file id).`);

@@ -101,7 +101,7 @@ describe("anthropicRequest: context to messages", () => {
           role: "user",
           content: [
             { type: "input_image", image_url: "data:image/png;base64,iVBORw0KGgo=" },
-            { type: "input_image", image_url: "https://example.com/cat.jpg", detail: "auto" },
+            { type: "input_image", image_url: "https://example.com/cat.jpg", detail: "low" },
             { type: "input_file", file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" },
             { type: "input_file", file_data: btoa("plain words"), filename: "notes.txt" },
             { type: "input_file", file_url: "https://example.com/doc.pdf" },
@@ -347,14 +347,6 @@ describe("anthropicRequest: settings", () => {
     [
       "input[0].content[0]",
       { type: "message", role: "user", content: [{ type: "input_video", video_url: "https://v" }] },
-    ],
-    [
-      "input[0].content[0].detail",
-      {
-        type: "message",
-        role: "user",
-        content: [{ type: "input_image", image_url: "https://i/a.png", detail: "low" }],
-      },
     ],
     [
       "input[0].content[0].image_url",
