@@ -20,7 +20,7 @@ The Open Responses toolkit on the command line.
 
 Commands:
   chat [prompt]   Stream an answer, or hold a conversation (built-in model unless a server is set).
-  serve           Serve the deterministic built-in model over HTTP.
+  serve           Serve the built-in model, or a provider (--upstream), over HTTP and WebSocket.
   check           Check a server's compliance with the Open Responses protocol.
 
 Options:
@@ -28,7 +28,8 @@ Options:
   -v, --version   Show the version.
 
 Environment:
-  OPENRESPONSES_BASE_URL, OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL   used by chat and check.`;
+  OPENRESPONSES_BASE_URL, OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL   used by chat and check.
+  OPENRESPONSES_UPSTREAM_API_KEY   the key of an --upstream provider (serve, chat).`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 

@@ -6,8 +6,8 @@
  * `--upstream-api-key-env` names, else the provider's usual one (`ANTHROPIC_API_KEY`, `GEMINI_API_KEY`).
  */
 
-import { stripCredentials } from "../client/base-url.js";
-import { registerSecret } from "../errors.js";
+import { stripCredentials } from "../core/base-url.js";
+import { registerSecret } from "../internal/redact.js";
 import { routeModels } from "../server/bridges/route.js";
 import type { Model } from "../server/model.js";
 import { type OptionSpec, type Parsed, stringOption, UsageError } from "./args.js";

@@ -271,7 +271,7 @@ describe("serve --upstream chat: with the AI SDK (@ai-sdk/open-responses)", () =
 });
 
 describe("openresponses check against serve --upstream chat:", () => {
-  it("every scenario, HTTP and WebSocket (compaction and W1–W9 included), passes"), async () => {
+  it("every scenario, HTTP and WebSocket (compaction and W1–W9 included), passes", async () => {
     const { report, code } = await runCheckJSON(["--base-url", baseURL, "--model", "qwen3"]);
     expect(failures(report)).toEqual([]);
     // Only the API-key scenario is skipped: this server was started without a key to leave out.

@@ -34,6 +34,9 @@ export interface ChatCompletionsModelOptions extends UpstreamOptions {
 }
 
 /**
+ * A `Model` that answers through any Chat Completions server, streaming its chunks as parts as they
+ * arrive; fields the server cannot take are refused by name (400), its errors become spec errors.
+ *
  * @example
  * import { chatCompletionsModel, createResponsesHandler } from "openresponses/server";
  * const handler = createResponsesHandler({

@@ -23,6 +23,9 @@ export interface OpenResponsesModelOptions extends UpstreamOptions {
 }
 
 /**
+ * A `Model` that answers through an Open Responses server that keeps no state: the kit sends it the
+ * whole context each turn and re-emits its stream through the kit's own writer.
+ *
  * @example
  * import { createResponsesHandler, openResponsesModel } from "openresponses/server";
  * const handler = createResponsesHandler({

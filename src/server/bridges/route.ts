@@ -12,6 +12,9 @@ import { ModelError } from "../kit/model-error.js";
 import type { CompactRequest, Model, ModelRequest } from "../model.js";
 
 /**
+ * One `Model` that hands each request to the model whose pattern (an exact name, or a glob with `*`)
+ * first matches the request's `model`; no match is a 404 `model_not_found`.
+ *
  * @example
  * const model = routeModels({
  *   "claude-*": anthropicModel({ apiKey: process.env.ANTHROPIC_API_KEY }),

@@ -12,8 +12,8 @@
  * (a query string may hold a key).
  */
 
-import { redactSecrets } from "../../errors.js";
 import { isRecord } from "../../internal/guards.js";
+import { redactSecrets } from "../../internal/redact.js";
 import { ModelError } from "../kit/model-error.js";
 
 /** The most of an error body read; a proxy's HTML page can be large, and only a message is needed. */

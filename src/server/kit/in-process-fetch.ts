@@ -8,6 +8,8 @@
 export type InProcessFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
+ * A `fetch` for the client that calls `handler` directly: the client and the model share one process.
+ *
  * @example
  * import { OpenResponses } from "openresponses";
  * import { chatCompletionsModel, createResponsesHandler, inProcessFetch } from "openresponses/server";

@@ -6,8 +6,8 @@
  * field (400) and for an upstream's errors (401, 429, 502, ...).
  */
 
-import { redactSecrets } from "../../errors.js";
 import { isRecord } from "../../internal/guards.js";
+import { redactSecrets } from "../../internal/redact.js";
 import type { KitError, SpecErrorType } from "./kit-error.js";
 
 export interface ModelErrorInit {
@@ -15,15 +15,20 @@ export interface ModelErrorInit {
   status: number;
   /** The E1 `type` (rule E2); default `invalid_request` below 500, `server_error` from 500. */
   type?: SpecErrorType | (string & {});
+  /** The E1 `code` (`unsupported_parameter`, `rate_limit_exceeded`, ...). */
   code?: string | null;
   /** The request field the error is about (a refused field names itself here). */
   param?: string | null;
   /** Headers for the HTTP answer (`retry-after`, say); names in lower case. */
   headers?: Record<string, string>;
+  /** The underlying failure, kept as the error's `cause`. */
   cause?: unknown;
 }
 
 /**
+ * An error a model throws with the HTTP status (and E1 fields) the caller should get. Before the
+ * model's first part it is the answer; after it, `error` + `response.failed`.
+ *
  * @example
  * throw new ModelError("The upstream has no equivalent of `background`.", {
  *   status: 400, code: "unsupported_parameter", param: "background",
@@ -31,10 +36,15 @@ export interface ModelErrorInit {
  */
 export class ModelError extends Error {
   override readonly name = "ModelError";
+  /** The HTTP status of the answer (400–599; anything else becomes 500). */
   readonly status: number;
+  /** The E1 `type`. */
   readonly type: string;
+  /** The E1 `code`. */
   readonly code: string | null;
+  /** The request field the error is about. */
   readonly param: string | null;
+  /** Headers for the HTTP answer. */
   readonly headers: Record<string, string>;
 
   constructor(message: string, init: ModelErrorInit) {
