@@ -24,7 +24,7 @@ export interface AnthropicModelOptions extends UpstreamOptions, AnthropicRequest
   /** Default `https://api.anthropic.com`; requests go to `{baseURL}/v1/messages`. */
   baseURL?: string;
   /** Sent as `x-api-key`. */
-  apiKey?: string | null;
+  apiKey?: string | null | undefined;
   /** The `anthropic-version` header. Default `2023-06-01`. */
   anthropicVersion?: string;
 }

@@ -26,7 +26,7 @@ export interface GeminiModelOptions extends UpstreamOptions, GeminiRequestOption
    */
   baseURL?: string;
   /** Sent as `x-goog-api-key`. */
-  apiKey?: string | null;
+  apiKey?: string | null | undefined;
 }
 
 const TARGET: UpstreamTarget = { name: NAME, authHeaders: (key) => ({ "x-goog-api-key": key }) };
