@@ -1,3 +1,4 @@
 /** The Anthropic bridge's public names (`openresponses/server` re-exports them). */
 
-export { type AnthropicModelOptions, anthropicModel } from "./anthropic/model.js";
+export { anthropicModel } from "./anthropic/model.js";
+export type { AnthropicModelOptions } from "./anthropic/options.js";

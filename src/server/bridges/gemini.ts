@@ -1,3 +1,4 @@
 /** The Gemini bridge's public names (`openresponses/server` re-exports them). */
 
-export { type GeminiModelOptions, geminiModel } from "./gemini/model.js";
+export { geminiModel } from "./gemini/model.js";
+export type { GeminiModelOptions } from "./gemini/options.js";

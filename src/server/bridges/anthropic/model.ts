@@ -11,7 +11,8 @@ import { refuser } from "../refusal.js";
 import { streamUpstream } from "../stream.js";
 import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
-import { type AnthropicRequestOptions, anthropicRequest } from "./request.js";
+import type { AnthropicModelOptions } from "./options.js";
+import { anthropicRequest } from "./request.js";
 import { AnthropicStreamMapper } from "./stream.js";
 import { messageAsEvents } from "./whole-message.js";
 
@@ -19,15 +20,6 @@ export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
 export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
 const NAME = "Anthropic";
-
-export interface AnthropicModelOptions extends UpstreamOptions, AnthropicRequestOptions {
-  /** Default `https://api.anthropic.com`; requests go to `{baseURL}/v1/messages`. */
-  baseURL?: string;
-  /** Sent as `x-api-key`. */
-  apiKey?: string | null | undefined;
-  /** The `anthropic-version` header. Default `2023-06-01`. */
-  anthropicVersion?: string;
-}
 
 const TARGET: UpstreamTarget = { name: NAME, authHeaders: (key) => ({ "x-api-key": key }) };
 

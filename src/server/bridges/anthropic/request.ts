@@ -11,6 +11,7 @@ import { upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
 import { anthropicContext } from "./messages.js";
+import type { AnthropicModelOptions } from "./options.js";
 import { type AnthropicRequest, type AnthropicTool, type AnthropicToolChoice, UPSTREAM } from "./wire.js";
 
 /** Thinking budgets (tokens) per `reasoning.effort`; Anthropic's minimum budget is 1024. */
@@ -21,26 +22,12 @@ export const DEFAULT_MAX_TOKENS = 8192;
 
 const MIN_THINKING_BUDGET = 1024;
 
-export interface AnthropicRequestOptions {
-  /** The model sent upstream whatever the request names; default the request's `model`. */
-  model?: string;
-  /** `max_tokens` when the request sets no `max_output_tokens`. Default 8192. */
-  maxTokens?: number;
-  /**
-   * How `reasoning.effort` is sent: `"budget"` (default) as `thinking: { type: "enabled", budget_tokens }`,
-   * `"adaptive"` as `thinking: { type: "adaptive" }` plus `output_config.effort` (newer models).
-   */
-  thinking?: "budget" | "adaptive";
-  /** Budgets per effort for `thinking: "budget"`. */
-  thinkingBudgets?: Partial<Record<"low" | "medium" | "high" | "xhigh", number>>;
-}
-
 type Effort = "low" | "medium" | "high" | "xhigh";
 
 /** Builds the Messages request for a kit request, or refuses it through `refuse`. */
 export function anthropicRequest(
   request: ModelRequest,
-  options: AnthropicRequestOptions,
+  options: AnthropicModelOptions,
   refuse: Refuse,
 ): AnthropicRequest {
   const body = request.body;
@@ -102,7 +89,7 @@ function effortOf(effort: string | null | undefined): Effort | undefined {
 /** `max_tokens` must exceed the thinking budget: without a request limit it leaves room for the answer. */
 function maxTokens(
   requested: number | null | undefined,
-  options: AnthropicRequestOptions,
+  options: AnthropicModelOptions,
   budget: number | undefined,
   refuse: Refuse,
 ): number {

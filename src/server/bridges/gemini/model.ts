@@ -9,25 +9,16 @@ import type { Model, ModelPart, ModelRequest } from "../../model.js";
 import { refuseCommon } from "../context.js";
 import { refuser } from "../refusal.js";
 import { streamUpstream } from "../stream.js";
-import { joinURL, type UpstreamOptions, type UpstreamTarget } from "../upstream.js";
+import { joinURL, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";
-import { type GeminiRequestOptions, geminiRequest } from "./request.js";
+import type { GeminiModelOptions } from "./options.js";
+import { geminiRequest } from "./request.js";
 import { GeminiStreamMapper } from "./stream.js";
 
 /** The Gemini API's public endpoint, with its API version. */
 export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
 const NAME = "Gemini";
-
-export interface GeminiModelOptions extends UpstreamOptions, GeminiRequestOptions {
-  /**
-   * The API root including its version, default `https://generativelanguage.googleapis.com/v1beta`;
-   * requests go to `{baseURL}/models/{model}:streamGenerateContent?alt=sse`.
-   */
-  baseURL?: string;
-  /** Sent as `x-goog-api-key`. */
-  apiKey?: string | null | undefined;
-}
 
 const TARGET: UpstreamTarget = { name: NAME, authHeaders: (key) => ({ "x-goog-api-key": key }) };
 

@@ -11,6 +11,7 @@ import { callNames, upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
 import type { Refuse } from "../refusal.js";
 import { geminiContents } from "./contents.js";
+import type { GeminiModelOptions } from "./options.js";
 import {
   type GeminiFunctionCallingMode,
   type GeminiGenerationConfig,
@@ -27,18 +28,6 @@ export const DEFAULT_GEMINI_THINKING_BUDGETS = {
   xhigh: 32768,
 } as const;
 
-export interface GeminiRequestOptions {
-  /** The model sent upstream whatever the request names; default the request's `model`. */
-  model?: string;
-  /**
-   * How `reasoning.effort` is sent: `"budget"` (default) as `thinkingConfig.thinkingBudget`, `"level"` as
-   * `thinkingConfig.thinkingLevel` (Gemini 3 models).
-   */
-  thinking?: "budget" | "level";
-  /** Budgets per effort for `thinking: "budget"`. */
-  thinkingBudgets?: Partial<Record<"low" | "medium" | "high" | "xhigh", number>>;
-}
-
 export interface GeminiCall {
   /** The model name for the URL, without a `models/` prefix. */
   model: string;
@@ -47,7 +36,7 @@ export interface GeminiCall {
 
 export function geminiRequest(
   request: ModelRequest,
-  options: GeminiRequestOptions,
+  options: GeminiModelOptions,
   refuse: Refuse,
 ): GeminiCall {
   const body = request.body;
@@ -95,7 +84,7 @@ function callingMode(
   return tools.some((tool) => tool.strict === true) ? "VALIDATED" : "AUTO";
 }
 
-function generationConfig(body: ModelRequest["body"], options: GeminiRequestOptions): GeminiGenerationConfig {
+function generationConfig(body: ModelRequest["body"], options: GeminiModelOptions): GeminiGenerationConfig {
   const config: GeminiGenerationConfig = {};
   if (typeof body.max_output_tokens === "number") config.maxOutputTokens = body.max_output_tokens;
   if (typeof body.temperature === "number") config.temperature = body.temperature;
@@ -116,7 +105,7 @@ const LEVELS = { low: "LOW", medium: "MEDIUM", high: "HIGH", xhigh: "HIGH" } as 
 
 function thinkingConfig(
   reasoning: ModelRequest["body"]["reasoning"],
-  options: GeminiRequestOptions,
+  options: GeminiModelOptions,
 ): GeminiThinkingConfig | undefined {
   if (reasoning === null || reasoning === undefined) return undefined;
   const effort = reasoning.effort;
