@@ -49,7 +49,8 @@ export class GeminiStreamMapper {
   #textSignature: { signature: string; standalone: boolean } | null = null;
   #finishReason: string | null = null;
   #blockReason: string | null = null;
-  #usage: Partial<Usage> | null = null;
+  /** The last `usageMetadata` (each chunk's is cumulative); read once, at the end. */
+  #usage: JsonRecord | null = null;
 
   constructor(
     streamError: GeminiErrorFactory,
@@ -69,7 +70,7 @@ export class GeminiStreamMapper {
     if (!isRecord(data)) return [];
     if (isRecord(data.error)) throw this.#streamError(data.error);
     const parts: ModelPart[] = [];
-    if (isRecord(data.usageMetadata)) this.#usage = toUsage(data.usageMetadata);
+    if (isRecord(data.usageMetadata)) this.#usage = data.usageMetadata;
     if (isRecord(data.promptFeedback) && typeof data.promptFeedback.blockReason === "string")
       this.#blockReason = data.promptFeedback.blockReason;
     const candidate =
@@ -88,7 +89,7 @@ export class GeminiStreamMapper {
     const parts: ModelPart[] = [];
     this.#closeThought(parts);
     this.#closeTextSignature(parts);
-    if (this.#usage !== null) parts.push({ type: "usage", usage: this.#usage });
+    if (this.#usage !== null) parts.push({ type: "usage", usage: toUsage(this.#usage) });
     if (this.#blockReason !== null) {
       parts.push({ type: "incomplete", reason: "content_filter" });
       return parts;
