@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   BadRequestError,
   RateLimitError,
+  ResponseStreamError,
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { anthropicModel } from "../../../../src/server/bridges/anthropic/model.js";
@@ -73,6 +74,22 @@ async function streamed(body: StreamResponseBody): Promise<ResponseStreamEvent[]
     events.push(event);
   }
   return events;
+}
+
+/** Streams a response that fails: the events up to `response.failed`, and what the client threw at the end. */
+async function streamedFailing(
+  body: StreamResponseBody,
+): Promise<{ events: ResponseStreamEvent[]; error: unknown }> {
+  const events: ResponseStreamEvent[] = [];
+  try {
+    for await (const event of rig.client.responses.stream(body)) {
+      expect(exactIssues(event)).toEqual([]);
+      events.push(event);
+    }
+  } catch (error) {
+    return { events, error };
+  }
+  throw new Error("the stream did not fail");
 }
 
 const lastRequest = () => fake.requests.at(-1)!;
@@ -321,7 +338,8 @@ describe("anthropicModel through the kit", () => {
         delayMs: 20,
       }),
     ];
-    const events = await streamed({ model: "claude-test", input: "hi" });
+    const { events, error: thrown } = await streamedFailing({ model: "claude-test", input: "hi" });
+    expect(thrown).toBeInstanceOf(ResponseStreamError);
     expect(events.map((event) => event.type).slice(-2)).toEqual(["error", "response.failed"]);
     expect(terminal(events).output[0]).toMatchObject({ content: [{ text: "partial answer" }] });
   });
@@ -348,7 +366,8 @@ describe("anthropicModel through the kit", () => {
         errorEvent("overloaded_error", "Overloaded"),
       ]),
     ];
-    const events = await streamed({ model: "claude-test", input: "hi" });
+    const { events, error: thrown } = await streamedFailing({ model: "claude-test", input: "hi" });
+    expect(thrown).toBeInstanceOf(ResponseStreamError);
     const error = events.at(-2) as Extract<ResponseStreamEvent, { type: "error" }>;
     expect(error.type).toBe("error");
     expect(error.error.message).toMatch(/Overloaded/);

@@ -12,6 +12,7 @@ import {
   BadRequestError,
   OpenResponses,
   RateLimitError,
+  ResponseStreamError,
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { geminiModel } from "../../../../src/server/bridges/gemini/model.js";
@@ -65,6 +66,22 @@ async function streamed(body: StreamResponseBody): Promise<ResponseStreamEvent[]
     events.push(event);
   }
   return events;
+}
+
+/** Streams a response that fails: the events up to `response.failed`, and what the client threw at the end. */
+async function streamedFailing(
+  body: StreamResponseBody,
+): Promise<{ events: ResponseStreamEvent[]; error: unknown }> {
+  const events: ResponseStreamEvent[] = [];
+  try {
+    for await (const event of rig.client.responses.stream(body)) {
+      expect(exactIssues(event)).toEqual([]);
+      events.push(event);
+    }
+  } catch (error) {
+    return { events, error };
+  }
+  throw new Error("the stream did not fail");
 }
 
 const lastRequest = () => fake.requests.at(-1)!;
@@ -321,7 +338,8 @@ describe("geminiModel through the kit", () => {
     next = [
       stream([chunk([{ text: "partial " }]), chunk([{ text: "answer" }])], { after: "cut", delayMs: 20 }),
     ];
-    const events = await streamed({ model: "gemini-test", input: "hi" });
+    const { events, error: thrown } = await streamedFailing({ model: "gemini-test", input: "hi" });
+    expect(thrown).toBeInstanceOf(ResponseStreamError);
     expect(events.map((event) => event.type).slice(-2)).toEqual(["error", "response.failed"]);
     expect(terminal(events).output[0]).toMatchObject({ content: [{ text: "partial answer" }] });
   });
@@ -333,7 +351,8 @@ describe("geminiModel through the kit", () => {
         { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } },
       ]),
     ];
-    const events = await streamed({ model: "gemini-test", input: "hi" });
+    const { events, error: thrown } = await streamedFailing({ model: "gemini-test", input: "hi" });
+    expect(thrown).toBeInstanceOf(ResponseStreamError);
     const error = events.at(-2) as Extract<ResponseStreamEvent, { type: "error" }>;
     expect(error.type).toBe("error");
     expect(error.error.message).toMatch(/overloaded/);
