@@ -134,6 +134,20 @@ export class EndpointNotSupportedError extends APIError {
   }
 }
 
+/**
+ * `retrieve`, `delete` or `inputItems.list` was given an id that is not a single path segment (empty,
+ * `.`, `..`, or holding `/`, `\\`, `?`, `#` or a control character, percent-encoded or not). Thrown before
+ * any request, so the key never goes to another path.
+ */
+export class InvalidResponseIdError extends OpenResponsesError {
+  /** The method that refused it, e.g. `responses.retrieve`. */
+  readonly method: string;
+  constructor(message: string, method: string) {
+    super(message);
+    this.method = method;
+  }
+}
+
 /** The transport could not reach the server or lost the connection before a response arrived. */
 export class APIConnectionError extends OpenResponsesError {
   readonly url: string | undefined;

@@ -139,6 +139,7 @@ export {
   type ErrorDetails,
   type HeaderRecord,
   InternalServerError,
+  InvalidResponseIdError,
   NotFoundError,
   OpenResponsesError,
   PermissionDeniedError,
@@ -387,6 +388,7 @@ export {
   type ToolRunProgress,
 } from "./tools/errors.js";
 export {
+  DEFAULT_MAX_TOOL_CALLS_PER_TURN,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
   type RunToolsBody,

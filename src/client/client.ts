@@ -17,6 +17,7 @@ import { DEFAULT_RETRY_TIMING } from "../core/retry.js";
 import { Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
 import { registerSecret } from "../internal/redact.js";
+import { DEFAULT_MAX_EVENT_SIZE } from "../streaming/sse-decoder.js";
 import { Responses } from "./responses.js";
 
 /** Extra client-level settings beyond the transport's. */
@@ -49,6 +50,8 @@ export class OpenResponses {
   readonly maxResponseBytes: number;
   /** The most a JSON answer's body may carry, in bytes. */
   readonly maxBodyBytes: number;
+  /** The largest single event a stream accepts (SSE event or WebSocket message). */
+  readonly maxEventBytes: number;
   /** Retries of a failed request (connection errors, 408, 409, 429, 5xx). */
   readonly maxRetries: number;
   /** Whether streams throw a `ProtocolError` at the first violation instead of recording it. */
@@ -85,6 +88,7 @@ export class OpenResponses {
       "maxResponseBytes",
     );
     this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
+    this.maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_SIZE, "maxEventBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
@@ -135,6 +139,7 @@ export class OpenResponses {
         totalTimeout: this.totalTimeout,
         maxResponseBytes: this.maxResponseBytes,
         maxBodyBytes: this.maxBodyBytes,
+        maxEventBytes: this.maxEventBytes,
         secretHeaders,
         maxRetries: this.maxRetries,
         retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },

@@ -239,6 +239,7 @@ export class Responses {
     const streamOptions = {
       strict: options?.strict ?? strict,
       maxResponseBytes: transport.maxResponseBytes(options),
+      maxEventSize: transport.maxEventBytes(options),
       abort: accepted.abort,
       response: accepted.httpResponse,
       requestId: accepted.requestId,

@@ -8,7 +8,12 @@
 import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import { APIError, EndpointNotSupportedError, OpenResponsesError } from "../errors.js";
+import {
+  APIError,
+  EndpointNotSupportedError,
+  InvalidResponseIdError,
+  OpenResponsesError,
+} from "../errors.js";
 import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
 import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 
@@ -232,8 +237,43 @@ function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
   };
 }
 
+/**
+ * The id as one path segment. An id that is not one (empty, `.`, `..`, holding `/`, `\\`, `?`, `#` or a
+ * control character, also once percent-decoded, since some servers and proxies decode before routing)
+ * would send the request, and the key, to another path (`retrieve("..")` is `GET /v1/`), so it is
+ * refused before anything is sent. Any other id is percent-encoded.
+ */
+/** True when `text` stays one path segment once in a URL: none of the characters that end or climb one. */
+function isOneSegment(text: string): boolean {
+  if (text === "" || text === "." || text === "..") return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Control characters, "#" (35), "/" (47), "?" (63), a backslash (92) and DEL (127).
+    if (code < 32 || code === 35 || code === 47 || code === 63 || code === 92 || code === 127) return false;
+  }
+  return true;
+}
+
 function pathId(id: string, method: string): string {
-  if (typeof id !== "string" || id === "")
-    throw new OpenResponsesError(`${method}() needs a response id (a non-empty string).`);
+  if (typeof id !== "string" || id === "") {
+    throw new InvalidResponseIdError(`${method}() needs a response id (a non-empty string).`, method);
+  }
+  let form = id;
+  for (let round = 0; round < 4; round++) {
+    if (!isOneSegment(form)) {
+      throw new InvalidResponseIdError(
+        `${method}(): ${JSON.stringify(id.slice(0, 80))} is not one path segment, so not a response id.`,
+        method,
+      );
+    }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(form);
+    } catch {
+      break; // not valid percent-encoding: it is sent encoded as it is (`%` becomes `%25`)
+    }
+    if (decoded === form) break;
+    form = decoded;
+  }
   return encodeURIComponent(id);
 }

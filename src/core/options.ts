@@ -70,6 +70,14 @@ export interface ClientOptions {
    */
   maxBodyBytes?: number;
   /**
+   * The largest single event a stream accepts: one SSE event (counted in characters, the same as bytes
+   * for ASCII JSON), or one WebSocket message (the socket itself refuses a larger one). Past it the
+   * stream fails with a `ResponseStreamError` of kind `"malformed"`. Default 64 MiB
+   * (`DEFAULT_MAX_EVENT_SIZE`), room for a `response.completed` that repeats large outputs; an event is
+   * never allowed past `maxResponseBytes` either.
+   */
+  maxEventBytes?: number;
+  /**
    * Names of `defaultHeaders` (and per-request `headers`) that are credentials besides the auth header:
    * they are scrubbed from errors and logs, and never sent to another origin on a redirect. Names that
    * look like credentials (`authorization`, `api-key`, `*token*`, `*secret*`, `cookie`...) count without
@@ -101,6 +109,8 @@ export interface RequestOptions {
   totalTimeout?: number;
   /** Overrides the client's `maxResponseBytes` for this request (streams). */
   maxResponseBytes?: number;
+  /** Overrides the client's `maxEventBytes` for this request (streams). */
+  maxEventBytes?: number;
   /** Overrides the client's `maxBodyBytes` for this request (JSON bodies). */
   maxBodyBytes?: number;
   /** Sent as `Idempotency-Key` on every attempt; generated once per call when absent. */

@@ -41,6 +41,8 @@ export interface TransportConfig {
   totalTimeout: number;
   /** Streams: the most bytes of one response (`ResponseStream`'s `maxResponseBytes`). */
   maxResponseBytes: number;
+  /** Streams: the largest single event (SSE event or WebSocket message). */
+  maxEventBytes: number;
   /** JSON answers: the most bytes of the body. */
   maxBodyBytes: number;
   /**
@@ -138,6 +140,11 @@ export class Transport {
   /** The `maxResponseBytes` in force for a request. */
   maxResponseBytes(options: RequestOptions | undefined): number {
     return options?.maxResponseBytes ?? this.config.maxResponseBytes;
+  }
+
+  /** The `maxEventBytes` in force for a request: never more than its `maxResponseBytes`. */
+  maxEventBytes(options: RequestOptions | undefined): number {
+    return Math.min(options?.maxEventBytes ?? this.config.maxEventBytes, this.maxResponseBytes(options));
   }
 
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */

@@ -18,33 +18,121 @@ export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER_NAMES.test(name) || CREDENTIAL_NAME_PART.test(name);
 }
 
-const SECRET_PATTERNS: RegExp[] = [
-  /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi,
-  /\b(sk|pk|rk|hf|or|gsk|xai)[-_][A-Za-z0-9._-]{8,}/g,
-];
+/**
+ * Credential-shaped text. Each pattern names what a credential looks like, not which word precedes it,
+ * so ordinary prose survives ("Token limit exceeded", "the Basic plan"):
+ * - a key with a provider prefix (`sk-…`, `hf_…`...);
+ * - `Bearer`/`Token` followed by a token-like value (`looksLikeToken`), `Basic` by base64 credentials;
+ * - the value of an `Authorization`/`api-key` header quoted in text, when it is token-like;
+ * - a long run of token characters mixing upper case, lower case and digits (a JWT, a random key), which
+ *   hex ids (`resp_0123…abcd`) and words never do.
+ * The first group of each is kept (the scheme or header name), the credential replaced.
+ */
+const KEY_PREFIX = /\b(?:sk|pk|rk|hf|or|gsk|xai)[-_][A-Za-z0-9._-]{8,8192}/g;
+const SCHEME_VALUE = /\b(Bearer|Token)(\s+)([A-Za-z0-9._~+/=-]{8,8192})/gi;
+const BASIC_VALUE = /\b(Basic)(\s+)([A-Za-z0-9+/]{8,8192}={0,2})(?![A-Za-z0-9+/=])/gi;
+const HEADER_VALUE =
+  /\b((?:proxy-)?authorization|x-api-key|api[-_]?key)(["']?\s*[:=]\s*["']?)([A-Za-z0-9._~+/=-]{8,8192})/gi;
+const LONG_TOKEN = /(?<![A-Za-z0-9._~+=-])[A-Za-z0-9._~+=-]{32,8192}/g;
 
-const registeredSecrets = new Set<string>();
+/** Random-looking: a digit, a `+`, `/` or `=`, or upper and lower case interleaved twice (base64). */
+function looksLikeToken(value: string): boolean {
+  if (/[\d+/=]/.test(value)) return true;
+  let transitions = 0;
+  for (let index = 1; index < value.length; index++) {
+    const before = value.charCodeAt(index - 1);
+    const here = value.charCodeAt(index);
+    if (before >= 97 && before <= 122 && here >= 65 && here <= 90 && ++transitions >= 2) return true;
+  }
+  return false;
+}
+
+/** Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word. */
+function looksLikeBase64(value: string): boolean {
+  return value.length % 4 === 0 && !/^[a-z]+$/.test(value);
+}
+
+/** A long token (a JWT, a key without a known prefix): all three of upper case, lower case and digits. */
+function looksLikeLongToken(value: string): boolean {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
+}
+
+/**
+ * The credentials registered with `registerSecret`, most recent last. Bounded: an `apiKey` function may
+ * hand out a fresh token per request, and every one kept would be memory never freed and a slower
+ * redaction. The keys in use are the recent ones (each request registers its key again, which makes it
+ * the most recent), so the oldest is forgotten first.
+ */
+const registeredSecrets = new Map<string, true>();
+
+/** How many registered secrets are kept (the most recently registered ones). */
+export const MAX_REGISTERED_SECRETS = 64;
 
 /**
  * Registers a credential so that it is scrubbed from every later error message and log line, even when
- * it does not look like a key (a custom gateway token, say). The client registers the keys it resolves.
+ * it does not look like a key (a custom gateway token, say). The client registers the keys it resolves;
+ * only the `MAX_REGISTERED_SECRETS` most recently registered are kept.
  */
 export function registerSecret(secret: string | undefined | null): void {
-  if (secret && secret.length >= 4) registeredSecrets.add(secret);
+  if (!secret || secret.length < 4) return;
+  if (registeredSecrets.has(secret)) registeredSecrets.delete(secret);
+  registeredSecrets.set(secret, true);
+  if (registeredSecrets.size > MAX_REGISTERED_SECRETS) {
+    const oldest = registeredSecrets.keys().next().value;
+    if (oldest !== undefined) registeredSecrets.delete(oldest);
+  }
+}
+
+/** How many secrets are registered now (for tests of the bound). */
+export function registeredSecretCount(): number {
+  return registeredSecrets.size;
 }
 
 /** Replaces anything that looks like, or is known to be, a credential with `[redacted]`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const secret of registeredSecrets) {
+  for (const secret of registeredSecrets.keys()) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (_match, prefix: string) =>
-      /^(Bearer|Basic|Token)$/i.test(prefix) ? `${prefix} [redacted]` : "[redacted]",
-    );
-  }
+  out = out.replace(KEY_PREFIX, "[redacted]");
+  out = replaceWhere(out, SCHEME_VALUE, (groups) =>
+    looksLikeToken(groups[2]) || /^bearer$/i.test(groups[0]) ? `${groups[0]}${groups[1]}[redacted]` : null,
+  );
+  out = replaceWhere(out, BASIC_VALUE, (groups) =>
+    looksLikeBase64(groups[2]) ? `${groups[0]}${groups[1]}[redacted]` : null,
+  );
+  out = replaceWhere(out, HEADER_VALUE, (groups) =>
+    looksLikeToken(groups[2]) ? `${groups[0]}${groups[1]}[redacted]` : null,
+  );
+  out = replaceWhere(out, LONG_TOKEN, (_groups, match) => (looksLikeLongToken(match) ? "[redacted]" : null));
   return out;
+}
+
+/**
+ * `text` with each match of the global `pattern` that `replace` maps to a string replaced, and the
+ * others kept. Unlike `String.prototype.replace`, a text with nothing to replace comes back as itself:
+ * a large partial response full of long plain runs is not copied once per pattern.
+ */
+function replaceWhere(
+  text: string,
+  pattern: RegExp,
+  replace: (groups: [string, string, string], match: string) => string | null,
+): string {
+  pattern.lastIndex = 0;
+  let parts: string[] | null = null;
+  let copied = 0;
+  for (let found = pattern.exec(text); found !== null; found = pattern.exec(text)) {
+    const groups = [found[1] ?? "", found[2] ?? "", found[3] ?? ""] as [string, string, string];
+    const replacement = replace(groups, found[0]);
+    if (replacement === null) continue;
+    parts ??= [];
+    parts.push(text.slice(copied, found.index), replacement);
+    copied = found.index + found[0].length;
+  }
+  pattern.lastIndex = 0;
+  if (parts === null) return text;
+  parts.push(text.slice(copied));
+  return parts.join("");
 }
 
 /**

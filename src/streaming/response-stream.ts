@@ -25,7 +25,7 @@ import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from ".
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
 import { type ByteReader, ReadAhead } from "./read-ahead.js";
-import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
+import { DEFAULT_MAX_EVENT_SIZE, SSEDecoder, type SSEMessage } from "./sse-decoder.js";
 
 export interface ResponseStreamOptions {
   /** Protocol violations throw a `ProtocolError` at the offending event instead of being recorded. */
@@ -36,7 +36,11 @@ export interface ResponseStreamOptions {
   response?: Response;
   /** The request id; defaults to the response's `x-request-id` header. */
   requestId?: string | null;
-  /** The largest accepted SSE event, in characters (default 16 MiB). */
+  /**
+   * The largest accepted event, in characters: one SSE event, or one message of a message source (a
+   * WebSocket). Past it the stream fails with `ResponseStreamError` kind `"malformed"`. Default
+   * `DEFAULT_MAX_EVENT_SIZE` (64 MiB); the client's `maxEventBytes` sets it.
+   */
   maxEventSize?: number;
   /**
    * The most a response may carry: bytes of a byte stream, characters of a message source's messages.
@@ -108,6 +112,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** Bytes (or message characters) received, against `maxResponseBytes`. */
   private receivedBytes = 0;
   private readonly maxResponseBytes: number;
+  private readonly maxEventSize: number;
 
   private consumer: Consumer | null = null;
   private ended = false;
@@ -129,6 +134,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
     this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
     // A body is taken in until someone reads the stream, so an unread one does not hold its connection
     // (and a Node process) open; see read-ahead.ts.
     this.source =
@@ -504,7 +510,14 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       const result = await this.untilAborted(source.iterator.next());
       if (result.done) return null;
       const data = result.value.data;
-      this.count(typeof data === "string" ? data.length : 0);
+      const size = typeof data === "string" ? data.length : 0;
+      this.count(size);
+      if (size > this.maxEventSize) {
+        throw new ResponseStreamError(
+          `A message exceeded the size limit of ${this.maxEventSize} characters (the client's maxEventBytes).`,
+          { kind: "malformed", partialResponse: null },
+        );
+      }
       return { messages: [result.value], atEnd: false };
     }
     for (;;) {

@@ -24,12 +24,14 @@ export interface SSEDecoderOptions {
   /**
    * The largest event accepted, counted in characters (UTF-16 code units, the same as bytes for ASCII)
    * over all its lines, field names included. Past it `push` throws a `ResponseStreamError` of kind
-   * `"malformed"`. Default 16 MiB.
+   * `"malformed"`. Default 64 MiB (`DEFAULT_MAX_EVENT_SIZE`), room for a `response.completed` that
+   * repeats large outputs (base64 images, long documents).
    */
   maxEventSize?: number;
 }
 
-export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
+/** 64 MiB: the default largest event (the client's `maxEventBytes`). */
+export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -223,7 +225,7 @@ export class SSEDecoder {
       this.dataLines = [];
       this.eventSize = 0;
       throw new ResponseStreamError(
-        `A server-sent event exceeded the size limit of ${this.maxEventSize} characters (maxEventSize).`,
+        `A server-sent event exceeded the size limit of ${this.maxEventSize} characters (the client's maxEventBytes).`,
         { kind: "malformed", partialResponse: null },
       );
     }

@@ -19,6 +19,7 @@ import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText 
 import type { ResponseStream } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import {
+  DEFAULT_MAX_TOOL_CALLS_PER_TURN,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
   type RunToolsBody,
@@ -37,16 +38,50 @@ function abortError(signal: AbortSignal): OpenResponsesError {
   return new APIUserAbortError("The tool run was aborted.", { cause: reason });
 }
 
-function checkOptions(options: RunToolsOptions): { maxTurns: number; concurrency: number } {
+function checkOptions(options: RunToolsOptions): {
+  maxTurns: number;
+  concurrency: number;
+  maxToolCallsPerTurn: number;
+} {
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   const concurrency = options.concurrency ?? DEFAULT_TOOL_CONCURRENCY;
+  const maxToolCallsPerTurn = options.maxToolCallsPerTurn ?? DEFAULT_MAX_TOOL_CALLS_PER_TURN;
+  if (!Number.isInteger(maxToolCallsPerTurn) || maxToolCallsPerTurn < 1) {
+    throw new OpenResponsesError(
+      `runTools: maxToolCallsPerTurn must be a whole number ≥ 1, got ${maxToolCallsPerTurn}.`,
+    );
+  }
   if (!Number.isInteger(maxTurns) || maxTurns < 1) {
     throw new OpenResponsesError(`runTools: maxTurns must be a whole number ≥ 1, got ${maxTurns}.`);
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new OpenResponsesError(`runTools: concurrency must be a whole number ≥ 1, got ${concurrency}.`);
   }
-  return { maxTurns, concurrency };
+  return { maxTurns, concurrency, maxToolCallsPerTurn };
+}
+
+/**
+ * How many of this response's calls may run: the per-turn cap, one when the request said
+ * `parallel_tool_calls: false`, and what is left of the request's `max_tool_calls`. A server that
+ * answers with more calls than the request allowed does not get them executed.
+ */
+function callsAllowed(
+  body: RunToolsBody,
+  maxToolCallsPerTurn: number,
+  alreadyRun: number,
+): { allowed: number; reason: string } {
+  let allowed = maxToolCallsPerTurn;
+  let reason = `the client runs at most ${maxToolCallsPerTurn} calls of one response (maxToolCallsPerTurn)`;
+  if (body.parallel_tool_calls === false && allowed > 1) {
+    allowed = 1;
+    reason = "the request set parallel_tool_calls: false, so one call per response is run";
+  }
+  const total = body.max_tool_calls;
+  if (typeof total === "number" && Number.isFinite(total) && total - alreadyRun < allowed) {
+    allowed = Math.max(0, Math.floor(total - alreadyRun));
+    reason = `the request set max_tool_calls: ${total}, and ${alreadyRun} ${alreadyRun === 1 ? "was" : "were"} already run`;
+  }
+  return { allowed, reason };
 }
 
 /** Splits `tools` into what is sent (plain definitions) and what the client runs, by name. */
@@ -142,7 +177,7 @@ export async function* runLoop(
   options: RunToolsOptions,
   signal: AbortSignal,
 ): AsyncGenerator<ToolRunEvent, ToolRunResult> {
-  const { maxTurns, concurrency } = checkOptions(options);
+  const { maxTurns, concurrency, maxToolCallsPerTurn } = checkOptions(options);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new OpenResponsesError("runTools() needs a request body object.");
   }
@@ -158,6 +193,7 @@ export async function* runLoop(
   const {
     maxTurns: _maxTurns,
     concurrency: _concurrency,
+    maxToolCallsPerTurn: _maxToolCallsPerTurn,
     throwOnToolError,
     mode,
     signal: _signal,
@@ -188,6 +224,8 @@ export async function* runLoop(
 
   const responses: ResponseWithOutputText[] = [];
   const toolCalls: ToolCallRecord[] = [];
+  /** Calls given a slot against the limits so far (run, or answered as unknown/invalid). */
+  let callsRun = 0;
   const progress = (): ToolRunProgress => ({
     response: responses[responses.length - 1] as ResponseWithOutputText,
     responses: [...responses],
@@ -227,7 +265,18 @@ export async function* runLoop(
     if (turn >= maxTurns) throw new ToolRunMaxTurnsError(maxTurns, progress(), calls);
 
     const known = [...runnable.keys()];
-    const runCall = async (call: FunctionCall): Promise<ToolCallRecord> => {
+    const { allowed, reason } = callsAllowed(body, maxToolCallsPerTurn, callsRun);
+    callsRun += Math.min(allowed, calls.length);
+    const runCall = async ({
+      call,
+      index,
+    }: {
+      call: FunctionCall;
+      index: number;
+    }): Promise<ToolCallRecord> => {
+      if (index >= allowed) {
+        return { turn, call, status: "not_run", output: `Error: this call was not run: ${reason}.` };
+      }
       const target = runnable.get(call.name);
       if (!target) {
         const list = known.length > 0 ? ` Available tools: ${known.join(", ")}.` : "";
@@ -260,7 +309,12 @@ export async function* runLoop(
         return { turn, call, status: "error", error, output: `Error: ${messageOf(error)}` };
       }
     };
-    const records = await mapBounded(calls, concurrency, signal, runCall);
+    const records = await mapBounded(
+      calls.map((call, index) => ({ call, index })),
+      concurrency,
+      signal,
+      runCall,
+    );
     for (const record of records) {
       toolCalls.push(record);
       yield { type: "tool_output", ...record };

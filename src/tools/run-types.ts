@@ -14,6 +14,8 @@ import type { RunnableTool } from "./tool.js";
 
 export const DEFAULT_MAX_TURNS = 10;
 export const DEFAULT_TOOL_CONCURRENCY = 8;
+/** The default `maxToolCallsPerTurn`: far above what a model asks for in one response. */
+export const DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64;
 
 /** A request body for `runTools`: `tools` may mix runnable tools (`tool()`) and plain definitions. */
 export type RunToolsBody = Omit<ResponseCreateParams, "tools" | "stream" | "background"> & {
@@ -27,6 +29,13 @@ export interface RunToolsOptions extends Omit<RequestOptions, "idempotencyKey"> 
   maxTurns?: number;
   /** The most tool calls run at once (default 8). Outputs are sent in call order either way. */
   concurrency?: number;
+  /**
+   * The most calls of one response that are run (default 64). With the request's own limits
+   * (`parallel_tool_calls: false`: one per response; `max_tool_calls`: that many in the whole run), it
+   * bounds what a server can make the client execute: calls past a limit are not run, and are answered
+   * with an error output (status `not_run`) so the model can see why.
+   */
+  maxToolCallsPerTurn?: number;
   /** Reject the run with a `ToolExecutionError` when an `execute` throws, instead of telling the model. */
   throwOnToolError?: boolean;
   /** How turns continue (default `previous_response_id`; `resend` sends the whole context each turn). */
@@ -42,9 +51,11 @@ export interface ToolCallRecord {
   output: FunctionCallOutputItemParam["output"];
   /**
    * `ok`: `execute` returned. `error`: `execute` threw. `invalid_arguments`: `parse` rejected the
-   * arguments (bad JSON by default). `unknown_tool`: no runnable tool has that name.
+   * arguments (bad JSON by default). `unknown_tool`: no runnable tool has that name. `not_run`: the call
+   * was past a limit (`parallel_tool_calls: false`, `max_tool_calls`, `maxToolCallsPerTurn`) and was not
+   * executed; its output says which.
    */
-  status: "ok" | "error" | "invalid_arguments" | "unknown_tool";
+  status: "ok" | "error" | "invalid_arguments" | "unknown_tool" | "not_run";
   /** What `parse` or `execute` threw, for `error` and `invalid_arguments`. */
   error?: unknown;
 }

@@ -9,6 +9,7 @@ import type { ResponseWithOutputText } from "../spec/index.js";
 import type { RunToolsBody, RunToolsOptions, ToolRunEvent, ToolRunHost, ToolRunResult } from "./run-types.js";
 
 export {
+  DEFAULT_MAX_TOOL_CALLS_PER_TURN,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
   type RunToolsBody,

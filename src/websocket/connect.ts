@@ -23,6 +23,7 @@ export function connectWithClient(
     // The HTTP client's timeout is the longest silence it accepts on a stream; a turn gets the same.
     timeout: client.transport.config.timeout,
     maxResponseBytes: config.maxResponseBytes,
+    maxEventBytes: config.maxEventBytes,
     ...(Number.isFinite(config.totalTimeout) ? { totalTimeout: config.totalTimeout } : {}),
     ...options,
     url: options.url ?? websocketURL(config.baseURL, config.defaultQuery),

@@ -1,8 +1,9 @@
 /**
  * Finding a WebSocket implementation without making one a dependency: a constructor the user passes,
- * else the platform's (browsers, Deno, Bun, Node 22+; on Cloudflare Workers a `fetch` upgrade, which can
- * carry headers), else the `ws` package loaded on demand (Node 20). The client core imports nothing at
- * module load, so it stays dependency-free.
+ * else on Node the `ws` package (loaded on demand; the only implementation whose limits the client can
+ * set: the largest message and no compression), else the platform's (browsers, Deno, Bun, Node without
+ * `ws`; on Cloudflare Workers a `fetch` upgrade, which can carry headers). The client core imports
+ * nothing at module load, so it stays dependency-free.
  */
 
 import { APIConnectionError } from "../errors.js";
@@ -22,12 +23,46 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],
-  options?: { headers?: Record<string, string> },
+  options?: { headers?: Record<string, string>; maxPayload?: number; perMessageDeflate?: boolean },
 ) => WebSocketLike;
+
+/**
+ * The `ws` options for a client socket: the upgrade headers, the largest message, and no
+ * permessage-deflate (a small compressed frame could otherwise inflate to the message limit, or to `ws`'s
+ * default of 100 MiB, before anything sees it).
+ */
+function wsOptions(headers: Record<string, string>, limits: SocketLimits | undefined) {
+  return {
+    headers,
+    perMessageDeflate: false,
+    ...(limits ? { maxPayload: limits.maxPayload } : {}),
+  };
+}
+
+/** True on Node itself (not Bun or Deno, which have their own WebSocket and their own `ws` stand-ins). */
+function isNode(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: unknown } }; Bun?: unknown; Deno?: unknown };
+  return typeof g.process?.versions?.node === "string" && g.Bun === undefined && g.Deno === undefined;
+}
+
+/**
+ * The socket's own limits, from the client's bounds. Only `ws` (and a user class with its constructor
+ * signature) can take them; a platform WebSocket keeps its own, and the session checks each message
+ * after it arrived instead.
+ */
+export interface SocketLimits {
+  /** The largest message, in bytes (`ws`'s `maxPayload`, checked before the message is buffered whole). */
+  maxPayload: number;
+}
 
 /** How a socket is opened: the constructor, and how headers reach it (or that they cannot). */
 export interface SocketFactory {
-  open(url: string, headers: Record<string, string>, protocols: string[] | undefined): WebSocketLike;
+  open(
+    url: string,
+    headers: Record<string, string>,
+    protocols: string[] | undefined,
+    limits?: SocketLimits,
+  ): WebSocketLike;
   /** False in browsers: the WebSocket API there has no way to set request headers. */
   readonly canSendHeaders: boolean;
 }
@@ -84,7 +119,8 @@ export async function resolveSocketFactory(userConstructor?: WebSocketConstructo
   if (userConstructor) {
     return {
       canSendHeaders: true,
-      open: (url, headers, protocols) => new userConstructor(url, protocols, { headers }),
+      open: (url, headers, protocols, limits) =>
+        new userConstructor(url, protocols, wsOptions(headers, limits)),
     };
   }
   const platform = (globalThis as { WebSocket?: unknown }).WebSocket as
@@ -99,18 +135,29 @@ export async function resolveSocketFactory(userConstructor?: WebSocketConstructo
       open: (url, headers, protocols) => new FetchUpgradedSocket(url, headers, protocols),
     };
   }
-  if (platform) {
-    if (isBrowserLike()) {
-      return { canSendHeaders: false, open: (url, _headers, protocols) => new platform(url, protocols) };
+  if (platform && isBrowserLike()) {
+    return { canSendHeaders: false, open: (url, _headers, protocols) => new platform(url, protocols) };
+  }
+  if (isNode() || !platform) {
+    // `ws` is a dependency of the package, so on Node it is there unless a bundle left it out.
+    const ws = await loadWs().catch(() => null);
+    if (ws) {
+      return {
+        canSendHeaders: true,
+        open: (url, headers, protocols, limits) => new ws(url, protocols, wsOptions(headers, limits)),
+      };
     }
-    // Node 22+ (undici), Bun and Deno take an init object with `headers` as the second argument.
+  }
+  if (platform) {
+    // Bun, Deno and Node without `ws` (undici) take an init object with `headers` as the second argument.
     return {
       canSendHeaders: true,
       open: (url, headers, protocols) => new platform(url, { headers, protocols: protocols ?? [] }),
     };
   }
-  const ws = await loadWs();
-  return { canSendHeaders: true, open: (url, headers, protocols) => new ws(url, protocols, { headers }) };
+  // Neither: the error says to install `ws` or pass a constructor.
+  await loadWs();
+  throw new APIConnectionError("No WebSocket implementation could be loaded.");
 }
 
 /** The socket a Workers `fetch` upgrade returns: it must be accepted before use, and fires no `open`. */

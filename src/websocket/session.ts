@@ -20,7 +20,12 @@ import {
   WebSocketError,
 } from "../errors.js";
 import type { CreateResponseBody, ResponseResource } from "../spec/index.js";
-import { parseMessage, ResponseAccumulator, ResponseStream } from "../streaming/index.js";
+import {
+  DEFAULT_MAX_EVENT_SIZE,
+  parseMessage,
+  ResponseAccumulator,
+  ResponseStream,
+} from "../streaming/index.js";
 import { MessageChannel } from "./channel.js";
 import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
@@ -81,6 +86,14 @@ export interface ResponsesSocketOptions {
    */
   maxResponseBytes?: number;
   /**
+   * The largest single message, in bytes. With `ws` (Node) the socket refuses a larger one before
+   * buffering it, and compression is off; a platform WebSocket (browsers, Deno, Bun) cannot be told, so
+   * there the message is checked once it arrived. Either way the turn fails with a `ResponseStreamError`
+   * (kind `"malformed"`). Default 64 MiB, the client's `maxEventBytes` through `connect()`; never more
+   * than `maxResponseBytes`.
+   */
+  maxEventBytes?: number;
+  /**
    * The longest a turn may take, in milliseconds, from when it is sent to its terminal event, however
    * steadily the server trickles messages (which `timeout` never catches). When it passes, the turn fails
    * like an idle timeout (`APIConnectionTimeoutError`, the connection given up). Default none; the
@@ -121,6 +134,8 @@ interface Connection {
 }
 
 const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+/** RFC 6455 close code 1009: a message too big to process (what `ws` reports past `maxPayload`). */
+const MESSAGE_TOO_BIG = 1009;
 const DEFAULT_TURN_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
@@ -215,6 +230,7 @@ export class ResponsesSocket {
     else this.#queue.push(turn);
     const stream = ResponseStream.fromMessages(turn.channel, {
       strict: this.#options.strict,
+      maxEventSize: this.#maxEventBytes(),
       ...(this.#options.maxResponseBytes === undefined
         ? {}
         : { maxResponseBytes: this.#options.maxResponseBytes }),
@@ -249,6 +265,22 @@ export class ResponsesSocket {
       connection.finished = true;
       await closeSocket(connection.socket);
     }
+  }
+
+  /** The largest message accepted: `maxEventBytes`, never past `maxResponseBytes`. */
+  #maxEventBytes(): number {
+    return Math.min(
+      this.#options.maxEventBytes ?? DEFAULT_MAX_EVENT_SIZE,
+      this.#options.maxResponseBytes ?? Number.POSITIVE_INFINITY,
+    );
+  }
+
+  /** What a turn fails with when the socket refused a message past `maxEventBytes`. */
+  #tooBig(): ResponseStreamError {
+    return new ResponseStreamError(
+      `The server sent a WebSocket message larger than ${this.#maxEventBytes()} bytes (the client's maxEventBytes); the connection was closed.`,
+      { kind: "malformed", partialResponse: null },
+    );
   }
 
   #abortTurn(turn: Turn): void {
@@ -342,7 +374,9 @@ export class ResponsesSocket {
     }
     if (this.#closed)
       throw new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
-    const socket = factory.open(this.url, headers, this.#options.protocols);
+    const socket = factory.open(this.url, headers, this.#options.protocols, {
+      maxPayload: this.#maxEventBytes(),
+    });
     const connection: Connection = { id: ++this.#connectionCount, socket, finished: false };
     this.#openingSocket = socket;
     try {
@@ -356,8 +390,17 @@ export class ResponsesSocket {
       throw new APIConnectionError("The WebSocket session was closed.", { url: this.#safeUrl });
     }
     socket.addEventListener("message", (event: { data: unknown }) => this.#onMessage(connection, event.data));
+    socket.addEventListener("error", (event: { message?: string; error?: unknown }) => {
+      const text = event.message ?? (event.error instanceof Error ? event.error.message : "");
+      if (/max payload/i.test(text)) this.#onConnectionLost(connection, this.#tooBig());
+    });
     socket.addEventListener("close", (event: { code?: number; reason?: string }) => {
       const detail = event.code ? ` (code ${event.code}${event.reason ? `, ${event.reason}` : ""})` : "";
+      if (event.code === MESSAGE_TOO_BIG) {
+        // The socket refused a message past maxPayload: a size bound, not a drop worth a reconnection.
+        this.#onConnectionLost(connection, this.#tooBig());
+        return;
+      }
       this.#onConnectionLost(
         connection,
         new APIConnectionError(`The WebSocket connection closed before the turn finished${detail}.`, {
@@ -518,7 +561,8 @@ export class ResponsesSocket {
  * attaches the partial response; one that never started fails with the connection error itself.
  */
 function turnFailure(turn: Turn, error: OpenResponsesError): OpenResponsesError {
-  if (turn.events === 0) return error;
+  // A stream error (a message past the size bound) is already what the turn's stream reports.
+  if (turn.events === 0 || error instanceof ResponseStreamError) return error;
   const details =
     error instanceof APIError ? { message: error.message, code: error.code, type: error.type } : undefined;
   return new ResponseStreamError(error.message, {

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import { EndpointNotSupportedError, NotFoundError } from "../../src/errors.js";
+import { EndpointNotSupportedError, InvalidResponseIdError, NotFoundError } from "../../src/errors.js";
 import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 
@@ -154,5 +154,82 @@ describe("a server without the extension endpoints", () => {
     const error = await other.responses.retrieve("resp_1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).not.toBeInstanceOf(EndpointNotSupportedError);
+  });
+});
+
+describe("ids that are not one path segment", () => {
+  /** A client whose fetch records every URL it is asked for (and answers 404). */
+  function recordingClient() {
+    const urls: string[] = [];
+    const recording = new OpenResponses({
+      baseURL: "http://127.0.0.1:1/v1",
+      apiKey: "sk-path-test-key-0123456789",
+      maxRetries: 0,
+      fetch: async (url) => {
+        urls.push(url);
+        return new Response('{"error":{"message":"no","code":"response_not_found"}}', {
+          status: 404,
+          headers: { "content-type": "application/json" },
+        });
+      },
+    });
+    return { urls, recording };
+  }
+
+  const bad = [
+    "",
+    ".",
+    "..",
+    "a/b",
+    "../input_items",
+    "a\\b",
+    "a?b",
+    "a#b",
+    "a\nb",
+    "a\u0000b",
+    "%2e%2e",
+    "%2E",
+    "a%2fb",
+    "a%5Cb",
+    "a%3Fb",
+    "a%23b",
+    "a%0ab",
+    "%252e%252e",
+  ];
+
+  for (const id of bad) {
+    it(`${JSON.stringify(id)} is refused with InvalidResponseIdError before any request, by all three methods`, async () => {
+      const { urls, recording } = recordingClient();
+      const calls: Array<() => PromiseLike<unknown>> = [
+        () => recording.responses.retrieve(id),
+        () => recording.responses.delete(id),
+        () => recording.responses.inputItems.list(id),
+      ];
+      for (const call of calls) {
+        const error = await Promise.resolve()
+          .then(call)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidResponseIdError);
+      }
+      expect(urls).toEqual([]);
+    });
+  }
+
+  it("a normal id is percent-encoded into one segment", async () => {
+    const { urls, recording } = recordingClient();
+    for (const id of ["resp_abc123", "resp with space", "r%", "r:é+"]) {
+      await recording.responses.retrieve(id).catch(() => undefined);
+      await recording.responses.inputItems.list(id).catch(() => undefined);
+    }
+    expect(urls).toEqual([
+      "http://127.0.0.1:1/v1/responses/resp_abc123",
+      "http://127.0.0.1:1/v1/responses/resp_abc123/input_items",
+      "http://127.0.0.1:1/v1/responses/resp%20with%20space",
+      "http://127.0.0.1:1/v1/responses/resp%20with%20space/input_items",
+      "http://127.0.0.1:1/v1/responses/r%25",
+      "http://127.0.0.1:1/v1/responses/r%25/input_items",
+      "http://127.0.0.1:1/v1/responses/r%3A%C3%A9%2B",
+      "http://127.0.0.1:1/v1/responses/r%3A%C3%A9%2B/input_items",
+    ]);
   });
 });

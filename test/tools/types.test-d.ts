@@ -46,6 +46,9 @@ describe("responses.runTools narrows on `stream`", () => {
   it("events narrow on `type`", () => {
     const event = {} as ToolRunEvent;
     if (event.type === "event") expectTypeOf(event.turn).toEqualTypeOf<number>();
-    else expectTypeOf(event.status).toEqualTypeOf<"ok" | "error" | "invalid_arguments" | "unknown_tool">();
+    else
+      expectTypeOf(event.status).toEqualTypeOf<
+        "ok" | "error" | "invalid_arguments" | "unknown_tool" | "not_run"
+      >();
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The platform-WebSocket path for real: Node's built-in (undici) WebSocket, enabled on Node 20 with
  * `--experimental-websocket` (Node 22+ has it by default), sends the key in a header via its init object.
+ * On Node the client prefers `ws`; `--conditions=browser` maps `#ws` to its stand-in, as a bundle
+ * without `ws` would, so the platform WebSocket is the one used.
  */
 
 import { execFile } from "node:child_process";
@@ -14,7 +16,7 @@ function run(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--experimental-websocket", "--no-warnings", "--import", "tsx", fixture],
+      ["--experimental-websocket", "--conditions=browser", "--no-warnings", "--import", "tsx", fixture],
       { env: { ...process.env, ...env }, timeout: 15_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
     );

@@ -25,17 +25,22 @@ afterEach(() => {
 });
 
 describe("resolveSocketFactory", () => {
-  it("a user-supplied class is called as (url, protocols, { headers })", async () => {
+  it("a user-supplied class is called as (url, protocols, { headers, perMessageDeflate: false, maxPayload }), the ws signature", async () => {
     const { calls, FakeWebSocket } = recordingWebSocket();
     const factory = await resolveSocketFactory(FakeWebSocket as never);
-    factory.open("ws://h/v1/responses", { authorization: "Bearer k" }, ["p"]);
+    factory.open("ws://h/v1/responses", { authorization: "Bearer k" }, ["p"], { maxPayload: 100 });
     expect(factory.canSendHeaders).toBe(true);
-    expect(calls[0]).toEqual(["ws://h/v1/responses", ["p"], { headers: { authorization: "Bearer k" } }]);
+    expect(calls[0]).toEqual([
+      "ws://h/v1/responses",
+      ["p"],
+      { headers: { authorization: "Bearer k" }, perMessageDeflate: false, maxPayload: 100 },
+    ]);
   });
 
-  it("a server-side platform WebSocket (Node 22+, Bun, Deno) gets an init object with headers", async () => {
+  it("a server-side platform WebSocket (Bun, Deno) gets an init object with headers", async () => {
     const { calls, FakeWebSocket } = recordingWebSocket();
     vi.stubGlobal("WebSocket", FakeWebSocket);
+    vi.stubGlobal("Bun", {});
     const factory = await resolveSocketFactory();
     factory.open("wss://h/v1/responses", { authorization: "Bearer k" }, undefined);
     expect(factory.canSendHeaders).toBe(true);
@@ -53,6 +58,18 @@ describe("resolveSocketFactory", () => {
     factory.open("wss://h/v1/responses", {}, ["token.abc"]);
     expect(factory.canSendHeaders).toBe(false);
     expect(calls[0]).toEqual(["wss://h/v1/responses", ["token.abc"]]);
+  });
+
+  it("on Node, even with a global WebSocket (Node 22+), it uses the ws package, whose limits it can set", async () => {
+    const { calls, FakeWebSocket } = recordingWebSocket();
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    const factory = await resolveSocketFactory();
+    expect(factory.canSendHeaders).toBe(true);
+    const socket = factory.open("ws://127.0.0.1:9/v1/responses", {}, undefined, { maxPayload: 10 });
+    socket.addEventListener("error", () => {});
+    socket.close();
+    expect(calls).toEqual([]);
+    expect(socket.constructor.name).toBe("WebSocket");
   });
 
   it("without a global WebSocket (Node 20) it loads the ws package", async () => {
