@@ -10,7 +10,8 @@ import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
 import type { KitError } from "../kit/spec-error.js";
 import type { ResponseStore } from "../model.js";
 import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
-import { DEFAULT_CONNECTION_AGE_MS } from "../websocket/limits.js";
+import { DEFAULT_CONNECTION_AGE_MS, DEFAULT_IDLE_TIMEOUT_MS } from "../websocket/limits.js";
+import { createSocketSender } from "./socket-sender.js";
 
 /**
  * The part of a Node `http.Server` that WebSocket mode uses. Typed structurally (a real `http.Server`
@@ -74,6 +75,20 @@ export interface WebSocketModeOptions {
    * connection ends. Default 60 seconds.
    */
   limitGraceMs?: number;
+  /**
+   * How long a connection may sit idle: no message from the client while no turn runs (then it ends
+   * with `websocket_connection_limit_reached`, as at the age limit), or no byte read by the client
+   * while a message waits to be sent (then the client is cut off). Default 5 minutes; `Infinity` for
+   * none.
+   */
+  idleTimeoutMs?: number;
+  /** Open connections at most; further upgrades get 503 `too_many_connections`. Default 1000. */
+  maxConnections?: number;
+  /**
+   * Bytes the server may hold for a client that is not reading before it cuts the client off. Sending
+   * waits for the client past 1 MiB, so only a peer that stopped reading gets here. Default 16 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 export interface WebSocketMode {
@@ -84,6 +99,8 @@ export interface WebSocketMode {
 }
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -190,7 +207,16 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
   const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
   const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
   if (!(maxAgeMs > 0)) throw new RangeError("maxConnectionAgeMs must be a positive number (or Infinity).");
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!(idleTimeoutMs > 0)) throw new RangeError("idleTimeoutMs must be a positive number (or Infinity).");
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!(maxConnections >= 1)) throw new RangeError("maxConnections must be at least 1 (or Infinity).");
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (!(maxBufferedBytes >= HIGH_WATER_BYTES))
+    throw new RangeError(`maxBufferedBytes must be at least ${HIGH_WATER_BYTES}.`);
   const sockets = new Set<WsSocket>();
+  /** Upgrades let in but not yet open (the API key being checked, the handshake under way). */
+  let opening = 0;
   let wss: Promise<WsServer> | undefined;
   let closed = false;
   const authenticate: ApiKeyCheck | null =
@@ -243,30 +269,58 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
         "WebSocket connections from this origin are not allowed (see the server's cors option).",
       );
     }
+    if (sockets.size + opening >= maxConnections) {
+      return refuse(
+        socket,
+        503,
+        "Service Unavailable",
+        "too_many_connections",
+        "The server has as many WebSocket connections as it takes; try again later, or use HTTP.",
+      );
+    }
+    opening++;
+    let counted = true;
+    const settled = () => {
+      if (counted) opening--;
+      counted = false;
+    };
     void (async () => {
       const denied = authenticate ? await authenticate(toWebRequest(request)) : null;
-      if (denied) return refuseWith(socket, "Unauthorized", denied);
-      accept(request, socket, head);
-    })().catch(() => refuse(socket, 500, "Internal Server Error", "server_error", "The upgrade failed."));
+      if (denied) {
+        settled();
+        return refuseWith(socket, "Unauthorized", denied);
+      }
+      accept(request, socket, head, settled);
+    })().catch(() => {
+      settled();
+      refuse(socket, 500, "Internal Server Error", "server_error", "The upgrade failed.");
+    });
   };
 
-  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer, settled: () => void) => {
     // close() may have run while the API key was being checked; it may not have had a ws server to close.
-    if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
+    if (closed) {
+      settled();
+      return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
+    }
+    // A handshake that never completes (the socket closed first) must not hold its place.
+    socket.once("close", settled);
     loadServer().then(
       (server) =>
         server.handleUpgrade(request, socket, head, (ws) => {
+          settled();
           sockets.add(ws);
+          const sender = createSocketSender(ws, {
+            highWaterBytes: HIGH_WATER_BYTES,
+            maxBufferedBytes,
+            stallTimeoutMs: idleTimeoutMs,
+          });
           const connection = new ResponsesConnection({
             engine: options.engine,
             store: options.store,
             maxAgeMs,
-            send: (text) => {
-              if (ws.readyState !== 1) return;
-              if (ws.bufferedAmount < HIGH_WATER_BYTES) return ws.send(text);
-              // Over the high-water mark: wait until this message is flushed to the socket.
-              return new Promise<void>((resolve) => ws.send(text, () => resolve()));
-            },
+            idleTimeoutMs,
+            send: (text) => sender.send(text),
             close: (code, reason) => ws.close(code, reason),
             pause: () => ws.pause(),
             resume: () => ws.resume(),
@@ -280,13 +334,17 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
           });
           ws.on("close", () => {
             sockets.delete(ws);
+            sender.dispose();
             connection.dispose();
           });
           ws.on("error", () => {
             connection.dispose();
           });
         }),
-      () => refuse(socket, 501, "Not Implemented", "websocket_unavailable", "Install the `ws` package."),
+      () => {
+        settled();
+        refuse(socket, 501, "Not Implemented", "websocket_unavailable", "Install the `ws` package.");
+      },
     );
   };
 
