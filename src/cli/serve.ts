@@ -9,6 +9,7 @@ import {
   type Dialect,
   type KitErrorPhase,
   type RunningServer,
+  type ServeWebSocketOptions,
   serve,
 } from "../server/index.js";
 import { mockModel } from "../server/mock/index.js";
@@ -43,6 +44,10 @@ Options:
   --dialect <name>  Event names to stream: spec (default, the specification's) or openai
                     (reasoning text as response.reasoning_text.delta/.done, for the openai
                     SDK's stream() helper and the AI SDK's open-responses provider).
+  --ws-idle-timeout <s>
+                    End a WebSocket connection idle this long, in seconds (default 300).
+  --ws-max-connections <n>
+                    WebSocket connections open at once, at most (default 1000).
   -h, --help        Show this help.
 
 Example:
@@ -60,6 +65,8 @@ const OPTIONS = {
   store: { type: "string" },
   "store-ttl": { type: "string" },
   dialect: { type: "string" },
+  "ws-idle-timeout": { type: "string" },
+  "ws-max-connections": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -78,6 +85,8 @@ export interface BuiltInServerOptions {
   onError?: (error: unknown, phase: KitErrorPhase) => void;
   /** The event names to stream (default the specification's). */
   dialect?: Dialect;
+  /** WebSocket mode's limits (idle timeout, connection cap). */
+  websocket?: ServeWebSocketOptions;
 }
 
 /** Starts the built-in model on Node's HTTP server. */
@@ -95,6 +104,7 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
     port: options.port,
     host: options.host,
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.websocket === undefined ? {} : { websocket: options.websocket }),
   });
 }
 
@@ -157,6 +167,11 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   if (!DIALECTS.includes(dialect as Dialect)) {
     throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
   }
+  const websocket: ServeWebSocketOptions = {};
+  if (values["ws-idle-timeout"] !== undefined)
+    websocket.idleTimeoutMs = integerOption(values, "ws-idle-timeout", 300, 1, 86_400) * 1000;
+  if (values["ws-max-connections"] !== undefined)
+    websocket.maxConnections = integerOption(values, "ws-max-connections", 1000, 1, 1_000_000);
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
@@ -186,6 +201,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       delayMs,
       ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
+      websocket,
       ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
     });
   } catch (error) {
