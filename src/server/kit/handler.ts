@@ -14,6 +14,7 @@ import type {
 } from "../../spec/index.js";
 import { type ApiKeyCheck, createApiKeyCheck } from "./auth.js";
 import { readJsonBody } from "./body-reader.js";
+import { refuseBrowserOrigin } from "./browser-policy.js";
 import { unsupportedContentType } from "./content-type.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
 import { isTerminalEvent } from "./event-writer.js";
@@ -91,6 +92,7 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
       : async () => null;
 
   const cors = options.cors ? corsPolicy(options.cors === true ? {} : options.cors) : null;
+  const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
   const idempotency =
     options.idempotency === false
       ? null
@@ -105,6 +107,10 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     }
     // A preflight carries no credentials, so it is answered before the API-key check.
     if (cors !== null && request.method === "OPTIONS") return cors.preflight(request);
+    // A page on an origin `cors` does not allow reaches nothing, whatever its body (browser-policy.ts);
+    // its preflight is answered as any other (without CORS, 405), which the browser reads as a no.
+    const foreign = request.method === "OPTIONS" ? null : refuseBrowserOrigin(request, allowsOrigin);
+    if (foreign) return errorResponse(foreign);
     if (storedRoute !== null) return stored(storedRoute, request, url);
     if (request.method !== "POST") {
       return errorResponse(
@@ -236,7 +242,6 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
     response.headers.set("x-request-id", `req_${crypto.randomUUID().replaceAll("-", "")}`);
     return cors === null ? response : cors.decorate(request, response);
   };
-  const allowsOrigin = (origin: string) => cors?.allows(origin) ?? false;
   return Object.assign(handler, { engine, basePath, authenticate, allowsOrigin, maxBodyBytes });
 }
 

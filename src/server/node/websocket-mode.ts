@@ -7,10 +7,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
+import { sameOrigin } from "../kit/browser-policy.js";
 import type { KitError } from "../kit/spec-error.js";
 import type { ResponseStore } from "../model.js";
 import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
 import { DEFAULT_CONNECTION_AGE_MS, DEFAULT_IDLE_TIMEOUT_MS } from "../websocket/limits.js";
+import { hostAllowList } from "./browser-hosts.js";
 import { createSocketSender } from "./socket-sender.js";
 
 /**
@@ -149,52 +151,6 @@ function refuseWith(socket: Duplex, reason: string, failure: KitError): void {
     `HTTP/1.1 ${failure.status} ${reason}\r\nContent-Type: application/json\r\n${auth}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-}
-
-/** Whether a browser's `Origin` names the host the upgrade was sent to. */
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  if (host === undefined) return false;
-  try {
-    const page = new URL(origin);
-    // Parsed with the page's scheme so that default ports compare equal (`x` and `x:443` on https).
-    return page.host === new URL(`${page.protocol}//${host}`).host;
-  } catch {
-    return false; // "null" (sandboxed frames, file:) or garbage
-  }
-}
-
-/**
- * Whether a `Host` header names this server: an IP address (DNS rebinding needs a name, so a literal
- * address cannot be one), `localhost` or a `*.localhost` name, the bound host, or a configured name.
- */
-export function hostAllowList(
-  configured: readonly string[] | undefined,
-  boundHost: string | undefined,
-): (host: string | undefined) => boolean {
-  const names = new Set<string>();
-  for (const name of [...(configured ?? []), ...(boundHost ? [boundHost] : [])]) {
-    const hostname = hostnameOf(name);
-    if (hostname !== null) names.add(hostname);
-  }
-  return (host) => {
-    const hostname = host === undefined ? null : hostnameOf(host);
-    if (hostname === null) return false;
-    if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
-    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
-    return names.has(hostname);
-  };
-}
-
-/** The lower-cased host name of a `Host` value or a configured name (port dropped), null if not one. */
-function hostnameOf(value: string): string | null {
-  // A bare IPv6 address (a bound host such as `::1`) needs brackets to parse as a URL host.
-  const text =
-    value.includes(":") && !value.startsWith("[") && value.split(":").length > 2 ? `[${value}]` : value;
-  try {
-    return new URL(`http://${text}`).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
 }
 
 function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
