@@ -117,15 +117,28 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       responseId,
       signal: runOptions.signal,
       save: async (stored) => {
+        const kept = body.store === false || (await keep(runStore, stored));
+        // A response the store did not take says so (`store: false`), so nobody relies on finding it.
+        if (!kept) stored.response.store = false;
         try {
-          if (body.store !== false) await runStore.set(stored.response.id, stored);
           await runOptions.onFinished?.(stored);
         } catch (error) {
           report(error, "store");
         }
+        return kept;
       },
     });
     return { ok: true, responseId, events: dialect === "spec" ? events : renamed(events, dialect) };
+  }
+
+  /** Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`). */
+  async function keep(runStore: ResponseStore, stored: StoredResponse): Promise<boolean> {
+    try {
+      return (await runStore.set(stored.response.id, stored)) !== false;
+    } catch (error) {
+      report(error, "store");
+      return false;
+    }
   }
 
   async function* streamEvents(init: {
@@ -133,7 +146,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     input: ContextItem[];
     responseId: string;
     signal: AbortSignal | undefined;
-    save: (stored: StoredResponse) => Promise<void>;
+    /** Saves the finished response; false when it was meant to be stored and was not. */
+    save: (stored: StoredResponse) => Promise<boolean>;
   }): AsyncGenerator<StreamingEvent, void, undefined> {
     const { body, input, responseId } = init;
     const controller = new AbortController();
@@ -149,8 +163,12 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
       policy,
     });
-    // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
-    const save = () => init.save({ response: structuredClone(writer.response), input });
+    // Saved before the terminal event leaves, so a client's immediate follow-up finds it; a response
+    // that could not be stored goes out with `store: false` in its terminal snapshot, not as if stored.
+    const settle = async (event: StreamingEvent) => {
+      const kept = await init.save({ response: structuredClone(writer.response), input });
+      if (!kept && "response" in event) event.response.store = false;
+    };
 
     let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
     let failure: StreamingEvent[] = [];
@@ -179,7 +197,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
           if (step === ABORTED || controller.signal.aborted) return;
           if (step.done) break;
           for (const event of writer.write(step.value)) {
-            if (isTerminalEvent(event)) await save();
+            if (isTerminalEvent(event)) await settle(event);
             yield event;
             if (loop.due()) {
               await loop.yield();
@@ -199,7 +217,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         failure = writer.fail(describeThrown(error));
       }
       for (const event of writer.finished ? failure : writer.complete()) {
-        if (isTerminalEvent(event)) await save();
+        if (isTerminalEvent(event)) await settle(event);
         yield event;
       }
     } finally {

@@ -60,7 +60,7 @@ describe("browser pages over HTTP: the WebSocket upgrade's policy", () => {
 
   it("a browser POST with no Content-Type is 415, even from the server's own page or an allowed origin", async () => {
     const { model, handler } = setup({ cors: true });
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { origin: "https://app.example" },
       { origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080" },
       { "sec-fetch-site": "same-origin" },
