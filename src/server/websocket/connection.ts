@@ -10,6 +10,7 @@
 
 import type { CreateResponseBody } from "../../spec/index.js";
 import type { ResponsesEngine } from "../kit/engine.js";
+import { LoopYielder } from "../kit/yield.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
 import { type ErrorEnvelope, envelopeFrom, errorEnvelope } from "./envelope.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./limits.js";
@@ -83,6 +84,7 @@ export class ResponsesConnection {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sends still waiting for the socket to take them (backpressure). */
   #waitingSends = 0;
+  readonly #loop = new LoopYielder();
   #endReason: "age" | "idle" = "age";
   #queuedChars = 0;
   #paused = false;
@@ -200,6 +202,9 @@ export class ResponsesConnection {
         this.#queuedChars -= next.length;
         this.#applyBackpressure();
         await this.#handle(next);
+        // Bad messages are answered without any I/O wait: a chunk of thousands of them would otherwise
+        // be worked through in microtasks, holding up every other client until the last is answered.
+        if (this.#loop.due()) await this.#loop.yield();
       }
     } finally {
       this.#running = false;

@@ -214,3 +214,26 @@ describe("the socket sender: backpressure, then a bound", () => {
     expect(cuts).toEqual(["buffer", "stall"]);
   });
 });
+
+describe("W8: answering a burst of bad messages does not hold up the event loop", () => {
+  it("a chunk of 20,000 invalid messages is answered across event-loop turns, not in one block", async () => {
+    let sent = 0;
+    const engine = createResponsesEngine({ model: mockModel() });
+    const connection = new ResponsesConnection({
+      engine,
+      store: engine.store,
+      maxAgeMs: Number.POSITIVE_INFINITY,
+      send: () => {
+        sent++;
+      },
+      close: () => {},
+    });
+    // As `ws` delivers one TCP chunk of tiny frames: every message at once, synchronously.
+    for (let i = 0; i < 20_000; i++) connection.receive(`{bad ${i}`);
+    const atFirstTimer = await new Promise<number>((resolve) => setTimeout(() => resolve(sent), 0));
+    expect(atFirstTimer).toBeLessThan(20_000);
+    for (let i = 0; i < 500 && sent < 20_000; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent).toBe(20_000);
+    connection.dispose();
+  });
+});
