@@ -4,108 +4,15 @@
  * a server body or a header goes through `redactSecrets` first.
  */
 
-import type { ResponseResource } from "./spec/index.js";
+import { redactDeep, redactSecrets } from "./internal/redact.js";
+import type { ResponseResource } from "./spec/types.gen.js";
 
 /** Headers as a plain record, so errors are serialisable and carry no live `Headers` object. */
 export type HeaderRecord = Record<string, string>;
 
-const SECRET_PATTERNS: RegExp[] = [
-  /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi,
-  /\b(sk|pk|rk|hf|or|gsk|xai)[-_][A-Za-z0-9._-]{8,}/g,
-];
-
-const registeredSecrets = new Set<string>();
-
-/**
- * Registers a credential so that it is scrubbed from every later error message and log line, even when
- * it does not look like a key (a custom gateway token, say). The client registers the keys it resolves.
- */
-export function registerSecret(secret: string | undefined | null): void {
-  if (secret && secret.length >= 4) registeredSecrets.add(secret);
-}
-
-/** Replaces anything that looks like, or is known to be, a credential with `[redacted]`. */
-export function redactSecrets(text: string): string {
-  let out = text;
-  for (const secret of registeredSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join("[redacted]");
-  }
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (_match, prefix: string) =>
-      /^(Bearer|Basic|Token)$/i.test(prefix) ? `${prefix} [redacted]` : "[redacted]",
-    );
-  }
-  return out;
-}
-
-/**
- * A copy of a low-level error with its message and stack redacted, for use as a `cause`: fetch errors may
- * quote the URL (whose query may hold a key), and JSON.parse quotes the text it could not parse.
- */
-export function redactError(error: unknown, depth = 0): unknown {
-  if (!(error instanceof Error)) return typeof error === "string" ? redactSecrets(error) : error;
-  const copy = new Error(redactSecrets(error.message));
-  copy.name = error.name;
-  copy.stack = redactSecrets(error.stack ?? `${error.name}: ${error.message}`);
-  const code = (error as { code?: unknown }).code;
-  if (code !== undefined) (copy as { code?: unknown }).code = code;
-  if (depth < 3 && error.cause !== undefined) copy.cause = redactError(error.cause, depth + 1);
-  return copy;
-}
-
 /** `redactSecrets` for a field that may be null. */
 function redactNullable(value: string | null | undefined): string | null {
   return typeof value === "string" ? redactSecrets(value) : (value ?? null);
-}
-
-const MAX_REDACT_DEPTH = 64;
-
-/**
- * A copy of a value from the wire (an error body, a partial response) with every string redacted. Copy on
- * write: a value holding nothing to redact comes back as the same object, so the common case allocates
- * nothing. Nesting deeper than MAX_REDACT_DEPTH is cut (a hostile body, not a response).
- */
-export function redactDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return redactSecrets(value);
-  if (value === null || typeof value !== "object") return value;
-  if (depth >= MAX_REDACT_DEPTH) return "[nested too deep]";
-  if (Array.isArray(value)) {
-    let copy: unknown[] | null = null;
-    for (let index = 0; index < value.length; index++) {
-      const entry: unknown = value[index];
-      const redacted = redactDeep(entry, depth + 1);
-      if (redacted !== entry && copy === null) copy = value.slice(0, index);
-      if (copy !== null) copy.push(redacted);
-    }
-    return copy ?? value;
-  }
-  if (value instanceof Error) return redactError(value);
-  const record = value as Record<string, unknown>;
-  let copy: Record<string, unknown> | null = null;
-  const keys = Object.keys(record);
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index] as string;
-    const entry = record[key];
-    const redacted = redactDeep(entry, depth + 1);
-    if (redacted !== entry && copy === null) {
-      copy = {};
-      for (let before = 0; before < index; before++) {
-        const earlier = keys[before] as string;
-        defineData(copy, earlier, record[earlier]);
-      }
-    }
-    if (copy !== null) defineData(copy, key, redacted);
-  }
-  return copy ?? value;
-}
-
-/** An own property even for the key `__proto__` (which an assignment would turn into a prototype change). */
-function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
 }
 
 /**

@@ -11,8 +11,8 @@ import {
   AuthenticationError,
   PermissionDeniedError,
   ResponseStreamError,
-  redactSecrets,
 } from "../errors.js";
+import { redactSecrets } from "../internal/redact.js";
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;

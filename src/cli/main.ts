@@ -8,7 +8,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./args.js";
 import { runChat } from "./chat.js";
-import { runCheck } from "./check.js";
+import { runCheck } from "./check/command.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIO } from "./io.js";
 import { runServe } from "./serve.js";

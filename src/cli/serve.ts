@@ -5,13 +5,13 @@
 
 import {
   createResponsesHandler,
-  DIALECTS,
   type Dialect,
   type KitErrorPhase,
   type RunningServer,
   type ServeWebSocketOptions,
   serve,
 } from "../server/index.js";
+import { DIALECTS } from "../server/kit/dialect.js";
 import { mockModel } from "../server/mock/index.js";
 import type { ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";

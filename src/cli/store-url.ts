@@ -8,8 +8,8 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Driver } from "unstorage";
-import { registerSecret } from "../errors.js";
-import { createKVStore, createMemoryStore } from "../server/kit/index.js";
+import { registerSecret } from "../internal/redact.js";
+import { createKVStore, createMemoryStore } from "../server/index.js";
 import type { ResponseStore } from "../server/model.js";
 import { UsageError } from "./args.js";
 

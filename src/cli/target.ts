@@ -3,10 +3,10 @@
  * built-in model, run in-process through the fetch handler (no port, nothing left listening).
  */
 
-import { stripCredentials } from "../client/base-url.js";
 import { OpenResponses } from "../client/index.js";
-import { registerSecret } from "../errors.js";
-import { createResponsesHandler } from "../server/kit/index.js";
+import { stripCredentials } from "../core/base-url.js";
+import { registerSecret } from "../internal/redact.js";
+import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption } from "./args.js";

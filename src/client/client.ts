@@ -1,22 +1,23 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { OpenResponsesError, registerSecret } from "../errors.js";
-import { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
-import { readEnv } from "./env.js";
-import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import { DEFAULT_BASE_URL, normalizeBaseURL } from "../core/base-url.js";
+import { readEnv } from "../core/env.js";
+import { createLogger, isLogLevel, type Logger, type LogLevel } from "../core/logger.js";
 import {
   type ApiKeySource,
   type ClientOptions,
-  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   type FetchLike,
   type HeaderValues,
-} from "./options.js";
+} from "../core/options.js";
+import { DEFAULT_RETRY_TIMING } from "../core/retry.js";
+import { Transport } from "../core/transport.js";
+import { OpenResponsesError } from "../errors.js";
+import { registerSecret } from "../internal/redact.js";
 import { Responses } from "./responses.js";
-import { DEFAULT_RETRY_TIMING } from "./retry.js";
-import { Transport } from "./transport.js";
 
 /** Extra client-level settings beyond the transport's. */
 export interface OpenResponsesOptions extends ClientOptions {
@@ -39,7 +40,7 @@ export class OpenResponses {
   readonly model: string | undefined;
   readonly logger: Logger;
   readonly logLevel: LogLevel;
-  /** The HTTP transport; shared with the WebSocket part. */
+  /** The HTTP transport; `responses.connect()` takes its credentials and headers from it too. */
   readonly transport: Transport;
   readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.
@@ -60,7 +61,7 @@ export class OpenResponses {
       DEFAULT_MAX_RESPONSE_BYTES,
       "maxResponseBytes",
     );
-    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
+    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
     this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
     this.strict = options.strict ?? false;
     this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");

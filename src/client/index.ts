@@ -1,34 +1,14 @@
-/** The HTTP client: `new OpenResponses(options)` and `client.responses.create/stream/compact`. */
+/**
+ * The client's front door: `new OpenResponses(options)` and `client.responses.*`. Internal imports use
+ * this folder index; users get these names (and the plumbing's public types) from `src/index.ts`.
+ */
 
-export { type AcceptedAnswer, APIPromise, type WithResponse } from "./api-promise.js";
-export { DEFAULT_BASE_URL, normalizeBaseURL } from "./base-url.js";
 export { OpenResponses, type OpenResponsesOptions } from "./client.js";
-export type { Logger, LogLevel } from "./logger.js";
-export {
-  type ApiKeySource,
-  type ClientOptions,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  type FetchLike,
-  type FetchOptions,
-  type HeaderValues,
-  type RequestOptions,
-} from "./options.js";
 export type { CompactResult, RequestIdField, ResponseResult } from "./output-text.js";
 export { ParsedResponseStream } from "./parsed-stream.js";
 export { PendingResponseStream } from "./pending-stream.js";
-export type * from "./request-types.js";
+export { type ParseRequestBody, Responses, type StreamResponseBody } from "./responses.js";
 export {
-  type ParseRequestBody,
-  Responses,
-  type ResponsesContext,
-  type StreamResponseBody,
-} from "./responses.js";
-export type { RetryTiming } from "./retry.js";
-export {
-  type FetchInputItemsPage,
   type InputItem,
   InputItems,
   type InputItemsList,
@@ -37,10 +17,3 @@ export {
   InputItemsPagePromise,
   type ResponseDeleted,
 } from "./stored-responses.js";
-export type {
-  JSONResult,
-  Transport,
-  TransportConfig,
-  TransportRequest,
-  TransportResult,
-} from "./transport.js";

@@ -5,6 +5,7 @@
  *   `for await (const event of client.responses.stream(body))`, `.finalResponse()`, `.abort()`.
  */
 
+import type { WithResponse } from "../core/api-promise.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { ResponseWithOutputText } from "../spec/index.js";
 import type {
@@ -13,7 +14,6 @@ import type {
   ResponseStreamEventName,
   ResponseStreamListener,
 } from "../streaming/index.js";
-import type { WithResponse } from "./api-promise.js";
 
 type AnyListener = (argument?: unknown) => void;
 

@@ -1,9 +1,16 @@
 /**
- * `client.responses`: create, stream and compact (and, added by the WebSocket part, connect), plus the
+ * `client.responses`: create, stream, compact and connect (a WebSocket session), plus the
  * stored-response extensions retrieve, delete and inputItems.list (see `stored-responses.ts`).
  */
 
-import { APIError, OpenResponsesError, redactError } from "../errors.js";
+import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "../core/api-promise.js";
+import { readBodyWithin } from "../core/body.js";
+import type { RequestOptions } from "../core/options.js";
+import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
+import type { JSONResult, Transport } from "../core/transport.js";
+import { APIError, OpenResponsesError } from "../errors.js";
+import { isRecord } from "../internal/guards.js";
+import { redactError } from "../internal/redact.js";
 import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
 import { type ParsedResponseOf, type ParseTool, parseResponse, toWireTools } from "../structured/parse.js";
@@ -15,15 +22,10 @@ import {
 } from "../tools/runner.js";
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
-import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "./api-promise.js";
-import { readBodyWithin } from "./body.js";
-import type { RequestOptions } from "./options.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { ParsedResponseStream } from "./parsed-stream.js";
 import { PendingResponseStream } from "./pending-stream.js";
-import type { RequestTool, ResponseCreateParams } from "./request-types.js";
 import { deleteResponse, InputItems, type ResponseDeleted, retrieveResponse } from "./stored-responses.js";
-import type { JSONResult, Transport } from "./transport.js";
 
 /** A request body for `responses.stream()`: `stream` is set for you. */
 export type StreamResponseBody = Omit<ResponseCreateParams, "stream">;
@@ -36,7 +38,7 @@ export type ParseRequestBody = Omit<ResponseCreateParams, "tools"> & {
   tools?: ReadonlyArray<RequestTool | ParseTool> | null;
 };
 
-/** What `Responses` needs from its client; kept small so the WebSocket part can reuse it. */
+/** What `Responses` needs from its client; kept small so the WebSocket session can reuse it. */
 export interface ResponsesContext {
   readonly transport: Transport;
   /** Default protocol-checker mode for streams. */
@@ -332,10 +334,6 @@ function withURL(response: Response, url: string): Response {
 function withExtraBody<T extends object>(body: T, options: RequestOptions | undefined): T {
   const extra = options?.extraBody;
   return extra ? { ...body, ...extra } : body;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A body that is not a JSON object is a programming error: say so before anything is sent. */

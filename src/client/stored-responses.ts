@@ -5,12 +5,12 @@
  * `EndpointNotSupportedError` rather than a confusing 404.
  */
 
+import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
+import type { RequestOptions } from "../core/options.js";
+import type { JSONResult, Transport } from "../core/transport.js";
 import { APIError, EndpointNotSupportedError, OpenResponsesError } from "../errors.js";
 import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
-import { type AcceptedAnswer, APIPromise, unreadCopy } from "./api-promise.js";
-import type { RequestOptions } from "./options.js";
 import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
-import type { JSONResult, Transport } from "./transport.js";
 
 /** What `responses.delete(id)` resolves to. */
 export interface ResponseDeleted extends RequestIdField {

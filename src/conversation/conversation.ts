@@ -6,8 +6,10 @@
  * and over a WebSocket session: both only need to stream one turn.
  */
 
-import type { OpenResponses } from "../client/index.js";
+import type { ResponsesClient } from "../core/responses-api.js";
 import { APIError, OpenResponsesError } from "../errors.js";
+import { isRecord } from "../internal/guards.js";
+import { isTerminalEventType } from "../internal/terminal-events.js";
 import {
   type CompactResource,
   type CompactResponseMethodPublicBody,
@@ -19,13 +21,7 @@ import {
 } from "../spec/index.js";
 import { ResponseAccumulator, ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
 import { ResponsesSocket } from "../websocket/session.js";
-import {
-  type ConversationInput,
-  type ConversationItem,
-  functionCallOutput,
-  normalizeInput,
-  toInputItems,
-} from "./items.js";
+import { type ConversationInput, type ConversationItem, normalizeInput, toInputItems } from "./items.js";
 
 /** How a turn refers to the turns before it. */
 export type ConversationMode =
@@ -75,12 +71,8 @@ function isPreviousNotFound(error: unknown): boolean {
   return error instanceof APIError && error.code === PREVIOUS_NOT_FOUND;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export class Conversation {
-  readonly #client: OpenResponses | null;
+  readonly #client: ResponsesClient | null;
   readonly #options: ConversationOptions;
   readonly #transport: ConversationTransport;
   readonly #overSocket: boolean;
@@ -95,7 +87,7 @@ export class Conversation {
    * @param client the HTTP client: runs turns (unless `transport` is given) and `compact()`. May be
    *   `null` when a `transport` is given and compaction is not needed.
    */
-  constructor(client: OpenResponses | null, options: ConversationOptions = {}) {
+  constructor(client: ResponsesClient | null, options: ConversationOptions = {}) {
     this.#client = client;
     this.#options = options;
     // Starting items may be a saved `response.output`: put them in request form like any recorded output.
@@ -177,7 +169,9 @@ export class Conversation {
     for (const { call_id, output } of list) {
       const value =
         typeof output === "string" || Array.isArray(output) ? output : JSON.stringify(output ?? null);
-      this.#pending.push(functionCallOutput(call_id, value as string | unknown[]));
+      // The answer to the `function_call` with this `call_id` (rule P4), kept as given: the builders'
+      // `functionCallOutput` checks the id and rewrites arrays, which a recorded call must not be.
+      this.#pending.push({ type: "function_call_output", call_id, output: value } as ConversationItem);
     }
     return this;
   }
@@ -289,7 +283,7 @@ export class Conversation {
         for await (const event of source) {
           if (ended) continue;
           accumulator.apply(event);
-          if (isTerminal(event.type)) {
+          if (isTerminalEventType(event.type)) {
             ended = true;
             this.#record(event, accumulator.finalResponse, sent);
           }
@@ -319,8 +313,4 @@ export class Conversation {
     this.#previousId = resource.id;
     this.#lastResponse = withOutputText(resource);
   }
-}
-
-function isTerminal(type: string): boolean {
-  return type === "response.completed" || type === "response.incomplete" || type === "response.failed";
 }

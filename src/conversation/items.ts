@@ -5,16 +5,11 @@
  * items, fields a server added under rule X4) survives the round trip.
  */
 
+import { isRecord, type JsonRecord } from "../internal/guards.js";
 import type { CreateResponseBody, ItemField, ItemParam } from "../spec/index.js";
 
 /** An item as it travels in a request: a standard `ItemParam`, or an unknown item kept verbatim. */
 export type ConversationItem = ItemParam | (Record<string, unknown> & { type: string });
-
-type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A deep copy through JSON, so the caller's objects and ours never alias. */
 function clone<T>(value: T): T {
@@ -64,20 +59,16 @@ export function toInputItems(
 /** `input` as a request may carry it (a string is one user message) → a list of items. */
 export function normalizeInput(input: CreateResponseBody["input"] | ConversationInput): ConversationItem[] {
   if (input === undefined || input === null) return [];
-  if (typeof input === "string") return [userMessage(input)];
+  // Text becomes one user message with one text part. Not the builders' `userMessage`: that one
+  // validates and keeps a string as a string, and a conversation sends exactly what it always sent.
+  if (typeof input === "string") {
+    return [
+      { type: "message", role: "user", content: [{ type: "input_text", text: input }] } as ConversationItem,
+    ];
+  }
   if (Array.isArray(input)) return input.map((item) => clone(item) as ConversationItem);
   return [clone(input) as ConversationItem];
 }
 
 /** What `Conversation.send` accepts: text, one item, or a list of items. */
 export type ConversationInput = string | ConversationItem | ConversationItem[];
-
-/** A user message item with one text part. */
-export function userMessage(text: string): ConversationItem {
-  return { type: "message", role: "user", content: [{ type: "input_text", text }] } as ConversationItem;
-}
-
-/** The output of a function call, answering the `function_call` with the same `call_id` (rule P4). */
-export function functionCallOutput(callId: string, output: string | unknown[]): ConversationItem {
-  return { type: "function_call_output", call_id: callId, output } as ConversationItem;
-}

@@ -1,13 +1,82 @@
 /**
  * `openresponses/server`, the `node` build (Node, and Bun and Deno, which set that export condition):
- * the server kit, the deterministic built-in model, and the Node adapter (`serve()` on `node:http`,
- * WebSocket mode with the `ws` package). `./portable.ts` is the same API for every other runtime;
- * test/server/entries.test.ts checks that the two agree.
+ * the portable entry (`./portable.ts`, where each name is documented and chosen) with the real Node
+ * adapter (`serve()` on `node:http`, WebSocket mode with the `ws` package) in place of its stand-ins.
+ * test/server/entries.test.ts checks that the two builds export the same names.
  *
  * @module openresponses/server
  */
 
-export * from "./kit/index.js";
-export * from "./mock/index.js";
-export type * from "./model.js";
-export * from "./websocket/index.js";
+// The Node adapter, where the portable entry has its stand-ins.
+export {
+  attachWebSocketMode,
+  type NodeHttpServer,
+  type RunningServer,
+  type ServeOptions,
+  type ServeWebSocketOptions,
+  serve,
+  type UpgradeListener,
+  type UpgradeServer,
+  type WebSocketMode,
+  type WebSocketModeOptions,
+} from "./node/index.js";
+export {
+  type ApiKeyCheck,
+  type Compactor,
+  type CompactRequest,
+  type CompactResult,
+  type ConnectionOptions,
+  type CorsOptions,
+  createKVStore,
+  createMemoryStore,
+  createResponsesEngine,
+  createResponsesHandler,
+  createToolPolicy,
+  DEFAULT_CONNECTION_AGE_MS,
+  DEFAULT_KV_MAX_ENTRY_BYTES,
+  DEFAULT_KV_TIMEOUT_MS,
+  DEFAULT_KV_TTL_SECONDS,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
+  type Dialect,
+  EventWriter,
+  type EventWriterOptions,
+  type ExtensionItemPart,
+  encodeSSE,
+  errorResponse,
+  genericCompactor,
+  type IdempotencyOptions,
+  type IdGenerator,
+  type IdKind,
+  InvalidModelPartError,
+  type KeyValueStorage,
+  type KitError,
+  type KitErrorPhase,
+  KVResponseStore,
+  type KVStoreOptions,
+  MemoryResponseStore,
+  type MemoryStoreOptions,
+  MOCK_MODEL_NAME,
+  type MockModel,
+  type MockModelOptions,
+  type Model,
+  type ModelPart,
+  type ModelRequest,
+  mockModel,
+  type ParseResult,
+  type ResponseStore,
+  ResponseStoreUnavailableError,
+  ResponsesConnection,
+  type ResponsesEngine,
+  type ResponsesEngineOptions,
+  type ResponsesHandler,
+  type ResponsesHandlerOptions,
+  type RunOptions,
+  type RunResult,
+  randomIds,
+  type SpecErrorObject,
+  type SpecErrorType,
+  type StoredResponse,
+  sequentialIds,
+  type ToolPolicy,
+  type WebSocketEngine,
+} from "./portable.js";

@@ -3,10 +3,10 @@
  * exact (a typo is a compile error); response-side aliases include the extensions of rules X1–X4.
  */
 
+import { isRecord } from "../internal/guards.js";
 import type { ExtensionContent, ExtensionStreamingEvent } from "./extensions.js";
 import type {
   CompactResponseMethodPublicBody,
-  CreateResponseBody,
   Error as ErrorSchema,
   FunctionCall,
   FunctionCallOutput,
@@ -80,12 +80,6 @@ export type ToolParam = ResponsesToolParam;
 /** A tool definition echoed in a response. */
 export type ResponseTool = Tool;
 
-/** A request body for a non-streaming `POST /responses`. */
-export type CreateResponseParams = Omit<CreateResponseBody, "stream"> & { stream?: false | undefined };
-
-/** A request body for a streaming `POST /responses` (`stream: true`). */
-export type CreateResponseStreamingParams = Omit<CreateResponseBody, "stream"> & { stream: true };
-
 /** A request body for `POST /responses/compact` (`model` is required, rule H2). */
 export type CompactParams = CompactResponseMethodPublicBody;
 
@@ -139,8 +133,4 @@ export function withOutputText<T extends object>(response: T): T & { readonly ou
     });
   }
   return response as T & { readonly output_text: string };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

@@ -9,7 +9,7 @@
  * change at a stable `output_index`, deltas for an item that was never added (a placeholder item keeps
  * the text), extension items kept as opaque records, and a terminal snapshot with an empty `output`.
  *
- * And it is safe against a hostile peer (issue 9): every key from the wire is data. `__proto__` keys are
+ * And it is safe against a hostile peer: every key from the wire is data. `__proto__` keys are
  * dropped when an object is copied in (a plain object stays a plain object, so snapshots spread,
  * stringify and compare as usual), `constructor`/`prototype` are kept as ordinary own keys, and merging
  * reads own properties only, so nothing walks into a prototype. Indexes are bounded: an `output_index`,

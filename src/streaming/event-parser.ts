@@ -4,11 +4,12 @@
  * It never throws on a shape it does not know: unknown events pass through as extension events (X2).
  */
 
-import { ResponseStreamError, redactError } from "../errors.js";
+import { ResponseStreamError } from "../errors.js";
+import { redactError } from "../internal/redact.js";
 import type { ResponseStreamEvent } from "./events.js";
 import type { SSEMessage } from "./sse-decoder.js";
 
-/** Names some servers send, mapped to the specification's names (see RULES.md "Observed in the wild"). */
+/** Names some servers send, mapped to the specification's names (docs/rules.md, "Observed in the wild"). */
 const TYPE_ALIASES: Readonly<Record<string, string>> = {
   "response.reasoning_text.delta": "response.reasoning.delta",
   "response.reasoning_text.done": "response.reasoning.done",

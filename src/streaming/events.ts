@@ -32,11 +32,8 @@ export interface StreamDifference {
   final: unknown;
 }
 
-/** `response.completed`, `response.incomplete` and `response.failed` end a response (rule S5). */
-export function isTerminalEventType(type: string): boolean {
-  // Plain comparisons: called for every event, and cheaper than hashing a freshly parsed string.
-  return type === "response.completed" || type === "response.incomplete" || type === "response.failed";
-}
+// The one terminal-event test of the package; the client entry exports it from here.
+export { isTerminalEventType } from "../internal/terminal-events.js";
 
 /** The 24 standard event names, used to tell extension events from standard ones. */
 export const STANDARD_EVENT_TYPES: ReadonlySet<string> = new Set<StreamingEventType>([

@@ -16,6 +16,7 @@ import {
   ResponseStreamError,
   ResponseTooLargeError,
 } from "../errors.js";
+import { formatSSE, SSE_DONE } from "../internal/sse.js";
 import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
@@ -278,12 +279,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         try {
           const next = await iterator.next();
           if (next.done) {
-            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.enqueue(encoder.encode(SSE_DONE));
             controller.close();
             return;
           }
-          const event = next.value;
-          controller.enqueue(encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+          controller.enqueue(encoder.encode(formatSSE(next.value)));
         } catch (error) {
           controller.error(error);
         }

@@ -5,6 +5,7 @@
  * response still serialises to exactly what the server sent.
  */
 
+import { isRecord } from "../internal/guards.js";
 import type {
   FunctionCall,
   Message,
@@ -147,8 +148,4 @@ function isRunnable(value: unknown): value is RunnableTool {
 
 function hidden(target: object, name: string, value: unknown): void {
   Object.defineProperty(target, name, { value, enumerable: false, configurable: true, writable: true });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,8 +6,6 @@
  * run and what to send.
  */
 
-import type { RequestOptions } from "../client/options.js";
-import type { RequestTool, ResponseCreateParams } from "../client/request-types.js";
 import {
   Conversation,
   type ConversationDefaults,
@@ -15,13 +13,11 @@ import {
   type ConversationTransport,
 } from "../conversation/conversation.js";
 import type { ConversationInput } from "../conversation/items.js";
+import type { RequestOptions } from "../core/options.js";
+import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
+import type { ResponsesAPI } from "../core/responses-api.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
-import type {
-  CreateResponseBody,
-  FunctionCall,
-  FunctionCallOutputItemParam,
-  ResponseWithOutputText,
-} from "../spec/index.js";
+import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
 import type { ResponseStream, ResponseStreamEvent } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
@@ -90,10 +86,7 @@ export type ToolRunEvent =
   | ({ type: "tool_output" } & ToolCallRecord);
 
 /** What the loop needs from the client: `responses.stream` and the default protocol-checker mode. */
-export interface ToolRunHost {
-  stream(body: CreateResponseBody, options?: RequestOptions): AsyncIterable<ResponseStreamEvent>;
-  readonly strict?: boolean;
-}
+export type ToolRunHost = Pick<ResponsesAPI, "stream"> & { readonly strict?: boolean };
 
 type Outcome = { ok: true; value: ToolRunResult } | { ok: false; error: unknown };
 

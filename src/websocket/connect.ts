@@ -1,6 +1,6 @@
 /** What `client.responses.connect(options)` does: a `ResponsesSocket` configured from the client. */
 
-import type { Transport } from "../client/transport.js";
+import type { Transport } from "../core/transport.js";
 import { ResponsesSocket, type ResponsesSocketOptions } from "./session.js";
 import { websocketURL } from "./url.js";
 

@@ -10,6 +10,8 @@ import {
   WebSocketConnectionLimitError,
   WebSocketError,
 } from "../errors.js";
+import { isRecord } from "../internal/guards.js";
+import { isTerminalEventType } from "../internal/terminal-events.js";
 
 /** The W8 error envelope, as parsed. */
 export interface WebSocketErrorEnvelope {
@@ -18,22 +20,11 @@ export interface WebSocketErrorEnvelope {
   error: ErrorDetails & Record<string, unknown>;
 }
 
-/** Streaming events that end a turn (rule S5). */
-export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "response.completed",
-  "response.incomplete",
-  "response.failed",
-]);
-
 /** What one incoming text message is, decided without trusting its shape. */
 export type SocketMessage =
   | { kind: "envelope"; envelope: WebSocketErrorEnvelope }
   | { kind: "event"; type: string; terminal: boolean; value: Record<string, unknown> }
   | { kind: "malformed"; reason: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * A streaming `error` event (rule S8) has a `sequence_number` and is followed by `response.failed`;
@@ -67,7 +58,7 @@ export function classifyMessage(text: string): SocketMessage {
       },
     };
   }
-  return { kind: "event", type: value.type, terminal: TERMINAL_EVENT_TYPES.has(value.type), value };
+  return { kind: "event", type: value.type, terminal: isTerminalEventType(value.type), value };
 }
 
 /** Maps a W8 envelope to its class: the two codes clients must handle get their own (rule W8). */

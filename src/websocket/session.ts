@@ -5,9 +5,9 @@
  * reading, so an unread turn never blocks the next one.
  */
 
-import { stripCredentials } from "../client/base-url.js";
-import type { ResponseCreateParams } from "../client/request-types.js";
 import { type ConversationItem, normalizeInput } from "../conversation/items.js";
+import { stripCredentials } from "../core/base-url.js";
+import type { ResponseCreateParams } from "../core/request-types.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,

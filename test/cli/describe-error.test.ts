@@ -7,8 +7,8 @@ import {
   BadRequestError,
   PermissionDeniedError,
   ResponseStreamError,
-  registerSecret,
 } from "../../src/errors.js";
+import { registerSecret } from "../../src/internal/redact.js";
 
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
 

@@ -1,11 +1,11 @@
 /**
- * Review fixes of the client core (issue 3): what happens after the terminal event over real HTTP, and
+ * The client core at its edges: what happens after the terminal event over real HTTP, and
  * proof that leaving a loop early aborts the fetch itself.
  */
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import type { FetchLike } from "../../src/client/options.js";
+import type { FetchLike } from "../../src/core/options.js";
 import { APIError, APIUserAbortError, OpenResponsesError, ResponseStreamError } from "../../src/errors.js";
 import { sleep, sseFrame, startSSE, type TestServer, textStreamEvents, trackedServers } from "./helpers.js";
 
@@ -25,7 +25,7 @@ function sendAllButDone(res: ServerResponse, text: string[]): void {
   for (const event of textStreamEvents(text)) res.write(sseFrame(event));
 }
 
-describe("after the terminal event (RULES: the terminal event, not [DONE], completes a response)", () => {
+describe("after the terminal event (observed in the wild: the terminal event, not [DONE], completes a response)", () => {
   it("S5: a connection reset after the terminal event loses nothing over the client's transport", async () => {
     const server = await serve((_req, res) => {
       sendAllButDone(res, ["Hel", "lo"]);

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_BASE_URL, OpenResponses } from "../../src/client/index.js";
 import { Conversation } from "../../src/conversation/index.js";
 import { OpenResponsesError } from "../../src/errors.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { DEFAULT_BASE_URL, OpenResponses } from "../../src/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 import { tool } from "../../src/tools/index.js";
 import { responseResource, sendJSON, sseFrame, startServer, startSSE, textStreamEvents } from "./helpers.js";

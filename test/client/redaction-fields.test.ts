@@ -1,5 +1,5 @@
 /**
- * Issue 9, defect 6: a server that echoes the key into any field of an error (code, type, param, the
+ * A server that echoes the key into any field of an error (code, type, param, the
  * body, the partial response of a stream) must not make it visible in `JSON.stringify(err)` or
  * `util.inspect(err)`: every such field is redacted like the message.
  */
@@ -16,7 +16,7 @@ function visible(error: unknown): string {
   return `${JSON.stringify(error)}\n${inspect(error, { depth: 20 })}`;
 }
 
-describe("every error field holding server text is redacted (issue 9, defect 6)", () => {
+describe("every error field holding server text is redacted", () => {
   it("E1: code, type, param, message and body of an HTTP error", async () => {
     const server = await serve((_req, res) =>
       sendJSON(

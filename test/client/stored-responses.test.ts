@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import { EndpointNotSupportedError, NotFoundError } from "../../src/errors.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 
 let server: RunningServer;

@@ -5,7 +5,7 @@ import {
   OpenResponses,
   type PendingResponseStream,
   type ResponseResult,
-} from "../../src/client/index.js";
+} from "../../src/index.js";
 import type { CreateResponseBody, ResponseResource } from "../../src/spec/index.js";
 import type { ResponseStream } from "../../src/streaming/index.js";
 

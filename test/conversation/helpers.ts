@@ -2,7 +2,7 @@
 
 import { OpenResponses } from "../../src/client/index.js";
 import { createResponsesHandler, type ResponsesHandler } from "../../src/server/kit/handler.js";
-import { createMemoryStore, type MemoryResponseStore } from "../../src/server/kit/store.js";
+import { createMemoryStore, type MemoryResponseStore } from "../../src/server/kit/memory-store.js";
 import type { Model } from "../../src/server/model.js";
 import { serve } from "../../src/server/node/serve.js";
 

@@ -3,12 +3,7 @@
  * 127.0.0.1 (port 0), recording every request so a scenario can assert what the client sent.
  */
 
-import {
-  createResponsesHandler,
-  type Dialect,
-  type RunningServer,
-  serve,
-} from "../../src/server/kit/index.js";
+import { createResponsesHandler, type Dialect, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 
 export interface RecordedRequest {

@@ -3,7 +3,7 @@ import { zodTextFormat as openaiZodTextFormat } from "openai/helpers/zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { OpenResponses } from "../../src/client/index.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 import { zodTextFormat } from "../../src/structured/index.js";
 

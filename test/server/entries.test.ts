@@ -51,10 +51,38 @@ async function bundlePortable(options: { platform: "neutral" | "browser"; condit
 
 describe("openresponses/server: the portable and the node build", () => {
   it("export the same names", () => {
-    // A difference means an export was added to one build only: a web-standard one belongs in
-    // src/server/kit/portable.ts (or websocket/portable.ts), a Node-only one in src/server/node/ with a
-    // stand-in in src/server/node/unavailable.ts.
+    // A difference means an export was added to one build only: a web-standard one belongs in the list
+    // of src/server/portable.ts and of src/server/index.ts, a Node-only one in src/server/node/index.ts
+    // with a stand-in in src/server/node/unavailable.ts.
     expect(Object.keys(portable).sort()).toEqual(Object.keys(nodeBuild).sort());
+  });
+
+  it("keep the kit's internals private", () => {
+    // Helpers of the handler, the engine and WebSocket mode: a server author reaches them through
+    // createResponsesHandler / createResponsesEngine, never by name.
+    const internals = [
+      "attachForHandler",
+      "assertDialect",
+      "COMPACTION_PREFIX",
+      "createApiKeyCheck",
+      "DEFAULT_MAX_BODY_BYTES",
+      "DIALECTS",
+      "errorEnvelope",
+      "formatSSE",
+      "inDialect",
+      "initialResource",
+      "isTerminalEvent",
+      "kitError",
+      "packItems",
+      "parseCompactBody",
+      "parseCreateBody",
+      "resolveContext",
+      "unpackItems",
+    ];
+    for (const build of [nodeBuild, portable]) {
+      expect(internals.filter((name) => name in build)).toEqual([]);
+    }
+    expect(portable.DEFAULT_MAX_REQUEST_BODY_BYTES).toBe(10 * 1024 * 1024);
   });
 
   it("the portable serve() rejects with an error that says what to do instead", async () => {
@@ -63,7 +91,6 @@ describe("openresponses/server: the portable and the node build", () => {
       /serve\(\) needs Node's http module.*portable build.*createResponsesHandler/s,
     );
     expect(() => portable.attachWebSocketMode({} as never, {} as never)).toThrow(/needs Node's http module/);
-    expect(() => portable.attachForHandler({} as never, handler, true)).toThrow(/needs Node's http module/);
   });
 
   it("the portable handler answers a request (JSON and SSE) with web standards only", async () => {

@@ -28,12 +28,16 @@ function namesImportedByTypeTest(): string[] {
     .map((line) => line.replace(/,$/, ""));
 }
 
+/** The one component exported under another name: `Error` would shadow the global `Error`. */
+const EXPORTED_AS: Readonly<Record<string, string>> = { Error: "ResponseError" };
+
 describeWith(needs.sharedSpec(), "the 108 component names", () => {
   const specNames = Object.keys(loadOpenAPI()?.components.schemas ?? {});
 
-  it("the type-level test imports exactly the specification's component names", () => {
+  it("the type-level test imports exactly the specification's component names (Error as ResponseError)", () => {
     expect(specNames).toHaveLength(108);
-    expect(namesImportedByTypeTest().sort()).toEqual([...specNames].sort());
+    const exported = specNames.map((name) => EXPORTED_AS[name] ?? name);
+    expect(namesImportedByTypeTest().sort()).toEqual(exported.sort());
   });
 
   it("schemaNames (runtime) lists exactly the specification's component names, in order", () => {

@@ -17,8 +17,6 @@ import type {
   DetailEnum,
   DeveloperMessageItemParam,
   EmptyModelParam,
-  // biome-ignore lint/suspicious/noShadowRestrictedNames: the specification names this schema Error
-  Error,
   ErrorPayload,
   ErrorStreamingEvent,
   FunctionCall,
@@ -70,6 +68,7 @@ import type {
   ResponseContentPartAddedStreamingEvent,
   ResponseContentPartDoneStreamingEvent,
   ResponseCreatedStreamingEvent,
+  ResponseError,
   ResponseFailedStreamingEvent,
   ResponseFunctionCallArgumentsDeltaStreamingEvent,
   ResponseFunctionCallArgumentsDoneStreamingEvent,
@@ -119,8 +118,6 @@ import {
   type AnyStreamingEvent,
   type CompactParams,
   type ContentPart,
-  type CreateResponseParams,
-  type CreateResponseStreamingParams,
   type ExtensionContent,
   type ExtensionItem,
   type ExtensionStreamingEvent,
@@ -204,7 +201,7 @@ type AllSchemaTypes = [
   ReasoningBody,
   CompactionBody,
   ItemField,
-  Error,
+  ResponseError,
   FunctionTool,
   Tool,
   FunctionToolChoice,
@@ -309,11 +306,10 @@ describe("request types stay exact", () => {
     expectTypeOf(event).not.toBeAny();
   });
 
-  it("CreateResponseParams is the non-streaming body; the streaming one needs stream: true", () => {
-    // @ts-expect-error stream: true is not a non-streaming body
-    const params: CreateResponseParams = { model: "m", stream: true };
-    const streaming: CreateResponseStreamingParams = { model: "m", stream: true };
-    expectTypeOf(streaming.stream).toEqualTypeOf<true>();
+  it("CreateResponseBody takes stream either way; CompactParams is the compaction body", () => {
+    const params: CreateResponseBody = { model: "m", stream: false };
+    const streaming: CreateResponseBody = { model: "m", stream: true };
+    expectTypeOf(streaming.stream).toEqualTypeOf<boolean | undefined>();
     expectTypeOf(params).not.toBeAny();
     expectTypeOf<CompactParams>().toEqualTypeOf<CompactResponseMethodPublicBody>();
   });

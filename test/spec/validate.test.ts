@@ -9,10 +9,10 @@ import {
   type CreateResponseBody,
   isValid,
   OpenResponsesError,
-  registerSecret,
   SpecValidationError,
   validate,
 } from "../../src/index.js";
+import { registerSecret } from "../../src/internal/redact.js";
 
 const issuesOf = (result: ReturnType<typeof validate>) => (result.valid ? [] : result.errors);
 

@@ -1,5 +1,5 @@
 /**
- * Issue 9, property: arbitrary JSON fed as stream events — `__proto__`, `constructor` and `prototype`
+ * A property: arbitrary JSON fed as stream events — `__proto__`, `constructor` and `prototype`
  * keys, huge, negative and fractional indexes, holes left by skipped indexes, terminal snapshots that
  * disagree with the stream — never throws out of the accumulator except as a typed error, never changes
  * `Object.prototype`, and keeps `output` (and every part list) dense, with no item twice.
@@ -198,7 +198,7 @@ function expectWellFormed(output: unknown[], where: string): void {
   }
 }
 
-describe("the accumulator against arbitrary hostile events (issue 9 property)", () => {
+describe("the accumulator against arbitrary hostile events", () => {
   it("never throws untyped, never changes Object.prototype, keeps output dense", () => {
     fc.assert(
       fc.property(fc.array(event, { maxLength: 25 }), (texts) => {

@@ -1,5 +1,5 @@
 /**
- * Issue 9, defects 1–3: what a hostile server (or anyone in the middle) streams cannot pollute
+ * What a hostile server (or anyone in the middle) streams cannot pollute
  * `Object.prototype`, cannot make the client allocate by an index, and cannot make the terminal
  * reconciliation duplicate an item or leave a hole. Events are written as raw JSON text, as on the wire,
  * so `"__proto__"` is an own key exactly as `JSON.parse` makes it.
@@ -75,7 +75,7 @@ function expectCleanSnapshot(final: unknown): void {
   expect(JSON.parse(JSON.stringify(final))).toEqual({ ...(final as object) });
 }
 
-describe("defect 1: keys from the wire are data, never a way into a prototype", () => {
+describe("keys from the wire are data, never a way into a prototype", () => {
   it("an item added with a __proto__ key is copied in without it", async () => {
     const final = await ResponseStream.fromMessages(
       messages([
@@ -138,7 +138,7 @@ describe("defect 1: keys from the wire are data, never a way into a prototype", 
   });
 });
 
-describe("defect 2: indexes are bounded (S6, S7)", () => {
+describe("indexes are bounded (S6, S7)", () => {
   const delta = (seq: number, fields: string) =>
     `{"type":"response.output_text.delta","sequence_number":${seq},${fields},"delta":"x${seq}"}`;
 
@@ -201,7 +201,7 @@ describe("defect 2: indexes are bounded (S6, S7)", () => {
   });
 });
 
-describe("defect 3: the terminal snapshot is matched by id, then index (S5)", () => {
+describe("the terminal snapshot is matched by id, then index (S5)", () => {
   const added = (seq: number, index: number, id: string) =>
     `{"type":"response.output_item.added","sequence_number":${seq},"output_index":${index},"item":{"type":"message","id":"${id}","role":"assistant","status":"in_progress","content":[]}}`;
   const text = (seq: number, index: number, id: string, value: string) =>

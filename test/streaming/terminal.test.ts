@@ -1,5 +1,5 @@
 /**
- * What follows a terminal event on a byte stream (RULES "Observed in the wild": the terminal event, not
+ * What follows a terminal event on a byte stream (docs/rules.md, "Observed in the wild": the terminal event, not
  * `[DONE]`, completes a response). A server that keeps the connection open after it must not keep
  * finalResponse() or a for-await loop waiting, and a failure after it loses nothing.
  */

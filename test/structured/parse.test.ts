@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { z as z3 } from "zod3";
 import { OpenResponses } from "../../src/client/index.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 import {
   jsonSchemaFormat,

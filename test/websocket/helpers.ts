@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { attachWebSocketMode, type WebSocketMode } from "../../src/server/index.js";
 import { createResponsesEngine, type ResponsesEngine } from "../../src/server/kit/engine.js";
-import { createMemoryStore } from "../../src/server/kit/store.js";
+import { createMemoryStore } from "../../src/server/kit/memory-store.js";
 import type { Model, ModelPart, ModelRequest, ResponseStore } from "../../src/server/model.js";
 
 /** A model whose parts come from `script`; every request it sees is kept in `requests`. */

@@ -4,7 +4,7 @@
  * credential.
  */
 
-import { redactSecrets } from "../../errors.js";
+import { redactSecrets } from "../../internal/redact.js";
 import { MAX_EVIDENCE_CHARS, MAX_FINDINGS_PER_RULE } from "./limits.js";
 import type { Dialect, Finding, Severity } from "./report-types.js";
 

@@ -7,7 +7,7 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { redactSecrets } from "../../errors.js";
+import { isSecretHeaderName, redactSecrets } from "../../internal/redact.js";
 
 export interface RecordedHttpExchange {
   transport: "http";
@@ -46,8 +46,6 @@ export interface ScenarioRecording {
   exchanges: RecordedExchange[];
 }
 
-const SECRET_HEADERS = /^(authorization|api-key|x-api-key|proxy-authorization|cookie)$/i;
-
 export function redactHeaders(
   headers: Record<string, string>,
   extra: ReadonlySet<string>,
@@ -55,7 +53,7 @@ export function redactHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     out[name] =
-      SECRET_HEADERS.test(name) || extra.has(name.toLowerCase()) ? "[redacted]" : redactSecrets(value);
+      isSecretHeaderName(name) || extra.has(name.toLowerCase()) ? "[redacted]" : redactSecrets(value);
   }
   return out;
 }

@@ -7,7 +7,7 @@
 export type Severity = "fail" | "warn";
 
 export interface Finding {
-  /** A rule id of ../shared/spec/RULES.md (`S3`), or one of check's own ids (`TIMEOUT`, `TOO_LARGE`, `NETWORK`). */
+  /** A rule id of docs/rules.md (`S3`), or one of check's own ids (`TIMEOUT`, `TOO_LARGE`, `NETWORK`). */
   rule: string;
   severity: Severity;
   message: string;
@@ -59,7 +59,7 @@ export interface CheckReport {
 }
 
 /**
- * `openai`: the server speaks the OpenAI dialect on purpose; deviations RULES.md lists under "Observed
+ * `openai`: the server speaks the OpenAI dialect on purpose; deviations docs/rules.md lists under "Observed
  * in the wild" that clients must accept anyway (no `[DONE]`) are warnings instead of failures.
  */
 export type Dialect = "spec" | "openai";

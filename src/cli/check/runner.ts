@@ -4,12 +4,12 @@
  * hold the run: its promise is raced against the deadline.
  */
 
-import { ScenarioContext, SkipScenario, Unreachable } from "./context.js";
 import { FindingList } from "./findings.js";
 import type { CheckLimits } from "./limits.js";
 import type { Recorder } from "./recorder.js";
 import type { CheckReport, Dialect, Finding, ScenarioResult, ScenarioStatus } from "./report-types.js";
 import { SPEC_VERSION } from "./report-types.js";
+import { ScenarioContext, SkipScenario, Unreachable } from "./scenario-context.js";
 import type { Scenario } from "./scenarios/index.js";
 import type { CheckTarget } from "./target.js";
 

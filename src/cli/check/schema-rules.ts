@@ -5,11 +5,10 @@
  * gives one rule.
  */
 
+import type { JsonRecord } from "../../internal/guards.js";
 import { isExtensionType, type SchemaName, schemaNames, validate } from "../../spec/index.js";
 import { schemas } from "../../spec/schemas.gen.js";
 import type { FindingList } from "./findings.js";
-
-type Loose = Record<string, unknown>;
 
 export const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
   "message",
@@ -88,7 +87,7 @@ function unknownTypes(findings: FindingList, value: unknown, what: string): stri
       });
       return;
     }
-    const record = node as Loose;
+    const record = node as JsonRecord;
     if (kind !== undefined && typeof record.type === "string") {
       const severity = x1Severity(
         record.type,

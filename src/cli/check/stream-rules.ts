@@ -5,28 +5,23 @@
  * the items that were streamed (S5).
  */
 
+import { isRecord, type JsonRecord } from "../../internal/guards.js";
+import { isTerminalEventType } from "../../internal/terminal-events.js";
 import { STANDARD_EVENT_TYPES } from "../../streaming/events.js";
 import type { ResponseStreamEvent } from "../../streaming/index.js";
 import { ProtocolChecker } from "../../streaming/protocol-checker.js";
 import type { FindingList } from "./findings.js";
 import { checkSchema, eventSchemaFor, x1Severity } from "./schema-rules.js";
 
-type Loose = Record<string, unknown>;
-
-/** OpenAI's names for the spec's `response.reasoning.*` events (RULES.md, "Observed in the wild"). */
+/** OpenAI's names for the spec's `response.reasoning.*` events (docs/rules.md, "Observed in the wild"). */
 const OPENAI_NAMES: Readonly<Record<string, string>> = {
   "response.reasoning_text.delta": "response.reasoning.delta",
   "response.reasoning_text.done": "response.reasoning.done",
 };
 
-const TERMINAL_STATUS: Readonly<Record<string, string>> = {
-  "response.completed": "completed",
-  "response.incomplete": "incomplete",
-  "response.failed": "failed",
-};
-
-function isRecord(value: unknown): value is Loose {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The status a terminal event's snapshot must carry: `response.failed` → `failed`, and so on. */
+function terminalStatus(type: string): string | undefined {
+  return isTerminalEventType(type) ? type.slice("response.".length) : undefined;
 }
 
 /** Which rule governs the schema of an event. */
@@ -34,7 +29,7 @@ function ruleForEvent(type: string): string {
   if (type === "error") return "S8";
   if (type.startsWith("response.output_item.")) return "S6";
   if (
-    type in TERMINAL_STATUS ||
+    isTerminalEventType(type) ||
     type === "response.created" ||
     type === "response.queued" ||
     type === "response.in_progress"
@@ -50,23 +45,23 @@ export interface SessionSequence {
 }
 
 export interface StreamOutcome {
-  events: Loose[];
-  terminal: Loose | undefined;
+  events: JsonRecord[];
+  terminal: JsonRecord | undefined;
   /** The terminal event's response snapshot. */
-  response: Loose | undefined;
+  response: JsonRecord | undefined;
   /** Items as `response.output_item.done` delivered them, by output_index. */
-  items: Map<number, Loose>;
+  items: Map<number, JsonRecord>;
 }
 
 export class StreamRules {
   private readonly checker = new ProtocolChecker();
-  private readonly events: Loose[] = [];
-  private readonly items = new Map<number, Loose>();
+  private readonly events: JsonRecord[] = [];
+  private readonly items = new Map<number, JsonRecord>();
   private readonly addedCount = { value: 0 };
   private readonly deltas = new Map<string, string>();
   private readonly argumentDeltas = new Map<string, string>();
   private readonly reportedNames = new Set<string>();
-  private terminal: Loose | undefined;
+  private terminal: JsonRecord | undefined;
   private responseId: string | undefined;
   private firstSequence = true;
 
@@ -100,14 +95,14 @@ export class StreamRules {
         this.reportedNames.add(type);
         this.findings.warn(
           "S7",
-          `"${type}" is OpenAI's name; the specification names this event "${standardName}" (clients accept both, RULES.md "Observed in the wild").`,
+          `"${type}" is OpenAI's name; the specification names this event "${standardName}" (clients accept both: "Observed in the wild" in docs/rules.md).`,
           value,
         );
       }
       value = { ...value, type: standardName };
       type = standardName;
     }
-    const event = value as Loose & { type: string };
+    const event = value as JsonRecord & { type: string };
     this.events.push(event);
     this.sequence(event);
     this.x1(event);
@@ -134,7 +129,7 @@ export class StreamRules {
     return { events: this.events, terminal: this.terminal, response, items: this.items };
   }
 
-  private sequence(event: Loose): void {
+  private sequence(event: JsonRecord): void {
     const sequence = event.sequence_number;
     if (typeof sequence !== "number") return;
     if (this.firstSequence && this.session.last !== undefined && sequence <= this.session.last) {
@@ -148,7 +143,7 @@ export class StreamRules {
     this.session.last = sequence;
   }
 
-  private x1(event: Loose & { type: string }): void {
+  private x1(event: JsonRecord & { type: string }): void {
     const severity = x1Severity(event.type, (t) => STANDARD_EVENT_TYPES.has(t));
     if (severity === "fail") {
       this.findings.fail(
@@ -165,7 +160,7 @@ export class StreamRules {
     }
   }
 
-  private schema(event: Loose & { type: string }): void {
+  private schema(event: JsonRecord & { type: string }): void {
     const schema = eventSchemaFor(event.type);
     if (schema === undefined) return; // an extension event: X3 only asks for type and sequence_number
     const what = `event ${event.type}${typeof event.sequence_number === "number" ? ` #${event.sequence_number}` : ""}`;
@@ -173,7 +168,7 @@ export class StreamRules {
   }
 
   /** Deltas add up to their `.done` (S7), and function-call arguments are JSON (P4). */
-  private content(event: Loose & { type: string }): void {
+  private content(event: JsonRecord & { type: string }): void {
     const key = `${String(event.item_id ?? event.output_index)}:${String(event.content_index ?? event.summary_index ?? "")}`;
     const family = /^response\.(output_text|refusal|reasoning|reasoning_summary_text)\.(delta|done)$/.exec(
       event.type,
@@ -209,7 +204,7 @@ export class StreamRules {
     }
   }
 
-  private lifecycle(event: Loose & { type: string }): void {
+  private lifecycle(event: JsonRecord & { type: string }): void {
     if (event.type === "response.output_item.added") this.addedCount.value++;
     if (
       event.type === "response.output_item.done" &&
@@ -229,7 +224,7 @@ export class StreamRules {
         );
       }
     }
-    const expected = TERMINAL_STATUS[event.type];
+    const expected = terminalStatus(event.type);
     if (expected !== undefined && this.terminal === undefined) {
       this.terminal = event;
       if (event.response.status !== expected) {
@@ -243,7 +238,7 @@ export class StreamRules {
   }
 
   /** S5: the terminal snapshot holds every item that was streamed, as it was streamed. */
-  private snapshot(terminal: Loose): void {
+  private snapshot(terminal: JsonRecord): void {
     const response = terminal.response;
     if (!isRecord(response)) return;
     const output = Array.isArray(response.output) ? response.output : [];
@@ -291,7 +286,7 @@ export class StreamRules {
 }
 
 /** The text of a message item (its output_text and refusal parts joined), or "" for other items. */
-export function textOf(item: Loose): string {
+export function textOf(item: JsonRecord): string {
   if (!Array.isArray(item.content)) return "";
   return item.content
     .map((part) =>

@@ -4,8 +4,8 @@
  * key's length nor its prefix leaks through timing. The key never appears in a response or a log line.
  */
 
-import { registerSecret } from "../../errors.js";
-import { type KitError, kitError } from "./spec-error.js";
+import { registerSecret } from "../../internal/redact.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 export type ApiKeyCheck = (request: Request) => Promise<KitError | null>;
 

@@ -4,7 +4,7 @@
  * stream cancelled) as soon as it crosses the limit.
  */
 
-import { invalidRequest, type KitError, kitError } from "./spec-error.js";
+import { invalidRequest, type KitError, kitError } from "./kit-error.js";
 
 /** `bytes` is the body as received (the idempotency check fingerprints it). */
 export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: false; error: KitError };

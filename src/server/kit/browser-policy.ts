@@ -10,7 +10,7 @@
  * `../node/browser-hosts.ts`).
  */
 
-import { type KitError, kitError } from "./spec-error.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 /** Whether the request was made by a browser page (it carries `Origin` or Fetch Metadata). */
 export function fromBrowser(request: Request): boolean {

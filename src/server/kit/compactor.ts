@@ -10,7 +10,7 @@
 
 import type { Compactor } from "../model.js";
 import { concatBytes } from "./body-reader.js";
-import type { ContextItem } from "./context.js";
+import type { ContextItem } from "./context-item.js";
 import type { IdGenerator } from "./ids.js";
 
 export const PACKED_PREFIX = "orc1:";

@@ -9,7 +9,7 @@
  */
 
 import { fromBrowser } from "./browser-policy.js";
-import { type KitError, kitError } from "./spec-error.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 export function isJsonMediaType(header: string): boolean {
   const essence = (header.split(";", 1)[0] ?? "").trim().toLowerCase();

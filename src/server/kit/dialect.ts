@@ -37,3 +37,11 @@ export function assertDialect(value: unknown): asserts value is Dialect {
     throw new TypeError(`dialect must be "spec" or "openai"; got ${JSON.stringify(value)}.`);
   }
 }
+
+/** The events under another dialect's names; stopping early stops the source too (for-await's return). */
+export async function* eventsInDialect(
+  events: AsyncIterable<StreamingEvent>,
+  dialect: Dialect,
+): AsyncGenerator<StreamingEvent, void, undefined> {
+  for await (const event of events) yield inDialect(event, dialect);
+}

@@ -10,27 +10,21 @@
  */
 
 import type {
-  CompactResource,
   CompactResponseMethodPublicBody,
   CreateResponseBody,
   StreamingEvent,
 } from "../../spec/index.js";
-import type { Compactor, Model, ModelPart, ModelRequest, ResponseStore, StoredResponse } from "../model.js";
+import type { Compactor, Model, ResponseStore, StoredResponse } from "../model.js";
+import { type CompactResult, runCompaction } from "./compact-run.js";
 import { genericCompactor } from "./compactor.js";
-import { type ContextItem, resolveContext } from "./context.js";
-import { assertDialect, type Dialect, inDialect } from "./dialect.js";
-import { EventWriter, isTerminalEvent } from "./event-writer.js";
+import { assertDialect, type Dialect, eventsInDialect } from "./dialect.js";
+import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
+import type { KitError } from "./kit-error.js";
+import { createMemoryStore } from "./memory-store.js";
+import { modelEvents } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
-import { initialResource } from "./resource.js";
-import { describeThrown, type KitError, kitError } from "./spec-error.js";
-import { createMemoryStore } from "./store.js";
-import { createToolPolicy } from "./tool-policy.js";
-import { buildUsage, countContextCharacters } from "./usage.js";
-import { LoopYielder } from "./yield.js";
-
-/** Where an error reported to `onError` happened. */
-export type KitErrorPhase = "model" | "compact" | "store" | "handler";
+import { resolveContext } from "./resolve-context.js";
 
 export interface ResponsesEngineOptions {
   /** The model backend (see `Model` in `openresponses/server`). */
@@ -76,8 +70,6 @@ export type RunResult =
   | { ok: true; responseId: string; events: AsyncIterable<StreamingEvent> }
   | { ok: false; error: KitError };
 
-export type CompactResult = { ok: true; resource: CompactResource } | { ok: false; error: KitError };
-
 export interface ResponsesEngine {
   readonly store: ResponseStore;
   parseCreateBody(json: unknown): ParseResult<CreateResponseBody>;
@@ -98,20 +90,15 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   assertDialect(dialect);
   const defaultModel = options.defaultModel ?? options.model.defaultModel ?? "default";
   const limits = options.maxContextBytes === undefined ? {} : { maxContextBytes: options.maxContextBytes };
-  const report = (error: unknown, phase: KitErrorPhase) => {
-    try {
-      options.onError?.(error, phase);
-    } catch {
-      // A failing logger must not take the server down.
-    }
-  };
+  const report = safeReporter(options.onError);
+  const turnSettings = { model: options.model, ids, now, defaultModel, report };
 
   async function run(body: CreateResponseBody, runOptions: RunOptions = {}): Promise<RunResult> {
     const runStore = runOptions.store ?? store;
     const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
-    const events = streamEvents({
+    const events = modelEvents(turnSettings, {
       body,
       input: context.input,
       responseId,
@@ -128,7 +115,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         return kept;
       },
     });
-    return { ok: true, responseId, events: dialect === "spec" ? events : renamed(events, dialect) };
+    return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
   }
 
   /** Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`). */
@@ -141,169 +128,20 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     }
   }
 
-  async function* streamEvents(init: {
-    body: CreateResponseBody;
-    input: ContextItem[];
-    responseId: string;
-    signal: AbortSignal | undefined;
-    /** Saves the finished response; false when it was meant to be stored and was not. */
-    save: (stored: StoredResponse) => Promise<boolean>;
-  }): AsyncGenerator<StreamingEvent, void, undefined> {
-    const { body, input, responseId } = init;
-    const controller = new AbortController();
-    const abort = () => controller.abort(init.signal?.reason);
-    if (init.signal?.aborted) return;
-    init.signal?.addEventListener("abort", abort, { once: true });
-
-    const policy = createToolPolicy(body);
-    const writer = new EventWriter({
-      response: initialResource(body, { id: responseId, createdAt: Math.floor(now() / 1000), defaultModel }),
-      ids,
-      now,
-      inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
-      policy,
-    });
-    // Saved before the terminal event leaves, so a client's immediate follow-up finds it; a response
-    // that could not be stored goes out with `store: false` in its terminal snapshot, not as if stored.
-    const settle = async (event: StreamingEvent) => {
-      const kept = await init.save({ response: structuredClone(writer.response), input });
-      if (!kept && "response" in event) event.response.store = false;
-    };
-
-    let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
-    let failure: StreamingEvent[] = [];
-    // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
-    const loop = new LoopYielder();
-    try {
-      yield* writer.start();
-      const request: ModelRequest = {
-        body,
-        input,
-        responseId,
-        signal: controller.signal,
-        tools: policy.tools,
-        toolChoice: policy.mode,
-      };
-      const aborted = abortPromise(controller.signal);
-      try {
-        const source = options.model(request);
-        const isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
-        iterator = openIterator(source);
-        for (;;) {
-          // A sync model cannot be waiting on anything, so only an async one races the abort signal.
-          const step = isAsync
-            ? await Promise.race([(iterator as AsyncIterator<ModelPart>).next(), aborted])
-            : (iterator as Iterator<ModelPart>).next();
-          if (step === ABORTED || controller.signal.aborted) return;
-          if (step.done) break;
-          for (const event of writer.write(step.value)) {
-            if (isTerminalEvent(event)) await settle(event);
-            yield event;
-            if (loop.due()) {
-              await loop.yield();
-              // The client may have left while other work ran: stop at once, not at the next part.
-              if (controller.signal.aborted) return;
-            }
-          }
-          if (writer.finished) break;
-          if (loop.due()) {
-            await loop.yield();
-            if (controller.signal.aborted) return;
-          }
-        }
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        report(error, "model");
-        failure = writer.fail(describeThrown(error));
-      }
-      for (const event of writer.finished ? failure : writer.complete()) {
-        if (isTerminalEvent(event)) await settle(event);
-        yield event;
-      }
-    } finally {
-      init.signal?.removeEventListener("abort", abort);
-      // Reached early when the consumer went away or the model ended the response (incomplete):
-      // tell the model to stop, and let its generator run its own cleanup.
-      if (!writer.finished) controller.abort(new Error("The client went away."));
-      closeQuietly(iterator);
-    }
-  }
-
-  async function compact(
+  function compact(
     body: CompactResponseMethodPublicBody,
     compactOptions: { signal?: AbortSignal; store?: ResponseStore } = {},
   ): Promise<CompactResult> {
-    const context = await resolveContext(body, compactOptions.store ?? store, limits);
-    if (!context.ok) return context;
-    const compactor = options.compact ?? options.model.compact ?? genericCompactor(ids);
-    let output: Awaited<ReturnType<Compactor>>;
-    try {
-      output = await compactor({
-        body,
-        input: context.input,
-        signal: compactOptions.signal ?? new AbortController().signal,
-      });
-      if (!Array.isArray(output)) throw new TypeError("The compactor did not return a list of items.");
-    } catch (error) {
-      report(error, "compact");
-      const described = describeThrown(error);
-      return { ok: false, error: kitError(500, described.type, described.message, { code: described.code }) };
-    }
-    const resource: CompactResource = {
-      id: ids("compact"),
-      object: "response.compaction",
-      output,
-      created_at: Math.floor(now() / 1000),
-      usage: buildUsage(
-        {
-          inputChars: countContextCharacters(context.input),
-          outputChars: countContextCharacters(output),
-          reasoningChars: 0,
-        },
-        undefined,
-      ),
+    const settings = {
+      store: compactOptions.store ?? store,
+      limits,
+      compactor: () => options.compact ?? options.model.compact ?? genericCompactor(ids),
+      ids,
+      now,
+      report,
     };
-    return { ok: true, resource };
+    return runCompaction(settings, body, compactOptions.signal);
   }
 
   return { store, parseCreateBody, parseCompactBody, run, compact };
-}
-
-const ABORTED = Symbol("aborted");
-
-/** The events under another dialect's names; stopping early stops the source too (for-await's return). */
-async function* renamed(
-  events: AsyncIterable<StreamingEvent>,
-  dialect: Dialect,
-): AsyncGenerator<StreamingEvent, void, undefined> {
-  for await (const event of events) yield inDialect(event, dialect);
-}
-
-function openIterator(
-  source: AsyncIterable<ModelPart> | Iterable<ModelPart>,
-): AsyncIterator<ModelPart> | Iterator<ModelPart> {
-  if (source && typeof (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator] === "function") {
-    return (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator]();
-  }
-  if (source && typeof (source as Iterable<ModelPart>)[Symbol.iterator] === "function") {
-    return (source as Iterable<ModelPart>)[Symbol.iterator]();
-  }
-  throw new TypeError("The model must return an iterable or async iterable of parts.");
-}
-
-/** Resolves to `ABORTED` when the signal fires; one listener per run, not one per part. */
-function abortPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
-}
-
-function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {
-  try {
-    const result = iterator?.return?.();
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // The model's own cleanup failing is not the client's problem.
-  }
 }

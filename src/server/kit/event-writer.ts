@@ -26,7 +26,7 @@ import type {
 } from "../../spec/index.js";
 import type { ModelPart } from "../model.js";
 import type { IdGenerator } from "./ids.js";
-import type { SpecErrorObject } from "./spec-error.js";
+import type { SpecErrorObject } from "./kit-error.js";
 import type { ToolPolicy } from "./tool-policy.js";
 import { buildUsage, mergeUsage } from "./usage.js";
 
@@ -69,13 +69,6 @@ type OpenItem =
       content: OpenContent | null;
       summary: OpenSummary | null;
     };
-
-const TERMINAL_TYPES = new Set(["response.completed", "response.incomplete", "response.failed"]);
-
-/** Whether an event ends the response (rule S5). */
-export function isTerminalEvent(event: { type: string }): boolean {
-  return TERMINAL_TYPES.has(event.type);
-}
 
 /** Thrown by `write` when a model yields something that is not a `ModelPart`. */
 export class InvalidModelPartError extends Error {

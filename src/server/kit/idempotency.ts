@@ -12,7 +12,7 @@
  */
 
 import { concatBytes } from "./body-reader.js";
-import { type KitError, kitError } from "./spec-error.js";
+import { type KitError, kitError } from "./kit-error.js";
 
 export interface IdempotencyOptions {
   /** How long an answer can be replayed, in milliseconds. Default 24 hours. */

@@ -15,9 +15,8 @@
  * is handled by `schemaView`, which hides it from the schema check only, so the context keeps it.
  */
 
+import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { validate } from "../../spec/index.js";
-
-type LooseRecord = Record<string, unknown>;
 
 /** Rounds of "drop the nulls the schema refused, check again"; each round removes every null it reports. */
 const MAX_NULL_ROUNDS = 8;
@@ -28,9 +27,9 @@ const MAX_NULL_ROUNDS = 8;
  */
 export function normaliseRequest(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
-  json: LooseRecord,
-): { body: LooseRecord; valid: boolean } {
-  const body: LooseRecord = { ...json };
+  json: JsonRecord,
+): { body: JsonRecord; valid: boolean } {
+  const body: JsonRecord = { ...json };
   if (Array.isArray(body.input)) body.input = body.input.map(typedItem);
   if (isRecord(body.reasoning) && body.reasoning.effort === "minimal") {
     body.reasoning = { ...body.reasoning, effort: "low" };
@@ -42,7 +41,7 @@ export function normaliseRequest(
  * What the schema check sees: reasoning items keep their `content` in the body, but the check reads
  * them without it (a reasoning item's text is the kit's own output coming back, rule I5).
  */
-export function schemaView(body: LooseRecord): LooseRecord {
+export function schemaView(body: JsonRecord): JsonRecord {
   return withoutPrefixedInputItems(withoutReasoningContent(withJsonObjectAsText(body)));
 }
 
@@ -51,7 +50,7 @@ export function schemaView(body: LooseRecord): LooseRecord {
  * format of the spec, but the response side has it (`JsonObjectResponseFormat`) and the built-in model
  * answers it, so it is accepted: checked as `text`, echoed as `json_object`.
  */
-function withJsonObjectAsText(body: LooseRecord): LooseRecord {
+function withJsonObjectAsText(body: JsonRecord): JsonRecord {
   const text = body.text;
   if (!isRecord(text) || !isRecord(text.format) || text.format.type !== "json_object") return body;
   const { type: _type, ...rest } = text.format;
@@ -59,7 +58,7 @@ function withJsonObjectAsText(body: LooseRecord): LooseRecord {
   return { ...body, text: { ...text, format: { type: "text" } } };
 }
 
-function withoutReasoningContent(body: LooseRecord): LooseRecord {
+function withoutReasoningContent(body: JsonRecord): JsonRecord {
   const input = body.input;
   if (!Array.isArray(input) || !input.some(isReasoningWithContent)) return body;
   return {
@@ -77,7 +76,7 @@ function withoutReasoningContent(body: LooseRecord): LooseRecord {
  * kept as it came. `ItemParam` is a closed union, so such items are left out of the schema check only;
  * un-prefixed unknown types are still refused.
  */
-function withoutPrefixedInputItems(json: LooseRecord): LooseRecord {
+function withoutPrefixedInputItems(json: JsonRecord): JsonRecord {
   const input = json.input;
   if (!Array.isArray(input) || !input.some(isPrefixedItem)) return json;
   // Indexes in error paths must still point into the body as sent, so masked items become references.
@@ -99,7 +98,7 @@ function typedItem(item: unknown): unknown {
   return { ...item, type: "message" };
 }
 
-function isReasoningWithContent(item: unknown): item is LooseRecord {
+function isReasoningWithContent(item: unknown): item is JsonRecord {
   return isRecord(item) && item.type === "reasoning" && Array.isArray(item.content);
 }
 
@@ -109,8 +108,8 @@ function isReasoningWithContent(item: unknown): item is LooseRecord {
  */
 function dropRefusedNulls(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
-  body: LooseRecord,
-): { body: LooseRecord; valid: boolean } {
+  body: JsonRecord,
+): { body: JsonRecord; valid: boolean } {
   let current = body;
   for (let round = 0; round < MAX_NULL_ROUNDS; round++) {
     const result = validate(schema, schemaView(current));
@@ -148,7 +147,7 @@ function parsePath(path: string): Array<string | number> | null {
 }
 
 /** A copy of `root` without the null property at `path` (copying only the objects on the way). */
-function withoutNullAt(root: LooseRecord, path: Array<string | number>): LooseRecord {
+function withoutNullAt(root: JsonRecord, path: Array<string | number>): JsonRecord {
   const copy = (value: unknown, depth: number): unknown => {
     const key = path[depth];
     if (depth === path.length - 1) {
@@ -169,9 +168,5 @@ function withoutNullAt(root: LooseRecord, path: Array<string | number>): LooseRe
     }
     return value;
   };
-  return copy(root, 0) as LooseRecord;
-}
-
-function isRecord(value: unknown): value is LooseRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return copy(root, 0) as JsonRecord;
 }

@@ -6,9 +6,9 @@
 
 import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../spec/index.js";
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
+import { invalidRequest, type KitError } from "./kit-error.js";
 import { normaliseRequest, schemaView } from "./normalise-request.js";
 import { firstSchemaIssue } from "./schema-check.js";
-import { invalidRequest, type KitError } from "./spec-error.js";
 import { unknownToolChoiceNames } from "./tool-policy.js";
 
 export { MAX_BODY_DEPTH };

@@ -4,15 +4,13 @@
  * reader slows the model down instead of buffering events without bound.
  */
 
+import { formatSSE, SSE_DONE } from "../../internal/sse.js";
 import type { StreamingEvent } from "../../spec/index.js";
 
-const encoder = new TextEncoder();
-const DONE = encoder.encode("data: [DONE]\n\n");
+export { formatSSE };
 
-/** One event as SSE text. JSON never contains a raw newline, so the data fits on one line. */
-export function formatSSE(event: { type: string }): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
+const encoder = new TextEncoder();
+const DONE = encoder.encode(SSE_DONE);
 
 /**
  * Encodes events as an SSE byte stream. `onCancel` runs when the reader cancels (the client went away),

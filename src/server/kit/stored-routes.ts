@@ -12,7 +12,7 @@
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
-import { invalidRequest, type KitError, kitError } from "./spec-error.js";
+import { invalidRequest, type KitError, kitError } from "./kit-error.js";
 
 export type StoredRoute = { kind: "response"; id: string } | { kind: "input_items"; id: string };
 

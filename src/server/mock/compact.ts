@@ -7,8 +7,8 @@
 import type { ItemField } from "../../spec/index.js";
 import type { CompactRequest } from "../model.js";
 import { encodeCompactionState } from "./compaction.js";
-import { readContext } from "./context.js";
 import { stableHash } from "./hash.js";
+import { readContext } from "./read-conversation.js";
 
 export function compactContext(request: CompactRequest): ItemField[] {
   const body = request.body as unknown as Record<string, unknown>;

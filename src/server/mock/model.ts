@@ -4,11 +4,12 @@
  * result word by word under the `max_output_tokens` budget.
  */
 
+import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { itemsSize } from "../kit/item-size.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
-import { analysedText, type ConversationContext, readContext } from "./context.js";
 import { stableHash } from "./hash.js";
+import { analysedText, type ConversationContext, readContext } from "./read-conversation.js";
 import { encryptedReasoning, planReasoning } from "./reasoning.js";
 import { valueForSchema } from "./schema-value.js";
 import { type Answer, answer, answerToolResults } from "./skills.js";
@@ -32,12 +33,6 @@ export const MOCK_MODEL_NAME = "openresponses-mock";
 
 /** The built-in model, with its own compactor attached. */
 export type MockModel = Model & { compact: Compactor; defaultModel: string };
-
-type LooseRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is LooseRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly: each chunk is
@@ -98,19 +93,19 @@ interface Plan {
   json: boolean;
 }
 
-function formatOf(body: LooseRecord): { type: string; schema?: unknown } | undefined {
+function formatOf(body: JsonRecord): { type: string; schema?: unknown } | undefined {
   const text = body.text;
   if (!isRecord(text) || !isRecord(text.format) || typeof text.format.type !== "string") return undefined;
   return { type: text.format.type, schema: text.format.schema };
 }
 
 /** `max_output_tokens` when the request sets a usable one. */
-function maxOutputTokens(body: LooseRecord): number | undefined {
+function maxOutputTokens(body: JsonRecord): number | undefined {
   const limit = body.max_output_tokens;
   return typeof limit === "number" && Number.isFinite(limit) && limit >= 0 ? limit : undefined;
 }
 
-function renderFinal(result: Answer, body: LooseRecord, userText: string): { text: string; json: boolean } {
+function renderFinal(result: Answer, body: JsonRecord, userText: string): { text: string; json: boolean } {
   const format = formatOf(body);
   if (format?.type === "json_schema") {
     const schema = format.schema ?? { type: "object", properties: {} };
@@ -139,7 +134,7 @@ function renderFinal(result: Answer, body: LooseRecord, userText: string): { tex
 /** The kit narrows tools and tool_choice for us (P2); a bare call without the kit reads the body. */
 function toolSetup(
   request: ModelRequest,
-  body: LooseRecord,
+  body: JsonRecord,
 ): { tools: FunctionToolInfo[]; policy: ToolPolicy } {
   if (request.tools) {
     return {
@@ -150,7 +145,7 @@ function toolSetup(
   return { tools: readFunctionTools(body.tools), policy: readToolPolicy(body.tool_choice) };
 }
 
-function plan(context: ConversationContext, body: LooseRecord, setup: ReturnType<typeof toolSetup>): Plan {
+function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<typeof toolSetup>): Plan {
   const userText = analysedText(context.lastUser?.text.trim() ?? "");
   const includeEncrypted =
     Array.isArray(body.include) && body.include.includes("reasoning.encrypted_content");
@@ -231,7 +226,7 @@ class Budget {
 }
 
 async function* generate(request: ModelRequest, options: MockModelOptions): AsyncGenerator<ModelPart> {
-  const body = request.body as unknown as LooseRecord;
+  const body = request.body as unknown as JsonRecord;
   const input: unknown[] =
     request.input.length > 0
       ? request.input

@@ -3,14 +3,14 @@
  * text whose length follows `effort`, and a summary when `summary` is set (I5).
  */
 
+import type { JsonRecord } from "../../internal/guards.js";
+
 export interface ReasoningPlan {
   /** Raw reasoning text; empty when reasoning was not asked for. */
   text: string;
   /** Summary text; empty when no summary was asked for. */
   summary: string;
 }
-
-type LooseRecord = Record<string, unknown>;
 
 const EFFORT_SENTENCES: Record<string, number> = { minimal: 1, low: 2, medium: 3, high: 4, xhigh: 5 };
 
@@ -25,7 +25,7 @@ export function planReasoning(
   outcome: string,
 ): ReasoningPlan {
   if (typeof reasoning !== "object" || reasoning === null) return { text: "", summary: "" };
-  const settings = reasoning as LooseRecord;
+  const settings = reasoning as JsonRecord;
   const effort = typeof settings.effort === "string" ? settings.effort : "medium";
   if (effort === "none") return { text: "", summary: "" };
   const quoted = userText.length > 120 ? `${userText.slice(0, 117)}...` : userText;

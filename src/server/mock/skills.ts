@@ -4,8 +4,13 @@
  */
 
 import { findArithmetic, formatNumber } from "./arithmetic.js";
-import { type Attachment, analysedText, type ConversationContext, type ToolResult } from "./context.js";
 import { describeFact, extractFacts, parseRecallQuestion } from "./facts.js";
+import {
+  type Attachment,
+  analysedText,
+  type ConversationContext,
+  type ToolResult,
+} from "./read-conversation.js";
 
 export type SkillName =
   | "tool_result"

@@ -4,6 +4,7 @@
  * user's words match the tool's name or description, which is what a real model would do.
  */
 
+import { isRecord } from "../../internal/guards.js";
 import { findPlaces, valueForSchema } from "./schema-value.js";
 import { schemaChars, valueLimits } from "./value-budget.js";
 
@@ -16,12 +17,6 @@ export interface FunctionToolInfo {
 export interface PlannedCall {
   tool: FunctionToolInfo;
   arguments: string;
-}
-
-type LooseRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is LooseRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The function tools offered by the request; other tool types are ignored. */

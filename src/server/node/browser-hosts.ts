@@ -9,7 +9,7 @@
  */
 
 import { fromBrowser, requestHost } from "../kit/browser-policy.js";
-import { errorResponse, kitError } from "../kit/spec-error.js";
+import { errorResponse, kitError } from "../kit/kit-error.js";
 
 /**
  * Whether a `Host` header names this server: an IP address (DNS rebinding needs a name, so a literal

@@ -26,7 +26,7 @@ export interface ServeOptions {
   /**
    * WebSocket mode on `{basePath}/responses` (rules W1–W9) for a handler from `createResponsesHandler`,
    * sharing its engine, store and API key. On by default; `false` turns it off; an object tunes it
-   * (`maxConnectionAgeMs`). Needs the `ws` package, loaded on the first upgrade. (Added by the WebSocket part.)
+   * (`maxConnectionAgeMs`). Needs the `ws` package, loaded on the first upgrade.
    */
   websocket?: boolean | ServeWebSocketOptions;
   /**

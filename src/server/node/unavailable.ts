@@ -22,10 +22,6 @@ export const attachWebSocketMode: typeof node.attachWebSocketMode = () => {
   throw unavailable("attachWebSocketMode");
 };
 
-export const attachForHandler: typeof node.attachForHandler = () => {
-  throw unavailable("attachForHandler");
-};
-
 export type {
   NodeHttpServer,
   RunningServer,

@@ -8,7 +8,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
 import { sameOrigin } from "../kit/browser-policy.js";
-import type { KitError } from "../kit/spec-error.js";
+import type { KitError } from "../kit/kit-error.js";
 import type { ResponseStore } from "../model.js";
 import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
 import { DEFAULT_CONNECTION_AGE_MS, DEFAULT_IDLE_TIMEOUT_MS } from "../websocket/limits.js";

@@ -8,6 +8,7 @@
  * or sent meanwhile: a client that does not read is slowed down, never buffered for.
  */
 
+import { isRecord } from "../../internal/guards.js";
 import type { CreateResponseBody } from "../../spec/index.js";
 import type { ResponsesEngine } from "../kit/engine.js";
 import { LoopYielder } from "../kit/yield.js";
@@ -70,10 +71,6 @@ function itemOf(stored: StoredResponse | null, itemId: string): StoredResponse["
     stored.response.output.find((item) => item.id === itemId) ??
     stored.input.find((item) => item.id === itemId)
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export class ResponsesConnection {

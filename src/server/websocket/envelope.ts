@@ -1,6 +1,6 @@
 /** The W8 error envelope as the server sends it, and the failures WebSocket mode reports itself. */
 
-import { redactSecrets } from "../../errors.js";
+import { redactSecrets } from "../../internal/redact.js";
 
 export interface ErrorEnvelope {
   type: "error";

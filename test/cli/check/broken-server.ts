@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 
 export type Loose = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../../src/cli/check/scenarios/index.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { failures, runCheckJSON } from "./support.js";
 
@@ -68,8 +68,8 @@ describe("openresponses check against the kit's own server: zero false failures"
           .find((scenario) => scenario.id === "streaming-reasoning")
           ?.findings.map((finding) => finding.message),
       ).toEqual([
-        '"response.reasoning_text.delta" is OpenAI\'s name; the specification names this event "response.reasoning.delta" (clients accept both, RULES.md "Observed in the wild").',
-        '"response.reasoning_text.done" is OpenAI\'s name; the specification names this event "response.reasoning.done" (clients accept both, RULES.md "Observed in the wild").',
+        '"response.reasoning_text.delta" is OpenAI\'s name; the specification names this event "response.reasoning.delta" (clients accept both: "Observed in the wild" in docs/rules.md).',
+        '"response.reasoning_text.done" is OpenAI\'s name; the specification names this event "response.reasoning.done" (clients accept both: "Observed in the wild" in docs/rules.md).',
       ]);
       expect(code).toBe(0);
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../../src/cli/check/scenarios/index.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { runInProcess } from "../in-process.js";
 import { runCheckJSON } from "./support.js";

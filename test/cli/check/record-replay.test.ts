@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScenarioRecording } from "../../../src/cli/check/recorder.js";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { ResponseStream } from "../../../src/streaming/index.js";
 import { type BrokenServer, brokenServer, toSSE } from "./broken-server.js";

@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { scriptedModel } from "../kit/helpers.js";
 
 let server: RunningServer;

@@ -1,12 +1,12 @@
 /**
- * Issue 9, defect 12: the kit honours `Idempotency-Key`, so the project's client retrying a POST whose
+ * The kit honours `Idempotency-Key`, so the project's client retrying a POST whose
  * connection was reset after the body was read never runs the model twice.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
-import { createMemoryStore, createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { post, scriptedModel, specError } from "../kit/helpers.js";
 
@@ -64,7 +64,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-describe("defect 12: a retried POST runs the model once", () => {
+describe("a retried POST runs the model once", () => {
   it("the client's retries after two resets get the first attempt's response; one run, one stored", async () => {
     const model = scriptedModel([{ type: "text", delta: "once" }]);
     const store = createMemoryStore();
@@ -108,7 +108,7 @@ describe("defect 12: a retried POST runs the model once", () => {
   });
 });
 
-describe("defect 12: Idempotency-Key rules", () => {
+describe("Idempotency-Key rules", () => {
   const key = { "idempotency-key": "key-1" };
 
   it("a repeat gets the same answer, marked as replayed; without a key every request runs", async () => {

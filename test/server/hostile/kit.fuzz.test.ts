@@ -1,14 +1,14 @@
 /**
- * Issue 9: a fuzz test of the kit. Arbitrary request bodies (arbitrary JSON, and request-shaped bodies
+ * A fuzz test of the kit. Arbitrary request bodies (arbitrary JSON, and request-shaped bodies
  * with messages, item references to stored and unknown items, packed compaction items valid, broken and
  * inflating, tools), sent over HTTP with varying content types and as WebSocket messages: every answer is
  * a spec error (E1) or a valid response, and each comes within a time bound.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler, packItems } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, ResponsesConnection } from "../../../src/server/index.js";
+import { packItems } from "../../../src/server/kit/compactor.js";
 import { mockModel } from "../../../src/server/mock/index.js";
-import { ResponsesConnection } from "../../../src/server/websocket/index.js";
 import { validate } from "../../../src/spec/index.js";
 
 const TIME_BOUND_MS = 5000;

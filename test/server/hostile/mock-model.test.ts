@@ -1,12 +1,12 @@
 /**
- * Issue 9, defect 10: the built-in model works in linear time and bounded memory whatever it is sent.
- * Its pattern matching used to be quadratic ("hi" + 100k spaces + "x" blocked the server for seconds) and
- * its echo cost about half a kilobyte of heap per word.
+ * The built-in model works in linear time and bounded memory whatever it is sent: quadratic pattern
+ * matching would let "hi" + 100k spaces + "x" block the server for seconds, and an echo costing about
+ * half a kilobyte of heap per word would let one large input exhaust the heap.
  */
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
-import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/context.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
+import { MAX_ANALYSED_CHARS } from "../../../src/server/mock/read-conversation.js";
 import { MAX_ECHO_CHARS } from "../../../src/server/mock/skills.js";
 import { post } from "../kit/helpers.js";
 import { startFixture } from "./child.js";
@@ -18,7 +18,7 @@ const textOf = (resource: Resource) =>
     .map((part) => part.text ?? "")
     .join("");
 
-describe("defect 10: the built-in model is linear in its input", () => {
+describe("the built-in model is linear in its input", () => {
   const handler = createResponsesHandler({ model: mockModel() });
 
   it.each([
@@ -54,7 +54,7 @@ describe("defect 10: the built-in model is linear in its input", () => {
   });
 });
 
-describe("defect 10: echo memory is bounded (child with a 192 MiB heap)", () => {
+describe("echo memory is bounded (child with a 192 MiB heap)", () => {
   it("three concurrent ~6 MB echo requests are answered and the server stays up", async () => {
     const fixture = await startFixture("mock-server.ts", { heapMb: 192 });
     try {

@@ -1,12 +1,12 @@
 /**
- * Issue 9, defect 13: every error the Node adapter produces carries an E1 body (Node's own 400/431/408
- * answers had none), and a browser WebSocket upgrade must name an allowed Host (DNS rebinding).
+ * Every error the Node adapter produces carries an E1 body (Node's own 400/431/408
+ * answers have none), and a browser WebSocket upgrade must name an allowed Host (DNS rebinding).
  */
 import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { startServe } from "../../cli/spawn-cli.js";
 import { scriptedModel } from "../kit/helpers.js";
 
@@ -48,7 +48,7 @@ function e1Of(answer: string): { status: number; error: Record<string, unknown> 
   return { status: Number(head.split(" ")[1]), error: parsed.error };
 }
 
-describe("defect 13: Node's own error answers carry an E1 body", () => {
+describe("Node's own error answers carry an E1 body", () => {
   it("headers over Node's limit: 431 with an E1 body", async () => {
     const answer = await raw(`GET /v1/responses HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
     const { status, error } = e1Of(answer);
@@ -94,7 +94,7 @@ const upgradeTo = (port: number, headers: Record<string, string>) =>
     ws.on("error", () => resolve(-1));
   });
 
-describe("defect 13: WebSocket upgrades from browser pages need an allowed Host", () => {
+describe("WebSocket upgrades from browser pages need an allowed Host", () => {
   const upgrade = (headers: Record<string, string>) => upgradeTo(server.port, headers);
 
   it("Origin and Host both naming an attacker's host (DNS rebinding) are refused with 403", async () => {

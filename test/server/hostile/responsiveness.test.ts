@@ -1,17 +1,17 @@
 /**
- * Issue 9, defect 9: no model turn can starve the event loop. A turn that never awaits I/O used to run
- * in microtasks only: every other client waited for its whole length, and a WebSocket client that left
- * was never noticed, so its turns went on until the heap ran out.
+ * No model turn can starve the event loop. A turn that never awaits I/O would otherwise run in
+ * microtasks only: every other client would wait for its whole length, and a WebSocket client that left
+ * would never be noticed, so its turns would go on until the heap ran out.
  */
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createResponsesHandler, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, serve } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { startFixture, until } from "./child.js";
 
 const json = { "content-type": "application/json" };
 
-describe("defect 9: a long turn does not hold up the server", () => {
+describe("a long turn does not hold up the server", () => {
   it("another client's request is answered while a long turn runs, and leaving stops the turn at once", async () => {
     let parts = 0;
     let stopped = false;
@@ -65,7 +65,7 @@ describe("defect 9: a long turn does not hold up the server", () => {
   }, 60_000);
 });
 
-describe("defect 9: a WebSocket client that leaves stops its turns (child with a 96 MiB heap)", () => {
+describe("a WebSocket client that leaves stops its turns (child with a 96 MiB heap)", () => {
   it("after the client closes, the running and queued turns stop and the heap does not grow", async () => {
     const fixture = await startFixture("endless-server.ts", { heapMb: 96 });
     try {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import type { ServeWebSocketOptions } from "../../../src/server/node/serve-websocket.js";
 import { until } from "./child.js";

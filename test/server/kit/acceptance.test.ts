@@ -1,10 +1,10 @@
 /**
- * Be liberal in what you accept: what mainstream clients really send is accepted (issue 8), and what
+ * Be liberal in what you accept: what mainstream clients really send is accepted, and what
  * is still refused gets a 400 whose message names the field and what would be accepted (E1).
  */
 
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler, sequentialIds } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, sequentialIds } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import type { ResponseResource } from "../../../src/spec/index.js";
 import { FIXED_NOW, post, scriptedModel, specError } from "./helpers.js";

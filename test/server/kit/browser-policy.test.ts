@@ -5,7 +5,7 @@
  * (no `Origin`, no `Sec-Fetch-Site`) are not affected.
  */
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { scriptedModel, specError } from "./helpers.js";
 
 function setup(options: Partial<Parameters<typeof createResponsesHandler>[0]> = {}) {

@@ -4,7 +4,7 @@ import {
   createResponsesHandler,
   MemoryResponseStore,
   sequentialIds,
-} from "../../../src/server/kit/index.js";
+} from "../../../src/server/index.js";
 import type { ModelRequest, ResponseStore, StoredResponse } from "../../../src/server/model.js";
 import type { ItemField } from "../../../src/spec/index.js";
 import { FIXED_NOW, post, scriptedModel, specError } from "./helpers.js";

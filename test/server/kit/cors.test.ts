@@ -1,7 +1,7 @@
 /** Opt-in CORS on `createResponsesHandler`: preflight answers and headers on every kind of answer. */
 
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler, sequentialIds } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, sequentialIds } from "../../../src/server/index.js";
 import { FIXED_NOW, parseSSE, post, scriptedModel, specError } from "./helpers.js";
 
 const key = "sk-cors-test-0123456789";

@@ -1,7 +1,7 @@
 /** E1: a body nested absurdly deep is a 400 spec error, not a stack overflow (500, or a cut SSE stream). */
 
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { MAX_BODY_DEPTH } from "../../../src/server/kit/request-validation.js";
 import { post, scriptedModel, specError } from "./helpers.js";
 

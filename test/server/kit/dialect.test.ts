@@ -13,7 +13,7 @@ import {
   type RunningServer,
   sequentialIds,
   serve,
-} from "../../../src/server/kit/index.js";
+} from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { FIXED_NOW, parseSSE, post } from "./helpers.js";
 

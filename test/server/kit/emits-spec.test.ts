@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import type { Model } from "../../../src/server/model.js";
 import { type SchemaName, validate } from "../../../src/spec/index.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
 import { BadRequestError } from "../../../src/errors.js";
-import { createResponsesHandler, sequentialIds } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, sequentialIds } from "../../../src/server/index.js";
 import type { Model } from "../../../src/server/model.js";
 import { FIXED_NOW, parseSSE, post, scriptedModel, specError } from "./helpers.js";
 

@@ -3,7 +3,7 @@ import {
   createResponsesEngine,
   type ResponsesEngineOptions,
   sequentialIds,
-} from "../../../src/server/kit/index.js";
+} from "../../../src/server/index.js";
 import type { Model, ModelPart, ModelRequest } from "../../../src/server/model.js";
 import type { CreateResponseBody, StreamingEvent } from "../../../src/spec/index.js";
 

@@ -9,7 +9,7 @@ import {
   createResponsesHandler,
   type KeyValueStorage,
   ResponseStoreUnavailableError,
-} from "../../../src/server/kit/index.js";
+} from "../../../src/server/index.js";
 import type { StoredResponse } from "../../../src/server/model.js";
 import type { ItemField } from "../../../src/spec/index.js";
 import { post, scriptedModel, specError } from "./helpers.js";

@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler, sequentialIds } from "../../../src/server/kit/index.js";
+import { createResponsesHandler, sequentialIds } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import type { ResponseStore, StoredResponse } from "../../../src/server/model.js";
 import type { ResponseResource } from "../../../src/spec/index.js";

@@ -5,7 +5,7 @@
  * and a continuation from it is `previous_response_not_found` as for any unstored response.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryStore, createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
 import type { ResponseStore, StoredResponse } from "../../../src/server/model.js";
 import { ResponsesConnection } from "../../../src/server/websocket/connection.js";
 import { parseSSE, post, scriptedModel, specError } from "./helpers.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 import { ResponseStream } from "../../../src/streaming/index.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createResponsesHandler } from "../../../src/server/kit/index.js";
+import { createResponsesHandler } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
 
 interface Item {

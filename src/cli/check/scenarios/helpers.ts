@@ -1,6 +1,6 @@
 /** Request pieces and output readers shared by the scenarios. */
 
-import { isRecord, type Loose } from "../context.js";
+import { isRecord, type JsonRecord } from "../../../internal/guards.js";
 import { textOf } from "../stream-rules.js";
 
 export const WEATHER_TOOL = {
@@ -33,21 +33,21 @@ export const TIME_TOOL = {
 export const TINY_PNG =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-export function user(text: string): Loose {
+export function user(text: string): JsonRecord {
   return { type: "message", role: "user", content: text };
 }
 
-export function outputOf(resource: Loose | undefined): Loose[] {
+export function outputOf(resource: JsonRecord | undefined): JsonRecord[] {
   const output = resource?.output;
   return Array.isArray(output) ? output.filter(isRecord) : [];
 }
 
-export function functionCalls(resource: Loose | undefined): Loose[] {
+export function functionCalls(resource: JsonRecord | undefined): JsonRecord[] {
   return outputOf(resource).filter((item) => item.type === "function_call");
 }
 
 /** The assistant's text: every message item's text joined. */
-export function outputText(resource: Loose | undefined): string {
+export function outputText(resource: JsonRecord | undefined): string {
   return outputOf(resource)
     .filter((item) => item.type === "message")
     .map((item) => textOf(item))
@@ -55,7 +55,7 @@ export function outputText(resource: Loose | undefined): string {
 }
 
 /** The items of a finished response that a stateless follow-up sends back as input. */
-export function asInput(items: Loose[]): Loose[] {
+export function asInput(items: JsonRecord[]): JsonRecord[] {
   return items.filter(
     (item) =>
       item.type === "message" ||

@@ -1,6 +1,6 @@
 /** The specification's own compliance scenarios, over HTTP: text, streaming, system prompt, image, history, phase. */
 
-import type { ScenarioContext } from "../context.js";
+import type { ScenarioContext } from "../scenario-context.js";
 import { outputOf, outputText, TINY_PNG, user } from "./helpers.js";
 import type { Scenario } from "./scenario.js";
 

@@ -1,11 +1,12 @@
 /** Function calling (P4), tool_choice (P2) and structured output (P5), over HTTP. */
 
-import { isRecord, type Loose, type ScenarioContext } from "../context.js";
+import { isRecord, type JsonRecord } from "../../../internal/guards.js";
+import type { ScenarioContext } from "../scenario-context.js";
 import { functionCalls, outputText, TIME_TOOL, user, WEATHER_TOOL } from "./helpers.js";
 import type { Scenario } from "./scenario.js";
 
 /** P4: a function_call carries call_id, name and JSON `arguments` as a string. */
-function checkCall(ctx: ScenarioContext, call: Loose, offered: string[]): void {
+function checkCall(ctx: ScenarioContext, call: JsonRecord, offered: string[]): void {
   if (typeof call.call_id !== "string" || call.call_id === "")
     ctx.findings.fail("P4", "A function_call has no call_id.", call);
   if (typeof call.name !== "string" || !offered.includes(call.name)) {
@@ -30,7 +31,7 @@ async function toolChoice(
   ctx: ScenarioContext,
   choice: unknown,
   prompt: string,
-  expect: (calls: Loose[]) => string | null,
+  expect: (calls: JsonRecord[]) => string | null,
 ): Promise<void> {
   const resource = await ctx.createJSON(
     { input: prompt, tools: [WEATHER_TOOL, TIME_TOOL], tool_choice: choice },
@@ -49,7 +50,7 @@ async function toolChoice(
 }
 
 /** A minimal JSON Schema check for P5: type, properties, required, additionalProperties: false, enum. */
-function schemaProblem(schema: Loose, value: unknown, path: string): string | null {
+function schemaProblem(schema: JsonRecord, value: unknown, path: string): string | null {
   const type = schema.type;
   const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
   if (typeof type === "string") {
@@ -115,7 +116,7 @@ export const httpTools: Scenario[] = [
         return;
       }
       for (const call of calls) checkCall(ctx, call, ["get_weather"]);
-      const call = calls[0] as Loose;
+      const call = calls[0] as JsonRecord;
       const followUp = await ctx.createJSON(
         {
           input: [

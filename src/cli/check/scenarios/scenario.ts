@@ -1,5 +1,5 @@
-import type { ScenarioContext } from "../context.js";
 import type { Transport } from "../report-types.js";
+import type { ScenarioContext } from "../scenario-context.js";
 
 export interface Scenario {
   /** Stable id, used by `--only`/`--skip`, the JSON report and `--record` file names. */

@@ -1,12 +1,13 @@
 /** WebSocket mode (W1–W9): the same events as SSE, one turn at a time, connection-local memory. */
 
-import { isRecord, type Loose, type ScenarioContext } from "../context.js";
+import { isRecord, type JsonRecord } from "../../../internal/guards.js";
+import type { ScenarioContext } from "../scenario-context.js";
 import type { SessionSequence } from "../stream-rules.js";
 import type { WsSession } from "../ws-session.js";
 import { outputOf, user } from "./helpers.js";
 import type { Scenario } from "./scenario.js";
 
-function responseId(turn: { response: Loose | undefined }): string | undefined {
+function responseId(turn: { response: JsonRecord | undefined }): string | undefined {
   const id = turn.response?.id;
   return typeof id === "string" ? id : undefined;
 }
@@ -15,7 +16,7 @@ function responseId(turn: { response: Loose | undefined }): string | undefined {
 async function okTurn(
   ctx: ScenarioContext,
   session: WsSession,
-  fields: Loose,
+  fields: JsonRecord,
   what: string,
   sequence: SessionSequence,
   rule: string,
@@ -30,7 +31,7 @@ async function okTurn(
 async function notFoundTurn(
   ctx: ScenarioContext,
   session: WsSession,
-  fields: Loose,
+  fields: JsonRecord,
   what: string,
   sequence: SessionSequence,
   rule: string,
@@ -139,7 +140,7 @@ export const websocketScenarios: Scenario[] = [
         (turn) =>
           new Set(
             turn.events
-              .map((event) => (event.response as Loose | undefined)?.id)
+              .map((event) => (event.response as JsonRecord | undefined)?.id)
               .filter((id) => typeof id === "string"),
           ),
       );
@@ -326,10 +327,10 @@ export const websocketScenarios: Scenario[] = [
   },
 ];
 
-function textContent(item: Loose): string {
+function textContent(item: JsonRecord): string {
   const content = item.content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((part) => (typeof (part as Loose).text === "string" ? (part as Loose).text : ""))
+    .map((part) => (typeof (part as JsonRecord).text === "string" ? (part as JsonRecord).text : ""))
     .join("");
 }

@@ -1,0 +1,61 @@
+/** P1: the default store is bounded in bytes as well as entries, so big bodies cannot pile up. */
+
+import { describe, expect, it } from "vitest";
+import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
+import type { StoredResponse } from "../../../src/server/model.js";
+import { post, scriptedModel } from "./helpers.js";
+
+const big = (id: string, characters: number): StoredResponse => ({
+  response: { id } as StoredResponse["response"],
+  input: [{ type: "message", role: "user", content: "x".repeat(characters) }],
+});
+
+describe("MemoryResponseStore byte budget", () => {
+  it("evicts the least recently used entries once their size passes maxBytes", () => {
+    const store = createMemoryStore({ maxBytes: 3500 });
+    store.set("a", big("a", 1000));
+    store.set("b", big("b", 1000));
+    store.set("c", big("c", 1000));
+    expect(store.size).toBe(3);
+    store.get("a"); // a is now the most recently used
+    store.set("d", big("d", 1000));
+    expect(store.get("b")).toBeUndefined();
+    expect(store.get("a")?.response.id).toBe("a");
+    expect(store.bytes).toBeLessThanOrEqual(3500);
+  });
+
+  it("keeps the count right when an entry is replaced or deleted", () => {
+    const store = createMemoryStore({ maxBytes: 10_000 });
+    store.set("a", big("a", 1000));
+    const once = store.bytes;
+    store.set("a", big("a", 1000));
+    expect(store.bytes).toBe(once);
+    store.delete("a");
+    expect(store.bytes).toBe(0);
+    expect(store.size).toBe(0);
+  });
+
+  it("an entry larger than the whole budget is not kept (and evicts nothing)", () => {
+    const store = createMemoryStore({ maxBytes: 2000 });
+    store.set("small", big("small", 100));
+    store.set("huge", big("huge", 5000));
+    expect(store.get("huge")).toBeUndefined();
+    expect(store.get("small")?.response.id).toBe("small");
+  });
+
+  it("refuses a nonsense budget", () => {
+    expect(() => createMemoryStore({ maxBytes: 0 })).toThrow(RangeError);
+  });
+
+  it("through the handler: many large requests keep the default store within its budget", async () => {
+    const store = createMemoryStore({ maxBytes: 1024 * 1024 });
+    const handler = createResponsesHandler({ model: scriptedModel([{ type: "text", delta: "ok" }]), store });
+    const input = "y".repeat(200_000);
+    for (let i = 0; i < 20; i++) {
+      expect((await handler(post("/v1/responses", { input }))).status).toBe(200);
+    }
+    expect(store.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(store.size).toBeLessThan(20);
+    expect(store.size).toBeGreaterThan(0);
+  });
+});
