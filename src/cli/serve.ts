@@ -30,8 +30,8 @@ Options:
   --port <n>        Port to listen on; 0 picks a free one (default 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
   --allowed-hosts <names>
-                    Comma-separated host names this server is reached by, for WebSocket
-                    upgrades from browser pages (IP addresses and localhost always pass).
+                    Comma-separated host names this server is reached by, for browser pages
+                    (HTTP and WebSocket; IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
   --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
@@ -73,7 +73,7 @@ const OPTIONS = {
 export interface BuiltInServerOptions {
   port: number;
   host: string;
-  /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
+  /** Host names for browser pages, HTTP and WebSocket (see `serve`'s `allowedHosts`). */
   allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
