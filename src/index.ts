@@ -124,6 +124,7 @@ export type {
   TypelessMessageParam,
   WebSearchToolParam,
 } from "./core/request-types.js";
+export type { ResponsesAPI, ResponsesClient } from "./core/responses-api.js";
 export type { RetryTiming } from "./core/retry.js";
 export {
   APIConnectionError,

@@ -1,7 +1,8 @@
 /**
  * Turns any failure into the one line the CLI prints on stderr. Messages name the URL that could not
  * be reached and say when a key was refused, and never contain the key: every line goes through
- * `redactSecrets`, which also scrubs keys registered with `registerSecret`.
+ * `redactSecrets`, which also scrubs keys registered with `registerSecret`. A server's words are shown
+ * inert (see terminal-text.ts): they cannot drive the terminal or break the line.
  */
 
 import {
@@ -13,6 +14,7 @@ import {
   ResponseStreamError,
 } from "../errors.js";
 import { redactSecrets } from "../internal/redact.js";
+import { inertText } from "./terminal-text.js";
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -42,7 +44,7 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
   } else if (error instanceof PermissionDeniedError) {
     line = `The server at ${where} denied access (403): ${error.message}`;
   } else if (error instanceof APIError) {
-    line = `The server at ${where} answered ${error.status ?? "an error"}${error.code ? ` (${error.code})` : ""}: ${error.message}`;
+    line = `The server at ${where} answered ${error.status ?? "an error"}${error.code ? ` (${error.code})` : ""}: ${withoutStatus(error)}`;
   } else if (error instanceof ResponseStreamError) {
     line = `The response stream failed (${error.kind}): ${error.message}`;
   } else if (error instanceof Error) {
@@ -50,7 +52,18 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
   } else {
     line = String(error);
   }
-  return redactSecrets(withoutUserInfo(line.replace(/\s*\n\s*/g, " ")));
+  return inertText(redactSecrets(withoutUserInfo(line.replace(/\s*[\r\n]+\s*/g, " "))), "line");
+}
+
+/**
+ * The client's messages start with the status (`404 Not Found (no body)`), which this line already
+ * gives: "answered 404: Not Found (no body)", not "answered 404: 404 Not Found".
+ */
+function withoutStatus(error: APIError): string {
+  const prefix = `${error.status} `;
+  return error.status !== undefined && error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
 }
 
 /**

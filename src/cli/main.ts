@@ -28,7 +28,11 @@ Options:
   -v, --version   Show the version.
 
 Environment:
-  OPENRESPONSES_BASE_URL, OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL   used by chat and check.`;
+  OPENRESPONSES_BASE_URL (else OPENAI_BASE_URL), OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL
+                  The server chat and check talk to; none set: the built-in model.
+  NO_COLOR, FORCE_COLOR
+                  Colour is used on a terminal only; NO_COLOR turns it off, FORCE_COLOR decides.
+  PORT            serve's port when --port is not given.`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -37,7 +41,12 @@ const COMMANDS: Record<string, Command> = { chat: runChat, serve: runServe, chec
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+  if (first === undefined) {
+    // No command is a mistake (a script that lost its argument must not pass): usage, and exit code 2.
+    io.stderr.write(`${MAIN_HELP}\n`);
+    return EXIT_USAGE;
+  }
+  if (first === "-h" || first === "--help" || first === "help") {
     if (first === "help" && rest[0] && COMMANDS[rest[0]]) return main([rest[0], "--help"], io);
     io.stdout.write(`${MAIN_HELP}\n`);
     return EXIT_OK;

@@ -1,8 +1,10 @@
 /**
- * `openresponses serve`: the built-in model over HTTP, until SIGINT/SIGTERM. `startBuiltInServer` is
- * separate from the command so other transports (WebSocket mode) can extend what is served.
+ * `openresponses serve`: the built-in model over HTTP, until SIGINT/SIGTERM, with a one-line access log
+ * per request (serve-log.ts) unless `--quiet`. `startBuiltInServer` is separate from the command so other
+ * transports (WebSocket mode) can extend what is served.
  */
 
+import type { Server } from "node:http";
 import {
   createResponsesHandler,
   type Dialect,
@@ -17,7 +19,10 @@ import type { ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
+import { apiKeyFrom } from "./serve-key.js";
+import { logRequests } from "./serve-log.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
+import { styleFor } from "./style.js";
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
@@ -27,12 +32,18 @@ extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items,
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
-  --port <n>        Port to listen on; 0 picks a free one (default 8080).
+  --port <n>        Port to listen on; 0 picks a free one (default: env PORT, else 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
   --allowed-hosts <names>
                     Comma-separated host names this server is reached by, for browser pages
                     (HTTP and WebSocket; IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
+                    Every local user can read it in the process list: prefer the next two.
+  --api-key-env <name>
+                    Require the key held by the environment variable <name>.
+  --api-key-file <path>
+                    Require the key on the first line of <path>.
+  --quiet           No access log (by default one line per request: method, path, status, time).
   --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
                     the given ones (https://app.example; repeat the flag or separate with commas).
@@ -60,6 +71,9 @@ const OPTIONS = {
   host: { type: "string" },
   "allowed-hosts": { type: "string" },
   "api-key": { type: "string" },
+  "api-key-env": { type: "string" },
+  "api-key-file": { type: "string" },
+  quiet: { type: "boolean" },
   delay: { type: "string" },
   cors: { type: "string", multiple: true },
   store: { type: "string" },
@@ -154,13 +168,14 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${SERVE_HELP}\n`);
     return EXIT_OK;
   }
-  const port = integerOption(values, "port", 8080, 0, 65535);
+  const port = portOption(values, io.env);
   const host = stringOption(values, "host") ?? "127.0.0.1";
   const allowedHosts = stringOption(values, "allowed-hosts")
     ?.split(",")
     .map((name) => name.trim())
     .filter(Boolean);
-  const apiKey = stringOption(values, "api-key");
+  const { apiKey, warning } = apiKeyFrom(values, io.env);
+  if (warning) io.stderr.write(`openresponses serve: ${warning}\n`);
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
   const cors = corsOrigins(values.cors as string[] | undefined);
   const dialect = stringOption(values, "dialect") ?? "spec";
@@ -209,10 +224,14 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`openresponses: ${listenError(error, host, port)}\n`);
     return EXIT_FAILURE;
   }
+  if (values.quiet !== true) {
+    const style = styleFor(io.stdout, io.env);
+    logRequests(server.server as unknown as Server, (line) => io.stdout.write(`${line}\n`), style);
+  }
   io.stdout.write(`Serving the built-in model at ${server.url}/v1\n`);
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
-  if (apiKey) io.stdout.write("  requests must send the API key given with --api-key\n");
+  if (apiKey) io.stdout.write("  requests must send the API key (Authorization: Bearer <key>)\n");
   if (cors !== undefined) {
     const who = cors.includes("*") ? "pages on any origin" : `pages on ${cors.join(", ")}`;
     io.stdout.write(`  CORS: ${who} may call it (HTTP and WebSocket)\n`);
@@ -231,6 +250,17 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   await opened?.close();
   io.stdout.write("Stopped.\n");
   return EXIT_OK;
+}
+
+/** `--port`, else the `PORT` variable (as platforms that assign the port set it), else 8080. */
+function portOption(values: Record<string, string | boolean | undefined>, env: CliIO["env"]): number {
+  if (values.port !== undefined || !env.PORT?.trim()) return integerOption(values, "port", 8080, 0, 65535);
+  const raw = env.PORT.trim();
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`PORT must be an integer from 0 to 65535 (got "${raw}"); or pass --port.`);
+  }
+  return port;
 }
 
 /** Store failures while serving, one line each at most every ten seconds (a down store fails every turn). */

@@ -40,7 +40,10 @@ export class OpenResponses {
   readonly model: string | undefined;
   readonly logger: Logger;
   readonly logLevel: LogLevel;
-  /** The HTTP transport; `responses.connect()` takes its credentials and headers from it too. */
+  /**
+   * The HTTP transport; `responses.connect()` takes its credentials and headers from it too.
+   * @internal
+   */
   readonly transport: Transport;
   readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.

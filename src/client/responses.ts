@@ -54,7 +54,12 @@ export class Responses {
    */
   readonly inputItems: InputItems;
 
-  constructor(protected readonly context: ResponsesContext) {
+  /** @internal What the methods use of the client. */
+  protected readonly context: ResponsesContext;
+
+  /** @internal The client builds it: use `client.responses`. */
+  constructor(context: ResponsesContext) {
+    this.context = context;
     this.inputItems = new InputItems(context.transport);
   }
 

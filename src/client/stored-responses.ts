@@ -60,6 +60,7 @@ export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField 
   readonly #params: InputItemsListParams;
   readonly #fetch: FetchInputItemsPage;
 
+  /** @internal `client.responses.inputItems.list()` builds it. */
   constructor(
     list: InputItemsList,
     params: InputItemsListParams,
@@ -114,6 +115,7 @@ export class InputItemsPagePromise extends APIPromise<InputItemsPage> implements
 
 /** `client.responses.inputItems`. */
 export class InputItems {
+  /** @internal The client builds it: use `client.responses.inputItems`. */
   constructor(private readonly transport: Transport) {}
 
   /** `GET {base}/responses/{id}/input_items`: the context the response was made from, page by page. */

@@ -30,6 +30,7 @@ export class APIPromise<T> implements PromiseLike<T> {
   private parsed: Promise<T> | undefined;
   private withParsed: Promise<WithResponse<T>> | undefined;
 
+  /** @internal The client's methods build it. */
   constructor(private readonly answer: Promise<AcceptedAnswer<T>>) {
     // Errors surface through whichever method the caller uses.
     answer.catch(() => undefined);

@@ -103,6 +103,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   #settled = false;
   #consumer: "iterator" | "drain" | null = null;
 
+  /** @internal `client.responses.runTools()` builds it. */
   constructor(host: ToolRunHost, body: RunToolsBody, options: RunToolsOptions = {}) {
     this.#completion = new Promise<ToolRunResult>((resolve, reject) => {
       this.#settle = (outcome) => {

@@ -5,6 +5,7 @@ import {
   APIConnectionTimeoutError,
   AuthenticationError,
   BadRequestError,
+  NotFoundError,
   PermissionDeniedError,
   ResponseStreamError,
 } from "../../src/errors.js";
@@ -80,5 +81,23 @@ describe("describeError: user info in URLs", () => {
     const named = describeError(new BadRequestError("bad", { status: 400 }), "http://u:p4ssw0rd@h/v1");
     expect(named).not.toContain("p4ssw0rd");
     expect(named).toContain("http://h/v1");
+  });
+});
+
+describe("describeError: the server's words", () => {
+  it("does not repeat the status the client's message starts with", () => {
+    const error = new NotFoundError("404 Not Found (no body)", {
+      status: 404,
+      error: { message: "x", code: "not_found" },
+    });
+    expect(describeError(error, "http://h/v1")).toBe(
+      "The server at http://h/v1 answered 404 (not_found): Not Found (no body)",
+    );
+  });
+
+  it("shows escape sequences and line breaks in a server's message inert, on one line", () => {
+    const error = new BadRequestError("400 bad\u001b]52;c;aGk=\u0007\r\nPASS forged", { status: 400 });
+    const line = describeError(error, "http://h/v1");
+    expect(line).toBe("The server at http://h/v1 answered 400: bad\\x1b]52;c;aGk=\\x07 PASS forged");
   });
 });

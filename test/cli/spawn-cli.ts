@@ -10,11 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The environment without any OPENRESPONSES_* variable of the machine running the tests. */
+/** Variables of the machine running the tests that would change what the CLI prints. */
+const NOT_INHERITED = new Set(["NO_COLOR", "FORCE_COLOR", "PORT", "OPENAI_BASE_URL", "OPENAI_API_KEY"]);
+
+/** The environment without any OPENRESPONSES_* (or colour, PORT, OPENAI_*) variable of the test machine. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith("OPENRESPONSES_")) env[key] = value;
+    if (!key.startsWith("OPENRESPONSES_") && !NOT_INHERITED.has(key)) env[key] = value;
   return { ...env, ...extra };
 }
 
@@ -53,12 +56,17 @@ export async function runCli(
   }
 }
 
-/** Starts `openresponses serve --port 0 ...` and resolves once it printed its URL. */
+/**
+ * Starts `openresponses serve --port 0 ...` and resolves once it printed its URL. With `port: false` no
+ * `--port` is passed (the environment's PORT decides).
+ */
 export async function startServe(
   extraArgs: string[] = [],
   timeoutMs = 30_000,
+  options: { env?: NodeJS.ProcessEnv; port?: false } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = startCli(["serve", "--port", "0", ...extraArgs]);
+  const portArgs = options.port === false ? [] : ["--port", "0"];
+  const child = startCli(["serve", ...portArgs, ...extraArgs], options.env ?? cleanEnv());
   let output = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");

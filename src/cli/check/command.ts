@@ -1,24 +1,28 @@
 /**
  * `openresponses check`: a conformance suite for Open Responses servers. This file is the command: it
- * reads the flags, picks the scenarios, runs them (src/cli/check/) and prints the report. Exit codes:
- * 0 compliant (warnings allowed), 1 a MUST broken, 2 a usage error or an unreachable server.
+ * reads the flags, picks the scenarios, runs them (src/cli/check/) and prints the report, the human one
+ * scenario by scenario as they finish (with a progress line on a terminal). Exit codes: 0 compliant
+ * (warnings allowed), 1 a MUST broken, 2 a usage error, an unreachable server or refused credentials.
  */
 
 import { writeFile } from "node:fs/promises";
 import { stripCredentials } from "../../core/base-url.js";
-import { registerSecret } from "../../internal/redact.js";
 import { createResponsesHandler } from "../../server/kit/handler.js";
 import { MOCK_MODEL_NAME, mockModel } from "../../server/mock/index.js";
 import { serve } from "../../server/node/serve.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "../args.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../io.js";
+import { isTerminal, type Style, styleFor } from "../style.js";
+import { serverSettings } from "../target.js";
+import { inertText } from "../terminal-text.js";
 import { DEFAULT_LIMITS } from "./limits.js";
+import { Progress } from "./progress.js";
 import { Recorder } from "./recorder.js";
-import { humanReport } from "./report-human.js";
+import { idWidth, reportFooter, reportHeader, scenarioLines } from "./report-human.js";
 import { junitReport } from "./report-junit.js";
-import type { Dialect } from "./report-types.js";
-import { runScenarios } from "./runner.js";
-import { Unreachable } from "./scenario-context.js";
+import { type CheckReport, type Dialect, SPEC_VERSION } from "./report-types.js";
+import { type RunObserver, runScenarios } from "./runner.js";
+import { newRunState, type RunState, Unreachable } from "./scenario-context.js";
 import { SCENARIOS, type Scenario } from "./scenarios/index.js";
 import { authHeaders, type CheckTarget, webSocketURL } from "./target.js";
 
@@ -27,11 +31,14 @@ export const CHECK_HELP = `Usage: openresponses check [options]
 Checks a server against the Open Responses specification: ${SCENARIOS.length} scenarios over HTTP and
 WebSocket, every exchange judged by every rule that applies (H, S1–S9, W, E, X, P), each finding named by
 rule id. Without --base-url (or OPENRESPONSES_BASE_URL) it checks the built-in model.
-Exit codes: 0 compliant (warnings allowed), 1 a MUST broken, 2 usage error or server unreachable.
+Exit codes: 0 compliant (warnings allowed), 1 a MUST broken, 2 usage error, server unreachable or
+credentials refused.
 
 Server:
-  --base-url <url>        Base URL, e.g. http://127.0.0.1:8080/v1 (env OPENRESPONSES_BASE_URL).
-  --api-key <key>         The credential (env OPENRESPONSES_API_KEY).
+  --base-url <url>        Base URL, e.g. http://127.0.0.1:8080/v1; a bare origin gets /v1 (env
+                          OPENRESPONSES_BASE_URL, then OPENAI_BASE_URL).
+  --api-key <key>         The credential (env OPENRESPONSES_API_KEY; OPENAI_API_KEY for OpenAI's URL
+                          or OPENAI_BASE_URL's).
   --auth-header <name>    Header that carries it (default Authorization).
   --auth-scheme <scheme>  Prefix before the key (default "Bearer" for Authorization; "" for none).
   --header "Name: value"  An extra request header (repeatable).
@@ -51,7 +58,8 @@ Limits:
   --max-events <n>        Events read from one stream (default ${DEFAULT_LIMITS.maxEvents}).
 
 Output:
-  --json                  Print the report as one JSON object (see docs/cli.md).
+  --json                  Print the report as one JSON object (see docs/cli.md). Without it, the
+                          report is printed as the scenarios finish (a progress line on a terminal).
   --junit <file>          Also write a JUnit XML report.
   --record <dir>          Write each scenario's raw exchange to <dir>/<scenario>.json.
   -h, --help              Show this help.`;
@@ -107,21 +115,40 @@ export function selectScenarios(values: Record<string, unknown>): Scenario[] {
   );
 }
 
-function baseURLFrom(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--base-url is not a URL: "${stripCredentials(raw)}".`);
+/** Prints the human report as the run goes: the header at once, then each scenario as it finishes. */
+function liveReport(io: CliIO, label: string, dialect: Dialect, ids: string[], style: Style) {
+  const width = idWidth(ids);
+  // A progress line redraws itself with escape sequences: a real terminal only, not a dumb one.
+  const redraws = isTerminal(io.stdout) && io.env.TERM !== "dumb";
+  const progress = redraws ? new Progress(io.stdout, ids.length, style) : undefined;
+  io.stdout.write(reportHeader(label, SPEC_VERSION, dialect, style));
+  const observer: RunObserver = {
+    started: (scenario, index) => progress?.start(index, scenario.id),
+    finished: (result) => {
+      progress?.clear();
+      io.stdout.write(scenarioLines(result, width, style));
+    },
+  };
+  return { observer, stop: () => progress?.clear() };
+}
+
+/** Why a finished run is not a pass although nothing failed, for stderr (exit code 2); else undefined. */
+function notJudged(report: CheckReport): string | undefined {
+  const { summary } = report;
+  if (summary.skipped === summary.total) {
+    const reason = report.scenarios[0]?.reason ?? "every scenario was skipped";
+    return `nothing could be checked (${inertText(reason)}).`;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new UsageError("--base-url must be an http or https URL.");
-  if (url.username || url.password) {
-    throw new UsageError(
-      "--base-url must not carry credentials; pass --api-key (and --auth-header) instead.",
-    );
+  if (summary.credentials_refused > 0) {
+    return `the server refused the credentials in ${summary.credentials_refused} of ${summary.total} scenarios, so the run is not a pass. Check --api-key (and --auth-header, --auth-scheme).`;
   }
-  return url.toString().replace(/\/+$/, "");
+  return undefined;
+}
+
+/** A hint when every answer was 404: the base URL is most likely not the API's. */
+function notFoundHint(state: RunState, baseURL: string): string | undefined {
+  if (state.answers === 0 || state.notFound !== state.answers) return undefined;
+  return `every request was answered 404 Not Found: is ${baseURL} the base URL of the API? Requests go to ${baseURL}/responses; most servers serve it under /v1.`;
 }
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
@@ -146,8 +173,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     maxBytes: integerOption(values, "max-bytes", DEFAULT_LIMITS.maxBytes, 1024, 1024 * 1024 * 1024),
     maxEvents: integerOption(values, "max-events", DEFAULT_LIMITS.maxEvents, 10, 10_000_000),
   };
-  const apiKey = stringOption(values, "api-key") ?? (io.env.OPENRESPONSES_API_KEY || undefined);
-  registerSecret(apiKey);
+  const server = serverSettings(values, io.env);
+  const { apiKey } = server;
   const headerValues = (values as Record<string, unknown>).header;
   let auth: ReturnType<typeof authHeaders>;
   try {
@@ -160,17 +187,17 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const model = stringOption(values, "model") ?? (io.env.OPENRESPONSES_MODEL || undefined);
-  const rawBase = stringOption(values, "base-url") ?? (io.env.OPENRESPONSES_BASE_URL || undefined);
+  const { model } = server;
 
   // Without a server, the built-in model is served on a loopback port for the run, so WebSocket mode is
   // checked too; it is closed before the report is printed.
   const builtIn =
-    rawBase === undefined
+    server.baseURL === undefined
       ? await serve({ handler: createResponsesHandler({ model: mockModel() }), port: 0, host: "127.0.0.1" })
       : undefined;
+  let live: ReturnType<typeof liveReport> | undefined;
   try {
-    const baseURL = builtIn ? `${builtIn.url}/v1` : baseURLFrom(rawBase as string);
+    const baseURL = builtIn ? `${builtIn.url}/v1` : (server.baseURL as string);
     const target: CheckTarget = {
       baseURL,
       headers: auth.headers,
@@ -182,26 +209,45 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       hasCredential: apiKey !== undefined,
     };
     const recordDir = stringOption(values, "record");
+    const state = newRunState();
+    const style = styleFor(io.stdout, io.env);
+    live = values.json
+      ? undefined
+      : liveReport(
+          io,
+          target.label,
+          dialect,
+          scenarios.map((scenario) => scenario.id),
+          style,
+        );
     const report = await runScenarios({
       target,
       scenarios,
       limits,
       dialect,
       recorder: recordDir ? new Recorder(recordDir) : undefined,
+      observer: live?.observer,
+      state,
     });
+    live?.stop();
     const junit = stringOption(values, "junit");
     if (junit) await writeFile(junit, junitReport(report), "utf8");
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report));
-    if (report.summary.skipped === report.summary.total) {
-      // A wrong key must not look like a pass in CI: with nothing judged, the run is a usage problem.
-      const reason = report.scenarios[0]?.reason ?? "every scenario was skipped";
-      io.stderr.write(`openresponses check: nothing could be checked (${reason}).\n`);
+    io.stdout.write(
+      values.json ? `${JSON.stringify(report, null, 2)}\n` : reportFooter(report.summary, style),
+    );
+    const hint = notFoundHint(state, target.label);
+    if (hint) io.stderr.write(`openresponses check: ${hint}\n`);
+    // A wrong key, or a run where nothing was judged, must not look like a pass in CI: exit code 2.
+    const why = notJudged(report);
+    if (why) {
+      io.stderr.write(`openresponses check: ${why}\n`);
       return EXIT_USAGE;
     }
     return report.summary.compliant ? EXIT_OK : EXIT_FAILURE;
   } catch (error) {
+    live?.stop();
     if (error instanceof Unreachable) {
-      io.stderr.write(`openresponses check: ${error.message}\n`);
+      io.stderr.write(`openresponses check: ${inertText(error.message)}\n`);
       return EXIT_USAGE;
     }
     throw error;

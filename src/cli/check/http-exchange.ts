@@ -4,12 +4,13 @@
  * so a flood is cut off at the event cap and a hang at the scenario's deadline.
  */
 
+import { buildURL } from "../../core/base-url.js";
 import type { CheckLimits } from "./limits.js";
 import type { RecordedHttpExchange } from "./recorder.js";
 import { type RawSSEEvent, SSEFramingReader } from "./sse-framing.js";
 
 export interface HttpTarget {
-  /** e.g. `http://127.0.0.1:8080/v1`, without a trailing slash. */
+  /** e.g. `http://127.0.0.1:8080/v1` (normalised by the client's base-URL rule). */
   baseURL: string;
   /** Sent with every request: the auth header and any `--header`. */
   headers: Record<string, string>;
@@ -71,7 +72,8 @@ export async function httpExchange(
     headers?: Record<string, string>;
   },
 ): Promise<HttpResult> {
-  const url = `${target.baseURL}${path}`;
+  // The client's rule: the path goes after the base's path, and a query on the base (api-version) stays.
+  const url = buildURL(target.baseURL, path);
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: options.sse ? "text/event-stream" : "application/json",

@@ -43,7 +43,12 @@ export interface ReportSummary {
   /** Rule ids with only `warn` findings, sorted. */
   rules_warned: string[];
   duration_ms: number;
-  /** True when no MUST was broken (warnings allowed) and at least one scenario was judged: exit code 0. */
+  /** Scenarios in which the server refused the credentials (401/403); any makes the run not compliant. */
+  credentials_refused: number;
+  /**
+   * True when no MUST was broken (warnings allowed), at least one scenario was judged and the credentials
+   * were never refused: exit code 0.
+   */
   compliant: boolean;
 }
 

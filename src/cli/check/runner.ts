@@ -9,7 +9,13 @@ import type { CheckLimits } from "./limits.js";
 import type { Recorder } from "./recorder.js";
 import type { CheckReport, Dialect, Finding, ScenarioResult, ScenarioStatus } from "./report-types.js";
 import { SPEC_VERSION } from "./report-types.js";
-import { ScenarioContext, SkipScenario, Unreachable } from "./scenario-context.js";
+import {
+  newRunState,
+  type RunState,
+  ScenarioContext,
+  SkipScenario,
+  Unreachable,
+} from "./scenario-context.js";
 import type { Scenario } from "./scenarios/index.js";
 import type { CheckTarget } from "./target.js";
 
@@ -19,6 +25,15 @@ export interface RunOptions {
   limits: CheckLimits;
   dialect: Dialect;
   recorder?: Recorder | undefined;
+  /** Told as each scenario starts and ends, so a reporter can print as the run goes. */
+  observer?: RunObserver | undefined;
+  /** What the run learnt about the server (filled in as it goes); a fresh one when absent. */
+  state?: RunState | undefined;
+}
+
+export interface RunObserver {
+  started?(scenario: Scenario, index: number): void;
+  finished?(result: ScenarioResult, index: number): void;
 }
 
 /** What to report when a scenario is not even started. */
@@ -45,8 +60,8 @@ async function runOne(
   scenario: Scenario,
   options: RunOptions,
   deadlineMs: number,
-  state: { reached: boolean },
-): Promise<ScenarioResult> {
+  state: RunState,
+): Promise<{ result: ScenarioResult; credentialsRefused: boolean }> {
   const started = Date.now();
   const findings = new FindingList(options.dialect);
   const controller = new AbortController();
@@ -93,7 +108,7 @@ async function runOne(
       exchanges: ctx.exchanges,
     });
   }
-  return {
+  const result: ScenarioResult = {
     id: scenario.id,
     transport: scenario.transport,
     title: scenario.title,
@@ -105,27 +120,43 @@ async function runOne(
     findings: list,
     duration_ms: Date.now() - started,
   };
+  return { result, credentialsRefused: ctx.credentialsRefused };
 }
 
 /** Runs the check. Throws `Unreachable` when the server could not be reached at all. */
 export async function runScenarios(options: RunOptions): Promise<CheckReport> {
   const started = Date.now();
-  const state = { reached: false };
+  const state = options.state ?? newRunState();
   const results: ScenarioResult[] = [];
-  for (const scenario of options.scenarios) {
+  let refused = 0;
+  for (const [index, scenario] of options.scenarios.entries()) {
     const left = options.limits.totalTimeoutMs - (Date.now() - started);
+    let result: ScenarioResult;
     if (left <= 0) {
-      results.push(
-        skipped(scenario, `the total time limit (${options.limits.totalTimeoutMs} ms) was reached`),
+      result = skipped(scenario, `the total time limit (${options.limits.totalTimeoutMs} ms) was reached`);
+    } else {
+      options.observer?.started?.(scenario, index);
+      const outcome = await runOne(
+        scenario,
+        options,
+        Math.min(options.limits.scenarioTimeoutMs, left),
+        state,
       );
-      continue;
+      result = outcome.result;
+      if (outcome.credentialsRefused) refused++;
     }
-    results.push(await runOne(scenario, options, Math.min(options.limits.scenarioTimeoutMs, left), state));
+    results.push(result);
+    options.observer?.finished?.(result, index);
   }
-  return buildReport(options, results, Date.now() - started);
+  return buildReport(options, results, Date.now() - started, refused);
 }
 
-function buildReport(options: RunOptions, scenarios: ScenarioResult[], duration: number): CheckReport {
+function buildReport(
+  options: RunOptions,
+  scenarios: ScenarioResult[],
+  duration: number,
+  credentialsRefused: number,
+): CheckReport {
   const failed = new Set<string>();
   const warned = new Set<string>();
   for (const scenario of scenarios) {
@@ -149,8 +180,10 @@ function buildReport(options: RunOptions, scenarios: ScenarioResult[], duration:
       rules_failed: [...failed].sort(byRule),
       rules_warned: [...warned].sort(byRule),
       duration_ms: duration,
-      // Nothing judged (every scenario skipped, e.g. the credentials were refused) proves nothing.
-      compliant: failed.size === 0 && count("skip") < scenarios.length,
+      credentials_refused: credentialsRefused,
+      // Nothing judged (every scenario skipped) proves nothing, and a refused credential means the
+      // scenarios that matter may not have run: neither is a pass.
+      compliant: failed.size === 0 && count("skip") < scenarios.length && credentialsRefused === 0,
     },
   };
 }

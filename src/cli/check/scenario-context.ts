@@ -44,6 +44,13 @@ const ERROR_TYPE_STATUS: Readonly<Record<string, number>> = {
 export interface RunState {
   /** Set once any HTTP response or WebSocket upgrade arrived: a later refused connection is a finding. */
   reached: boolean;
+  /** HTTP answers to the scenarios' requests, and how many of them were 404 (a wrong base URL). */
+  answers: number;
+  notFound: number;
+}
+
+export function newRunState(): RunState {
+  return { reached: false, answers: 0, notFound: 0 };
 }
 
 export interface StreamResult extends StreamOutcome {
@@ -62,6 +69,8 @@ export interface WsTurn extends StreamOutcome {
 export class ScenarioContext {
   readonly exchanges: RecordedExchange[] = [];
   private readonly sessions: WsSession[] = [];
+  /** The server refused the credentials (401/403) in this scenario: the run cannot count as a pass. */
+  credentialsRefused = false;
 
   constructor(
     readonly target: CheckTarget,
@@ -92,8 +101,11 @@ export class ScenarioContext {
     });
     result.record.request.headers = redactHeaders(result.record.request.headers, this.target.secretHeaders);
     this.exchanges.push(result.record);
-    if (result.status !== null) this.state.reached = true;
-    else if (!this.state.reached && result.errorCode !== null && UNREACHABLE_CODES.has(result.errorCode)) {
+    if (result.status !== null) {
+      this.state.reached = true;
+      this.state.answers++;
+      if (result.status === 404) this.state.notFound++;
+    } else if (!this.state.reached && result.errorCode !== null && UNREACHABLE_CODES.has(result.errorCode)) {
       throw new Unreachable(`Could not reach ${this.target.label}: ${result.error ?? "connection failed"}.`);
     }
     return result;
@@ -120,6 +132,7 @@ export class ScenarioContext {
   /** The credentials were refused: the scenario is skipped, not failed, after E1 is judged on the body. */
   private refused(result: HttpResult, what: string): void {
     if (result.status === 401 || result.status === 403) {
+      this.credentialsRefused = true;
       this.errorBody(result, what);
       this.skip(
         `the server refused the credentials (HTTP ${result.status}); pass --api-key (and --auth-header if it wants another header)`,
@@ -408,8 +421,10 @@ export class ScenarioContext {
       this.exchanges.push(opened.record);
       return opened;
     }
-    if (opened.status === 401 || opened.status === 403)
+    if (opened.status === 401 || opened.status === 403) {
+      this.credentialsRefused = true;
       this.skip(`the server refused the credentials on the WebSocket upgrade (HTTP ${opened.status})`);
+    }
     // WebSocket mode is optional (W1): any HTTP answer to the upgrade means the server has none.
     if (opened.status !== null) {
       this.skip(`the server has no WebSocket mode (the upgrade was answered with HTTP ${opened.status})`);

@@ -1,5 +1,6 @@
 /** What check talks to: the HTTP base URL, the WebSocket URL, the headers that authenticate. */
 
+import { buildURL } from "../../core/base-url.js";
 import type { HttpTarget } from "./http-exchange.js";
 
 export interface CheckTarget extends HttpTarget {
@@ -50,7 +51,7 @@ export function authHeaders(settings: AuthSettings): {
 }
 
 export function webSocketURL(baseURL: string): string {
-  const url = new URL(`${baseURL.replace(/\/+$/, "")}/responses`);
+  const url = new URL(buildURL(baseURL, "/responses"));
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
 }

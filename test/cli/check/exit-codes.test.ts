@@ -25,6 +25,9 @@ describe("openresponses check: exit codes (spawned)", () => {
     const ok = await runCli(["check", "--only", "basic-response,ws-response"], { timeoutMs: 30_000 });
     expect(ok.stdout).toMatch(/PASS {2}basic-response/);
     expect(ok.stdout).toContain("Compliant: no MUST of the specification was broken.");
+    // Through a pipe: no colour, no progress line.
+    expect(ok.stdout).not.toContain("\u001b");
+    expect(ok.stdout).not.toContain("\r");
     expect(ok.code).toBe(0);
     const failed = await runCli(["check", "--base-url", broken.url, "--only", "streaming-response"], {
       timeoutMs: 30_000,
@@ -45,7 +48,10 @@ describe("openresponses check: exit codes (spawned)", () => {
     expect(unreachable.stderr).toMatch(
       /^openresponses check: Could not reach http:\/\/127\.0\.0\.1:\d+\/v1: .*ECONNREFUSED/,
     );
-    expect(unreachable.stdout).toBe("");
+    // The header is printed at once; no scenario line follows it.
+    expect(unreachable.stdout).toMatch(
+      /^Checking http:\/\/127\.0\.0\.1:\d+\/v1 against Open Responses \S+\n$/,
+    );
     expect(unreachable.code).toBe(2);
     const usage = await runCli(["check", "--only", "no-such-scenario"], { timeoutMs: 30_000 });
     expect(usage.stderr).toContain('Unknown scenario "no-such-scenario"');

@@ -98,6 +98,20 @@ describe("openresponses check against the kit's own server: zero false failures"
       /^openresponses check: nothing could be checked \(the server refused the credentials/,
     );
     expect(refused.code).toBe(2);
+    // A wrong key: auth-required still passes (it leaves the key out), but the run is no pass.
+    const wrong = await runCheckJSON([
+      "--base-url",
+      url,
+      "--api-key",
+      "sk-not-the-key-000000",
+      "--only",
+      "basic-response,auth-required",
+    ]);
+    expect(wrong.report.scenarios.map((scenario) => scenario.status)).toEqual(["skip", "pass"]);
+    expect(wrong.report.summary.credentials_refused).toBe(1);
+    expect(wrong.report.summary.compliant).toBe(false);
+    expect(wrong.stderr).toContain("the server refused the credentials in 1 of 2 scenarios");
+    expect(wrong.code).toBe(2);
   });
 
   it("the built-in model (no --base-url) is checked the same way, over both transports", async () => {
