@@ -5,6 +5,7 @@
  */
 
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
 import { sameOrigin } from "../kit/browser-policy.js";
@@ -103,6 +104,9 @@ export interface WebSocketMode {
 const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/** How long an upgrade on another path is left to other `upgrade` listeners before it gets a 404. */
+const UNCLAIMED_UPGRADE_MS = 10_000;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -205,16 +209,21 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
     if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
     if (pathname !== path) {
+      const notFound = () =>
+        refuse(socket, 404, "Not Found", "not_found", `No WebSocket endpoint at ${pathname}; use ${path}.`);
       // On a shared server another listener may own this path (its own WebSocket endpoint): leave the
-      // socket to it. Only when this mode is the sole upgrade handler does it answer the 404 itself.
-      if (server.listenerCount("upgrade") > 1) return;
-      return refuse(
-        socket,
-        404,
-        "Not Found",
-        "not_found",
-        `No WebSocket endpoint at ${pathname}; use ${path}.`,
-      );
+      // socket to it. But a listener may only be watching (an access log), and Node times out no upgraded
+      // socket: one nobody answers within the grace period gets the 404, rather than staying open.
+      if (server.listenerCount("upgrade") > 1) {
+        const timer = setTimeout(() => {
+          const written = (socket as Partial<Socket>).bytesWritten ?? 0;
+          if (!socket.destroyed && written === 0 && socket.writable) notFound();
+        }, UNCLAIMED_UPGRADE_MS);
+        timer.unref?.();
+        socket.once("close", () => clearTimeout(timer));
+        return;
+      }
+      return notFound();
     }
     if (!originAllowed(request)) {
       return refuse(

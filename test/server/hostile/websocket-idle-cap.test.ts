@@ -2,7 +2,8 @@
  * WebSocket connections cannot pile up: one that sits idle ends (with the W7 code, so clients open a
  * new one), and past `maxConnections` an upgrade is refused with 503 before any socket is kept.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { connect as connectTcp } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { createResponsesHandler, type RunningServer, serve } from "../../../src/server/index.js";
 import { mockModel } from "../../../src/server/mock/index.js";
@@ -121,5 +122,43 @@ describe("WebSocket connections are capped", () => {
       ws.once("error", reject);
     });
     ws.terminate();
+  });
+});
+
+describe("an upgrade on another path that no listener answers", () => {
+  it("gets a 404 after the grace period when another upgrade listener only watches (an access log)", async () => {
+    const url = await start({});
+    const watched: string[] = [];
+    (server?.server as unknown as import("node:http").Server).on("upgrade", (request) => {
+      watched.push(String(request.url));
+    });
+    const { port } = new URL(url);
+    const socket = connectTcp(Number(port), "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("utf8");
+    });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      socket.write(
+        "GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      );
+      for (let i = 0; i < 200 && watched.length === 0; i++)
+        await new Promise((resolve) => setImmediate(resolve));
+      expect(watched).toEqual(["/elsewhere"]);
+      // Left to the other listeners for a while...
+      vi.advanceTimersByTime(5000);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(answer).toBe("");
+      // ...then answered, instead of held open for ever.
+      vi.advanceTimersByTime(5000);
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(() => answer.includes("\r\n\r\n"), 5000, "the 404");
+    expect(answer.startsWith("HTTP/1.1 404")).toBe(true);
+    socket.destroy();
   });
 });
