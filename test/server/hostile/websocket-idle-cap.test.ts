@@ -129,7 +129,8 @@ describe("an upgrade on another path that no listener answers", () => {
   it("gets a 404 after the grace period when another upgrade listener only watches (an access log)", async () => {
     const url = await start({});
     const watched: string[] = [];
-    (server?.server as unknown as import("node:http").Server).on("upgrade", (request) => {
+    const http = server?.server as unknown as import("node:http").Server;
+    http.on("upgrade", (request) => {
       watched.push(String(request.url));
     });
     const { port } = new URL(url);
