@@ -91,13 +91,21 @@ export class APIError extends OpenResponsesError {
   }
 }
 
+/** The server answered 400; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class BadRequestError extends APIError {}
+/** The server answered 401; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class AuthenticationError extends APIError {}
+/** The server answered 403; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class PermissionDeniedError extends APIError {}
+/** The server answered 404; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class NotFoundError extends APIError {}
+/** The server answered 409; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class ConflictError extends APIError {}
+/** The server answered 422; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class UnprocessableEntityError extends APIError {}
+/** The server answered 429; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class RateLimitError extends APIError {}
+/** The server answered 500 or above; see `APIError` for the fields (`status`, `code`, `requestId`...). */
 export class InternalServerError extends APIError {}
 
 /**

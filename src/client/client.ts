@@ -27,24 +27,44 @@ export interface OpenResponsesOptions extends ClientOptions {
 
 const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|password)/i;
 
+/**
+ * The client for any Open Responses server. Options default from the environment
+ * (`OPENRESPONSES_BASE_URL`, `OPENRESPONSES_API_KEY`, ...); see the client guide for each.
+ *
+ * @example
+ * ```ts
+ * const client = new OpenResponses({ baseURL: "http://localhost:8080/v1" });
+ * const response = await client.responses.create({ model: "my-model", input: "Hi" });
+ * console.log(response.output_text);
+ * ```
+ */
 export class OpenResponses {
   /** The resolved base URL (see the base URL rule). */
   readonly baseURL: string;
+  /** Milliseconds without progress (no byte of a body, no answer) before a request fails. */
   readonly timeout: number;
   /** Milliseconds for a whole call, streams included (`Infinity`: no total limit). */
   readonly totalTimeout: number;
+  /** The most a streamed response may carry, in bytes. */
   readonly maxResponseBytes: number;
+  /** The most a JSON answer's body may carry, in bytes. */
   readonly maxBodyBytes: number;
+  /** Retries of a failed request (connection errors, 408, 409, 429, 5xx). */
   readonly maxRetries: number;
+  /** Whether streams throw a `ProtocolError` at the first violation instead of recording it. */
   readonly strict: boolean;
+  /** The model used when a request body has none. */
   readonly model: string | undefined;
+  /** Where the client logs (with secrets redacted). */
   readonly logger: Logger;
+  /** The least severe level logged. */
   readonly logLevel: LogLevel;
   /**
    * The HTTP transport; `responses.connect()` takes its credentials and headers from it too.
    * @internal
    */
   readonly transport: Transport;
+  /** `create`, `stream`, `parse`, `runTools`, `compact`, `connect` and the stored-response methods. */
   readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.
   readonly #options: OpenResponsesOptions;

@@ -2,7 +2,9 @@
  * What `responses.stream()` returns: the HTTP request is already on its way, and the value can be used
  * either way a caller expects —
  *   `const stream = await client.responses.stream(body)` (the full `ResponseStream`), or directly
- *   `for await (const event of client.responses.stream(body))`, `.finalResponse()`, `.abort()`.
+ *   `for await (const event of client.responses.stream(body))`, `.textDeltas()`, `.finalResponse()`,
+ *   `.abort()`: every method of `ResponseStream` (test/client/types.test-d.ts holds it to that). The
+ *   state getters (`snapshot`, `text`, ...) exist once the stream does, so they need the `await`.
  */
 
 import type { WithResponse } from "../core/api-promise.js";
@@ -17,6 +19,17 @@ import type {
 
 type AnyListener = (argument?: unknown) => void;
 
+/**
+ * What `client.responses.stream()` returns at once: every method of `ResponseStream` works on it without
+ * `await`; `await` it for the `ResponseStream` itself (with `snapshot`, `text`, `response`...).
+ *
+ * @example
+ * ```ts
+ * const stream = client.responses.stream({ model: "my-model", input: "Hi" });
+ * stream.on("response.output_text.delta", (event) => process.stdout.write(event.delta));
+ * const response = await stream.finalResponse();
+ * ```
+ */
 export class PendingResponseStream
   implements PromiseLike<ResponseStream>, AsyncIterable<ResponseStreamEvent>
 {
@@ -73,6 +86,45 @@ export class PendingResponseStream
   async *[Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
     const stream = await this.stream;
     yield* stream;
+  }
+
+  /**
+   * The `output_text` deltas as they arrive (see `ResponseStream.textDeltas`); throws the stream's
+   * failure after the last one.
+   *
+   * @example
+   * ```ts
+   * for await (const delta of client.responses.stream({ model: "m", input: "Hi" }).textDeltas()) {
+   *   process.stdout.write(delta);
+   * }
+   * ```
+   */
+  async *textDeltas(): AsyncGenerator<string, void, undefined> {
+    const stream = await this.stream;
+    yield* stream.textDeltas();
+  }
+
+  /**
+   * The events as SSE bytes, ending in `data: [DONE]` (see `ResponseStream.toReadableStream`). A request
+   * that fails before the stream opens errors the byte stream with that failure.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const open = async () => {
+      reader ??= (await this.stream).toReadableStream().getReader();
+      return reader;
+    };
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const next = await (await open()).read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: async (reason) => {
+        if (reader) await reader.cancel(reason);
+        else this.abort(reason);
+      },
+    });
   }
 
   /** Consumes the stream and resolves to the reconciled final response (see `ResponseStream`). */

@@ -71,6 +71,19 @@ function isPreviousNotFound(error: unknown): boolean {
   return error instanceof APIError && error.code === PREVIOUS_NOT_FOUND;
 }
 
+/**
+ * Lossless multi-turn bookkeeping: keeps every item sent and produced, continues with
+ * `previous_response_id` (or resends the whole context), stages tool outputs for the next turn, and
+ * works over HTTP or a WebSocket session. Turns run one after another.
+ *
+ * @example
+ * ```ts
+ * const chat = new Conversation(client, { model: "my-model" });
+ * await chat.send("My name is Ada.");
+ * const reply = await chat.send("What is my name?");
+ * console.log(reply.output_text, chat.items.length);
+ * ```
+ */
 export class Conversation {
   readonly #client: ResponsesClient | null;
   readonly #options: ConversationOptions;

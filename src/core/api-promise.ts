@@ -25,6 +25,15 @@ export interface AcceptedAnswer<T> {
   unread: () => Response;
 }
 
+/**
+ * What a request method returns: a promise of the result that can also give the HTTP response
+ * (`withResponse()`, `asResponse()`), as the `openai` SDK's `APIPromise` does.
+ *
+ * @example
+ * ```ts
+ * const { data, response, request_id } = await client.responses.create({ model: "m", input: "x" }).withResponse();
+ * ```
+ */
 export class APIPromise<T> implements PromiseLike<T> {
   readonly [Symbol.toStringTag] = "APIPromise";
   private parsed: Promise<T> | undefined;

@@ -201,6 +201,18 @@ function placeholderResponse(): ResponseResource {
   return { id: "", object: "response", status: "in_progress", output: [] } as unknown as ResponseResource;
 }
 
+/**
+ * Rebuilds a response from its stream events: `apply()` each event, read `snapshot` (live) and, after
+ * the terminal event, `finalResponse` (the terminal snapshot reconciled with what was streamed).
+ * `ResponseStream` uses one; use it directly for events from your own transport.
+ *
+ * @example
+ * ```ts
+ * const accumulator = new ResponseAccumulator();
+ * for (const event of events) accumulator.apply(event);
+ * console.log(accumulator.outputText, accumulator.finalResponse?.status);
+ * ```
+ */
 export class ResponseAccumulator {
   /** Differences found between what was streamed and the `.done` events or the terminal snapshot. */
   readonly differences: StreamDifference[] = [];

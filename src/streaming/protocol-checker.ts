@@ -43,6 +43,19 @@ function hasPrefix(type: string): boolean {
   return colon > 0 && colon < type.length - 1;
 }
 
+/**
+ * Holds a sequence of stream events to rules S2 and S4–S9 (and X1 for unknown types): records each
+ * violation, or in strict mode throws a `ProtocolError` naming the rule. `ResponseStream` runs one on
+ * every stream; use it directly to check events you got some other way.
+ *
+ * @example
+ * ```ts
+ * const checker = new ProtocolChecker();
+ * for (const event of events) checker.check(event);
+ * checker.finish();
+ * console.log(checker.violations.map((v) => v.rule));
+ * ```
+ */
 export class ProtocolChecker {
   readonly violations: ProtocolViolation[] = [];
   private readonly strict: boolean;

@@ -24,6 +24,7 @@ import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
+import { type ByteReader, ReadAhead } from "./read-ahead.js";
 import { SSEDecoder, type SSEMessage } from "./sse-decoder.js";
 
 export interface ResponseStreamOptions {
@@ -63,7 +64,7 @@ export type { ResponseStreamListener } from "./event-names.js";
 type AnyListener = (event?: unknown) => void;
 
 type Source =
-  | { kind: "bytes"; reader: ReadableStreamDefaultReader<Uint8Array> }
+  | { kind: "bytes"; reader: ByteReader }
   | { kind: "messages"; iterator: AsyncIterator<SSEMessage> }
   | { kind: "failed"; error: unknown };
 
@@ -71,6 +72,21 @@ type Consumer = "iterator" | "drain";
 
 const encoder = new TextEncoder();
 
+/**
+ * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
+ * arrive (`snapshot`, `text`), and the final response (`finalResponse()`), over HTTP, a WebSocket turn, or
+ * bytes passed on from a server. Read once; a failed response throws from the loop after its last event
+ * and rejects `finalResponse()`, with the same `ResponseStreamError`.
+ *
+ * @example
+ * ```ts
+ * const stream = await client.responses.stream({ model: "my-model", input: "Hi" });
+ * for await (const event of stream) {
+ *   if (event.type === "response.output_text.delta") process.stdout.write(event.delta);
+ * }
+ * console.log(stream.violations.length, (await stream.finalResponse()).status);
+ * ```
+ */
 export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** The underlying HTTP response, when the stream came over HTTP. */
   readonly response: Response | null;
@@ -108,12 +124,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private readonly completion: Promise<ResponseWithOutputText>;
 
   private constructor(source: Source, options: ResponseStreamOptions) {
-    this.source = source;
     this.options = options;
     this.response = options.response ?? null;
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
     this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    // A body is taken in until someone reads the stream, so an unread one does not hold its connection
+    // (and a Node process) open; see read-ahead.ts.
+    this.source =
+      source.kind === "bytes"
+        ? { kind: "bytes", reader: new ReadAhead(source.reader, this.maxResponseBytes) }
+        : source;
     this.checker = new ProtocolChecker({ strict: options.strict });
     this.completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
       this.completionResolve = resolve;
@@ -254,10 +275,26 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return this.accumulator.outputText;
   }
 
-  /** Iterates the events. Leaving the loop early (`break`, `return`, a throw) cancels the request. */
+  /**
+   * Iterates the events. Leaving the loop early (`break`, `return`, a throw) cancels the request. A
+   * response that fails (`error`, `response.failed`, a cut stream) throws after its last event: the
+   * same `ResponseStreamError` that `finalResponse()` rejects with, `partialResponse` attached.
+   * `response.incomplete` is not a failure: the loop ends normally.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   for await (const event of stream) {
+   *     if (event.type === "response.output_text.delta") process.stdout.write(event.delta);
+   *   }
+   * } catch (error) {
+   *   if (error instanceof ResponseStreamError) console.error(error.kind, error.partialResponse?.output);
+   * }
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
     this.claim("iterator");
-    return this.events();
+    return this.events(true);
   }
 
   /** The `output_text` deltas, as they arrive. */
@@ -273,7 +310,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    */
   toReadableStream(): ReadableStream<Uint8Array> {
     this.claim("iterator");
-    const iterator = this.events();
+    // A failure the events tell (`error`, `response.failed`) is passed on as those events and `[DONE]`.
+    const iterator = this.events(false);
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
@@ -340,7 +378,12 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     }
   }
 
-  private async *events(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+  /**
+   * The events one at a time. `throwTold`: whether a failure the caller saw as events (`error`,
+   * `response.failed`) throws after them too (iteration), or ends quietly (SSE re-encoding, where the
+   * events are the message).
+   */
+  private async *events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     try {
       for (;;) {
         let event: ResponseStreamEvent | null;
@@ -358,10 +401,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         }
         yield event;
       }
-      // Failures with events the caller saw (`error`, `response.failed`) end the loop quietly; a cut
-      // or undecodable stream throws, since the caller has no event telling them.
+      // A failed response throws after its last event, so a loop cannot mistake it for a complete one.
       const outcome = this.settled;
-      if (outcome && !outcome.ok && !this.terminalType && !this.accumulator.errorEvent) throw outcome.error;
+      const told = this.terminalType !== null || this.accumulator.errorEvent !== null;
+      if (outcome && !outcome.ok && (throwTold || !told)) throw outcome.error;
     } finally {
       if (!this.ended) {
         if (this.terminalType !== null) {
@@ -434,9 +477,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   private graceDeadline: number | null = null;
 
   /** A read of `reader`, or `null` once the grace period after the terminal event has passed. */
-  private withinGrace(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-  ): Promise<ReadableStreamReadResult<Uint8Array> | null> {
+  private withinGrace(reader: ByteReader): Promise<ReadableStreamReadResult<Uint8Array> | null> {
     const remaining = (this.graceDeadline ?? 0) - Date.now();
     if (remaining <= 0) return Promise.resolve(null);
     return new Promise((resolve, reject) => {

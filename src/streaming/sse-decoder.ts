@@ -49,6 +49,16 @@ function completeUTF8Length(bytes: Uint8Array): number {
   return length;
 }
 
+/**
+ * Splits `text/event-stream` bytes into messages (`event`, `data`, `id`), however the bytes are chunked:
+ * `push()` each chunk, `flush()` at the end.
+ *
+ * @example
+ * ```ts
+ * const decoder = new SSEDecoder();
+ * const messages = [...decoder.push(new TextEncoder().encode("data: {}\n\n")), ...decoder.flush()];
+ * ```
+ */
 export class SSEDecoder {
   // ignoreBOM: the BOM is stripped once, in pushText, for bytes and text alike (chunks are decoded one
   // by one, so the decoder must not strip a BOM-like start of every chunk).

@@ -6,6 +6,19 @@ import type { SchemaIssue } from "./standard-schema.js";
 
 export type ResponseParseErrorKind = "invalid_json" | "schema_mismatch";
 
+/**
+ * `responses.parse()` got text that is not JSON, or JSON the schema rejects; the response and the
+ * schema's issues are attached, so nothing is lost.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.responses.parse({ model: "m", input: "x", text: { format } });
+ * } catch (error) {
+ *   if (error instanceof ResponseParseError) console.log(error.kind, error.rawText, error.issues);
+ * }
+ * ```
+ */
 export class ResponseParseError extends OpenResponsesError {
   /** `invalid_json`: the text is not JSON. `schema_mismatch`: it is, but the schema rejects it. */
   readonly kind: ResponseParseErrorKind;

@@ -7,6 +7,17 @@ import { OpenResponsesError } from "../errors.js";
 import type { ResponseStream } from "../streaming/index.js";
 import type { ResponsesSocket, WebSocketCreateBody } from "./session.js";
 
+/**
+ * Up to `size` WebSocket sessions, opened on demand, each turn given to an idle one: parallel turns
+ * over WebSocket mode, where one session runs one turn at a time.
+ *
+ * @example
+ * ```ts
+ * const pool = new ResponsesSocketPool(() => client.responses.connect(), 4);
+ * const answers = await Promise.all(["a", "b"].map((input) => pool.create({ model: "m", input }).finalText()));
+ * await pool.close();
+ * ```
+ */
 export class ResponsesSocketPool {
   readonly size: number;
   readonly #open: () => ResponsesSocket;
@@ -30,6 +41,7 @@ export class ResponsesSocketPool {
     return this.#pick().create(body);
   }
 
+  /** Closes every session of the pool (their unfinished turns fail, as with `ResponsesSocket.close()`). */
   async close(): Promise<void> {
     await Promise.all(this.#sessions.splice(0).map((session) => session.close()));
   }

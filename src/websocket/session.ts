@@ -24,6 +24,7 @@ import { parseMessage, ResponseAccumulator, ResponseStream } from "../streaming/
 import { MessageChannel } from "./channel.js";
 import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
+import { holdProcess } from "./hold.js";
 import {
   messageText,
   resolveSocketFactory,
@@ -122,6 +123,19 @@ interface Connection {
 const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 const DEFAULT_TURN_TIMEOUT_MS = 10 * 60 * 1000;
 
+/**
+ * A WebSocket session (`client.responses.connect()`): turns run one at a time on one connection, each a
+ * `ResponseStream`; `store: false` continuations stay in the connection's memory (W4). An idle session
+ * does not keep a Node process alive, but `close()` it when done.
+ *
+ * @example
+ * ```ts
+ * const session = client.responses.connect();
+ * const first = await session.create({ model: "my-model", input: "Hi" }).finalResponse();
+ * await session.create({ model: "my-model", previous_response_id: first.id, input: "More" }).finalResponse();
+ * await session.close();
+ * ```
+ */
 export class ResponsesSocket {
   readonly url: string;
   /** The URL as errors show it: no query (where a token may travel) and no user info. */
@@ -352,6 +366,8 @@ export class ResponsesSocket {
       );
     });
     this.#connection = connection;
+    // Idle until a turn is sent on it: a session opened and forgotten must not hold the process.
+    holdProcess(socket, false);
     return connection;
   }
 
@@ -410,6 +426,8 @@ export class ResponsesSocket {
   #setIdle(connection: Connection | null): void {
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
+    // A turn in flight keeps the process alive (the caller awaits it); an idle session does not.
+    holdProcess((connection ?? this.#connection)?.socket, connection !== null);
     // Null means the turn in flight is over (every path that ends one comes here): so is its time limit.
     if (connection === null) {
       clearTimeout(this.#turnTimer);

@@ -42,6 +42,40 @@ describe("responses.create narrows on `stream`", () => {
     client.responses.stream({ model: "m", stream: false });
   });
 
+  it("every public method of ResponseStream exists on what stream() returns, with the same signature", () => {
+    // The public methods (own keys whose value is a function); the state getters need the `await`.
+    type Methods = {
+      [K in keyof ResponseStream as ResponseStream[K] extends (...args: never[]) => unknown
+        ? K
+        : never]: ResponseStream[K];
+    };
+    type Pending = ReturnType<typeof client.responses.stream>;
+    expectTypeOf<keyof Methods>().toEqualTypeOf<
+      | "on"
+      | "once"
+      | "off"
+      | "done"
+      | "finalResponse"
+      | "finalText"
+      | "textDeltas"
+      | "toReadableStream"
+      | "abort"
+      | typeof Symbol.asyncIterator
+    >();
+    expectTypeOf<Pending>().toHaveProperty("textDeltas");
+    // Each method is callable as on the stream: same parameters, and a result the stream's converts to.
+    type Check<K extends keyof Methods & keyof Pending> =
+      Parameters<Methods[K]> extends Parameters<Pending[K]> ? true : false;
+    expectTypeOf<Check<"textDeltas">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"toReadableStream">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"finalResponse">>().toEqualTypeOf<true>();
+    expectTypeOf<Check<"abort">>().toEqualTypeOf<true>();
+    expectTypeOf<Pick<Pending, keyof Methods>>().toMatchTypeOf<Omit<Methods, "on" | "once" | "off">>();
+    expectTypeOf(client.responses.stream({ model: "m" }).textDeltas()).toEqualTypeOf<
+      AsyncGenerator<string, void, undefined>
+    >();
+  });
+
   it("on() payloads are typed by the event name", () => {
     client.responses.stream({ model: "m" }).on("response.output_text.delta", (event) => {
       expectTypeOf(event.delta).toEqualTypeOf<string>();

@@ -198,9 +198,16 @@ describe("ResponseStream over SSE bytes", () => {
         response: responseResource("failed", [], { error: { code: "overloaded", message: "Busy" } }),
       }).list;
     const stream = ResponseStream.fromSSEResponse(sseResponse(toSSE(events)));
-    // Iteration shows the events and ends quietly: the caller saw the error event.
-    expect((await collect(stream)).map((e) => e.type)).toContain("error");
+    // Iteration delivers every event, the error and response.failed included, then throws the failure.
+    const seen: string[] = [];
+    const thrown = await rejection(
+      (async () => {
+        for await (const event of stream) seen.push(event.type);
+      })(),
+    );
+    expect(seen.slice(-2)).toEqual(["error", "response.failed"]);
     const error = (await rejection(stream.finalResponse())) as ResponseStreamError;
+    expect(thrown).toBe(error);
     expect(error).toBeInstanceOf(ResponseStreamError);
     expect(error.kind).toBe("error_event");
     expect(error.code).toBe("overloaded");

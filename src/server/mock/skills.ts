@@ -73,11 +73,46 @@ function echo(text: string, full: string): Answer | undefined {
   };
 }
 
+/** Numbers people spell out in "count to five"; a word that is not here is not a number to count to. */
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  hundred: 100,
+};
+const NUMBER = `(-?\\d+|${Object.keys(NUMBER_WORDS).join("|")})`;
+const COUNT_RANGE = new RegExp(`\\bcount\\s+(?:from\\s+${NUMBER}\\s+)?(?:up\\s+)?to\\s+${NUMBER}\\b`, "i");
+
+function toNumber(word: string): number {
+  return NUMBER_WORDS[word.toLowerCase()] ?? Number(word);
+}
+
 function count(text: string): Answer | undefined {
-  const range = /\bcount\s+(?:from\s+(-?\d+)\s+)?(?:up\s+)?to\s+(-?\d+)/i.exec(text);
+  const range = COUNT_RANGE.exec(text);
   if (range) {
-    const from = Number(range[1] ?? 1);
-    const to = Number(range[2]);
+    const from = range[1] === undefined ? 1 : toNumber(range[1]);
+    const to = toNumber(range[2] as string);
     const step = from <= to ? 1 : -1;
     const numbers: number[] = [];
     for (let n = from; numbers.length < MAX_COUNT && (step > 0 ? n <= to : n >= to); n += step)

@@ -10,6 +10,10 @@ describe("mockModel: answers from the input", () => {
   it("counts to a number, words, letters and a given letter", async () => {
     expect(await ask("count to 5")).toBe("1, 2, 3, 4, 5.");
     expect(await ask("count from 3 to 1")).toBe("3, 2, 1.");
+    // Spelled-out numbers, as in the README tour; "fourteen" is not read as "four".
+    expect(await ask("Count to five.")).toBe("1, 2, 3, 4, 5.");
+    expect(await ask("count from three to one")).toBe("3, 2, 1.");
+    expect(await ask("count to fourteen")).toBe("1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14.");
     expect(await ask("how many words in the quick brown fox")).toBe('"the quick brown fox" has 4 words.');
     expect(await ask('how many letters in "hello world"?')).toBe('"hello world" has 10 letters.');
     expect(await ask("how many r's in strawberry?")).toBe('There are 3 "r"s in "strawberry".');

@@ -1,0 +1,74 @@
+/**
+ * Reading a byte stream ahead of its consumer, until one arrives. A response body nobody reads stays
+ * unfinished in `fetch` (it waits for the reader), and an unfinished body holds its connection, which in
+ * Node keeps the process alive: a stream created and never read would keep a script running until the
+ * server gave up on the connection. Read ahead, the body is taken in as it arrives, the connection is
+ * released when the server ends it, and the process can exit, as with the `openai` SDK. Once a consumer
+ * starts, reads go straight to the source again (after what was read ahead), so backpressure is back.
+ */
+
+/** The part of a `ReadableStreamDefaultReader` the stream uses. */
+export interface ByteReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+export class ReadAhead implements ByteReader {
+  readonly #source: ByteReader;
+  readonly #limit: number;
+  readonly #buffered: Array<ReadableStreamReadResult<Uint8Array>> = [];
+  #bufferedBytes = 0;
+  /** The read in flight, started by the read-ahead loop. */
+  #pending: Promise<void> | null = null;
+  #failure: { error: unknown } | null = null;
+  #stopped = false;
+
+  /** Starts reading `source` ahead; at most `limit` bytes are held before a consumer arrives. */
+  constructor(source: ByteReader, limit: number) {
+    this.#source = source;
+    this.#limit = limit;
+    this.#pending = this.#loop();
+  }
+
+  /** A consumer has arrived: read no further ahead (what was read is handed out first). */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    this.#stopped = true;
+    if (this.#buffered.length === 0 && this.#pending) await this.#pending;
+    const next = this.#buffered.shift();
+    if (next) {
+      if (!next.done) this.#bufferedBytes -= next.value.byteLength;
+      return next;
+    }
+    if (this.#failure) {
+      const { error } = this.#failure;
+      this.#failure = null;
+      throw error;
+    }
+    return this.#source.read();
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.#stopped = true;
+    return this.#source.cancel(reason);
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (!this.#stopped && this.#bufferedBytes <= this.#limit) {
+        const result = await this.#source.read();
+        this.#buffered.push(result);
+        if (result.done) return;
+        this.#bufferedBytes += result.value.byteLength;
+      }
+    } catch (error) {
+      // Handed to the consumer in order, after what was read before it.
+      this.#failure = { error };
+    } finally {
+      this.#pending = null;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Nothing the client holds keeps a process alive once the caller has let go of it: a stream created
+ * and never read, a stream read to its end, a WebSocket session left open after a turn or with none.
+ * Each case runs in a child process (fixtures/let-go.ts) against a server here that keeps idle
+ * connections for 60 s, so anything the client held would keep the child alive far past the bound.
+ */
+
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createResponsesHandler, mockModel, type RunningServer, serve } from "../../src/server/index.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const FIXTURE = resolve(import.meta.dirname, "fixtures/let-go.ts");
+/** How long after letting go the child may take to exit (the fixes bring it to well under a second). */
+const BOUND_MS = 4_000;
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await serve({ handler: createResponsesHandler({ model: mockModel() }), port: 0 });
+  // Hold idle HTTP connections a long time, as a real server may: the client must not wait on them.
+  (server.server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Runs the fixture; resolves to how long after letting go it exited (killed after 30 s: a failure). */
+function letGo(mode: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, `${server.url}/v1`, mode], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      const measured = /exited (\d+) ms after letting go/.exec(stderr);
+      if (code !== 0 || !measured)
+        reject(new Error(`the child did not exit by itself (code ${code}): ${stderr}`));
+      else resolvePromise(Number(measured[1]));
+    });
+  });
+}
+
+describe("a process exits once the caller lets go of what the client made", { timeout: 60_000 }, () => {
+  for (const mode of ["unread-stream", "pending-stream", "read-stream", "open-session", "ready-session"]) {
+    it(mode, async () => {
+      expect(await letGo(mode)).toBeLessThan(BOUND_MS);
+    });
+  }
+});
