@@ -128,3 +128,66 @@ export function buildBenchStream(deltaCount: number): BenchStream {
   lines.push("data: [DONE]\n\n");
   return { body: Buffer.from(lines.join(""), "utf8"), events, text };
 }
+
+/**
+ * The parallel-calls stream: `calls` function calls opened together, their arguments arriving as
+ * `deltasPerCall` small deltas each, interleaved call by call (as a model calling tools in parallel
+ * sends them), then each call's done events and the completed response.
+ */
+export function buildCallsStream(calls: number, deltasPerCall: number): BenchStream {
+  const lines: string[] = [];
+  let sequence = 0;
+  const emit = (event: Record<string, unknown>) => {
+    const full = { ...event, sequence_number: sequence++ };
+    lines.push(`event: ${String(event.type)}\ndata: ${JSON.stringify(full)}\n\n`);
+  };
+  emit({ type: "response.created", response: responseObject("in_progress", []) });
+  emit({ type: "response.in_progress", response: responseObject("in_progress", []) });
+  const ids = Array.from({ length: calls }, (_, i) => `fc_${String(i).padStart(32, "0")}`);
+  const args = ids.map(() => [] as string[]);
+  ids.forEach((id, index) => {
+    emit({
+      type: "response.output_item.added",
+      output_index: index,
+      item: {
+        type: "function_call",
+        id,
+        call_id: `call_${index}`,
+        name: "get_weather",
+        arguments: "",
+        status: "in_progress",
+      },
+    });
+  });
+  for (let d = 0; d < deltasPerCall; d++) {
+    ids.forEach((id, index) => {
+      const delta =
+        d === 0 ? '{"city":"' : d === deltasPerCall - 1 ? '"}' : WORDS[(d + index) % WORDS.length]!;
+      args[index]!.push(delta);
+      emit({ type: "response.function_call_arguments.delta", item_id: id, output_index: index, delta });
+    });
+  }
+  const items = ids.map((id, index) => {
+    const full = args[index]!.join("");
+    emit({
+      type: "response.function_call_arguments.done",
+      item_id: id,
+      output_index: index,
+      arguments: full,
+    });
+    const item = {
+      type: "function_call",
+      id,
+      call_id: `call_${index}`,
+      name: "get_weather",
+      arguments: full,
+      status: "completed",
+    };
+    emit({ type: "response.output_item.done", output_index: index, item });
+    return item;
+  });
+  emit({ type: "response.completed", response: responseObject("completed", items) });
+  const events = sequence;
+  lines.push("data: [DONE]\n\n");
+  return { body: Buffer.from(lines.join(""), "utf8"), events, text: args.map((a) => a.join("")).join("") };
+}

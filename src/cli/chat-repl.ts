@@ -83,6 +83,7 @@ export async function conversation(
   io: CliIO,
   printer: ChatPrinter,
   label: string,
+  keyHint?: string,
 ): Promise<number> {
   const interactive = io.stdin.isTTY === true;
   const lines = createInterface({
@@ -139,7 +140,7 @@ export async function conversation(
             printer.note("(stopped: the conversation goes on; Ctrl-C again leaves)");
             state.armed = true;
           } else {
-            printer.error(describeError(error, label));
+            printer.error(describeError(error, label, keyHint));
             exitCode = EXIT_FAILURE;
             // Piped input is a script: stop at the first failure. A person at a terminal can retry.
             if (!interactive) break;

@@ -12,6 +12,7 @@ import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./io.js";
 import { isTerminal } from "./style.js";
 import { describeTarget, resolveTarget, TARGET_OPTIONS, targetHelp } from "./target.js";
+import { UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
 
 /** The shortest `--max-output-tokens` accepted (OpenAI's minimum, which the built-in model follows). */
 const MIN_OUTPUT_TOKENS = 16;
@@ -28,6 +29,9 @@ ${targetHelp(23)}
   --reasoning <effort>     Ask for reasoning: none, low, medium, high or xhigh. The summary is
                            printed on stderr, labelled "reasoning:".
   --max-output-tokens <n>  Output token budget per turn (at least ${MIN_OUTPUT_TOKENS}).
+  --upstream <kind>:<url>  Talk to a provider through a bridge, in process (no server): kinds chat
+                           and responses (see "openresponses serve --help"; --upstream-model,
+                           --upstream-api-key-env and --route work here too).
   --json                   Print every streaming event as one JSON line (NDJSON) instead of text.
   --delay <ms>             Built-in model only: pause between parts (default 15 on a terminal, else 0).
   -h, --help               Show this help.
@@ -35,7 +39,8 @@ ${targetHelp(23)}
 Examples:
   openresponses chat "what is 12 * 7?"
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat
-  echo "my name is Ada" | openresponses chat --json`;
+  echo "my name is Ada" | openresponses chat --json
+  openresponses chat --upstream chat:http://127.0.0.1:11434/v1 --model qwen3:4b "hello"`;
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -45,6 +50,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   delay: { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...UPSTREAM_OPTIONS,
 } as const;
 
 const EFFORTS = new Set(["none", "low", "medium", "high", "xhigh"]);
@@ -71,12 +77,18 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   // The built-in model is instant; on a terminal a small pause between parts lets the streaming show.
   const onTerminal = isTerminal(io.stdout) && !settings.json;
   const delayMs = integerOption(values, "delay", onTerminal ? 15 : 0, 0, 10_000);
-  const target = resolveTarget(values, io.env, { delayMs });
+  const upstream = upstreamFromArgs(values, io.env);
+  if (upstream !== undefined && stringOption(values, "base-url") !== undefined) {
+    throw new UsageError(
+      "--upstream talks to the provider in process; it cannot be combined with --base-url.",
+    );
+  }
+  const target = resolveTarget(values, io.env, { delayMs, ...(upstream === undefined ? {} : { upstream }) });
   const printer = new ChatPrinter(io, settings.json);
   const session = new ChatSession(target, settings, printer);
   printer.note(describeTarget(target));
   const prompt = positionals.join(" ").trim();
-  if (prompt === "") return conversation(session, io, printer, target.label);
+  if (prompt === "") return conversation(session, io, printer, target.label, target.keyHint);
   const controller = new AbortController();
   const stopListening = io.onStop(() => controller.abort());
   try {
@@ -85,7 +97,7 @@ export async function runChat(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     // Stopped by the user: the cancelled request is not a failure worth a line.
     if (controller.signal.aborted) return EXIT_INTERRUPTED;
-    printer.error(describeError(error, target.label));
+    printer.error(describeError(error, target.label, target.keyHint));
     return EXIT_FAILURE;
   } finally {
     stopListening();

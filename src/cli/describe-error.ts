@@ -26,7 +26,15 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function describeError(error: unknown, baseURL: string | undefined): string {
+/**
+ * `keyHint` is what a refused key's line tells the user to do (the client's key by default; `chat
+ * --upstream` names the upstream's).
+ */
+export function describeError(
+  error: unknown,
+  baseURL: string | undefined,
+  keyHint = "Set OPENRESPONSES_API_KEY or pass --api-key.",
+): string {
   const where = (error instanceof APIConnectionError ? error.url : undefined) ?? baseURL ?? "the server";
   let line: string;
   if (error instanceof APIConnectionTimeoutError) {
@@ -40,7 +48,7 @@ export function describeError(error: unknown, baseURL: string | undefined): stri
           ? `Could not connect to ${where}: the host name was not found.`
           : error.message;
   } else if (error instanceof AuthenticationError) {
-    line = `The server at ${where} refused the API key (401). Set OPENRESPONSES_API_KEY or pass --api-key.`;
+    line = `The server at ${where} refused the API key (401). ${keyHint}`;
   } else if (error instanceof PermissionDeniedError) {
     line = `The server at ${where} denied access (403): ${error.message}`;
   } else if (error instanceof APIError) {

@@ -20,7 +20,7 @@ The Open Responses toolkit on the command line.
 
 Commands:
   chat [prompt]   Stream an answer, or hold a conversation (built-in model unless a server is set).
-  serve           Serve the deterministic built-in model over HTTP.
+  serve           Serve the built-in model, or a provider (--upstream), over HTTP and WebSocket.
   check           Check a server's compliance with the Open Responses protocol.
 
 Options:
@@ -30,6 +30,8 @@ Options:
 Environment:
   OPENRESPONSES_BASE_URL (else OPENAI_BASE_URL), OPENRESPONSES_API_KEY, OPENRESPONSES_MODEL
                   The server chat and check talk to; none set: the built-in model.
+  OPENRESPONSES_UPSTREAM_API_KEY
+                  The key of an --upstream provider (serve, chat).
   NO_COLOR, FORCE_COLOR
                   Colour is used on a terminal only; NO_COLOR turns it off, FORCE_COLOR decides.
   PORT            serve's port when --port is not given.`;

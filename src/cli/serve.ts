@@ -1,7 +1,8 @@
 /**
- * `openresponses serve`: the built-in model over HTTP, until SIGINT/SIGTERM, with a one-line access log
- * per request (serve-log.ts) unless `--quiet`. `startBuiltInServer` is separate from the command so other
- * transports (WebSocket mode) can extend what is served.
+ * `openresponses serve`: the built-in model, or a provider through a bridge (`--upstream`, `--route`),
+ * over HTTP and WebSocket until SIGINT/SIGTERM, with a one-line access log per request (serve-log.ts)
+ * unless `--quiet`. `startBuiltInServer` is separate from the command so tests and other transports can
+ * start the same server.
  */
 
 import type { Server } from "node:http";
@@ -15,7 +16,7 @@ import {
 } from "../server/index.js";
 import { DIALECTS } from "../server/kit/dialect.js";
 import { mockModel } from "../server/mock/index.js";
-import type { ResponseStore } from "../server/model.js";
+import type { Model, ResponseStore } from "../server/model.js";
 import { integerOption, parseCommandArgs, stringOption, UsageError } from "./args.js";
 import { describeError } from "./describe-error.js";
 import { type CliIO, EXIT_FAILURE, EXIT_OK } from "./io.js";
@@ -23,10 +24,11 @@ import { apiKeyFrom } from "./serve-key.js";
 import { logRequests } from "./serve-log.js";
 import { type OpenedStore, openStore, parseStoreSpec, StoreOpenError } from "./store-url.js";
 import { styleFor } from "./style.js";
+import { UPSTREAM_HELP, UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
 
 export const SERVE_HELP = `Usage: openresponses serve [options]
 
-Serves the deterministic built-in model as an Open Responses endpoint:
+Serves the deterministic built-in model, or a provider (--upstream), as an Open Responses endpoint:
 POST /v1/responses (JSON or SSE), POST /v1/responses/compact, the stored-response
 extensions GET/DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items, and WebSocket mode on
 ws://<host>:<port>/v1/responses (needs the "ws" package). Stops on Ctrl-C (SIGINT) or SIGTERM.
@@ -44,7 +46,8 @@ Options:
   --api-key-file <path>
                     Require the key on the first line of <path>.
   --quiet           No access log (by default one line per request: method, path, status, time).
-  --delay <ms>      Pause between the model's parts, to watch it stream (default 0).
+  --delay <ms>      Built-in model only: pause between its parts, to watch it stream (default 0).
+${UPSTREAM_HELP}
   --cors [origin]   Let pages on other origins call it (HTTP and WebSocket): any origin, or only
                     the given ones (https://app.example; repeat the flag or separate with commas).
   --store <url>     Where responses are kept, shared by every server given the same URL:
@@ -64,6 +67,8 @@ Options:
 Example:
   openresponses serve --port 8080
   openresponses serve --port 8081 --store redis://127.0.0.1:6379   # replicas share conversations
+  openresponses serve --upstream chat:http://127.0.0.1:11434/v1      # Ollama behind the full API
+  OPENRESPONSES_UPSTREAM_API_KEY=sk-ant-… openresponses serve --upstream anthropic
   OPENRESPONSES_BASE_URL=http://127.0.0.1:8080/v1 openresponses chat "hello"`;
 
 const OPTIONS = {
@@ -82,6 +87,7 @@ const OPTIONS = {
   "ws-idle-timeout": { type: "string" },
   "ws-max-connections": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...UPSTREAM_OPTIONS,
 } as const;
 
 export interface BuiltInServerOptions {
@@ -91,6 +97,8 @@ export interface BuiltInServerOptions {
   allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
+  /** The model to serve; default the built-in one (with `delayMs`). */
+  model?: Model;
   /** Origins whose pages may call the server (`"*"`: any); off when absent. */
   cors?: string[];
   /** Where responses are kept; default the kit's in-memory store. */
@@ -106,7 +114,7 @@ export interface BuiltInServerOptions {
 /** Starts the built-in model on Node's HTTP server. */
 export async function startBuiltInServer(options: BuiltInServerOptions): Promise<RunningServer> {
   const handler = createResponsesHandler({
-    model: mockModel({ delayMs: options.delayMs ?? 0 }),
+    model: options.model ?? mockModel({ delayMs: options.delayMs ?? 0 }),
     apiKey: options.apiKey,
     ...(options.cors === undefined ? {} : { cors: { origin: options.cors } }),
     ...(options.store === undefined ? {} : { store: options.store }),
@@ -177,6 +185,10 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   const { apiKey, warning } = apiKeyFrom(values, io.env);
   if (warning) io.stderr.write(`openresponses serve: ${warning}\n`);
   const delayMs = integerOption(values, "delay", 0, 0, 10_000);
+  const upstream = upstreamFromArgs(values, io.env);
+  if (upstream !== undefined && values.delay !== undefined) {
+    throw new UsageError("--delay applies to the built-in model only, not to --upstream.");
+  }
   const cors = corsOrigins(values.cors as string[] | undefined);
   const dialect = stringOption(values, "dialect") ?? "spec";
   if (!DIALECTS.includes(dialect as Dialect)) {
@@ -214,10 +226,12 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       ...(allowedHosts === undefined ? {} : { allowedHosts }),
       apiKey,
       delayMs,
+      ...(upstream === undefined ? {} : { model: upstream.model }),
       ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
       websocket,
-      ...(opened === undefined ? {} : { store: opened.store, onError: storeErrorLog(io) }),
+      ...(opened === undefined ? {} : { store: opened.store }),
+      onError: failureLog(io),
     });
   } catch (error) {
     await opened?.close();
@@ -228,7 +242,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
     const style = styleFor(io.stdout, io.env);
     logRequests(server.server as unknown as Server, (line) => io.stdout.write(`${line}\n`), style);
   }
-  io.stdout.write(`Serving the built-in model at ${server.url}/v1\n`);
+  io.stdout.write(`Serving ${upstream?.description ?? "the built-in model"} at ${server.url}/v1\n`);
   io.stdout.write(`  WebSocket mode: ${server.url.replace(/^http/, "ws")}/v1/responses\n`);
   io.stdout.write(`  try: OPENRESPONSES_BASE_URL=${server.url}/v1 openresponses chat "hello"\n`);
   if (apiKey) io.stdout.write("  requests must send the API key (Authorization: Bearer <key>)\n");
@@ -263,14 +277,22 @@ function portOption(values: Record<string, string | boolean | undefined>, env: C
   return port;
 }
 
-/** Store failures while serving, one line each at most every ten seconds (a down store fails every turn). */
-function storeErrorLog(io: CliIO): (error: unknown, phase: KitErrorPhase) => void {
-  let last = Number.NEGATIVE_INFINITY;
+/**
+ * Failures the kit absorbs, one line each: a store that fails (at most every ten seconds, since a down
+ * store fails every turn) and a model that fails (an upstream's error; at most one line a second).
+ * Messages are already redacted: no key reaches the log.
+ */
+function failureLog(io: CliIO): (error: unknown, phase: KitErrorPhase) => void {
+  const last: Partial<Record<KitErrorPhase, number>> = {};
   return (error, phase) => {
-    if (phase !== "store" || Date.now() - last < 10_000) return;
-    last = Date.now();
-    io.stderr.write(
-      `openresponses serve: a response could not be stored: ${describeError(error, undefined)}\n`,
-    );
+    const gap = phase === "store" ? 10_000 : 1_000;
+    if (phase !== "store" && phase !== "model" && phase !== "compact") return;
+    // A refusal or another 4xx was the caller's to fix, and the caller was told.
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === "number" && status < 500) return;
+    if (Date.now() - (last[phase] ?? Number.NEGATIVE_INFINITY) < gap) return;
+    last[phase] = Date.now();
+    const what = phase === "store" ? "a response could not be stored" : "the model failed";
+    io.stderr.write(`openresponses serve: ${what}: ${describeError(error, undefined)}\n`);
   };
 }

@@ -12,6 +12,7 @@ import { OpenResponsesError } from "../errors.js";
 import { registerSecret } from "../internal/redact.js";
 import { createResponsesHandler } from "../server/index.js";
 import { MOCK_MODEL_NAME, mockModel } from "../server/mock/index.js";
+import type { Model } from "../server/model.js";
 import type { OptionSpec } from "./args.js";
 import { type Parsed, stringOption, UsageError } from "./args.js";
 import { inertText } from "./terminal-text.js";
@@ -105,12 +106,18 @@ export interface Target {
   builtIn: boolean;
   model: string | undefined;
   settings: ServerSettings;
+  /** Set when a provider is reached through a bridge in process (`chat --upstream`). */
+  upstream?: true;
+  /** What to do about a refused key, for error lines (default: the client's key). */
+  keyHint?: string;
 }
 
 export interface TargetSettings {
   strict?: boolean;
   /** Milliseconds between the built-in model's parts. */
   delayMs?: number;
+  /** A provider to talk to in process through its bridge (`chat --upstream`), instead of a server. */
+  upstream?: { model: Model; description: string };
 }
 
 export function resolveTarget(
@@ -121,6 +128,27 @@ export function resolveTarget(
   const settings = serverSettings(values, env);
   const { baseURL, apiKey, model } = settings;
   const common = { maxRetries: 1, strict: options.strict ?? false, logLevel: "off" as const };
+  if (options.upstream !== undefined) {
+    // The bridge runs in this process: the client's fetch is the handler, so nothing listens.
+    const handler = createResponsesHandler({ model: options.upstream.model });
+    const client = new OpenResponses({
+      ...common,
+      baseURL: BUILT_IN_URL,
+      apiKey: null,
+      model,
+      fetch: (url, init) => handler(new Request(url, init)),
+    });
+    return {
+      client,
+      label: options.upstream.description,
+      builtIn: false,
+      model,
+      settings,
+      upstream: true,
+      keyHint:
+        "Set OPENRESPONSES_UPSTREAM_API_KEY, or name the variable that holds the key with --upstream-api-key-env.",
+    };
+  }
   if (baseURL !== undefined) {
     return {
       client: new OpenResponses({ ...common, baseURL, apiKey: apiKey ?? null, model }),
@@ -150,6 +178,7 @@ export function resolveTarget(
 export function describeTarget(target: Target): string {
   const { settings } = target;
   const model = target.model ? `model ${target.model}` : "the server's default model";
+  if (target.upstream) return `Talking to ${target.label} (--upstream, in process), ${model}.`;
   if (!target.builtIn) return `Talking to ${target.label} (${settings.baseSource}), ${model}.`;
   const hint =
     settings.nearMisses.length > 0

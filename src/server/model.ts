@@ -40,6 +40,16 @@ export type ModelPart =
   | { type: "reasoning_encrypted"; encryptedContent: string }
   /** A complete function call; `arguments` is streamed as deltas by the writer. */
   | { type: "function_call"; name: string; arguments: string; callId?: string }
+  /**
+   * Opens a function call whose arguments arrive in pieces (a provider streaming them). `key` is the
+   * model's own name for the call in the parts that follow; several calls may be open at once, each
+   * with its own output item, and their pieces may interleave.
+   */
+  | { type: "function_call_start"; key: string; name: string; callId?: string }
+  /** Appends a piece of arguments to the open call `key` (a `function_call_arguments.delta` event). */
+  | { type: "function_call_delta"; key: string; delta: string }
+  /** Closes the call `key`: its `.done` events. Calls still open when the model ends are closed too. */
+  | { type: "function_call_end"; key: string }
   /** A provider-prefixed item, emitted as added + done. */
   | { type: "item"; item: ExtensionItemPart }
   /** A compaction item with opaque `encrypted_content`. */
@@ -67,6 +77,11 @@ export interface ModelRequest {
   tools?: FunctionTool[];
   /** The effective tool mode: `none` (no call will pass), `auto`, or `required` (a call is expected). */
   toolChoice?: "none" | "auto" | "required";
+  /**
+   * The caller's request headers: the HTTP request's, or the WebSocket upgrade's. Absent when the
+   * engine is driven directly. A bridge reads `authorization` here when told to forward it upstream.
+   */
+  headers?: Headers;
 }
 
 /** What a compactor is given on `POST /responses/compact`: the request and its resolved context. */
@@ -82,7 +97,9 @@ export type Compactor = (request: CompactRequest) => Promise<ItemField[]> | Item
 
 /**
  * A model backend. Throwing mid-stream makes the kit send `error` then `response.failed`; an error
- * with `code`/`type` fields keeps them in the spec error. A model may carry its own `compact`; the
+ * with `code`/`type` fields keeps them in the spec error. An error that also carries an HTTP `status`
+ * (a `ModelError`), thrown before the model's first part, is the answer itself instead: that status and
+ * an E1 body (or a WebSocket `error` message), with no stream. A model may carry its own `compact`; the
  * handler falls back to a generic compactor when it has none.
  */
 export type Model = ((request: ModelRequest) => AsyncIterable<ModelPart> | Iterable<ModelPart>) & {

@@ -11,6 +11,16 @@
  * @module openresponses/server
  */
 
+// Bridges: providers as models (any Chat Completions server, a stateless Open Responses server),
+// and a router that picks one by the request's `model`.
+export {
+  type ChatCompletionsModelOptions,
+  chatCompletionsModel,
+  type OpenResponsesModelOptions,
+  openResponsesModel,
+  routeModels,
+  type UpstreamOptions,
+} from "./bridges/index.js";
 // The handler: a fetch handler for any runtime, and the options it takes.
 export type { ApiKeyCheck } from "./kit/auth.js";
 // Lower level, for custom transports: the engine, the event writer, the SSE encoder, a WebSocket
@@ -36,6 +46,8 @@ export {
 } from "./kit/handler.js";
 export type { IdempotencyOptions } from "./kit/idempotency.js";
 export { type IdGenerator, type IdKind, randomIds, sequentialIds } from "./kit/ids.js";
+// The handler as the client's `fetch`, to use a model (a bridge) in process with no server.
+export { type InProcessFetch, inProcessFetch } from "./kit/in-process-fetch.js";
 export type { KitError, SpecErrorObject, SpecErrorType } from "./kit/kit-error.js";
 export { errorResponse } from "./kit/kit-error.js";
 export {
@@ -50,6 +62,8 @@ export {
 } from "./kit/kv-store.js";
 // Response stores: in memory (the default) and on a caller's `unstorage` (shared between replicas).
 export { createMemoryStore, MemoryResponseStore, type MemoryStoreOptions } from "./kit/memory-store.js";
+// What a model throws to choose the HTTP answer (a refusal, an upstream's 429).
+export { ModelError, type ModelErrorInit } from "./kit/model-error.js";
 export type { ParseResult } from "./kit/request-validation.js";
 export { encodeSSE } from "./kit/sse.js";
 export { createToolPolicy, type ToolPolicy } from "./kit/tool-policy.js";

@@ -1,92 +1,24 @@
 /**
- * The tool-calling loop behind `client.responses.runTools()`: create a response, run the function calls
- * it made with the tools' own code, send the outputs back, and repeat until the model answers without
- * calling a tool. The turn bookkeeping (previous_response_id or a full resend, and the fallback when the
- * server lost the previous response) is the `Conversation` helper's; this file only decides what to
- * run and what to send.
+ * `ToolRunStream`, what `client.responses.runTools()` returns: a run of the tool-calling loop, iterated
+ * for its events or awaited for its result. The loop (`run-loop.ts`, with `Conversation`) is imported
+ * when the run starts, so `runTools` costs a bundle nothing until it is used.
  */
 
-import {
-  Conversation,
-  type ConversationDefaults,
-  type ConversationMode,
-  type ConversationTransport,
-} from "../conversation/conversation.js";
-import type { ConversationInput } from "../conversation/items.js";
-import type { RequestOptions } from "../core/options.js";
-import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
-import type { ResponsesAPI } from "../core/responses-api.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
-import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
-import type { ResponseStream, ResponseStreamEvent } from "../streaming/index.js";
-import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
-import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
+import type { ResponseWithOutputText } from "../spec/index.js";
+import type { RunToolsBody, RunToolsOptions, ToolRunEvent, ToolRunHost, ToolRunResult } from "./run-types.js";
 
-export const DEFAULT_MAX_TURNS = 10;
-export const DEFAULT_TOOL_CONCURRENCY = 8;
-
-/** A request body for `runTools`: `tools` may mix runnable tools (`tool()`) and plain definitions. */
-export type RunToolsBody = Omit<ResponseCreateParams, "tools" | "stream" | "background"> & {
-  tools?: ReadonlyArray<RunnableTool | RequestTool> | null;
-  /** `true`: `runTools` returns a `ToolRunStream` of every turn's events instead of a promise. */
-  stream?: boolean | null;
-};
-
-export interface RunToolsOptions extends Omit<RequestOptions, "idempotencyKey"> {
-  /** The most model responses the run may create (default 10); see `ToolRunMaxTurnsError`. */
-  maxTurns?: number;
-  /** The most tool calls run at once (default 8). Outputs are sent in call order either way. */
-  concurrency?: number;
-  /** Reject the run with a `ToolExecutionError` when an `execute` throws, instead of telling the model. */
-  throwOnToolError?: boolean;
-  /** How turns continue (default `previous_response_id`; `resend` sends the whole context each turn). */
-  mode?: ConversationMode;
-}
-
-/** One call the run answered. */
-export interface ToolCallRecord {
-  /** The turn (model response, from 1) that made the call. */
-  turn: number;
-  call: FunctionCall;
-  /** What was sent back as the `function_call_output`. */
-  output: FunctionCallOutputItemParam["output"];
-  /**
-   * `ok`: `execute` returned. `error`: `execute` threw. `invalid_arguments`: `parse` rejected the
-   * arguments (bad JSON by default). `unknown_tool`: no runnable tool has that name.
-   */
-  status: "ok" | "error" | "invalid_arguments" | "unknown_tool";
-  /** What `parse` or `execute` threw, for `error` and `invalid_arguments`. */
-  error?: unknown;
-}
-
-/**
- * Why the run stopped. `completed`: the last response made no function call. `incomplete`: the last
- * response ended `incomplete` (e.g. `max_output_tokens`); any calls in it may be cut short, so none
- * were run. `unhandled_calls`: the model called a function tool passed as a plain definition (no `execute`);
- * answer `pendingCalls` yourself, continuing from `response.id`.
- */
-export type ToolRunStopReason = "completed" | "incomplete" | "unhandled_calls";
-
-export interface ToolRunResult extends ToolRunProgress {
-  /** The final response's `output_text`. */
-  outputText: string;
-  stopReason: ToolRunStopReason;
-  /** Every call the run answered, in order. */
-  toolCalls: ToolCallRecord[];
-  /** Function calls of the last response left unanswered (empty when `stopReason` is `completed`). */
-  pendingCalls: FunctionCall[];
-}
-
-/**
- * What a streamed run yields: every event of every turn, and, once a turn's calls have run, one
- * `tool_output` per call, in call order.
- */
-export type ToolRunEvent =
-  | { type: "event"; turn: number; event: ResponseStreamEvent }
-  | ({ type: "tool_output" } & ToolCallRecord);
-
-/** What the loop needs from the client: `responses.stream` and the default protocol-checker mode. */
-export type ToolRunHost = Pick<ResponsesAPI, "stream"> & { readonly strict?: boolean };
+export {
+  DEFAULT_MAX_TURNS,
+  DEFAULT_TOOL_CONCURRENCY,
+  type RunToolsBody,
+  type RunToolsOptions,
+  type ToolCallRecord,
+  type ToolRunEvent,
+  type ToolRunHost,
+  type ToolRunResult,
+  type ToolRunStopReason,
+} from "./run-types.js";
 
 type Outcome = { ok: true; value: ToolRunResult } | { ok: false; error: unknown };
 
@@ -129,7 +61,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
         );
       }
     }
-    this.#generator = runLoop(host, body, options, this.#controller.signal);
+    this.#generator = lazyLoop(host, body, options, this.#controller.signal);
   }
 
   /** Iterates every event of every turn, and the tool outputs between turns. */
@@ -213,242 +145,13 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   }
 }
 
-function abortError(signal: AbortSignal): OpenResponsesError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof APIUserAbortError) return reason;
-  return new APIUserAbortError("The tool run was aborted.", { cause: reason });
-}
-
-function checkOptions(options: RunToolsOptions): { maxTurns: number; concurrency: number } {
-  const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
-  const concurrency = options.concurrency ?? DEFAULT_TOOL_CONCURRENCY;
-  if (!Number.isInteger(maxTurns) || maxTurns < 1) {
-    throw new OpenResponsesError(`runTools: maxTurns must be a whole number ≥ 1, got ${maxTurns}.`);
-  }
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new OpenResponsesError(`runTools: concurrency must be a whole number ≥ 1, got ${concurrency}.`);
-  }
-  return { maxTurns, concurrency };
-}
-
-/** Splits `tools` into what is sent (plain definitions) and what the client runs, by name. */
-function readTools(tools: RunToolsBody["tools"]): {
-  definitions: RequestTool[] | null | undefined;
-  runnable: Map<string, RunnableTool>;
-  plainNames: Set<string>;
-} {
-  const runnable = new Map<string, RunnableTool>();
-  const plainNames = new Set<string>();
-  if (tools === undefined || tools === null) return { definitions: tools, runnable, plainNames };
-  const definitions: RequestTool[] = [];
-  for (const entry of tools) {
-    const definition = isRunnableTool(entry) ? entry.definition : entry;
-    const name = (definition as { name?: unknown }).name;
-    if (typeof name === "string") {
-      // Two tools with one name would make every call to it ambiguous.
-      if (runnable.has(name) || plainNames.has(name)) {
-        throw new OpenResponsesError(`runTools: two tools are named ${JSON.stringify(name)}.`);
-      }
-      if (isRunnableTool(entry)) runnable.set(name, entry);
-      else if ((definition as { type?: unknown }).type === "function") plainNames.add(name);
-    }
-    definitions.push(definition);
-  }
-  return { definitions, runnable, plainNames };
-}
-
-/** A tool's return value as `function_call_output.output`: strings as they are, content parts kept. */
-function toOutput(value: unknown): FunctionCallOutputItemParam["output"] {
-  if (typeof value === "string") return value;
-  if (Array.isArray(value) && value.length > 0 && value.every(isInputContentPart)) {
-    return value as Exclude<FunctionCallOutputItemParam["output"], string>;
-  }
-  // `undefined` (a tool with nothing to say) becomes "null" rather than an invalid missing output.
-  const json = JSON.stringify(value ?? null);
-  if (json === undefined) throw new TypeError("the tool returned a value that is not JSON (a function?)");
-  return json;
-}
-
-function isInputContentPart(value: unknown): boolean {
-  const type = (value as { type?: unknown } | null)?.type;
-  return type === "input_text" || type === "input_image" || type === "input_file" || type === "input_video";
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping results in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    // Stop handing out calls once one failed or the run was aborted: their outputs would be discarded.
-    while (next < items.length && !failed && !signal.aborted) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const workers = Array.from({ length: Math.min(limit, items.length) }, worker);
-  // A tool that ignores its signal must not hold an aborted run open: race the workers with the abort.
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    await Promise.race([Promise.all(workers), aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-  if (signal.aborted) throw abortError(signal);
-  return results;
-}
-
-async function* runLoop(
+/** The loop, loaded on the first step of the run (the same moment its own code would first run). */
+async function* lazyLoop(
   host: ToolRunHost,
   body: RunToolsBody,
   options: RunToolsOptions,
   signal: AbortSignal,
 ): AsyncGenerator<ToolRunEvent, ToolRunResult> {
-  const { maxTurns, concurrency } = checkOptions(options);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new OpenResponsesError("runTools() needs a request body object.");
-  }
-  const {
-    input,
-    tools,
-    stream: _stream,
-    background: _background,
-    previous_response_id: previousResponseId,
-    ...rest
-  } = body as RunToolsBody & { background?: unknown };
-  const { definitions, runnable, plainNames } = readTools(tools);
-  const {
-    maxTurns: _maxTurns,
-    concurrency: _concurrency,
-    throwOnToolError,
-    mode,
-    signal: _signal,
-    idempotencyKey: _idempotencyKey,
-    ...requestOptions
-  } = options as RunToolsOptions & { idempotencyKey?: string };
-
-  // Each turn is its own request: the run's signal cancels whichever is in flight. An idempotency key
-  // is left out on purpose; one key on every turn would let a server replay the first answer.
-  const transport: ConversationTransport = {
-    stream: (turnBody) => host.stream(turnBody, { ...requestOptions, signal }),
-  };
-  const defaults = { ...rest } as ConversationDefaults;
-  if (definitions !== undefined) (defaults as { tools?: unknown }).tools = definitions;
-  const conversation = new Conversation(null, {
-    transport,
-    defaults,
-    ...(mode !== undefined ? { mode } : {}),
-    strict: options.strict ?? host.strict ?? false,
-  });
-  // A run that continues an earlier response: the first turn (and a full resend) must still refer to
-  // it, since the items before it are not ours to resend. `previous_response_id` is not among the
-  // fields Conversation's types let a caller set, so it goes in as a per-turn override.
-  const overrides =
-    previousResponseId !== undefined && previousResponseId !== null
-      ? ({ previous_response_id: previousResponseId } as ConversationDefaults)
-      : undefined;
-
-  const responses: ResponseWithOutputText[] = [];
-  const toolCalls: ToolCallRecord[] = [];
-  const progress = (): ToolRunProgress => ({
-    response: responses[responses.length - 1] as ResponseWithOutputText,
-    responses: [...responses],
-    items: [...conversation.items],
-  });
-  const finish = (stopReason: ToolRunStopReason, pendingCalls: FunctionCall[]): ToolRunResult => {
-    const response = responses[responses.length - 1] as ResponseWithOutputText;
-    return { ...progress(), outputText: response.output_text, stopReason, toolCalls, pendingCalls };
-  };
-
-  for (let turn = 1; ; turn++) {
-    if (signal.aborted) throw abortError(signal);
-    const stream: ResponseStream = conversation.stream(
-      // Conversation puts each item in request form; a type-less message passes as the message it is.
-      turn === 1 ? ((input ?? undefined) as ConversationInput | undefined) : undefined,
-      overrides,
-    );
-    const stopStream = () => stream.abort(abortError(signal));
-    signal.addEventListener("abort", stopStream, { once: true });
-    let response: ResponseWithOutputText;
-    try {
-      for await (const event of stream) yield { type: "event", turn, event };
-      response = await stream.finalResponse();
-    } catch (error) {
-      if (signal.aborted) throw abortError(signal);
-      throw error;
-    } finally {
-      signal.removeEventListener("abort", stopStream);
-    }
-    responses.push(response);
-
-    const calls = response.output.filter((item): item is FunctionCall => item.type === "function_call");
-    // An incomplete response (out of output tokens, say) may hold a call cut short: stop, run nothing.
-    if (response.status === "incomplete") return finish("incomplete", calls);
-    if (calls.length === 0) return finish("completed", []);
-    if (calls.some((call) => plainNames.has(call.name))) return finish("unhandled_calls", calls);
-    if (turn >= maxTurns) throw new ToolRunMaxTurnsError(maxTurns, progress(), calls);
-
-    const known = [...runnable.keys()];
-    const runCall = async (call: FunctionCall): Promise<ToolCallRecord> => {
-      const target = runnable.get(call.name);
-      if (!target) {
-        const list = known.length > 0 ? ` Available tools: ${known.join(", ")}.` : "";
-        return {
-          turn,
-          call,
-          status: "unknown_tool",
-          output: `Error: there is no tool named ${JSON.stringify(call.name)}.${list}`,
-        };
-      }
-      let args: unknown;
-      try {
-        args = await target.parse(call.arguments);
-      } catch (error) {
-        return {
-          turn,
-          call,
-          status: "invalid_arguments",
-          error,
-          output: `Error: invalid arguments for ${call.name}: ${messageOf(error)}. Call it again with arguments that match its parameters.`,
-        };
-      }
-      const context: ToolContext = { call, response, turn, signal };
-      try {
-        const output = toOutput(await target.execute(args, context));
-        return { turn, call, status: "ok", output };
-      } catch (error) {
-        if (signal.aborted) throw abortError(signal);
-        if (throwOnToolError) throw new ToolExecutionError(call, error, progress());
-        return { turn, call, status: "error", error, output: `Error: ${messageOf(error)}` };
-      }
-    };
-    const records = await mapBounded(calls, concurrency, signal, runCall);
-    for (const record of records) {
-      toolCalls.push(record);
-      yield { type: "tool_output", ...record };
-    }
-    conversation.addToolOutputs(
-      records.map((record) => ({ call_id: record.call.call_id, output: record.output })),
-    );
-  }
+  const { runLoop } = await import("./run-loop.js");
+  return yield* runLoop(host, body, options, signal);
 }

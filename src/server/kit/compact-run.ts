@@ -9,6 +9,7 @@ import type { Compactor, ResponseStore } from "../model.js";
 import type { ErrorReporter } from "./error-report.js";
 import type { IdGenerator } from "./ids.js";
 import { describeThrown, type KitError, kitError } from "./kit-error.js";
+import { statusAnswerOf } from "./model-error.js";
 import { type ContextLimits, resolveContext } from "./resolve-context.js";
 import { buildUsage, countContextCharacters } from "./usage.js";
 
@@ -38,6 +39,9 @@ export async function runCompaction(
     if (!Array.isArray(output)) throw new TypeError("The compactor did not return a list of items.");
   } catch (error) {
     settings.report(error, "compact");
+    // A compactor that calls an upstream answers with the upstream's status, as a model does.
+    const answer = statusAnswerOf(error);
+    if (answer !== null) return { ok: false, error: answer };
     const described = describeThrown(error);
     return { ok: false, error: kitError(500, described.type, described.message, { code: described.code }) };
   }

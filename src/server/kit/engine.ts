@@ -22,7 +22,7 @@ import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { KitError } from "./kit-error.js";
 import { createMemoryStore } from "./memory-store.js";
-import { modelEvents } from "./model-loop.js";
+import { openTurn } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { resolveContext } from "./resolve-context.js";
 
@@ -64,6 +64,8 @@ export interface RunOptions {
    * yielded; WebSocket mode uses it for connection-local memory (rules W4/W5).
    */
   onFinished?: (stored: StoredResponse) => void | Promise<void>;
+  /** The caller's request headers, handed to the model as `ModelRequest.headers`. */
+  headers?: Headers;
 }
 
 export type RunResult =
@@ -98,11 +100,14 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const context = await resolveContext(body, runStore, limits);
     if (!context.ok) return context;
     const responseId = ids("response");
-    const events = modelEvents(turnSettings, {
+    // The model runs to its first part here, so an error it throws with an HTTP status before then (a
+    // bridge's refusal, an upstream's 429) is this call's answer, not a failed stream.
+    const opened = await openTurn(turnSettings, {
       body,
       input: context.input,
       responseId,
       signal: runOptions.signal,
+      ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
       save: async (stored) => {
         const kept = body.store === false || (await keep(runStore, stored));
         // A response the store did not take says so (`store: false`), so nobody relies on finding it.
@@ -115,6 +120,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         return kept;
       },
     });
+    if (!opened.ok) return opened;
+    const events = opened.events;
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
   }
 

@@ -70,6 +70,12 @@ type OpenItem =
       summary: OpenSummary | null;
     };
 
+/** A function call streamed in pieces (`function_call_start`), open until its `function_call_end`. */
+interface OpenCall {
+  outputIndex: number;
+  item: FunctionCall;
+}
+
 /** Thrown by `write` when a model yields something that is not a `ModelPart`. */
 export class InvalidModelPartError extends Error {
   readonly code = "invalid_model_part";
@@ -84,6 +90,10 @@ export class EventWriter {
   readonly #inputCharacters: number;
   #sequence = 0;
   #open: OpenItem | null = null;
+  /** Streamed calls by the model's key; several may be open at once, beside `#open`. */
+  readonly #calls = new Map<string, OpenCall>();
+  /** Keys of streamed calls the tool policy refused (P2): their pieces are dropped too. */
+  readonly #droppedCalls = new Set<string>();
   #pendingPhase: Message["phase"] | undefined;
   #reportedUsage: Partial<Usage> | undefined;
   #outputCharacters = 0;
@@ -131,7 +141,7 @@ export class EventWriter {
   complete(): StreamingEvent[] {
     if (this.#finished) return [];
     if (!this.#started) this.start();
-    this.#closeItem("completed");
+    this.#closeAll("completed");
     const missing = this.#policy?.missingRequiredCall() ?? null;
     if (missing !== null) {
       this.#failWith({
@@ -157,7 +167,7 @@ export class EventWriter {
   fail(error: SpecErrorObject): StreamingEvent[] {
     if (this.#finished) return [];
     if (!this.#started) this.start();
-    this.#closeItem("completed");
+    this.#closeAll("completed");
     this.#failWith(error);
     return this.#flush();
   }
@@ -216,6 +226,15 @@ export class EventWriter {
           typeof part.arguments === "string" ? part.arguments : JSON.stringify(part.arguments ?? {}),
           part.callId,
         );
+        break;
+      case "function_call_start":
+        this.#startCall(part.key, part.name, part.callId);
+        break;
+      case "function_call_delta":
+        this.#appendCall(part.key, part.delta);
+        break;
+      case "function_call_end":
+        this.#endCall(part.key);
         break;
       case "item":
         this.#extensionItem(part.item);
@@ -377,6 +396,89 @@ export class EventWriter {
     });
   }
 
+  // ── function calls streamed in pieces ─────────────────────────────────────────────────────────
+
+  #startCall(key: string, name: string, callId: string | undefined): void {
+    if (this.#calls.has(key) || this.#droppedCalls.has(key)) {
+      throw new InvalidModelPartError(`The model started the function call ${JSON.stringify(key)} twice.`);
+    }
+    // P2: a call the policy does not admit never reaches the client, nor do its pieces.
+    if (this.#policy && !this.#policy.admit(name)) {
+      this.#droppedCalls.add(key);
+      return;
+    }
+    this.#closeItem("completed");
+    const item: FunctionCall = {
+      type: "function_call",
+      id: this.#ids("function_call"),
+      call_id: callId ?? this.#ids("call"),
+      name,
+      arguments: "",
+      status: "in_progress",
+    };
+    this.#outputCharacters += name.length;
+    this.#calls.set(key, { outputIndex: this.#addItem(item), item });
+  }
+
+  #openCall(key: string): OpenCall | null {
+    const call = this.#calls.get(key);
+    if (call !== undefined) return call;
+    if (this.#droppedCalls.has(key)) return null;
+    throw new InvalidModelPartError(
+      `The model sent a piece of the function call ${JSON.stringify(key)}, which is not open.`,
+    );
+  }
+
+  #appendCall(key: string, delta: string): void {
+    const call = this.#openCall(key);
+    if (call === null || delta.length === 0) return;
+    call.item.arguments += delta;
+    this.#outputCharacters += delta.length;
+    this.#emit({
+      type: "response.function_call_arguments.delta",
+      sequence_number: 0,
+      item_id: call.item.id,
+      output_index: call.outputIndex,
+      delta,
+    });
+  }
+
+  #endCall(key: string): void {
+    const call = this.#openCall(key);
+    this.#droppedCalls.delete(key);
+    if (call === null) return;
+    this.#closeCall(key, call, "completed");
+  }
+
+  #closeCall(key: string, call: OpenCall, status: "completed" | "incomplete"): void {
+    this.#calls.delete(key);
+    const base = { sequence_number: 0, item_id: call.item.id, output_index: call.outputIndex };
+    this.#emit({ type: "response.function_call_arguments.done", ...base, arguments: call.item.arguments });
+    call.item.status = status;
+    this.#emit({
+      type: "response.output_item.done",
+      sequence_number: 0,
+      output_index: call.outputIndex,
+      item: clone(call.item),
+    });
+  }
+
+  /**
+   * Closes everything still open, in output order: the last item gets `status` and the others
+   * `completed`, so an `incomplete` item is the last one emitted (S9).
+   */
+  #closeAll(status: "completed" | "incomplete"): void {
+    const open = this.#open;
+    let last = open?.outputIndex ?? -1;
+    for (const call of this.#calls.values()) last = Math.max(last, call.outputIndex);
+    const statusOf = (outputIndex: number) => (outputIndex === last ? status : "completed");
+    // Map order is start order, and a call's start closes the message or reasoning before it, so an
+    // item in `#open` came after every open call: this is output order.
+    for (const [key, call] of this.#calls) this.#closeCall(key, call, statusOf(call.outputIndex));
+    if (open !== null) this.#closeItem(statusOf(open.outputIndex));
+    this.#droppedCalls.clear();
+  }
+
   #setPhase(phase: NonNullable<Message["phase"]>): void {
     const open = this.#open;
     if (open?.kind === "message") {
@@ -392,7 +494,7 @@ export class EventWriter {
 
   #incomplete(reason: string): void {
     // S9: the current item ends incomplete and is the last item; the response is incomplete too.
-    this.#closeItem("incomplete");
+    this.#closeAll("incomplete");
     this.#finish("incomplete");
     this.#response.incomplete_details = { reason };
     this.#emitLifecycle("response.incomplete");
@@ -619,6 +721,21 @@ function checkPartFields(part: ModelPart): void {
         throw invalidField(part.type, "name", "a non-empty string");
       if (record.callId !== undefined && !isString(record.callId))
         throw invalidField(part.type, "callId", "a string");
+      return;
+    case "function_call_start":
+      if (!isString(record.key) || record.key === "")
+        throw invalidField(part.type, "key", "a non-empty string");
+      if (!isString(record.name) || record.name === "")
+        throw invalidField(part.type, "name", "a non-empty string");
+      if (record.callId !== undefined && !isString(record.callId))
+        throw invalidField(part.type, "callId", "a string");
+      return;
+    case "function_call_delta":
+      if (!isString(record.key)) throw invalidField(part.type, "key", "a string");
+      if (!isString(record.delta)) throw invalidField(part.type, "delta", "a string");
+      return;
+    case "function_call_end":
+      if (!isString(record.key)) throw invalidField(part.type, "key", "a string");
       return;
     case "item": {
       const item = record.item;

@@ -29,6 +29,7 @@ export async function answerCreate(
   body: CreateResponseBody,
   requestSignal: AbortSignal,
   claim: Claimed,
+  headers?: Headers,
 ): Promise<Response> {
   // Aborted by the runtime when the client disconnects, or by the SSE stream being cancelled.
   const controller = new AbortController();
@@ -36,7 +37,10 @@ export async function answerCreate(
   if (requestSignal.aborted) abort();
   else requestSignal.addEventListener("abort", abort, { once: true });
 
-  const run = await engine.run(body, { signal: controller.signal });
+  const run = await engine.run(body, {
+    signal: controller.signal,
+    ...(headers === undefined ? {} : { headers }),
+  });
   if (!run.ok) return claim.finish(errorResponse(run.error), false);
   if (body.stream === true) {
     const stream = encodeSSE(run.events, (reason) => controller.abort(reason));

@@ -24,6 +24,8 @@ export interface SpecErrorObject {
 export interface KitError {
   status: number;
   error: SpecErrorObject;
+  /** Headers the HTTP answer carries (`retry-after` passed on from an upstream, say). */
+  headers?: Record<string, string>;
 }
 
 export function kitError(
@@ -50,7 +52,7 @@ export const invalidRequest = (message: string, param: string | null = null, cod
 export function errorResponse(failure: KitError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ error: failure.error }), {
     status: failure.status,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { ...failure.headers, "content-type": "application/json", ...headers },
   });
 }
 

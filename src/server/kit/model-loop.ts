@@ -1,21 +1,24 @@
 /**
  * One turn of the engine: the model's parts through the event writer into protocol events. The model
- * is driven one part at a time and told the effective tools (rule P2); the loop yields to the event loop
- * every few milliseconds so a model that never awaits cannot starve the server; an aborted signal or a
- * consumer that stops early aborts the model and ends the events without a terminal event. The
- * finished response is handed to `save` before its terminal event leaves.
+ * is called and its first part awaited before any event exists (`model-source.ts`), so an error with an
+ * HTTP status thrown before then is the turn's answer instead of a stream. Then the model is driven one
+ * part at a time and told the effective tools (rule P2); the loop yields to the event loop every few
+ * milliseconds so a model that never awaits cannot starve the server; an aborted signal or a consumer
+ * that stops early (even before its first pull) aborts the model and ends the events without a
+ * terminal event. The finished response is handed to `save` before its terminal event leaves.
  */
 
 import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type { CreateResponseBody, StreamingEvent } from "../../spec/index.js";
-import type { Model, ModelPart, ModelRequest, StoredResponse } from "../model.js";
+import type { Model, ModelRequest, StoredResponse } from "../model.js";
 import type { ContextItem } from "./context-item.js";
 import type { ErrorReporter } from "./error-report.js";
 import { EventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
-import { describeThrown } from "./kit-error.js";
+import { describeThrown, type KitError } from "./kit-error.js";
+import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
-import { createToolPolicy } from "./tool-policy.js";
+import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder } from "./yield.js";
 
@@ -34,22 +37,59 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
+  /** The caller's request headers, for `ModelRequest.headers`. */
+  readonly headers?: Headers;
   /** Saves the finished response; false when it was meant to be stored and was not. */
   readonly save: (stored: StoredResponse) => Promise<boolean>;
 }
 
-export async function* modelEvents(
+export type OpenedTurn = { ok: true; events: AsyncIterable<StreamingEvent> } | { ok: false; error: KitError };
+
+/** Starts the model and waits for its first part; the events follow from there. */
+export async function openTurn(settings: TurnSettings, turn: Turn): Promise<OpenedTurn> {
+  const controller = new AbortController();
+  const abort = () => controller.abort(turn.signal?.reason);
+  const detach = () => turn.signal?.removeEventListener("abort", abort);
+  if (turn.signal?.aborted) abort();
+  else turn.signal?.addEventListener("abort", abort, { once: true });
+  const policy = createToolPolicy(turn.body);
+  const request: ModelRequest = {
+    body: turn.body,
+    input: turn.input,
+    responseId: turn.responseId,
+    signal: controller.signal,
+    tools: policy.tools,
+    toolChoice: policy.mode,
+    ...(turn.headers === undefined ? {} : { headers: turn.headers }),
+  };
+  const opened = await openModel(settings.model, request);
+  if (!opened.ok) {
+    detach();
+    settings.report(opened.thrown, "model");
+    return { ok: false, error: opened.error };
+  }
+  const source = opened.source;
+  const generator = modelEvents(settings, turn, { policy, source, controller, detach });
+  // A consumer that stops before its first pull never enters the generator, so its `finally` would not
+  // run: stopping early must still stop the model, which is already running.
+  return {
+    ok: true,
+    events: onReturn(generator, () => {
+      detach();
+      if (!controller.signal.aborted) controller.abort(new Error("The client went away."));
+      source.close();
+    }),
+  };
+}
+
+async function* modelEvents(
   settings: TurnSettings,
   turn: Turn,
+  running: { policy: ToolPolicy; source: ModelSource; controller: AbortController; detach: () => void },
 ): AsyncGenerator<StreamingEvent, void, undefined> {
   const { body, input, responseId } = turn;
   const { ids, now, defaultModel } = settings;
-  const controller = new AbortController();
-  const abort = () => controller.abort(turn.signal?.reason);
-  if (turn.signal?.aborted) return;
-  turn.signal?.addEventListener("abort", abort, { once: true });
-
-  const policy = createToolPolicy(body);
+  const { policy, source, controller } = running;
   const writer = new EventWriter({
     response: initialResource(body, { id: responseId, createdAt: Math.floor(now() / 1000), defaultModel }),
     ids,
@@ -64,30 +104,17 @@ export async function* modelEvents(
     if (!kept && "response" in event) event.response.store = false;
   };
 
-  let iterator: Iterator<ModelPart> | AsyncIterator<ModelPart> | undefined;
   let failure: StreamingEvent[] = [];
   // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
   const loop = new LoopYielder();
   try {
+    if (controller.signal.aborted) return;
     yield* writer.start();
-    const request: ModelRequest = {
-      body,
-      input,
-      responseId,
-      signal: controller.signal,
-      tools: policy.tools,
-      toolChoice: policy.mode,
-    };
-    const aborted = abortPromise(controller.signal);
     try {
-      const source = settings.model(request);
-      const isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
-      iterator = openIterator(source);
       for (;;) {
         // A sync model cannot be waiting on anything, so only an async one races the abort signal.
-        const step = isAsync
-          ? await Promise.race([(iterator as AsyncIterator<ModelPart>).next(), aborted])
-          : (iterator as Iterator<ModelPart>).next();
+        const next = source.next();
+        const step = next instanceof Promise ? await next : next;
         if (step === ABORTED || controller.signal.aborted) return;
         if (step.done) break;
         for (const event of writer.write(step.value)) {
@@ -115,41 +142,26 @@ export async function* modelEvents(
       yield event;
     }
   } finally {
-    turn.signal?.removeEventListener("abort", abort);
+    running.detach();
     // Reached early when the consumer went away or the model ended the response (incomplete):
     // tell the model to stop, and let its generator run its own cleanup.
     if (!writer.finished) controller.abort(new Error("The client went away."));
-    closeQuietly(iterator);
+    source.close();
   }
 }
 
-const ABORTED = Symbol("aborted");
-
-function openIterator(
-  source: AsyncIterable<ModelPart> | Iterable<ModelPart>,
-): AsyncIterator<ModelPart> | Iterator<ModelPart> {
-  if (source && typeof (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator] === "function") {
-    return (source as AsyncIterable<ModelPart>)[Symbol.asyncIterator]();
-  }
-  if (source && typeof (source as Iterable<ModelPart>)[Symbol.iterator] === "function") {
-    return (source as Iterable<ModelPart>)[Symbol.iterator]();
-  }
-  throw new TypeError("The model must return an iterable or async iterable of parts.");
-}
-
-/** Resolves to `ABORTED` when the signal fires; one listener per run, not one per part. */
-function abortPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
-}
-
-function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {
-  try {
-    const result = iterator?.return?.();
-    if (result instanceof Promise) result.catch(() => {});
-  } catch {
-    // The model's own cleanup failing is not the client's problem.
-  }
+/** The same events; `return()` runs `cleanup` first, even when iteration never started. */
+function onReturn(
+  generator: AsyncGenerator<StreamingEvent, void, undefined>,
+  cleanup: () => void,
+): AsyncIterable<StreamingEvent> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => generator.next(),
+      return: (value?: unknown) => {
+        cleanup();
+        return generator.return(value as undefined);
+      },
+    }),
+  };
 }

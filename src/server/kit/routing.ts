@@ -67,7 +67,7 @@ export async function routeRequest(context: HandlerContext, request: Request): P
   const read = await readRequestBody(request, maxBodyBytes, (json) => engine.parseCreateBody(json));
   if (!read.ok) return errorResponse(read.error);
   return answerOnce(idempotency, request, read.bytes, (claim) =>
-    answerCreate(engine, read.body, request.signal, claim),
+    answerCreate(engine, read.body, request.signal, claim, request.headers),
   );
 }
 

@@ -287,6 +287,7 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
             idleTimeoutMs,
             send: (text) => sender.send(text),
             close: (code, reason) => ws.close(code, reason),
+            headers: toWebRequest(request).headers,
             pause: () => ws.pause(),
             resume: () => ws.resume(),
             maxQueuedMessages: options.maxQueuedMessages,

@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   /** Sends one message; may return a promise that settles when the socket can take more (backpressure). */
   send(text: string): void | Promise<void>;
   close(code: number, reason: string): void;
+  /** The upgrade request's headers, handed to the model of every turn (`ModelRequest.headers`). */
+  headers?: Headers;
   /**
    * Stops / restarts reading messages from the socket. Called when the queue of waiting turns is full
    * and when it has room again, so a client that sends faster than turns run is slowed down by TCP
@@ -344,6 +346,7 @@ export class ResponsesConnection {
       const result = await this.#options.engine.run(body, {
         signal: abort.signal,
         store,
+        ...(this.#options.headers === undefined ? {} : { headers: this.#options.headers }),
         // W4: every finished response, `store: false` included, becomes the connection's memory.
         onFinished: (stored) => {
           if (stored.response.status !== "failed") this.#latest = stored;

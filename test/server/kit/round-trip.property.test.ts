@@ -58,8 +58,55 @@ const part: fc.Arbitrary<ModelPart> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ type: "incomplete" as const, reason: "max_output_tokens" }) },
 );
 
+/**
+ * A piece of a function call streamed in pieces: `piecesOf` turns a list of these into valid parts
+ * (a start the first time a key is seen, then deltas, an end when asked), so calls interleave.
+ */
+interface CallPiece {
+  type: "call_piece";
+  key: "k0" | "k1" | "k2";
+  name: string;
+  delta: string;
+  end: boolean;
+}
+const callPiece: fc.Arbitrary<CallPiece> = fc.record({
+  type: fc.constant("call_piece" as const),
+  key: fc.constantFrom("k0" as const, "k1" as const, "k2" as const),
+  name: fc.constantFrom("alpha", "beta", "gamma"),
+  delta: text,
+  end: fc.boolean(),
+});
+
+function piecesOf(steps: Array<ModelPart | CallPiece>): ModelPart[] {
+  const open = new Set<string>();
+  const parts: ModelPart[] = [];
+  for (const step of steps) {
+    if (step.type !== "call_piece") {
+      parts.push(step);
+      continue;
+    }
+    if (!open.has(step.key)) {
+      open.add(step.key);
+      parts.push({ type: "function_call_start", key: step.key, name: step.name });
+    }
+    parts.push({ type: "function_call_delta", key: step.key, delta: step.delta });
+    if (step.end) {
+      open.delete(step.key);
+      parts.push({ type: "function_call_end", key: step.key });
+    }
+  }
+  return parts;
+}
+
 /** A script: parts, optionally ending in a throw (rule S8). */
-const script = fc.record({ parts: fc.array(part, { maxLength: 25 }), throws: fc.boolean() });
+const script = fc
+  .record({
+    parts: fc.array(fc.oneof({ weight: 4, arbitrary: part }, { weight: 1, arbitrary: callPiece }), {
+      maxLength: 25,
+    }),
+    throws: fc.boolean(),
+  })
+  .map(({ parts, throws }) => ({ parts: piecesOf(parts), throws }));
 
 const body: CreateResponseBody = {
   input: "hi",

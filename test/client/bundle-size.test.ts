@@ -1,0 +1,99 @@
+/**
+ * What a browser app pays for the client: a plain `import { OpenResponses }` that calls `create` and
+ * `stream`, bundled by esbuild (minified, tree-shaken, browser platform, code-splitting on so the parts
+ * loaded on demand become their own chunks). The bytes counted are the ones loaded up front: the entry
+ * and every chunk it imports statically, gzipped. The tool loop is loaded by a dynamic import when a run
+ * starts, so its code must not be among them. (Through the package's barrel, esbuild still puts
+ * `Conversation` in the shared chunk; a bundle of `src/client/client.ts` alone leaves it in the lazy one.)
+ *
+ * BUDGET is where the client stands now, so that a change that makes it heavier fails here; the goal
+ * is 12 KB (docs/benchmarks.md, "Bundle size", says how far off it is and what is left to move).
+ */
+
+import { resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BUDGET_GZIP_BYTES = 28 * 1024;
+const GOAL_GZIP_BYTES = 12 * 1024;
+
+interface Bundle {
+  /** Gzipped bytes of the entry and its static imports. */
+  upFront: number;
+  /** The source files with code in those chunks. */
+  upFrontInputs: Set<string>;
+  /** Gzipped bytes of every chunk, lazy ones included. */
+  total: number;
+}
+
+async function bundle(source: string): Promise<Bundle> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, sourcefile: "app.ts", loader: "ts" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    treeShaking: true,
+    splitting: true,
+    outdir: resolve(ROOT, ".bundle-size"),
+    metafile: true,
+    logLevel: "silent",
+  });
+  const gzipped = new Map(result.outputFiles.map((file) => [file.path, gzipSync(file.contents).length]));
+  const outputs: Metafile["outputs"] = result.metafile.outputs;
+  const byPath = new Map(Object.entries(outputs).map(([path, output]) => [resolve(ROOT, path), output]));
+  const entry = [...byPath].find(([, output]) => output.entryPoint !== undefined);
+  if (!entry) throw new Error("esbuild produced no entry chunk");
+  const seen = new Set<string>();
+  const upFrontInputs = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const output = byPath.get(path);
+    if (!output) return;
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (bytesInOutput > 0) upFrontInputs.add(input);
+    }
+    for (const imported of output.imports) {
+      if (imported.kind === "import-statement" && !imported.external) visit(resolve(ROOT, imported.path));
+    }
+  };
+  visit(entry[0]);
+  let upFront = 0;
+  for (const path of seen) upFront += gzipped.get(path) ?? 0;
+  let total = 0;
+  for (const size of gzipped.values()) total += size;
+  return { upFront, upFrontInputs, total };
+}
+
+describe("the client's bundle size", () => {
+  it("create() and stream() load within the budget, without the tool loop", async () => {
+    const { upFront, upFrontInputs, total } = await bundle(`
+      import { OpenResponses } from "./src/index.ts";
+      const client = new OpenResponses({ baseURL: "https://example.invalid/v1", apiKey: "k" });
+      console.log(await client.responses.create({ model: "m", input: "hi" }));
+      for await (const event of client.responses.stream({ model: "m", input: "hi" })) console.log(event);
+    `);
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    console.log(
+      `client bundle (create + stream): ${kb(upFront)} gzipped up front, ${kb(total)} with lazy chunks; ` +
+        `budget ${kb(BUDGET_GZIP_BYTES)}, goal ${kb(GOAL_GZIP_BYTES)}`,
+    );
+    expect(upFrontInputs.has("src/streaming/response-stream.ts")).toBe(true);
+    expect(upFrontInputs.has("src/tools/run-loop.ts")).toBe(false);
+    expect(upFront).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+  }, 30_000);
+
+  it("a client that runs tools gets the loop as a chunk loaded on demand", async () => {
+    const { upFront, upFrontInputs, total } = await bundle(`
+      import { OpenResponses } from "./src/index.ts";
+      const client = new OpenResponses({ baseURL: "https://example.invalid/v1", apiKey: "k" });
+      console.log(await client.responses.runTools({ model: "m", input: "hi", tools: [] }));
+    `);
+    expect(upFrontInputs.has("src/tools/run-loop.ts")).toBe(false);
+    expect(total).toBeGreaterThan(upFront);
+  }, 30_000);
+});
