@@ -109,17 +109,30 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       signal: runOptions.signal,
       ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
       save: async (stored) => {
+        const kept = body.store === false || (await keep(runStore, stored));
+        // A response the store did not take says so (`store: false`), so nobody relies on finding it.
+        if (!kept) stored.response.store = false;
         try {
-          if (body.store !== false) await runStore.set(stored.response.id, stored);
           await runOptions.onFinished?.(stored);
         } catch (error) {
           report(error, "store");
         }
+        return kept;
       },
     });
     if (!opened.ok) return opened;
     const events = opened.events;
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
+  }
+
+  /** Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`). */
+  async function keep(runStore: ResponseStore, stored: StoredResponse): Promise<boolean> {
+    try {
+      return (await runStore.set(stored.response.id, stored)) !== false;
+    } catch (error) {
+      report(error, "store");
+      return false;
+    }
   }
 
   function compact(

@@ -39,7 +39,8 @@ export interface Turn {
   readonly signal: AbortSignal | undefined;
   /** The caller's request headers, for `ModelRequest.headers`. */
   readonly headers?: Headers;
-  readonly save: (stored: StoredResponse) => Promise<void>;
+  /** Saves the finished response; false when it was meant to be stored and was not. */
+  readonly save: (stored: StoredResponse) => Promise<boolean>;
 }
 
 export type OpenedTurn = { ok: true; events: AsyncIterable<StreamingEvent> } | { ok: false; error: KitError };
@@ -96,8 +97,12 @@ async function* modelEvents(
     inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
     policy,
   });
-  // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
-  const save = () => turn.save({ response: structuredClone(writer.response), input });
+  // Saved before the terminal event leaves, so a client's immediate follow-up finds it; a response
+  // that could not be stored goes out with `store: false` in its terminal snapshot, not as if stored.
+  const settle = async (event: StreamingEvent) => {
+    const kept = await turn.save({ response: structuredClone(writer.response), input });
+    if (!kept && "response" in event) event.response.store = false;
+  };
 
   let failure: StreamingEvent[] = [];
   // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
@@ -113,7 +118,7 @@ async function* modelEvents(
         if (step === ABORTED || controller.signal.aborted) return;
         if (step.done) break;
         for (const event of writer.write(step.value)) {
-          if (isTerminalEventType(event.type)) await save();
+          if (isTerminalEventType(event.type)) await settle(event);
           yield event;
           if (loop.due()) {
             await loop.yield();
@@ -133,7 +138,7 @@ async function* modelEvents(
       failure = writer.fail(describeThrown(error));
     }
     for (const event of writer.finished ? failure : writer.complete()) {
-      if (isTerminalEventType(event.type)) await save();
+      if (isTerminalEventType(event.type)) await settle(event);
       yield event;
     }
   } finally {
