@@ -16,6 +16,8 @@ const SLOW = [
   "test/cli/check/exit-codes.test.ts",
   "test/client/keep-alive.test.ts",
   "test/server/kit/kv-store-redis.test.ts",
+  "test/server/hostile/soak.test.ts",
+  "test/server/hostile/websocket-backpressure.test.ts",
   "test/interop/**/*.test.ts",
   "test/browser/**/*.test.ts",
 ];

@@ -11,6 +11,7 @@ import {
   type Dialect,
   type KitErrorPhase,
   type RunningServer,
+  type ServeWebSocketOptions,
   serve,
 } from "../server/index.js";
 import { DIALECTS } from "../server/kit/dialect.js";
@@ -44,8 +45,8 @@ Options:
   --port <n>        Port to listen on; 0 picks a free one (default: env PORT, else 8080).
   --host <host>     Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).
   --allowed-hosts <names>
-                    Comma-separated host names this server is reached by, for WebSocket
-                    upgrades from browser pages (IP addresses and localhost always pass).
+                    Comma-separated host names this server is reached by, for browser pages
+                    (HTTP and WebSocket; IP addresses and localhost always pass).
   --api-key <key>   Require this key ("Authorization: Bearer <key>"); other requests get 401.
                     Every local user can read it in the process list: prefer the next two.
   --api-key-env <name>
@@ -66,6 +67,10 @@ ${MODEL_FILE_HELP}
   --dialect <name>  Event names to stream: spec (default, the specification's) or openai
                     (reasoning text as response.reasoning_text.delta/.done, for the openai
                     SDK's stream() helper and the AI SDK's open-responses provider).
+  --ws-idle-timeout <s>
+                    End a WebSocket connection idle this long, in seconds (default 300).
+  --ws-max-connections <n>
+                    WebSocket connections open at once, at most (default 1000).
   -h, --help        Show this help.
 
 Example:
@@ -89,6 +94,8 @@ const OPTIONS = {
   store: { type: "string" },
   "store-ttl": { type: "string" },
   dialect: { type: "string" },
+  "ws-idle-timeout": { type: "string" },
+  "ws-max-connections": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...UPSTREAM_OPTIONS,
   ...MODEL_FILE_OPTIONS,
@@ -97,7 +104,7 @@ const OPTIONS = {
 export interface BuiltInServerOptions {
   port: number;
   host: string;
-  /** Host names for browser WebSocket upgrades (see `serve`'s `allowedHosts`). */
+  /** Host names for browser pages, HTTP and WebSocket (see `serve`'s `allowedHosts`). */
   allowedHosts?: readonly string[];
   apiKey?: string;
   delayMs?: number;
@@ -111,6 +118,8 @@ export interface BuiltInServerOptions {
   onError?: (error: unknown, phase: KitErrorPhase) => void;
   /** The event names to stream (default the specification's). */
   dialect?: Dialect;
+  /** WebSocket mode's limits (idle timeout, connection cap). */
+  websocket?: ServeWebSocketOptions;
 }
 
 /** Starts the built-in model on Node's HTTP server. */
@@ -128,6 +137,7 @@ export async function startBuiltInServer(options: BuiltInServerOptions): Promise
     port: options.port,
     host: options.host,
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.websocket === undefined ? {} : { websocket: options.websocket }),
   });
 }
 
@@ -204,6 +214,11 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
   if (!DIALECTS.includes(dialect as Dialect)) {
     throw new UsageError(`--dialect must be one of: ${DIALECTS.join(", ")} (got "${dialect}").`);
   }
+  const websocket: ServeWebSocketOptions = {};
+  if (values["ws-idle-timeout"] !== undefined)
+    websocket.idleTimeoutMs = integerOption(values, "ws-idle-timeout", 300, 1, 86_400) * 1000;
+  if (values["ws-max-connections"] !== undefined)
+    websocket.maxConnections = integerOption(values, "ws-max-connections", 1000, 1, 1_000_000);
   const storeValue = stringOption(values, "store");
   const storeSpec = storeValue === undefined ? undefined : parseStoreSpec(storeValue, process.cwd());
   const ttlSeconds =
@@ -250,6 +265,7 @@ export async function runServe(argv: string[], io: CliIO): Promise<number> {
       ...(local === undefined ? {} : { model: local }),
       ...(cors === undefined ? {} : { cors }),
       dialect: dialect as Dialect,
+      websocket,
       ...(opened === undefined ? {} : { store: opened.store }),
       onError: failureLog(io),
     });

@@ -3,7 +3,9 @@
  * the kinds, which need a base URL, and which environment variable holds a kind's own key.
  */
 
+import { anthropicModel, DEFAULT_ANTHROPIC_BASE_URL } from "../server/bridges/anthropic/model.js";
 import { chatCompletionsModel } from "../server/bridges/chat-completions.js";
+import { DEFAULT_GEMINI_BASE_URL, geminiModel } from "../server/bridges/gemini/model.js";
 import { openResponsesModel } from "../server/bridges/open-responses.js";
 import type { UpstreamOptions } from "../server/bridges/upstream.js";
 import type { Model } from "../server/model.js";
@@ -26,5 +28,17 @@ export const UPSTREAM_KINDS: Record<string, UpstreamKind> = {
   responses: {
     label: "Open Responses",
     create: (options) => openResponsesModel({ ...options, baseURL: options.baseURL ?? "" }),
+  },
+  anthropic: {
+    label: "Anthropic",
+    defaultBaseURL: DEFAULT_ANTHROPIC_BASE_URL,
+    keyEnv: "ANTHROPIC_API_KEY",
+    create: (options) => anthropicModel(options),
+  },
+  gemini: {
+    label: "Gemini",
+    defaultBaseURL: DEFAULT_GEMINI_BASE_URL,
+    keyEnv: "GEMINI_API_KEY",
+    create: (options) => geminiModel(options),
   },
 };

@@ -31,7 +31,9 @@ export {
   type WebSocketModeOptions,
 } from "./node/index.js";
 export {
+  type AnthropicModelOptions,
   type ApiKeyCheck,
+  anthropicModel,
   type ChatCompletionsModelOptions,
   type Compactor,
   type CompactRequest,
@@ -55,6 +57,8 @@ export {
   type ExtensionItemPart,
   encodeSSE,
   errorResponse,
+  type GeminiModelOptions,
+  geminiModel,
   genericCompactor,
   type IdempotencyOptions,
   type IdGenerator,

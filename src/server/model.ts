@@ -123,7 +123,12 @@ export interface StoredResponse {
  */
 export interface ResponseStore {
   get(id: string): Promise<StoredResponse | undefined> | StoredResponse | undefined;
-  set(id: string, value: StoredResponse): Promise<void> | void;
+  /**
+   * Keeps `value` under `id`. Return (or resolve to) `false` when it was not kept (too large, say):
+   * the kit then answers the response with `store: false`, as when `set` throws, so no client is told
+   * a response is stored that it cannot find. Returning nothing means it was kept.
+   */
+  set(id: string, value: StoredResponse): Promise<void> | Promise<boolean> | void | boolean;
   delete?(id: string): Promise<void> | void;
   /** An item (by its `id`) of any stored response: its output, or the input context it was made from. */
   findItem?(itemId: string): Promise<ItemParam | ItemField | undefined> | ItemParam | ItemField | undefined;

@@ -12,11 +12,15 @@
  * @module openresponses/server
  */
 
-// Bridges: providers as models (any Chat Completions server, a stateless Open Responses server),
-// and a router that picks one by the request's `model`.
+// Bridges: providers as models (any Chat Completions server, Anthropic Messages, Gemini, a stateless
+// Open Responses server), and a router that picks one by the request's `model`.
 export {
+  type AnthropicModelOptions,
+  anthropicModel,
   type ChatCompletionsModelOptions,
   chatCompletionsModel,
+  type GeminiModelOptions,
+  geminiModel,
   type OpenResponsesModelOptions,
   openResponsesModel,
   routeModels,

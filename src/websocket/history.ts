@@ -26,7 +26,8 @@ export class TurnHistory {
       previousId: body.previous_response_id ?? null,
       input: normalizeInput(body.input),
       output: toInputItems(response.output),
-      stored: body.store !== false,
+      // The server's word wins: a response it could not store comes back with `store: false`.
+      stored: body.store !== false && response.store !== false,
       connection,
     });
     while (this.#records.size > MAX_RECORDS) {

@@ -57,4 +57,11 @@ describe("TurnHistory", () => {
     expect(history.contextOf("resp_unknown")).toBeNull();
     expect(history.isStored("resp_3")).toBe(true);
   });
+
+  it("W9: a response the server answered with store: false (its store was down) is rebuilt, not continued by id", () => {
+    const history = new TurnHistory();
+    const unstored = { ...response("resp_4", "four"), store: false } as ResponseResource;
+    history.record({ input: "x", store: true }, unstored, 1);
+    expect(history.isStored("resp_4")).toBe(false);
+  });
 });

@@ -4,7 +4,9 @@
  * stay internal.
  */
 
+export { type AnthropicModelOptions, anthropicModel } from "./anthropic.js";
 export { type ChatCompletionsModelOptions, chatCompletionsModel } from "./chat-completions.js";
+export { type GeminiModelOptions, geminiModel } from "./gemini.js";
 export { type OpenResponsesModelOptions, openResponsesModel } from "./open-responses.js";
 export { routeModels } from "./route.js";
 export type { UpstreamOptions } from "./upstream.js";

@@ -3,10 +3,12 @@
  * `multipart/form-data` or `application/x-www-form-urlencoded` without a CORS preflight (a "simple
  * request"), so accepting those would let any page a user visits run the model. Only JSON media types
  * are read: `application/json` (with any parameters, such as `charset=utf-8`) and the structured-syntax
- * suffix `application/*+json`. A request with no `Content-Type` at all is read too: non-browser tools
- * (raw sockets, scripts) often omit it, and a browser cannot send a string body without one.
+ * suffix `application/*+json`. A request with no `Content-Type` at all is read only from a non-browser
+ * client (raw sockets and scripts often omit it): a page can POST a `Blob` with no type and no preflight,
+ * so from a browser (see `browser-policy.ts`) a missing type is refused like `text/plain`.
  */
 
+import { fromBrowser } from "./browser-policy.js";
 import { type KitError, kitError } from "./kit-error.js";
 
 export function isJsonMediaType(header: string): boolean {
@@ -17,12 +19,15 @@ export function isJsonMediaType(header: string): boolean {
 
 /** A 415 spec error for a body that is not declared as JSON, or null when the body may be read. */
 export function unsupportedContentType(request: Request): KitError | null {
-  return unsupportedMediaType(request.headers.get("content-type"));
+  return unsupportedMediaType(request.headers.get("content-type"), () => fromBrowser(request));
 }
 
-/** The same check on the `Content-Type` header's value (null when absent). */
-export function unsupportedMediaType(header: string | null): KitError | null {
-  if (header === null || isJsonMediaType(header)) return null;
+/**
+ * The same check on the `Content-Type` header's value (null when absent); `browser` says whether a
+ * browser page sent the request, asked only when there is no Content-Type.
+ */
+export function unsupportedMediaType(header: string | null, browser: () => boolean): KitError | null {
+  if (header === null ? !browser() : isJsonMediaType(header)) return null;
   return kitError(
     415,
     "invalid_request",

@@ -110,21 +110,34 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       signal: runOptions.signal,
       ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
       save: async (finished) => {
-        const keep = body.store !== false;
-        if (!keep && runOptions.onFinished === undefined) return;
+        const wanted = body.store !== false;
+        if (!wanted && runOptions.onFinished === undefined) return true;
+        // The store's own copy: what the events handed out share with the writer stays theirs.
+        const stored = { response: copyData(finished.response), input: finished.input };
+        const kept = !wanted || (await keep(runStore, stored));
+        // A response the store did not take says so (`store: false`), so nobody relies on finding it.
+        if (!kept) stored.response.store = false;
         try {
-          // The store's own copy: what the events handed out share with the writer stays theirs.
-          const stored = { response: copyData(finished.response), input: finished.input };
-          if (keep) await runStore.set(stored.response.id, stored);
           await runOptions.onFinished?.(stored);
         } catch (error) {
           report(error, "store");
         }
+        return kept;
       },
     });
     if (!opened.ok) return opened;
     const events = opened.events;
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
+  }
+
+  /** Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`). */
+  async function keep(runStore: ResponseStore, stored: StoredResponse): Promise<boolean> {
+    try {
+      return (await runStore.set(stored.response.id, stored)) !== false;
+    } catch (error) {
+      report(error, "store");
+      return false;
+    }
   }
 
   function compact(

@@ -114,17 +114,18 @@ export class KVResponseStore implements ResponseStore {
     return envelope.value;
   }
 
-  async set(id: string, value: StoredResponse): Promise<void> {
-    if (!STORABLE_ID.test(id) || id === ITEM_SEGMENT.slice(0, -1)) return;
+  /** False when the entry is not kept (an id it cannot hold, not serialisable, over `maxEntryBytes`). */
+  async set(id: string, value: StoredResponse): Promise<boolean> {
+    if (!STORABLE_ID.test(id) || id === ITEM_SEGMENT.slice(0, -1)) return false;
     let text: string;
     const expiresAt = this.#now() + this.ttlSeconds * 1000;
     try {
       const envelope: Envelope = { expiresAt, value };
       text = JSON.stringify(envelope);
     } catch {
-      return; // Not serialisable (a cycle from a custom model's item): not kept, as in the memory store.
+      return false; // Not serialisable (a cycle from a custom model's item): not kept, as in the memory store.
     }
-    if (overBytes(text, this.maxEntryBytes)) return;
+    if (overBytes(text, this.maxEntryBytes)) return false;
     const ttl = Math.ceil(this.ttlSeconds);
     await this.#call("write", () => this.#storage.setItem(this.#key(id), text, { ttl }));
     // The output items are new with this response; items of its input are reached through its chain.
@@ -139,6 +140,7 @@ export class KVResponseStore implements ResponseStore {
         this.#call("write", () => this.#storage.setItem(this.#itemKey(itemId), pointer, { ttl })),
       ),
     );
+    return true;
   }
 
   /** An item of any stored response's output (or of the context it was made from), by its id. */

@@ -59,10 +59,11 @@ export class MemoryResponseStore implements ResponseStore {
     return entry.value;
   }
 
-  set(id: string, value: StoredResponse): void {
+  /** False when the entry is larger than `maxBytes` and so not kept. */
+  set(id: string, value: StoredResponse): boolean {
     this.delete(id);
     const bytes = approximateBytes(value);
-    if (bytes > this.maxBytes) return;
+    if (bytes > this.maxBytes) return false;
     this.#entries.set(id, { value, bytes });
     this.#bytes += bytes;
     for (const itemId of itemIds(value)) if (!this.#items.has(itemId)) this.#items.set(itemId, id);
@@ -71,6 +72,7 @@ export class MemoryResponseStore implements ResponseStore {
       if (oldest === undefined) break;
       this.delete(oldest);
     }
+    return true;
   }
 
   delete(id: string): void {

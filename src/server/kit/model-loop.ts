@@ -52,9 +52,9 @@ export interface Turn {
   readonly headers?: Headers;
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
-   * leaves: copy what you keep.
+   * leaves: copy what you keep. False when the response was meant to be stored and was not.
    */
-  readonly save: (finished: StoredResponse) => Promise<void>;
+  readonly save: (finished: StoredResponse) => Promise<boolean>;
 }
 
 export type OpenedTurn = { ok: true; events: TurnEvents } | { ok: false; error: KitError };
@@ -203,8 +203,11 @@ class TurnLoop implements EventBatchSource {
       }
     }
     if (writer.finished) {
-      // Saved before the terminal event leaves, so a client's immediate follow-up finds it.
-      await this.#turn.save({ response: writer.response, input: this.#turn.input });
+      // Saved before the terminal event leaves, so a client's immediate follow-up finds it; a response
+      // that could not be stored goes out with `store: false` in its terminal snapshot (the writer's own
+      // snapshot, final now), not as if stored.
+      const kept = await this.#turn.save({ response: writer.response, input: this.#turn.input });
+      if (!kept) writer.response.store = false;
       this.#end();
     }
     return batch;

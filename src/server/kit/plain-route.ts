@@ -6,8 +6,9 @@
  * small JSON turn's HTTP work, and this is the route that carries a server's traffic.
  *
  * Only requests the two paths cannot answer differently take it: the exact path (no query, no encoding
- * or dot segments to normalise), no CORS configured (whose headers depend on the request) and no
- * `Idempotency-Key` to honour. For anything else the route returns null, before reading anything, and
+ * or dot segments to normalise), no CORS configured (whose headers depend on the request), no
+ * `Idempotency-Key` to honour, and not from a browser (no `Origin`, no Fetch Metadata: the browser
+ * policy's checks, browser-policy.ts and serve()'s host guard, apply to those). For anything else the route returns null, before reading anything, and
  * the adapter goes through the fetch handler.
  */
 
@@ -72,6 +73,7 @@ export function plainRoute(context: PlainRouteContext): PlainRoute {
     if (request.method !== "POST" || context.corsConfigured) return null;
     if (request.target !== path && request.target !== pathWithSlash) return null;
     if (context.idempotencyOn && request.header("idempotency-key") !== null) return null;
+    if (request.header("origin") !== null || request.header("sec-fetch-site") !== null) return null;
     return answer(context, request);
   };
 }

@@ -28,7 +28,9 @@ export async function readBodyParts<T>(
   maxBodyBytes: number,
   parse: (json: unknown) => ParseResult<T>,
 ): Promise<RequestBody<T>> {
-  const unsupported = unsupportedMediaType(header("content-type"));
+  // A browser page says where it comes from (`Origin`, Fetch Metadata): see browser-policy.ts.
+  const browser = () => header("origin") !== null || header("sec-fetch-site") !== null;
+  const unsupported = unsupportedMediaType(header("content-type"), browser);
   if (unsupported) return { ok: false, error: unsupported };
   const read = await readJsonChunks(header("content-length"), open, maxBodyBytes);
   if (!read.ok) return read;

@@ -1,11 +1,12 @@
 /**
  * Which route a request is for, and the order of the checks before it runs: unknown path 404, CORS
- * preflight (before the API-key check: a preflight carries no credentials), the stored-response routes,
- * method 405, API key 401, body (415, 413, 400), then the create or compact turn, once per
- * Idempotency-Key.
+ * preflight (before the API-key check: a preflight carries no credentials), a browser page on an origin
+ * `cors` does not allow 403, the stored-response routes, method 405, API key 401, body (415, 413, 400),
+ * then the create or compact turn, once per Idempotency-Key.
  */
 
 import type { ApiKeyCheck } from "./auth.js";
+import { refuseBrowserOrigin } from "./browser-policy.js";
 import type { CorsPolicy } from "./cors.js";
 import type { ResponsesEngine } from "./engine.js";
 import { answerCompact, answerCreate } from "./http-turn.js";
@@ -37,6 +38,12 @@ export async function routeRequest(context: HandlerContext, request: Request): P
   }
   // A preflight carries no credentials, so it is answered before the API-key check.
   if (context.cors !== null && request.method === "OPTIONS") return context.cors.preflight(request);
+  // A page on an origin `cors` does not allow reaches nothing, whatever its body (browser-policy.ts);
+  // its preflight is answered as any other (without CORS, 405), which the browser reads as a no.
+  if (request.method !== "OPTIONS") {
+    const foreign = refuseBrowserOrigin(request, (origin) => context.cors?.allows(origin) ?? false);
+    if (foreign) return errorResponse(foreign);
+  }
   if (storedRoute !== null) return answerStored(context, storedRoute, request, url);
   if (request.method !== "POST") {
     return errorResponse(

@@ -21,6 +21,7 @@ import {
   readToolPolicy,
   type ToolPolicy,
 } from "./tools.js";
+import { schemaChars, valueLimits } from "./value-budget.js";
 
 export interface MockModelOptions {
   /** Milliseconds to wait between parts, so demos visibly stream. Default 0 (instant). */
@@ -98,13 +99,27 @@ function formatOf(body: JsonRecord): { type: string; schema?: unknown } | undefi
   return { type: text.format.type, schema: text.format.schema };
 }
 
+/** `max_output_tokens` when the request sets a usable one. */
+function maxOutputTokens(body: JsonRecord): number | undefined {
+  const limit = body.max_output_tokens;
+  return typeof limit === "number" && Number.isFinite(limit) && limit >= 0 ? limit : undefined;
+}
+
 function renderFinal(result: Answer, body: JsonRecord, userText: string): { text: string; json: boolean } {
   const format = formatOf(body);
   if (format?.type === "json_schema") {
+    const schema = format.schema ?? { type: "object", properties: {} };
+    // Never more than the request's size allows, nor more than `max_output_tokens` could stream.
+    const limits = valueLimits(
+      schemaChars(schema),
+      userText.length + result.text.length,
+      maxOutputTokens(body),
+    );
     const value = valueForSchema(
-      format.schema ?? { type: "object", properties: {} },
+      schema,
       { text: userText, answer: result.text, numericAnswer: result.numericAnswer },
       "answer",
+      limits,
     );
     return { text: JSON.stringify(value), json: true };
   }
@@ -142,7 +157,7 @@ function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<
     const parallel = body.parallel_tool_calls !== false;
     const calls =
       tools.length > 0 && (userText || policy.mode === "required")
-        ? planCalls(userText, tools, policy, parallel)
+        ? planCalls(userText, tools, policy, parallel, maxOutputTokens(body))
         : [];
     const call = calls[0];
     if (call) {

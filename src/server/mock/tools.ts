@@ -6,6 +6,7 @@
 
 import { isRecord } from "../../internal/guards.js";
 import { findPlaces, valueForSchema } from "./schema-value.js";
+import { schemaChars, valueLimits } from "./value-budget.js";
 
 export interface FunctionToolInfo {
   name: string;
@@ -126,11 +127,13 @@ export function planCalls(
   tools: FunctionToolInfo[],
   policy: ToolPolicy,
   parallel = true,
+  maxOutputTokens?: number,
 ): PlannedCall[] {
   const tool = chooseTool(text, tools, policy);
   if (!tool) return [];
   const parameters = tool.parameters ?? { type: "object", properties: {} };
-  const args = valueForSchema(parameters, { text });
+  const limits = valueLimits(schemaChars(parameters), text.length, maxOutputTokens);
+  const args = valueForSchema(parameters, { text }, "", limits);
   const first: PlannedCall = { tool, arguments: JSON.stringify(args ?? {}) };
   const places = findPlaces(text);
   if (!parallel || places.length < 2 || !isRecord(args)) return [first];

@@ -11,7 +11,14 @@ import {
 /** What `serve({ websocket })` accepts besides `true`/`false`. */
 export type ServeWebSocketOptions = Pick<
   WebSocketModeOptions,
-  "maxConnectionAgeMs" | "maxPayloadBytes" | "maxQueuedMessages" | "limitGraceMs" | "allowedHosts"
+  | "maxConnectionAgeMs"
+  | "maxPayloadBytes"
+  | "maxQueuedMessages"
+  | "limitGraceMs"
+  | "allowedHosts"
+  | "idleTimeoutMs"
+  | "maxConnections"
+  | "maxBufferedBytes"
 >;
 
 function isResponsesHandler(handler: unknown): handler is ResponsesHandler {

@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { plainRouteOf } from "../kit/plain-route.js";
+import { browserHostGuard } from "./browser-hosts.js";
 import { answerClientErrors } from "./client-error.js";
 import { plainRequest } from "./plain-request.js";
 import { attachForHandler, type ServeWebSocketOptions } from "./serve-websocket.js";
@@ -32,9 +33,10 @@ export interface ServeOptions {
    */
   websocket?: boolean | ServeWebSocketOptions;
   /**
-   * Host names the server answers to under a name (e.g. `["chat.example.com"]`), for WebSocket
-   * upgrades from browser pages: besides these, `Host` may be an IP address, `localhost` or `host`.
-   * A page whose Origin and Host both name another host is refused (DNS rebinding).
+   * Host names the server answers to under a name (e.g. `["chat.example.com"]`), for browser pages
+   * (HTTP requests and WebSocket upgrades): besides these, `Host` may be an IP address, `localhost` or
+   * `host`. A page whose origin `cors` does not allow and whose Host names another host is refused
+   * with 403 (DNS rebinding).
    */
   allowedHosts?: readonly string[];
 }
@@ -54,9 +56,15 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
+  const hosts = {
+    boundHost: host,
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+  };
+  // Browser requests name an allowed Host, as WebSocket upgrades must (DNS rebinding).
+  const guard = browserHostGuard(options.handler, hosts);
   const server = createServer((req, res) => {
     // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
-    respond(options.handler, req, res, host).catch(() => res.destroy());
+    respond(options.handler, guard, req, res, host).catch(() => res.destroy());
   });
   // Node's own answers to requests it cannot parse (400, 431, 408) get an E1 body too.
   answerClientErrors(server);
@@ -71,10 +79,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  const websocket = attachForHandler(server, options.handler, options.websocket, {
-    boundHost: host,
-    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
-  });
+  const websocket = attachForHandler(server, options.handler, options.websocket, hosts);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,
@@ -99,11 +104,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
 async function respond(
   handler: ServeOptions["handler"],
+  guard: ((request: Request) => Response | null) | null,
   req: IncomingMessage,
   res: ServerResponse,
   host: string,
 ): Promise<void> {
-  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts).
+  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts). It
+  // takes no browser request, so the browser guard below has nothing to say about what it answers.
   const plain = plainRouteOf(handler)?.(plainRequest(req, res));
   if (plain) {
     await writeAnswer(await plain, req, res);
@@ -128,7 +135,7 @@ async function respond(
   }
   let response: unknown;
   try {
-    response = await handler(request);
+    response = guard?.(request) ?? (await handler(request));
   } catch {
     response = null;
   }

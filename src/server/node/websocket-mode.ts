@@ -5,12 +5,16 @@
  */
 
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type ApiKeyCheck, createApiKeyCheck } from "../kit/auth.js";
+import { sameOrigin } from "../kit/browser-policy.js";
 import type { KitError } from "../kit/kit-error.js";
 import type { ResponseStore } from "../model.js";
 import { ResponsesConnection, type WebSocketEngine } from "../websocket/connection.js";
-import { DEFAULT_CONNECTION_AGE_MS } from "../websocket/limits.js";
+import { DEFAULT_CONNECTION_AGE_MS, DEFAULT_IDLE_TIMEOUT_MS } from "../websocket/limits.js";
+import { hostAllowList } from "./browser-hosts.js";
+import { createSocketSender } from "./socket-sender.js";
 
 /**
  * The part of a Node `http.Server` that WebSocket mode uses. Typed structurally (a real `http.Server`
@@ -74,6 +78,20 @@ export interface WebSocketModeOptions {
    * connection ends. Default 60 seconds.
    */
   limitGraceMs?: number;
+  /**
+   * How long a connection may sit idle: no message from the client while no turn runs (then it ends
+   * with `websocket_connection_limit_reached`, as at the age limit), or no byte read by the client
+   * while a message waits to be sent (then the client is cut off). Default 5 minutes; `Infinity` for
+   * none.
+   */
+  idleTimeoutMs?: number;
+  /** Open connections at most; further upgrades get 503 `too_many_connections`. Default 1000. */
+  maxConnections?: number;
+  /**
+   * Bytes the server may hold for a client that is not reading before it cuts the client off. Sending
+   * waits for the client past 1 MiB, so only a peer that stopped reading gets here. Default 16 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 export interface WebSocketMode {
@@ -84,6 +102,11 @@ export interface WebSocketMode {
 }
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/** How long an upgrade on another path is left to other `upgrade` listeners before it gets a 404. */
+const UNCLAIMED_UPGRADE_MS = 10_000;
 
 /** Queued bytes on a socket above which sending waits for the client to read. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -134,52 +157,6 @@ function refuseWith(socket: Duplex, reason: string, failure: KitError): void {
   );
 }
 
-/** Whether a browser's `Origin` names the host the upgrade was sent to. */
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  if (host === undefined) return false;
-  try {
-    const page = new URL(origin);
-    // Parsed with the page's scheme so that default ports compare equal (`x` and `x:443` on https).
-    return page.host === new URL(`${page.protocol}//${host}`).host;
-  } catch {
-    return false; // "null" (sandboxed frames, file:) or garbage
-  }
-}
-
-/**
- * Whether a `Host` header names this server: an IP address (DNS rebinding needs a name, so a literal
- * address cannot be one), `localhost` or a `*.localhost` name, the bound host, or a configured name.
- */
-export function hostAllowList(
-  configured: readonly string[] | undefined,
-  boundHost: string | undefined,
-): (host: string | undefined) => boolean {
-  const names = new Set<string>();
-  for (const name of [...(configured ?? []), ...(boundHost ? [boundHost] : [])]) {
-    const hostname = hostnameOf(name);
-    if (hostname !== null) names.add(hostname);
-  }
-  return (host) => {
-    const hostname = host === undefined ? null : hostnameOf(host);
-    if (hostname === null) return false;
-    if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
-    if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
-    return names.has(hostname);
-  };
-}
-
-/** The lower-cased host name of a `Host` value or a configured name (port dropped), null if not one. */
-function hostnameOf(value: string): string | null {
-  // A bare IPv6 address (a bound host such as `::1`) needs brackets to parse as a URL host.
-  const text =
-    value.includes(":") && !value.startsWith("[") && value.split(":").length > 2 ? `[${value}]` : value;
-  try {
-    return new URL(`http://${text}`).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-}
-
 function messageText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
@@ -190,7 +167,16 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
   const path = `${(options.basePath ?? "/v1").replace(/\/+$/, "")}/responses`;
   const maxAgeMs = options.maxConnectionAgeMs ?? DEFAULT_CONNECTION_AGE_MS;
   if (!(maxAgeMs > 0)) throw new RangeError("maxConnectionAgeMs must be a positive number (or Infinity).");
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!(idleTimeoutMs > 0)) throw new RangeError("idleTimeoutMs must be a positive number (or Infinity).");
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!(maxConnections >= 1)) throw new RangeError("maxConnections must be at least 1 (or Infinity).");
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (!(maxBufferedBytes >= HIGH_WATER_BYTES))
+    throw new RangeError(`maxBufferedBytes must be at least ${HIGH_WATER_BYTES}.`);
   const sockets = new Set<WsSocket>();
+  /** Upgrades let in but not yet open (the API key being checked, the handshake under way). */
+  let opening = 0;
   let wss: Promise<WsServer> | undefined;
   let closed = false;
   const authenticate: ApiKeyCheck | null =
@@ -223,16 +209,21 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
     if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
     if (pathname !== path) {
+      const notFound = () =>
+        refuse(socket, 404, "Not Found", "not_found", `No WebSocket endpoint at ${pathname}; use ${path}.`);
       // On a shared server another listener may own this path (its own WebSocket endpoint): leave the
-      // socket to it. Only when this mode is the sole upgrade handler does it answer the 404 itself.
-      if (server.listenerCount("upgrade") > 1) return;
-      return refuse(
-        socket,
-        404,
-        "Not Found",
-        "not_found",
-        `No WebSocket endpoint at ${pathname}; use ${path}.`,
-      );
+      // socket to it. But a listener may only be watching (an access log), and Node times out no upgraded
+      // socket: one nobody answers within the grace period gets the 404, rather than staying open.
+      if (server.listenerCount("upgrade") > 1) {
+        const timer = setTimeout(() => {
+          const written = (socket as Partial<Socket>).bytesWritten ?? 0;
+          if (!socket.destroyed && written === 0 && socket.writable) notFound();
+        }, UNCLAIMED_UPGRADE_MS);
+        timer.unref?.();
+        socket.once("close", () => clearTimeout(timer));
+        return;
+      }
+      return notFound();
     }
     if (!originAllowed(request)) {
       return refuse(
@@ -243,30 +234,58 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
         "WebSocket connections from this origin are not allowed (see the server's cors option).",
       );
     }
+    if (sockets.size + opening >= maxConnections) {
+      return refuse(
+        socket,
+        503,
+        "Service Unavailable",
+        "too_many_connections",
+        "The server has as many WebSocket connections as it takes; try again later, or use HTTP.",
+      );
+    }
+    opening++;
+    let counted = true;
+    const settled = () => {
+      if (counted) opening--;
+      counted = false;
+    };
     void (async () => {
       const denied = authenticate ? await authenticate(toWebRequest(request)) : null;
-      if (denied) return refuseWith(socket, "Unauthorized", denied);
-      accept(request, socket, head);
-    })().catch(() => refuse(socket, 500, "Internal Server Error", "server_error", "The upgrade failed."));
+      if (denied) {
+        settled();
+        return refuseWith(socket, "Unauthorized", denied);
+      }
+      accept(request, socket, head, settled);
+    })().catch(() => {
+      settled();
+      refuse(socket, 500, "Internal Server Error", "server_error", "The upgrade failed.");
+    });
   };
 
-  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer, settled: () => void) => {
     // close() may have run while the API key was being checked; it may not have had a ws server to close.
-    if (closed) return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
+    if (closed) {
+      settled();
+      return refuse(socket, 503, "Service Unavailable", "server_closing", "The server is closing.");
+    }
+    // A handshake that never completes (the socket closed first) must not hold its place.
+    socket.once("close", settled);
     loadServer().then(
       (server) =>
         server.handleUpgrade(request, socket, head, (ws) => {
+          settled();
           sockets.add(ws);
+          const sender = createSocketSender(ws, {
+            highWaterBytes: HIGH_WATER_BYTES,
+            maxBufferedBytes,
+            stallTimeoutMs: idleTimeoutMs,
+          });
           const connection = new ResponsesConnection({
             engine: options.engine,
             store: options.store,
             maxAgeMs,
-            send: (text) => {
-              if (ws.readyState !== 1) return;
-              if (ws.bufferedAmount < HIGH_WATER_BYTES) return ws.send(text);
-              // Over the high-water mark: wait until this message is flushed to the socket.
-              return new Promise<void>((resolve) => ws.send(text, () => resolve()));
-            },
+            idleTimeoutMs,
+            send: (text) => sender.send(text),
             close: (code, reason) => ws.close(code, reason),
             headers: toWebRequest(request).headers,
             pause: () => ws.pause(),
@@ -281,13 +300,17 @@ export function attachWebSocketMode(server: UpgradeServer, options: WebSocketMod
           });
           ws.on("close", () => {
             sockets.delete(ws);
+            sender.dispose();
             connection.dispose();
           });
           ws.on("error", () => {
             connection.dispose();
           });
         }),
-      () => refuse(socket, 501, "Not Implemented", "websocket_unavailable", "Install the `ws` package."),
+      () => {
+        settled();
+        refuse(socket, 501, "Not Implemented", "websocket_unavailable", "Install the `ws` package.");
+      },
     );
   };
 

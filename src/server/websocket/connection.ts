@@ -2,15 +2,19 @@
  * One client connection in WebSocket mode, independent of the socket library: it takes text messages in
  * and hands text messages out. It runs turns one at a time in arrival order (W3), remembers the latest
  * response so `store: false` can continue on the same socket (W4), forgets a response whose continuation
- * failed (W5), ends the connection at its age limit (W7), and answers every bad message with an error
- * envelope (W8) while staying usable.
+ * failed (W5), ends the connection at its age limit (W7) or when it sits idle, and answers every bad
+ * message with an error envelope (W8) while staying usable. Every message it sends, error replies
+ * included, waits for the socket to take it (`send` may return a promise), and nothing else is read
+ * or sent meanwhile: a client that does not read is slowed down, never buffered for.
  */
 
 import { isRecord } from "../../internal/guards.js";
 import type { CreateResponseBody } from "../../spec/index.js";
 import type { ResponsesEngine } from "../kit/engine.js";
+import { LoopYielder } from "../kit/yield.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
 import { type ErrorEnvelope, envelopeFrom, errorEnvelope } from "./envelope.js";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "./limits.js";
 
 /** What WebSocket mode needs from the server kit's engine (the one the HTTP handler uses). */
 export type WebSocketEngine = Pick<ResponsesEngine, "parseCreateBody" | "run">;
@@ -42,6 +46,12 @@ export interface ConnectionOptions {
    * that never ends cannot hold the connection past its limit. Default 60 seconds.
    */
   limitGraceMs?: number;
+  /**
+   * How long the connection may wait for the client's next message while no turn runs or waits; then
+   * it ends as at the age limit (`websocket_connection_limit_reached`, so clients open a new one).
+   * Default 5 minutes; `Infinity` for none.
+   */
+  idleTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_QUEUED_MESSAGES = 8;
@@ -70,6 +80,11 @@ export class ResponsesConnection {
   readonly #queue: string[] = [];
   readonly #limitTimer: ReturnType<typeof setTimeout> | undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sends still waiting for the socket to take them (backpressure). */
+  #waitingSends = 0;
+  readonly #loop = new LoopYielder();
+  #endReason: "age" | "idle" = "age";
   #queuedChars = 0;
   #paused = false;
   /** W4: the latest response of this connection, whatever its `store` flag. */
@@ -89,6 +104,7 @@ export class ResponsesConnection {
       : undefined;
     // An idle connection must not keep the process alive on its own.
     this.#limitTimer?.unref?.();
+    this.#armIdle();
   }
 
   /** The id held in connection-local memory, for tests and diagnostics. */
@@ -99,9 +115,14 @@ export class ResponsesConnection {
   /** A text message from the client; queued behind the turn in flight (W3). */
   receive(text: string): void {
     if (this.#ended || this.#limitReached) return;
+    clearTimeout(this.#idleTimer);
     // A lane id asks for multiplexing, which W3 rules out: say so at once rather than queue it behind
-    // the turn in flight (the client would wait on a lane that never answers).
-    if (text.includes('"stream_id"') && this.#refuseLane(text)) return;
+    // the turn in flight (the client would wait on a lane that never answers). Not while a send waits
+    // for the client to read: then it queues, and its answer waits its turn like any other.
+    if (this.#waitingSends === 0 && text.includes('"stream_id"') && this.#refuseLane(text)) {
+      this.#armIdle();
+      return;
+    }
     this.#queue.push(text);
     this.#queuedChars += text.length;
     if (!this.#running) void this.#drain();
@@ -114,8 +135,25 @@ export class ResponsesConnection {
     this.#ended = true;
     clearTimeout(this.#limitTimer);
     clearTimeout(this.#graceTimer);
+    clearTimeout(this.#idleTimer);
     this.#clearQueue();
     this.#abort?.abort(new Error("The WebSocket client disconnected."));
+  }
+
+  /** Starts waiting for the client's next message, when nothing runs and nothing waits. */
+  #armIdle(): void {
+    clearTimeout(this.#idleTimer);
+    const idle = this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (this.#ended || this.#limitReached || this.#running || !Number.isFinite(idle)) return;
+    this.#idleTimer = setTimeout(
+      () => {
+        if (this.#running || this.#queue.length > 0) return;
+        this.#endReason = "idle";
+        this.#onAgeLimit();
+      },
+      Math.min(idle, MAX_TIMER_MS),
+    );
+    this.#idleTimer.unref?.();
   }
 
   /** Answers a `response.create` that names a `stream_id` with an error envelope; false for others. */
@@ -126,16 +164,8 @@ export class ResponsesConnection {
     } catch {
       return false;
     }
-    if (!isRecord(message) || message.stream_id === undefined || message.stream_id === null) return false;
-    this.#send(
-      errorEnvelope(
-        400,
-        "unsupported_parameter",
-        "`stream_id` is not supported: a connection carries one response at a time, in order (W3). " +
-          "Omit `stream_id`, and open another connection to run responses in parallel.",
-        { param: "stream_id" },
-      ),
-    );
+    if (!isLane(message)) return false;
+    void this.#send(laneEnvelope());
     return true;
   }
 
@@ -171,16 +201,28 @@ export class ResponsesConnection {
         this.#queuedChars -= next.length;
         this.#applyBackpressure();
         await this.#handle(next);
+        // Bad messages are answered without any I/O wait: a chunk of thousands of them would otherwise
+        // be worked through in microtasks, holding up every other client until the last is answered.
+        if (this.#loop.due()) await this.#loop.yield();
       }
     } finally {
       this.#running = false;
     }
     if (this.#limitReached) this.#endAtLimit();
+    else this.#armIdle();
   }
 
-  #send(value: unknown): void | Promise<void> {
+  /** Sends one message; awaited everywhere, so the socket's backpressure holds for every reply. */
+  async #send(value: unknown): Promise<void> {
     if (this.#ended) return;
-    return this.#options.send(JSON.stringify(value));
+    const sent = this.#options.send(JSON.stringify(value));
+    if (sent === undefined) return;
+    this.#waitingSends++;
+    try {
+      await sent;
+    } finally {
+      this.#waitingSends--;
+    }
   }
 
   async #handle(text: string): Promise<void> {
@@ -188,12 +230,17 @@ export class ResponsesConnection {
     try {
       message = JSON.parse(text);
     } catch {
-      this.#send(errorEnvelope(400, "invalid_json", "The message is not valid JSON."));
+      await this.#send(errorEnvelope(400, "invalid_json", "The message is not valid JSON."));
+      return;
+    }
+    // Queued while a send waited: refused here, in order.
+    if (isLane(message)) {
+      await this.#send(laneEnvelope());
       return;
     }
     if (!isRecord(message) || message.type !== "response.create") {
       const type = isRecord(message) ? JSON.stringify(message.type ?? null) : "(not an object)";
-      this.#send(
+      await this.#send(
         errorEnvelope(
           400,
           "unsupported_message_type",
@@ -208,13 +255,13 @@ export class ResponsesConnection {
     const { type: _type, ...rawBody } = message;
     for (const field of IGNORED_HTTP_FIELDS) delete rawBody[field];
     const previousId = typeof rawBody.previous_response_id === "string" ? rawBody.previous_response_id : null;
-    const failed = (envelope: ErrorEnvelope) => {
+    const failed = (envelope: ErrorEnvelope): Promise<void> => {
       // W5: a failed continuation evicts the response it continued from.
       if (previousId && this.#latest?.response.id === previousId) this.#latest = null;
-      this.#send(envelope);
+      return this.#send(envelope);
     };
     if (rawBody.background !== undefined && rawBody.background !== null && rawBody.background !== false) {
-      failed(
+      await failed(
         errorEnvelope(
           400,
           "unsupported_parameter",
@@ -229,11 +276,11 @@ export class ResponsesConnection {
     try {
       parsed = this.#options.engine.parseCreateBody(rawBody);
     } catch (thrown) {
-      failed(envelopeFrom(thrown, 400));
+      await failed(envelopeFrom(thrown, 400));
       return;
     }
     if (!parsed.ok) {
-      failed(envelopeFrom(parsed.error, 400));
+      await failed(envelopeFrom(parsed.error, 400));
       return;
     }
     const body = parsed.body;
@@ -244,7 +291,7 @@ export class ResponsesConnection {
         // Answered here rather than asking the store a second time through the engine: a store that is
         // down would make the client wait for two timeouts.
         const unavailable = (found.cause as { code?: unknown } | null)?.code === "store_unavailable";
-        failed(
+        await failed(
           errorEnvelope(
             500,
             unavailable ? "store_unavailable" : "store_error",
@@ -257,7 +304,7 @@ export class ResponsesConnection {
         return;
       }
       if (found === undefined) {
-        failed(
+        await failed(
           errorEnvelope(
             400,
             "previous_response_not_found",
@@ -283,7 +330,7 @@ export class ResponsesConnection {
     }
   }
 
-  async #run(body: CreateResponseBody, failed: (envelope: ErrorEnvelope) => void): Promise<void> {
+  async #run(body: CreateResponseBody, failed: (envelope: ErrorEnvelope) => Promise<void>): Promise<void> {
     const shared = this.#options.store;
     // The engine resolves `previous_response_id` through this store, so it sees connection-local memory
     // first; it saves into the shared store only when `store` is not false.
@@ -306,7 +353,7 @@ export class ResponsesConnection {
         },
       });
       if (!result.ok) {
-        failed(envelopeFrom(result.error, 400));
+        await failed(envelopeFrom(result.error, 400));
         return;
       }
       for await (const event of result.events) {
@@ -317,7 +364,7 @@ export class ResponsesConnection {
       }
     } catch (thrown) {
       if (this.#ended) return;
-      failed(envelopeFrom(thrown, 500));
+      await failed(envelopeFrom(thrown, 500));
     } finally {
       this.#abort = null;
     }
@@ -347,21 +394,43 @@ export class ResponsesConnection {
     this.#graceTimer.unref?.();
   }
 
-  /** W7: tell the client why, then close; turns still queued were never started and can be resent. */
+  /**
+   * W7: tell the client why, then close; turns still queued were never started and can be resent. An
+   * idle connection ends the same way, so clients that handle the age limit reconnect for it too.
+   */
   #endAtLimit(): void {
     if (this.#ended) return;
-    this.#send(
+    const idle = this.#endReason === "idle";
+    void this.#send(
       errorEnvelope(
         400,
         "websocket_connection_limit_reached",
-        "This WebSocket connection reached its age limit. Open a new connection to continue.",
+        idle
+          ? "This WebSocket connection was idle for too long. Open a new connection to continue."
+          : "This WebSocket connection reached its age limit. Open a new connection to continue.",
       ),
     );
     this.#ended = true;
     clearTimeout(this.#limitTimer);
     clearTimeout(this.#graceTimer);
-    this.#options.close(1000, "connection age limit reached");
+    clearTimeout(this.#idleTimer);
+    this.#options.close(1000, idle ? "idle timeout" : "connection age limit reached");
   }
+}
+
+/** A message that names a `stream_id` lane. */
+function isLane(message: unknown): boolean {
+  return isRecord(message) && message.stream_id !== undefined && message.stream_id !== null;
+}
+
+function laneEnvelope(): ErrorEnvelope {
+  return errorEnvelope(
+    400,
+    "unsupported_parameter",
+    "`stream_id` is not supported: a connection carries one response at a time, in order (W3). " +
+      "Omit `stream_id`, and open another connection to run responses in parallel.",
+    { param: "stream_id" },
+  );
 }
 
 /** A store that threw or timed out while looking up `previous_response_id`. */

@@ -63,7 +63,7 @@ export function fakeChatModel(request: RecordedRequest): FakeReply {
 }
 
 /** A value that fits a (simple) JSON Schema. */
-function valueFor(schema: Json): unknown {
+export function valueFor(schema: Json): unknown {
   if (Array.isArray(schema.enum)) return schema.enum[0];
   switch (schema.type) {
     case "object": {

@@ -93,13 +93,14 @@ describe("cors: { origin } lists the origins allowed", () => {
     expect(answer.headers.get("vary")).toContain("Origin");
   });
 
-  it("another origin gets no allow headers (the browser blocks it); same-origin calls still work", async () => {
+  it("another origin gets no allow headers, and its POST is refused (403) before the model; non-browser calls still work", async () => {
     const response = await handler(preflight("https://evil.example"));
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     expect(response.headers.get("access-control-allow-methods")).toBeNull();
     const answer = await handler(post("/v1/responses", { input: "hi" }, { origin: "https://evil.example" }));
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(403);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("origin_not_allowed");
     expect((await handler(post("/v1/responses", { input: "hi" }))).status).toBe(200);
   });
 

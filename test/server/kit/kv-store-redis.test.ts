@@ -18,6 +18,7 @@ interface Answer {
   status: number;
   body: {
     id?: string;
+    store?: boolean;
     output?: ItemField[];
     error?: { type: string; code: string | null; message: string; param: string | null };
   };
@@ -233,6 +234,12 @@ describeWith(
         expect(failed.status).toBe(500);
         expect(failed.body.error).toMatchObject({ type: "server_error", code: "store_unavailable" });
         expect(failed.ms).toBeLessThan(10_000);
+        // A turn that needs no context is answered, but does not claim to be stored: it could not be.
+        const unstored = await turn(base, { input: "Hello", store: true });
+        expect(unstored.status).toBe(200);
+        expect(unstored.body.store).toBe(false);
+        const continued = await turn(base, { input: "And?", previous_response_id: unstored.body.id });
+        expect(continued.status).toBeGreaterThanOrEqual(400);
       }
       expectUp();
 

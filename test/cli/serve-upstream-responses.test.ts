@@ -1,0 +1,79 @@
+/**
+ * `openresponses serve --upstream responses:URL` in front of a stateless Open Responses server: here the
+ * kit itself with the built-in model plays the upstream (it is sent the whole context with
+ * `store: false`, so it keeps nothing). `openresponses check`, HTTP and WebSocket, passes through the
+ * bridge, and the `openai` SDK and this package's client hold a conversation the upstream never stored.
+ */
+
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenResponses } from "../../src/client/index.js";
+import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
+import { mockModel } from "../../src/server/mock/index.js";
+import { failures, runCheckJSON } from "./check/support.js";
+import { runInProcess } from "./in-process.js";
+
+let upstream: RunningServer;
+const seen: Array<Record<string, unknown>> = [];
+let bridge: ReturnType<typeof runInProcess>;
+let baseURL = "";
+
+beforeAll(async () => {
+  const handler = createResponsesHandler({ model: mockModel() });
+  upstream = await serve({
+    handler: async (request) => {
+      if (request.method === "POST") seen.push((await request.clone().json()) as Record<string, unknown>);
+      return handler(request);
+    },
+    port: 0,
+    host: "127.0.0.1",
+  });
+  bridge = runInProcess(["serve", "--port", "0", "--quiet", "--upstream", `responses:${upstream.url}/v1`]);
+  const pattern = /OPENRESPONSES_BASE_URL=(http:\/\/\S+\/v1)/;
+  for (let i = 0; i < 200 && !pattern.test(bridge.stdout()); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  baseURL = pattern.exec(bridge.stdout())?.[1] ?? "";
+  if (baseURL === "") throw new Error(`serve did not start: ${bridge.stdout()}`);
+});
+afterAll(async () => {
+  bridge?.stop();
+  expect((await bridge?.done)?.code).toBe(0);
+  await upstream?.close();
+});
+
+describe("serve --upstream responses: (a stateless upstream)", () => {
+  it("P1: a conversation by previous_response_id; the upstream gets the whole context, store false", async () => {
+    const client = new OpenResponses({ baseURL, apiKey: "k", maxRetries: 0, strict: true });
+    const first = await client.responses.create({ model: "openresponses-mock", input: "my name is Ada" });
+    const second = await client.responses.create({
+      model: "openresponses-mock",
+      input: "what is my name?",
+      previous_response_id: first.id,
+    });
+    expect(second.output_text).toContain("Ada");
+    const last = seen.at(-1);
+    expect(last?.store).toBe(false);
+    expect(last?.previous_response_id).toBeUndefined();
+    expect((last?.input as unknown[] | undefined)?.length).toBe(3);
+  });
+
+  it("the openai SDK streams through it", async () => {
+    const openai = new OpenAI({ baseURL, apiKey: "k", maxRetries: 0 });
+    const final = await openai.responses
+      .stream({ model: "openresponses-mock", input: "echo through" })
+      .finalResponse();
+    expect(final.output_text).toBe("through");
+  });
+
+  it("openresponses check: every HTTP and WebSocket scenario passes", async () => {
+    const { report, code } = await runCheckJSON(["--base-url", baseURL, "--model", "openresponses-mock"]);
+    expect(failures(report)).toEqual([]);
+    expect(
+      report.scenarios
+        .filter((scenario) => scenario.status !== "pass")
+        .map((scenario) => [scenario.id, scenario.status]),
+    ).toEqual([["auth-required", "skip"]]);
+    expect(code).toBe(0);
+  });
+});

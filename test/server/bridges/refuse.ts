@@ -1,0 +1,27 @@
+/** A `Refuse` for unit tests of the request mappers: throws an error that carries the refused field. */
+
+import type { Refuse } from "../../../src/server/bridges/refusal.js";
+
+export class Refused extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const refuse: Refuse = (param, message) => {
+  throw new Refused(param, message);
+};
+
+/** The refusal `run` ends with (fails the test when it does not refuse). */
+export function refusalOf(run: () => unknown): Refused {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof Refused) return error;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
