@@ -188,6 +188,11 @@ describe("serve: the plain route answers as the fetch handler does", () => {
       200,
     ],
     [
+      "a browser page on another origin (the fetch handler's route: the browser policy)",
+      { body: JSON.stringify({ input: "hi" }), headers: { origin: "https://elsewhere.example" } },
+      403,
+    ],
+    [
       "an Idempotency-Key (the fetch handler's route)",
       { body: JSON.stringify({ input: "hi" }), headers: { "idempotency-key": "k1" } },
       200,
