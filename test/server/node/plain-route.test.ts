@@ -272,7 +272,9 @@ describe("serve: the plain route answers as the fetch handler does", () => {
     await send(plain, { path: "/v1/responses?x=1", body: JSON.stringify({ input: "hi" }) });
     await send(plain, { path: "/v1/responses/compact", body: JSON.stringify({ model: "m", input: "hi" }) });
     await send(plain, { body: JSON.stringify({ input: "hi" }), headers: { "idempotency-key": "k2" } });
-    expect(plainCalls - before.calls).toBe(4);
+    await send(plain, { body: JSON.stringify({ input: "hi" }), headers: { origin: "https://app.example" } });
+    await send(plain, { body: JSON.stringify({ input: "hi" }), headers: { "sec-fetch-site": "cross-site" } });
+    expect(plainCalls - before.calls).toBe(6);
     expect(plainAnswers - before.answers).toBe(1);
   });
 });
