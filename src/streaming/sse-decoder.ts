@@ -51,29 +51,6 @@ function completeUTF8Length(bytes: Uint8Array): number {
   return length;
 }
 
-// `text.startsWith("data:", at)` and `"event:"`, as character tests the compiler inlines (the builtin
-// call costs more than the test on every line of a stream).
-function startsWithData(text: string, at: number): boolean {
-  return (
-    text.charCodeAt(at) === 100 &&
-    text.charCodeAt(at + 1) === 97 &&
-    text.charCodeAt(at + 2) === 116 &&
-    text.charCodeAt(at + 3) === 97 &&
-    text.charCodeAt(at + 4) === 58
-  );
-}
-
-function startsWithEvent(text: string, at: number): boolean {
-  return (
-    text.charCodeAt(at) === 101 &&
-    text.charCodeAt(at + 1) === 118 &&
-    text.charCodeAt(at + 2) === 101 &&
-    text.charCodeAt(at + 3) === 110 &&
-    text.charCodeAt(at + 4) === 116 &&
-    text.charCodeAt(at + 5) === 58
-  );
-}
-
 /**
  * Splits `text/event-stream` bytes into messages (`event`, `data`, `id`), however the bytes are chunked:
  * `push()` each chunk, `flush()` at the end.
@@ -151,7 +128,6 @@ export class SSEDecoder {
     // chunk is scanned a bounded number of times whatever its mix of line endings.
     let nextLF = text.indexOf("\n", start);
     let nextCR = text.indexOf("\r", start);
-    if (nextCR === -1) return this.pushLFOnly(text, start, out);
     while (start < length) {
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf("\n", start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf("\r", start);
@@ -174,21 +150,6 @@ export class SSEDecoder {
     return out;
   }
 
-  /**
-   * The common case, a chunk with LF line ends only: each line found with `indexOf` from where the last
-   * one ended, so no line string (or array of them) is made for lines read in place.
-   */
-  private pushLFOnly(text: string, start: number, out: SSEMessage[]): SSEMessage[] {
-    let end = text.indexOf("\n", start);
-    while (end !== -1) {
-      this.lineAt(text, start, end, out);
-      start = end + 1;
-      end = text.indexOf("\n", start);
-    }
-    if (start < text.length) this.keepPartial(start === 0 ? text : text.slice(start));
-    return out;
-  }
-
   /** The line `text[start, end)`, its line break already consumed. */
   private lineAt(text: string, start: number, end: number, out: SSEMessage[]): void {
     if (this.pendingLength > 0) {
@@ -199,17 +160,20 @@ export class SSEDecoder {
       this.processLine(line, out);
     } else if (end === start) {
       this.dispatch(out);
-    } else if (startsWithData(text, start)) {
-      // The hot path: a whole `data:` line inside this chunk, read without an intermediate line string.
-      this.eventSize += end - start + 1;
-      this.checkSize(this.eventSize);
-      this.addData(text.slice(text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end));
-    } else if (startsWithEvent(text, start)) {
-      this.eventSize += end - start + 1;
-      this.checkSize(this.eventSize);
-      this.eventType = text.slice(text.charCodeAt(start + 6) === 32 ? start + 7 : start + 6, end);
     } else {
-      this.processLine(text.slice(start, end), out);
+      const data = text.startsWith("data:", start);
+      if (data || text.startsWith("event:", start)) {
+        // The hot path: a whole `data:` or `event:` line inside this chunk, its value read without an
+        // intermediate line string.
+        this.eventSize += end - start + 1;
+        this.checkSize(this.eventSize);
+        const at = data ? start + 5 : start + 6;
+        const value = text.slice(text.charCodeAt(at) === 32 ? at + 1 : at, end);
+        if (data) this.addData(value);
+        else this.eventType = value;
+      } else {
+        this.processLine(text.slice(start, end), out);
+      }
     }
   }
 
@@ -263,15 +227,6 @@ export class SSEDecoder {
     }
     this.eventSize += line.length + 1;
     this.checkSize(this.eventSize);
-    // The common case first: `data: ...` needs no further search.
-    if (line.startsWith("data:")) {
-      this.addData(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
-      return;
-    }
-    if (line.startsWith("event:")) {
-      this.eventType = line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6);
-      return;
-    }
     const colon = line.indexOf(":");
     if (colon === 0) return; // a comment
     let field: string;
