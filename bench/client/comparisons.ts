@@ -5,20 +5,18 @@
  *
  * Each reader is a process of its own, warmed up on the full stream before the first round and kept for
  * every round; the readers alternate within each round and a measurement is a few requests back to back,
- * so one measurement is long enough for the CPU clock and short enough for many rounds. The server is
- * this process (it costs every reader the same). The goal is read on CPU time per event: the machine is
+ * so one measurement is long enough for the CPU clock and short enough for many rounds. The server is a
+ * process of its own too (server-child.ts), so no reader shares its event loop. The goal is read on CPU time per event: the machine is
  * shared, and wall time there measures the neighbours as much as the reader; both are reported.
  * `ours` runs this checkout's entry bundled as the package ships it (esbuild, no tsx transform).
  *
  * Environment: BENCH_DELTAS (default 100000), BENCH_CALLS (default 50), BENCH_CALL_DELTAS (deltas per
- * call, default 400), BENCH_CLIENT_ROUNDS (rounds of each, default 9 for calls and BENCH_ROUNDS for
- * deltas), BENCH_CLIENT_BASE (another checkout: its client runs as `base`, for a before/after pair in
- * one run).
+ * call, default 400), BENCH_CLIENT_ROUNDS (rounds of each, default 15 for calls and 7 for deltas), BENCH_CLIENT_BASE (another checkout: its client runs as `base`, for a before/after pair in
+ * one run), BENCH_CLIENT_READERS (some of ours, base, openai, bare: the readers to measure besides
+ * tuned).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +28,7 @@ import { type BenchStream, buildBenchStream, buildCallsStream } from "./stream.j
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, "reader-child.ts");
+const SERVER = join(here, "server-child.ts");
 const OWN_ENTRY = resolve(here, "../../src/index.ts");
 const BASE = process.env.BENCH_CLIENT_BASE;
 
@@ -39,14 +38,21 @@ const CALL_DELTAS = Number(process.env.BENCH_CALL_DELTAS ?? 400);
 const ROUNDS = process.env.BENCH_CLIENT_ROUNDS ? Number(process.env.BENCH_CLIENT_ROUNDS) : undefined;
 
 const BASELINE = "tuned";
-const RUNNERS: readonly string[] = BASE
+const ALL_READERS = BASE
   ? ["ours", "base", "openai", "bare", BASELINE]
   : ["ours", "openai", "bare", BASELINE];
+const PICKED = process.env.BENCH_CLIENT_READERS?.split(",").map((name) => name.trim());
+// The baseline is always measured: every ratio is taken against it.
+const RUNNERS: readonly string[] = ALL_READERS.filter(
+  (name) => PICKED === undefined || PICKED.includes(name) || name === BASELINE,
+);
 
 interface Workload {
   id: string;
   title: string;
   stream: () => BenchStream;
+  /** The arguments of server-child.ts that make it serve the same stream. */
+  serverArgs: string[];
   goal: number;
   rounds: number | undefined;
   /** Full requests each reader makes before the first round (the `openai` helper makes fewer: it is slow). */
@@ -96,31 +102,6 @@ async function startReader(runner: string): Promise<Child> {
   return startChild(CHILD, [runner]);
 }
 
-/** Serves `body` as a `text/event-stream` answer to every request, in 64 KiB writes (as a server would). */
-function serve(body: Buffer): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "text/event-stream", "x-request-id": "req_bench" });
-      let offset = 0;
-      const writeMore = () => {
-        while (offset < body.length) {
-          const end = Math.min(offset + 65_536, body.length);
-          const ok = res.write(body.subarray(offset, end));
-          offset = end;
-          if (!ok) {
-            res.once("drain", writeMore);
-            return;
-          }
-        }
-        res.end();
-      };
-      writeMore();
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 function comparison(workload: Workload): Comparison {
   let stream: BenchStream | undefined;
   const built = () => {
@@ -133,7 +114,7 @@ function comparison(workload: Workload): Comparison {
     describe: () => {
       const s = built();
       return [
-        `${s.events.toLocaleString("en-US")} events, ${(s.body.length / 1024 / 1024).toFixed(1)} MB of SSE on loopback, written in 64 KiB pieces`,
+        `${s.events.toLocaleString("en-US")} events, ${(s.body.length / 1024 / 1024).toFixed(1)} MB of SSE on loopback, written in 64 KiB pieces by a server process of its own`,
         "ours: responses.stream() + finalResponse() (every check on); openai: the SDK's responses.stream() helper; " +
           "bare: fetch + streaming TextDecoder + split + JSON.parse; tuned: chunks decoded whole, lines found from an offset, one JSON.parse per event",
         `each reader a warm process of its own (${workload.warmup} full requests first); ${workload.requests} requests per measurement (openai: 1)`,
@@ -146,13 +127,12 @@ function comparison(workload: Workload): Comparison {
     rounds: workload.rounds,
     async start() {
       const s = built();
-      const server = await serve(s.body);
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const server = await startChild(SERVER, workload.serverArgs);
+      const url = `http://127.0.0.1:${server.port}/v1`;
       const children = new Map<string, Child>();
       const close = async () => {
         await Promise.all([...children.values()].map((child) => child.close()));
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await server.close();
       };
       const requestsOf = (runner: string) => (runner === "openai" ? 1 : workload.requests);
       try {
@@ -193,8 +173,9 @@ export const clientDeltasComparison: Comparison = comparison({
   id: "client-deltas",
   title: `Client: ${DELTAS.toLocaleString("en-US")} small text deltas, against a tuned bare loop`,
   stream: () => buildBenchStream(DELTAS),
+  serverArgs: ["deltas", String(DELTAS)],
   goal: 1.0,
-  rounds: ROUNDS,
+  rounds: ROUNDS ?? 7,
   warmup: 3,
   requests: 2,
 });
@@ -203,8 +184,9 @@ export const clientCallsComparison: Comparison = comparison({
   id: "client-calls",
   title: `Client: ${CALLS} parallel function calls × ${CALL_DELTAS} argument deltas, against a tuned bare loop`,
   stream: () => buildCallsStream(CALLS, CALL_DELTAS),
+  serverArgs: ["calls", String(CALLS), String(CALL_DELTAS)],
   goal: 0.9,
-  rounds: ROUNDS ?? 9,
+  rounds: ROUNDS ?? 15,
   warmup: 10,
-  requests: 6,
+  requests: 4,
 });
