@@ -7,7 +7,7 @@
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import type { ModelRequest } from "../model.js";
 import { itemParam } from "./context.js";
-import type { Refuse } from "./refusal.js";
+import type { Refuse } from "./refuse.js";
 
 /** One context item with the request field that holds it (`itemParam`: `input[3]`, or an earlier turn's). */
 export interface ContextEntry {

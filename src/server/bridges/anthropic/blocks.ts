@@ -6,7 +6,7 @@
 import { isRecord, type JsonRecord } from "../../../internal/guards.js";
 import { type ContextEntry, describeType } from "../context-items.js";
 import { isHttpUrl, parseDataUrl, readFileData } from "../media.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import {
   type AnthropicDocumentBlock,
   type AnthropicImageBlock,
