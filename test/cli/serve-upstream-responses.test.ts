@@ -11,11 +11,11 @@ import { OpenResponses } from "../../src/client/index.js";
 import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 import { failures, runCheckJSON } from "./check/support.js";
-import { runInProcess } from "./in-process.js";
+import { type ServeRun, startServe } from "./in-process.js";
 
 let upstream: RunningServer;
 const seen: Array<Record<string, unknown>> = [];
-let bridge: ReturnType<typeof runInProcess>;
+let bridge: ServeRun;
 let baseURL = "";
 
 beforeAll(async () => {
@@ -28,17 +28,11 @@ beforeAll(async () => {
     port: 0,
     host: "127.0.0.1",
   });
-  bridge = runInProcess(["serve", "--port", "0", "--quiet", "--upstream", `responses:${upstream.url}/v1`]);
-  const pattern = /OPENRESPONSES_BASE_URL=(http:\/\/\S+\/v1)/;
-  for (let i = 0; i < 200 && !pattern.test(bridge.stdout()); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  baseURL = pattern.exec(bridge.stdout())?.[1] ?? "";
-  if (baseURL === "") throw new Error(`serve did not start: ${bridge.stdout()}`);
+  bridge = await startServe(["--quiet", "--upstream", `responses:${upstream.url}/v1`]);
+  baseURL = bridge.baseURL;
 });
 afterAll(async () => {
-  bridge?.stop();
-  expect((await bridge?.done)?.code).toBe(0);
+  expect((await bridge?.stop())?.code).toBe(0);
   await upstream?.close();
 });
 
