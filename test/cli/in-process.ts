@@ -4,6 +4,7 @@
  */
 
 import { PassThrough } from "node:stream";
+import { expect } from "vitest";
 import type { CliIO } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 
@@ -88,4 +89,11 @@ export async function startServe(
       return running.done;
     },
   };
+}
+
+/** Stops `server`: it must exit 0 (so it must have started), and `secret` is nowhere in its output. */
+export async function stopServe(server: ServeRun | undefined, secret?: string): Promise<void> {
+  const result = await server?.stop();
+  expect(result?.code).toBe(0);
+  if (secret !== undefined) expect(`${result?.stdout}${result?.stderr}`).not.toContain(secret);
 }
