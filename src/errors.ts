@@ -52,7 +52,7 @@ export class OpenResponsesError extends Error {
   }
 
   /** `error instanceof RateLimitError` whichever copy of the package made the error (see above). */
-  static override readonly [Symbol.hasInstance]: (value: unknown) => boolean = hasInstance;
+  static override [Symbol.hasInstance]: (value: unknown) => boolean = hasInstance;
 }
 
 /** The parsed `error` object of a spec error body (rule E1), tolerant of the shapes real servers send. */
