@@ -2,8 +2,9 @@
  * What a browser app pays for the client: a plain `import { OpenResponses }` that calls `create` and
  * `stream`, bundled by esbuild (minified, tree-shaken, browser platform, code-splitting on so the parts
  * loaded on demand become their own chunks). The bytes counted are the ones loaded up front: the entry
- * and every chunk it imports statically, gzipped. The tool loop and the WebSocket session's engine are
- * loaded by a dynamic import when first used, so their code must not be among them. (esbuild assigns
+ * and every chunk it imports statically, gzipped. The tool loop, the WebSocket session's engine, the
+ * stored-response requests and `parse()`'s reading are loaded by a dynamic import when first used, so
+ * their code must not be among them. (esbuild assigns
  * code to chunks by the files each entry reaches, used or not: code that a lazy chunk uses from a file
  * the package's barrel exports, such as `Conversation` for the tool loop, still lands up front.)
  *
@@ -87,6 +88,8 @@ describe("the client's bundle size", () => {
     expect(upFrontInputs.has("src/tools/run-loop.ts")).toBe(false);
     expect(upFrontInputs.has("src/websocket/session-engine.ts")).toBe(false);
     expect(upFrontInputs.has("src/websocket/platform.ts")).toBe(false);
+    expect(upFrontInputs.has("src/structured/parse.ts")).toBe(false);
+    expect(upFrontInputs.has("src/client/stored-requests.ts")).toBe(false);
     expect(upFront).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 30_000);
 
