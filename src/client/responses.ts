@@ -141,7 +141,7 @@ export class Responses {
         ...accepted,
         read: async () => {
           const response = await accepted.read();
-          const { parseResponse } = await import("./on-demand.js");
+          const { parseResponse } = await import("../on-demand.js");
           return (await parseResponse(response, checked)) as unknown as ParsedResponseOf<ParseRequestBody>;
         },
       }),
