@@ -6,7 +6,7 @@
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
-import { itemSize, itemsSize } from "./item-size.js";
+import { itemSize, itemsSize, knownSize } from "./item-size.js";
 
 export interface MemoryStoreOptions {
   /** How many responses to keep; the least recently used one is evicted first. Default 1000. */
@@ -111,8 +111,12 @@ function* itemIds(value: StoredResponse): Generator<string> {
  * (a cycle from a custom model's item) counts as too large to keep.
  */
 function approximateBytes(value: StoredResponse): number {
-  const { output, ...rest } = value.response;
   const list = (items: unknown) => (Array.isArray(items) ? itemsSize(items) : itemSize(items));
+  const response = value.response;
+  // A collected response's JSON text was just made for its answer (model-loop.ts): its length is known.
+  const whole = typeof response === "object" && response !== null ? knownSize(response) : undefined;
+  if (whole !== undefined) return whole + list(value.input);
+  const { output, ...rest } = response;
   return itemSize(rest) + list(output) + list(value.input);
 }
 
