@@ -92,6 +92,8 @@ export class InvalidModelPartError extends Error {
   readonly type = "model_error";
 }
 
+const NO_EVENTS: StreamingEvent[] = Object.freeze([]) as unknown as StreamingEvent[];
+
 /** Set by `EventWriter`'s static block: the one way to reach its private `#quiet`. */
 let makeQuiet: (writer: EventWriter) => void;
 
@@ -719,8 +721,9 @@ export class EventWriter {
   }
 
   #flush(): StreamingEvent[] {
+    // A quiet writer's callers (internal) read nothing from it: one shared empty list does.
+    if (this.#quiet) return NO_EVENTS;
     const events = this.#events;
-    if (events.length === 0) return [];
     this.#events = [];
     return events;
   }

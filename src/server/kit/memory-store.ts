@@ -66,7 +66,10 @@ export class MemoryResponseStore implements ResponseStore {
     if (bytes > this.maxBytes) return false;
     this.#entries.set(id, { value, bytes });
     this.#bytes += bytes;
-    for (const itemId of itemIds(value)) if (!this.#items.has(itemId)) this.#items.set(itemId, id);
+    const items = this.#items;
+    forEachItemId(value, (itemId) => {
+      if (!items.has(itemId)) items.set(itemId, id);
+    });
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -80,7 +83,10 @@ export class MemoryResponseStore implements ResponseStore {
     if (entry === undefined) return;
     this.#entries.delete(id);
     this.#bytes -= entry.bytes;
-    for (const itemId of itemIds(entry.value)) if (this.#items.get(itemId) === id) this.#items.delete(itemId);
+    const items = this.#items;
+    forEachItemId(entry.value, (itemId) => {
+      if (items.get(itemId) === id) items.delete(itemId);
+    });
   }
 
   findItem(itemId: string): ItemParam | ItemField | undefined {
@@ -92,14 +98,18 @@ export class MemoryResponseStore implements ResponseStore {
   }
 }
 
-function* itemIds(value: StoredResponse): Generator<string> {
+/** Calls `visit` with the id of each item of the entry (its output, then its input). */
+function forEachItemId(value: StoredResponse, visit: (id: string) => void): void {
   // A store keeps whatever it is given; only well-formed lists are indexed.
-  for (const list of [value.response?.output, value.input]) {
-    if (!Array.isArray(list)) continue;
-    for (const item of list as unknown[]) {
-      const id = (item as { id?: unknown } | null)?.id;
-      if (typeof id === "string") yield id;
-    }
+  idsOf(value.response?.output, visit);
+  idsOf(value.input, visit);
+}
+
+function idsOf(list: unknown, visit: (id: string) => void): void {
+  if (!Array.isArray(list)) return;
+  for (const item of list as unknown[]) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id === "string") visit(id);
   }
 }
 

@@ -173,12 +173,15 @@ class TurnLoop implements EventBatchSource {
     const writer = this.#writer!;
     const loop = this.#loop!;
     try {
-      for (;;) {
-        if (loop.due()) {
+      for (let parts = 1; ; parts++) {
+        // The clock is read every few parts: a part is a small step of work.
+        if ((parts & 7) === 0 && loop.due()) {
           await loop.yield();
           if (this.#stopped()) return this.#abandon();
         }
-        const step = await this.#step(false);
+        // A sync model's step is used at once: awaiting it would cost a turn of the microtask queue.
+        const next = this.#step(false);
+        const step = next instanceof Promise ? await next : next;
         this.#wake = null;
         this.#pending = null;
         if (step === INTERRUPTED || step === ABORTED || step === FLUSH || this.#stopped()) {
