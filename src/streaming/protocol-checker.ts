@@ -121,8 +121,15 @@ export class ProtocolChecker {
     }
 
     switch (type) {
-      // The delta families first: they are nearly every event of a stream.
+      // The delta families first: they are nearly every event of a stream. Cases are tried in order, so
+      // the two commonest types come before the rest of their groups.
       case "response.output_text.delta":
+        this.#inOpenPart(event, "parts", "content_index", "content part");
+        return;
+      case "response.function_call_arguments.delta":
+      case "response.function_call_arguments.done":
+        this.#openItem(event);
+        return;
       case "response.output_text.done":
       case "response.output_text.annotation.added":
       case "response.refusal.delta":
@@ -130,10 +137,6 @@ export class ProtocolChecker {
       case "response.reasoning.delta":
       case "response.reasoning.done":
         this.#inOpenPart(event, "parts", "content_index", "content part");
-        return;
-      case "response.function_call_arguments.delta":
-      case "response.function_call_arguments.done":
-        this.#openItem(event);
         return;
       case "response.created":
         if (!first) this.report("S5", "response.created must be the first event, and only once.", event);

@@ -161,8 +161,10 @@ export class SSEDecoder {
     } else if (end === start) {
       this.dispatch(out);
     } else {
-      const data = text.startsWith("data:", start);
-      if (data || text.startsWith("event:", start)) {
+      // The first character picks the one prefix worth testing: most lines are `data:` or `event:`.
+      const first = text.charCodeAt(start);
+      const data = first === 100 && text.startsWith("data:", start);
+      if (data || (first === 101 && text.startsWith("event:", start))) {
         // The hot path: a whole `data:` or `event:` line inside this chunk, its value read without an
         // intermediate line string.
         this.eventSize += end - start + 1;
@@ -275,7 +277,14 @@ export class SSEDecoder {
     this.eventSize = 0;
     // WHATWG: an event with no data line is not dispatched (a lone `event:` or `retry:` block).
     if (first === undefined) return;
-    const message: SSEMessage = { data: more === null ? first : `${first}\n${more.join("\n")}` };
+    const data = more === null ? first : `${first}\n${more.join("\n")}`;
+    // The usual event (a name and one data line, no id or retry) is made in one step, so every such
+    // message has the same shape.
+    if (eventType && this.lastEventId === undefined && retry === undefined) {
+      out.push({ data, event: eventType });
+      return;
+    }
+    const message: SSEMessage = { data };
     if (eventType) message.event = eventType;
     if (this.lastEventId !== undefined) message.id = this.lastEventId;
     if (retry !== undefined) message.retry = retry;
