@@ -52,6 +52,18 @@ describe("SSE decoder (WHATWG rules)", () => {
     expect(decodeText("event\ndata: x\n\n")).toEqual([{ data: "x" }]);
   });
 
+  it("reads lines that only begin like `data:` or `event:` as the fields they are", () => {
+    // Cut short at the line break, at the end of the text, or spelt differently: none is a data or event line.
+    expect(decodeText("dat\ndata: 1\ndatum: 2\ndaxa: 5\nevent\neven: 3\nevents: 4\nevxnt: 6\n\n")).toEqual([
+      { data: "1" },
+    ]);
+    expect(decodeText("data: 1\nevent:x\nd\ne\n\ndata: 2\nevent")).toEqual([
+      { data: "1", event: "x" },
+      { data: "2" },
+    ]);
+    expect(decodeText("Data: 1\nEvent: y\ndata: 2\n\n")).toEqual([{ data: "2" }]);
+  });
+
   it("keeps the id across events and reads retry", () => {
     expect(decodeText("id: 7\nretry: 1500\ndata: a\n\ndata: b\n\nretry: x1\nid\ndata: c\n\n")).toEqual([
       { id: "7", retry: 1500, data: "a" },
