@@ -31,18 +31,11 @@ export type ParsedMessage =
  * its partial response before passing it on).
  */
 export function parseMessage(message: SSEMessage): ParsedMessage {
-  if (message.data === "[DONE]") return { kind: "done" };
-  return classifyData(message, parseData(message));
-}
-
-/**
- * @internal The JSON value of a message's data (not `[DONE]`). Bad JSON throws a `ResponseStreamError`
- * of kind `"malformed"`.
- */
-export function parseData(message: SSEMessage): unknown {
   const data = message.data;
+  if (data === "[DONE]") return { kind: "done" };
+  let value: unknown;
   try {
-    return JSON.parse(data);
+    value = JSON.parse(data);
   } catch (cause) {
     const preview = data.length > 200 ? `${data.slice(0, 200)}…` : data;
     throw new ResponseStreamError(
@@ -51,26 +44,6 @@ export function parseData(message: SSEMessage): unknown {
       { kind: "malformed", partialResponse: null, cause: redactError(cause) },
     );
   }
-}
-
-/**
- * @internal The stream engine's hot path: `value` itself (its type name normalised) when it is an
- * ordinary event, an object with a string `type` that the `event:` name, if any, matches; null for
- * anything else, left untouched for `classifyData` to explain. No result object is made per event.
- */
-export function ordinaryEvent(message: SSEMessage, value: unknown): ResponseStreamEvent | null {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
-  const record = value as Record<string, unknown>;
-  const type = record.type;
-  if (typeof type !== "string") return null;
-  const name = message.event;
-  if (name !== undefined && name !== type) return null;
-  normaliseType(record, type);
-  return record as unknown as ResponseStreamEvent;
-}
-
-/** @internal What a parsed message's data is: an event (with any issue found), or not an event at all. */
-export function classifyData(message: SSEMessage, value: unknown): Exclude<ParsedMessage, { kind: "done" }> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { kind: "invalid", value, message: "The event data is not a JSON object." };
   }
@@ -92,17 +65,12 @@ export function classifyData(message: SSEMessage, value: unknown): Exclude<Parse
       message: `The SSE event name "${message.event}" does not match the event type "${type}".`,
     };
   }
-  normaliseType(record, type as string);
+  // A cheap character test first: a keyed look-up of every event's type would cost more than the rest.
+  if ((type as string).charCodeAt(9) === 114 /* r */ && Object.hasOwn(TYPE_ALIASES, type as string)) {
+    record.original_type = type;
+    record.type = TYPE_ALIASES[type as string];
+  }
   return issue
     ? { kind: "event", event: record as unknown as ResponseStreamEvent, issue }
     : { kind: "event", event: record as unknown as ResponseStreamEvent };
-}
-
-/** Rewrites a type name some servers spell differently to the specification's, keeping the original. */
-function normaliseType(record: Record<string, unknown>, type: string): void {
-  // A cheap character test first: a keyed look-up of every event's type would cost more than the rest.
-  if (type.charCodeAt(9) === 114 /* r */ && Object.hasOwn(TYPE_ALIASES, type)) {
-    record.original_type = type;
-    record.type = TYPE_ALIASES[type];
-  }
 }

@@ -20,7 +20,7 @@ import { formatSSE, SSE_DONE } from "../internal/sse.js";
 import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
-import { classifyData, ordinaryEvent, parseData } from "./event-parser.js";
+import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
 import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
@@ -570,16 +570,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** One message: parsed, checked, applied to the snapshot, given to the listeners. */
   private processOne(message: SSEMessage, atEnd: boolean): ResponseStreamEvent | null {
     if (this.ended) return null;
-    if (message.data === "[DONE]") {
-      this.batch = [];
-      this.batchIndex = 0;
-      this.finish();
-      this.cancelSource();
-      return null;
-    }
-    let value: unknown;
+    let parsed: ReturnType<typeof parseMessage>;
     try {
-      value = parseData(message);
+      parsed = parseMessage(message);
     } catch (error) {
       if (atEnd && this.terminalType === null && error instanceof ResponseStreamError) {
         // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
@@ -591,20 +584,20 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       }
       throw error;
     }
-    // Nearly every event is ordinary; only the others pay for a result object naming what is wrong.
-    let event = ordinaryEvent(message, value);
-    let issue: { rule: string; message: string } | undefined;
-    if (event === null) {
-      const parsed = classifyData(message, value);
-      if (parsed.kind !== "event") {
-        this.checker.report("S4", parsed.message, undefined);
-        return null;
-      }
-      event = parsed.event;
-      issue = parsed.issue;
+    if (parsed.kind === "done") {
+      this.batch = [];
+      this.batchIndex = 0;
+      this.finish();
+      this.cancelSource();
+      return null;
     }
+    if (parsed.kind === "invalid") {
+      this.checker.report("S4", parsed.message, undefined);
+      return null;
+    }
+    const event = parsed.event;
     this.received += 1;
-    this.checker.check(event, issue);
+    this.checker.check(event, parsed.issue);
     this.accumulator.apply(event);
     if (this.listenerCount > 0) this.emit(event);
     if (isTerminalEventType(event.type) && this.terminalType === null) {

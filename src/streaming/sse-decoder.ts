@@ -299,12 +299,6 @@ export class SSEDecoder {
     // WHATWG: an event with no data line is not dispatched (a lone `event:` or `retry:` block).
     if (first === undefined) return;
     const data = more === null ? first : `${first}\n${more.join("\n")}`;
-    // The usual event (a name and one data line, no id or retry) is made in one step, so every such
-    // message has the same shape.
-    if (eventType && this.lastEventId === undefined && retry === undefined) {
-      out.push({ data, event: eventType });
-      return;
-    }
     const message: SSEMessage = { data };
     if (eventType) message.event = eventType;
     if (this.lastEventId !== undefined) message.id = this.lastEventId;
