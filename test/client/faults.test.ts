@@ -130,8 +130,11 @@ describe("timeouts", () => {
   it("timeouts are retried like other connection errors, and the per-request timeout wins", async () => {
     const server = await serve(() => undefined);
     const client = clientFor(server, { timeout: 60_000, maxRetries: 1, retryTiming: { initialDelayMs: 1 } });
-    const error = await rejection(client.responses.create({ model: "m" }, { timeout: 80 }));
+    // Long enough for each attempt to reach the server on a busy machine before its timeout fires.
+    const error = await rejection(client.responses.create({ model: "m" }, { timeout: 250 }));
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    // The server runs in this process: it may read the second request just after the client gave up.
+    await waitFor(() => server.requests.length >= 2);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -203,13 +206,15 @@ describe("abort", () => {
   });
 
   it("aborting the signal while waiting for a JSON answer rejects with APIUserAbortError", async () => {
-    const server = await serve(() => undefined);
     const controller = new AbortController();
+    // The server never answers; the abort comes once it holds the request, so the client is waiting.
+    const server = await serve(() => {
+      controller.abort();
+    });
     const pending = clientFor(server, { maxRetries: 2 }).responses.create(
       { model: "m" },
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
     expect(server.requests).toHaveLength(1);
   });
