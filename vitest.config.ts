@@ -1,7 +1,8 @@
 /**
  * Three groups of tests. `fast` (what `npm test` runs) is everything a change is usually checked
  * against; `slow` holds the files that spend their time waiting on other programs — spawned CLIs and
- * children, pseudo-terminals, Redis, other SDKs, Chromium — and `types` the type tests (the
+ * children, pseudo-terminals, Redis, other SDKs, Chromium, the CLI's run of a local llama.cpp model —
+ * and `types` the type tests (the
  * `.test-d.ts` files, with tsc over the whole project, as `npm run typecheck` does). `npm run
  * test:all` runs all three, in CI (`.ci/run`) and in `npx vitest run`. A file belongs to `slow` by the
  * time it takes (measured in the README's Development section), never to hide it: CI runs every file.
@@ -25,6 +26,7 @@ const SLOW = [
   "test/cli/serve-store.test.ts",
   "test/cli/demo.test.ts",
   "test/cli/check/exit-codes.test.ts",
+  "test/cli/model-file.test.ts",
   "test/client/keep-alive.test.ts",
   "test/server/kit/kv-store-redis.test.ts",
   "test/server/hostile/soak.test.ts",
