@@ -31,6 +31,18 @@ function classNames(errorClass: unknown): string[] {
   return names;
 }
 
+/**
+ * `instanceof` for the package's errors, whichever copy of the package made the error (see above).
+ * A plain function, not a static method, because it needs its receiver: `this` is the class on the right
+ * of `instanceof`, which for a subclass (the package's or a user's) is the subclass, not the base class.
+ */
+function hasInstance(this: { readonly name: string }, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const names = (value as { [ERROR_CLASSES]?: unknown })[ERROR_CLASSES];
+  return Array.isArray(names) && names.includes(this.name);
+}
+
 /** Base class of everything thrown by the package. */
 export class OpenResponsesError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -40,13 +52,7 @@ export class OpenResponsesError extends Error {
   }
 
   /** `error instanceof RateLimitError` whichever copy of the package made the error (see above). */
-  // `this` is the class on the right of `instanceof`: a subclass inherits this method.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    if (typeof value !== "object" || value === null) return false;
-    const names = (value as { [ERROR_CLASSES]?: unknown })[ERROR_CLASSES];
-    return Array.isArray(names) && names.includes(this.name);
-  }
+  static override [Symbol.hasInstance]: (value: unknown) => boolean = hasInstance;
 }
 
 /** The parsed `error` object of a spec error body (rule E1), tolerant of the shapes real servers send. */

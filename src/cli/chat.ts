@@ -14,6 +14,7 @@ import { loadModelFile, MODEL_FILE_OPTIONS, modelFileFromFlags } from "./model-f
 import { isTerminal } from "./style.js";
 import { describeTarget, resolveTarget, TARGET_OPTIONS, type Target, targetHelp } from "./target.js";
 import { UPSTREAM_OPTIONS, upstreamFromArgs } from "./upstream.js";
+import { upstreamKindsHelp } from "./upstream-kinds.js";
 
 /** The shortest `--max-output-tokens` accepted (OpenAI's minimum, which the built-in model follows). */
 const MIN_OUTPUT_TOKENS = 16;
@@ -30,9 +31,10 @@ ${targetHelp(23)}
   --reasoning <effort>     Ask for reasoning: none, low, medium, high or xhigh. The summary is
                            printed on stderr, labelled "reasoning:".
   --max-output-tokens <n>  Output token budget per turn (at least ${MIN_OUTPUT_TOKENS}).
-  --upstream <kind>:<url>  Talk to a provider through a bridge, in process (no server): kinds chat
-                           and responses (see "openresponses serve --help"; --upstream-model,
-                           --upstream-api-key-env and --route work here too).
+  --upstream <kind>:<url>  Talk to a provider through a bridge, in process (no server); see
+                           "openresponses serve --help" (--upstream-model, --upstream-api-key-env
+                           and --route work here too). The kinds:
+${upstreamKindsHelp(27)}
   --model-file <path>      Run a local GGUF model in process instead of the built-in model (needs
                            the node-llama-cpp package); --context-size, --threads, --gpu and
                            --seed size it as for serve (see "openresponses serve --help").

@@ -11,7 +11,13 @@ import { registerSecret } from "../internal/redact.js";
 import { routeModels } from "../server/bridges/route.js";
 import type { Model } from "../server/model.js";
 import { type OptionSpec, type Parsed, stringOption, UsageError } from "./args.js";
-import { UPSTREAM_KINDS } from "./upstream-kinds.js";
+import {
+  UPSTREAM_KIND_NAMES,
+  UPSTREAM_KINDS,
+  type UpstreamKind,
+  upstreamKeyVariablesHelp,
+  upstreamKindsHelp,
+} from "./upstream-kinds.js";
 
 export const UPSTREAM_OPTIONS: OptionSpec = {
   upstream: { type: "string" },
@@ -23,15 +29,15 @@ export const UPSTREAM_OPTIONS: OptionSpec = {
 };
 
 export const UPSTREAM_HELP = `  --upstream <kind>:<url>
-                    Serve a provider instead of the built-in model. Kinds: chat (any Chat
-                    Completions server; url up to /v1), responses (an Open Responses server
-                    that keeps no state), anthropic and gemini (url optional: the public API).
+                    Serve a provider instead of the built-in model; <url> is its base URL
+                    (up to the API version, e.g. /v1). The kinds:
+${upstreamKindsHelp(22)}
   --upstream-model <name>
                     The upstream model for every request (default: the request's model).
   --upstream-api-key-env <NAME>
                     Read the upstream key from this environment variable (default
-                    OPENRESPONSES_UPSTREAM_API_KEY; for anthropic and gemini, then
-                    ANTHROPIC_API_KEY / GEMINI_API_KEY).
+                    OPENRESPONSES_UPSTREAM_API_KEY, then the kind's own:
+                    ${upstreamKeyVariablesHelp()}).
   --route <pattern>=<kind>:<url>
                     Route requests whose model matches the pattern (* is a wildcard) to that
                     upstream; repeat it; first match wins, --upstream is the last resort.
@@ -44,6 +50,8 @@ export const UPSTREAM_HELP = `  --upstream <kind>:<url>
 
 export interface UpstreamSpec {
   kind: string;
+  /** The registry's entry for `kind`. */
+  upstream: UpstreamKind;
   baseURL: string | undefined;
 }
 
@@ -52,18 +60,18 @@ export function parseUpstreamSpec(text: string, flag: string): UpstreamSpec {
   const colon = text.indexOf(":");
   const kind = (colon === -1 ? text : text.slice(0, colon)).trim();
   const rest = colon === -1 ? "" : text.slice(colon + 1).trim();
-  const known = UPSTREAM_KINDS[kind];
-  const kinds = ["chat", "responses", "anthropic", "gemini"].join(", ");
-  if (kind === "" || (known === undefined && !["anthropic", "gemini"].includes(kind))) {
+  const upstream = Object.hasOwn(UPSTREAM_KINDS, kind) ? UPSTREAM_KINDS[kind] : undefined;
+  if (upstream === undefined) {
+    const kinds = UPSTREAM_KIND_NAMES.join(", ");
     throw new UsageError(`${flag} takes <kind>:<url> with kind one of ${kinds} (got "${text}").`);
   }
   if (rest === "") {
-    if (known !== undefined && known.defaultBaseURL === undefined) {
+    if (upstream.defaultBaseURL === undefined) {
       throw new UsageError(
         `${flag} ${kind} needs the server's base URL, e.g. ${kind}:http://127.0.0.1:11434/v1.`,
       );
     }
-    return { kind, baseURL: undefined };
+    return { kind, upstream, baseURL: undefined };
   }
   let url: URL;
   try {
@@ -76,7 +84,7 @@ export function parseUpstreamSpec(text: string, flag: string): UpstreamSpec {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new UsageError(`${flag}: the upstream URL must be http or https.`);
   }
-  return { kind, baseURL: rest.replace(/\/+$/, "") };
+  return { kind, upstream, baseURL: rest.replace(/\/+$/, "") };
 }
 
 export interface ResolvedUpstream {
@@ -114,7 +122,7 @@ export function upstreamFromArgs(
     const spec = parseUpstreamSpec(route.slice(equals + 1), "--route");
     const keyName = routeKeys.get(pattern);
     routeKeys.delete(pattern);
-    const key = resolveKey(spec.kind, env, keyName, false);
+    const key = resolveKey(spec.upstream, env, keyName, false);
     table[pattern] = build(spec, { key, model: undefined, forward });
     described.push(`${pattern} → ${describe(spec)}`);
   }
@@ -126,7 +134,7 @@ export function upstreamFromArgs(
   let single: Model | undefined;
   if (upstream !== undefined) {
     const spec = parseUpstreamSpec(upstream, "--upstream");
-    const key = resolveKey(spec.kind, env, keyEnvName, true);
+    const key = resolveKey(spec.upstream, env, keyEnvName, true);
     single = build(spec, { key, model: upstreamModel, forward });
     described.push(routes.length > 0 ? `* → ${describe(spec)}` : describe(spec));
   } else if (upstreamModel !== undefined || keyEnvName !== undefined) {
@@ -153,7 +161,7 @@ function parseRouteKeys(values: string[] | undefined): Map<string, string> {
 
 /** The key from the named variable (which must then be set), else the defaults. */
 function resolveKey(
-  kind: string,
+  upstream: UpstreamKind,
   env: Record<string, string | undefined>,
   named: string | undefined,
   shared: boolean,
@@ -165,21 +173,15 @@ function resolveKey(
     return value;
   }
   if (shared && env.OPENRESPONSES_UPSTREAM_API_KEY) return env.OPENRESPONSES_UPSTREAM_API_KEY;
-  const own =
-    UPSTREAM_KINDS[kind]?.keyEnv ?? { anthropic: "ANTHROPIC_API_KEY", gemini: "GEMINI_API_KEY" }[kind];
-  return own === undefined ? undefined : env[own] || undefined;
+  return upstream.keyEnv === undefined ? undefined : env[upstream.keyEnv] || undefined;
 }
 
 function build(
   spec: UpstreamSpec,
   settings: { key: string | undefined; model: string | undefined; forward: boolean },
 ): Model {
-  const kind = UPSTREAM_KINDS[spec.kind];
-  if (kind === undefined) {
-    throw new UsageError(`--upstream ${spec.kind} is not available in this build of openresponses.`);
-  }
   registerSecret(settings.key);
-  return kind.create({
+  return spec.upstream.create({
     ...(spec.baseURL === undefined ? {} : { baseURL: spec.baseURL }),
     ...(settings.key === undefined ? {} : { apiKey: settings.key }),
     ...(settings.model === undefined ? {} : { model: settings.model }),
@@ -188,8 +190,6 @@ function build(
 }
 
 function describe(spec: UpstreamSpec): string {
-  const kind = UPSTREAM_KINDS[spec.kind];
-  const label = kind?.label ?? spec.kind;
-  const where = spec.baseURL ?? kind?.defaultBaseURL ?? "its public API";
-  return `the ${label} upstream at ${stripCredentials(where)}`;
+  const where = spec.baseURL ?? spec.upstream.defaultBaseURL ?? "its public API";
+  return `the ${spec.upstream.label} upstream at ${stripCredentials(where)}`;
 }

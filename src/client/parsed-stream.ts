@@ -1,7 +1,9 @@
-/** What `responses.parse({ ..., stream: true })` returns: a `PendingResponseStream` whose final response is parsed. */
+/**
+ * What `responses.parse({ ..., stream: true })` returns: a `PendingResponseStream` whose final response
+ * is parsed.
+ */
 
 import type { ResponseWithOutputText } from "../spec/index.js";
-import { parseResponse } from "../structured/parse.js";
 import { withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
 
@@ -27,6 +29,8 @@ export class ParsedResponseStream<Parsed extends ResponseWithOutputText> extends
     this.#parsed ??= (async () => {
       const stream = await this;
       const response = withRequestId(await stream.finalResponse(), stream.requestId);
+      // The schema reading is imported when a parsed response is first asked for.
+      const { parseResponse } = await import("./on-demand.js");
       return (await parseResponse(response, this.#body)) as unknown as Parsed;
     })();
     return this.#parsed;

@@ -13,7 +13,8 @@ import { isRecord } from "../internal/guards.js";
 import { redactError } from "../internal/redact.js";
 import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
-import { type ParsedResponseOf, type ParseTool, parseResponse, toWireTools } from "../structured/parse.js";
+import type { ParsedResponseOf, ParseTool } from "../structured/parse.js";
+import { toWireTools } from "../structured/wire-tools.js";
 import {
   type RunToolsBody,
   type RunToolsOptions,
@@ -138,11 +139,11 @@ export class Responses {
     const answer = this.createJSON(wire, options).then(
       (accepted): AcceptedAnswer<ParsedResponseOf<ParseRequestBody>> => ({
         ...accepted,
-        read: async () =>
-          (await parseResponse(
-            await accepted.read(),
-            checked,
-          )) as unknown as ParsedResponseOf<ParseRequestBody>,
+        read: async () => {
+          const response = await accepted.read();
+          const { parseResponse } = await import("./on-demand.js");
+          return (await parseResponse(response, checked)) as unknown as ParsedResponseOf<ParseRequestBody>;
+        },
       }),
     );
     return new APIPromise(answer);

@@ -8,12 +8,7 @@
 import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import {
-  APIError,
-  EndpointNotSupportedError,
-  InvalidResponseIdError,
-  OpenResponsesError,
-} from "../errors.js";
+import { OpenResponsesError } from "../errors.js";
 import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
 import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 
@@ -137,13 +132,14 @@ export class InputItems {
       order: params.order,
     };
     const answer = (async (): Promise<AcceptedAnswer<InputItemsPage>> => {
-      const r = await getJSON<InputItemsList>(this.transport, {
-        method: "GET",
-        path: `/responses/${pathId(responseId, "responses.inputItems.list")}/input_items`,
-        options: { ...options, query },
-        endpoint: "GET /responses/{id}/input_items",
-        id: responseId,
-      });
+      const r = await getJSON<InputItemsList>(
+        this.transport,
+        "GET",
+        responseId,
+        "responses.inputItems.list",
+        "/input_items",
+        { ...options, query },
+      );
       return answerOf(r, new InputItemsPage(r.data, params, fetchPage, r.requestId));
     })();
     return new InputItemsPagePromise(answer);
@@ -157,13 +153,7 @@ export function retrieveResponse(
   options?: RequestOptions,
 ): APIPromise<ResponseResult> {
   const answer = (async (): Promise<AcceptedAnswer<ResponseResult>> => {
-    const r = await getJSON<ResponseResource>(transport, {
-      method: "GET",
-      path: `/responses/${pathId(id, "responses.retrieve")}`,
-      options,
-      endpoint: "GET /responses/{id}",
-      id,
-    });
+    const r = await getJSON<ResponseResource>(transport, "GET", id, "responses.retrieve", "", options);
     return answerOf(r, toResponseResult(r.data, r.requestId));
   })();
   return new APIPromise(answer);
@@ -176,13 +166,14 @@ export function deleteResponse(
   options?: RequestOptions,
 ): APIPromise<ResponseDeleted> {
   const answer = (async (): Promise<AcceptedAnswer<ResponseDeleted>> => {
-    const r = await getJSON<Omit<ResponseDeleted, "_request_id">>(transport, {
-      method: "DELETE",
-      path: `/responses/${pathId(id, "responses.delete")}`,
-      options,
-      endpoint: "DELETE /responses/{id}",
+    const r = await getJSON<Omit<ResponseDeleted, "_request_id">>(
+      transport,
+      "DELETE",
       id,
-    });
+      "responses.delete",
+      "",
+      options,
+    );
     const data =
       typeof r.data === "object" && r.data !== null
         ? r.data
@@ -192,40 +183,21 @@ export function deleteResponse(
   return new APIPromise(answer);
 }
 
+/**
+ * The request itself, with the id checked and a missing endpoint recognised: `stored-requests.ts`,
+ * imported (through `on-demand.ts`) on the first call, so that a bundle that never calls these
+ * endpoints does not carry it.
+ */
 async function getJSON<T>(
   transport: Transport,
-  request: {
-    method: "GET" | "DELETE";
-    path: string;
-    options: RequestOptions | undefined;
-    endpoint: string;
-    id: string;
-  },
+  method: "GET" | "DELETE",
+  id: string,
+  caller: string,
+  suffix: "" | "/input_items",
+  options: RequestOptions | undefined,
 ): Promise<JSONResult<T>> {
-  try {
-    return await transport.requestJSON<T>({
-      method: request.method,
-      path: request.path,
-      options: request.options,
-    });
-  } catch (error) {
-    throw unsupportedOr(error, request.endpoint, request.id);
-  }
-}
-
-/**
- * A server that does not serve the endpoint answers 405 or 501, or a 404 that is about the path rather
- * than the response (it names neither the id nor `response_not_found`).
- */
-function unsupportedOr(error: unknown, endpoint: string, id: string): unknown {
-  if (!(error instanceof APIError)) return error;
-  const status = error.status;
-  const aboutTheResponse =
-    error.code === "response_not_found" || error.param === "response_id" || error.message.includes(id);
-  if (status === 405 || status === 501 || (status === 404 && !aboutTheResponse)) {
-    return new EndpointNotSupportedError(endpoint, error);
-  }
-  return error;
+  const { requestStored } = await import("./on-demand.js");
+  return requestStored<T>(transport, method, id, caller, suffix, options);
 }
 
 function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
@@ -235,45 +207,4 @@ function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
     read: () => data,
     unread: () => unreadCopy(r.response, r.text),
   };
-}
-
-/**
- * The id as one path segment. An id that is not one (empty, `.`, `..`, holding `/`, `\\`, `?`, `#` or a
- * control character, also once percent-decoded, since some servers and proxies decode before routing)
- * would send the request, and the key, to another path (`retrieve("..")` is `GET /v1/`), so it is
- * refused before anything is sent. Any other id is percent-encoded.
- */
-/** True when `text` stays one path segment once in a URL: none of the characters that end or climb one. */
-function isOneSegment(text: string): boolean {
-  if (text === "" || text === "." || text === "..") return false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    // Control characters, "#" (35), "/" (47), "?" (63), a backslash (92) and DEL (127).
-    if (code < 32 || code === 35 || code === 47 || code === 63 || code === 92 || code === 127) return false;
-  }
-  return true;
-}
-
-function pathId(id: string, method: string): string {
-  if (typeof id !== "string" || id === "") {
-    throw new InvalidResponseIdError(`${method}() needs a response id (a non-empty string).`, method);
-  }
-  let form = id;
-  for (let round = 0; round < 4; round++) {
-    if (!isOneSegment(form)) {
-      throw new InvalidResponseIdError(
-        `${method}(): ${JSON.stringify(id.slice(0, 80))} is not one path segment, so not a response id.`,
-        method,
-      );
-    }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(form);
-    } catch {
-      break; // not valid percent-encoding: it is sent encoded as it is (`%` becomes `%25`)
-    }
-    if (decoded === form) break;
-    form = decoded;
-  }
-  return encodeURIComponent(id);
 }

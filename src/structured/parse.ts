@@ -2,7 +2,9 @@
  * `responses.parse()`'s second half: reads a response back through the schemas of its request — the
  * `text.format` into `output_parsed` (and `parsed` on each `output_text` part), each function call of a
  * schema-built tool into `parsed_arguments`. The additions are non-enumerable, like `output_text`, so the
- * response still serialises to exactly what the server sent.
+ * response still serialises to exactly what the server sent. The client imports it (through
+ * `client/on-demand.ts`) when a parse request's answer arrives, so a bundle that never parses does not
+ * carry it.
  */
 
 import { isRecord } from "../internal/guards.js";
@@ -16,6 +18,7 @@ import type {
 import type { RunnableTool } from "../tools/tool.js";
 import { ResponseParseError } from "./errors.js";
 import type { ParseableFunctionTool, ParseableTextFormat } from "./format.js";
+import { isRunnable } from "./wire-tools.js";
 
 /** What a parse request may carry in `tools`: plain definitions, schema-built ones, runnable tools. */
 export type ParseTool = { readonly type: string } | RunnableTool;
@@ -113,12 +116,6 @@ export async function parseResponse<R extends ResponseResource>(
   return response;
 }
 
-/** The body as sent: runnable tools become their definitions (parsers are functions, dropped by JSON). */
-export function toWireTools(tools: unknown): unknown {
-  if (!Array.isArray(tools)) return tools;
-  return tools.map((tool) => (isRunnable(tool) ? tool.definition : tool));
-}
-
 function parserOf(format: unknown): Parser | null {
   const parse = isRecord(format) ? format.$parseRaw : undefined;
   return typeof parse === "function" ? (parse as Parser) : null;
@@ -135,15 +132,6 @@ function toolParsersOf(tools: unknown): Map<string, Parser> {
     }
   }
   return parsers;
-}
-
-function isRunnable(value: unknown): value is RunnableTool {
-  return (
-    isRecord(value) &&
-    typeof value.execute === "function" &&
-    typeof value.parse === "function" &&
-    isRecord(value.definition)
-  );
 }
 
 function hidden(target: object, name: string, value: unknown): void {

@@ -1,26 +1,7 @@
 /** `openresponses serve --cors [ORIGIN]`: pages on other origins may call the built-in model. */
 
 import { describe, expect, it } from "vitest";
-import { runInProcess } from "./in-process.js";
-
-/** Starts `serve` in this process on a free port; resolves with its base URL and a stop function. */
-async function startServe(args: string[]) {
-  const running = runInProcess(["serve", "--port", "0", ...args]);
-  for (let waited = 0; !/Serving/.test(running.stdout()) && waited < 10_000; waited += 20) {
-    const early = await Promise.race([running.done, new Promise((r) => setTimeout(r, 20, null))]);
-    if (early) throw new Error(`serve exited early: ${JSON.stringify(early)}`);
-  }
-  const url = /at (http:\/\/\S+)\/v1/.exec(running.stdout())?.[1];
-  if (!url) throw new Error(`serve did not start: ${running.stdout()}`);
-  return {
-    url,
-    output: running.stdout,
-    stop: async () => {
-      running.stop();
-      return running.done;
-    },
-  };
-}
+import { runInProcess, startServe } from "./in-process.js";
 
 function preflight(url: string, origin: string) {
   return fetch(`${url}/v1/responses`, {

@@ -24,8 +24,8 @@ import {
   type RecordedRequest,
   startFakeUpstream,
 } from "../support/fake-upstream.js";
-import { failures, runCheckJSON } from "./check/support.js";
-import { runInProcess } from "./in-process.js";
+import { expectEveryScenarioPasses } from "./check/support.js";
+import { type ServeRun, startServe, stopServe } from "./in-process.js";
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
@@ -79,37 +79,25 @@ const weather = {
 
 describe.each(PROVIDERS)("serve --upstream $kind:", (provider) => {
   let fake: FakeUpstream;
-  let server: ReturnType<typeof runInProcess>;
+  let server: ServeRun;
   let baseURL = "";
 
   beforeAll(async () => {
     fake = await startFakeUpstream(provider.script);
-    server = runInProcess(
-      ["serve", "--port", "0", "--upstream", `${provider.kind}:${provider.base(fake.url)}`],
-      {
-        env: { OPENRESPONSES_UPSTREAM_API_KEY: KEY },
-      },
-    );
-    const pattern = /OPENRESPONSES_BASE_URL=(http:\/\/\S+\/v1)/;
-    for (let i = 0; i < 200 && !pattern.test(server.stdout()); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const url = pattern.exec(server.stdout())?.[1];
-    if (url === undefined) throw new Error(`serve did not start: ${server.stdout()}`);
-    baseURL = url;
+    server = await startServe(["--upstream", `${provider.kind}:${provider.base(fake.url)}`], {
+      OPENRESPONSES_UPSTREAM_API_KEY: KEY,
+    });
+    baseURL = server.baseURL;
   });
   afterAll(async () => {
-    server?.stop();
-    const result = await server?.done;
-    expect(result?.code).toBe(0);
-    expect(`${result?.stdout}${result?.stderr}`).not.toContain(KEY);
+    await stopServe(server, KEY);
     await fake.close();
   });
 
   const client = () => new OpenResponses({ baseURL, apiKey: "caller-key", maxRetries: 0, strict: true });
 
   it("says what it serves; the upstream gets the key in its own header", async () => {
-    expect(server.stdout()).toContain(`Serving the ${provider.label} upstream at ${provider.base(fake.url)}`);
+    expect(server.output()).toContain(`Serving the ${provider.label} upstream at ${provider.base(fake.url)}`);
     const response = await client().responses.create({ model: provider.model, input: "hello there" });
     expect(response.output_text).toBe("You said: hello there");
     expect(fake.requests.at(-1)?.headers[provider.keyHeader]).toBe(KEY);
@@ -220,15 +208,6 @@ describe.each(PROVIDERS)("serve --upstream $kind:", (provider) => {
   });
 
   it("openresponses check: every scenario, HTTP and WebSocket, passes", async () => {
-    const { report, code } = await runCheckJSON(["--base-url", baseURL, "--model", provider.model]);
-    expect(failures(report)).toEqual([]);
-    expect(
-      report.scenarios
-        .filter((scenario) => scenario.status !== "pass")
-        .map((scenario) => [scenario.id, scenario.status]),
-    ).toEqual([["auth-required", "skip"]]);
-    const transports = new Set(report.scenarios.filter((s) => s.status === "pass").map((s) => s.transport));
-    expect(transports).toEqual(new Set(["http", "websocket"]));
-    expect(code).toBe(0);
+    await expectEveryScenarioPasses(baseURL, provider.model);
   });
 });

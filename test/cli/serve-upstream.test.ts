@@ -20,8 +20,8 @@ import {
 import { chatStream, chunk } from "../server/bridges/fake-chat.js";
 import { fakeChatModel } from "../server/bridges/fake-chat-model.js";
 import { type FakeReply, type FakeUpstream, sseData, startFakeUpstream } from "../support/fake-upstream.js";
-import { failures, runCheckJSON } from "./check/support.js";
-import { runInProcess } from "./in-process.js";
+import { expectEveryScenarioPasses } from "./check/support.js";
+import { runInProcess, type ServeRun, startServe, stopServe } from "./in-process.js";
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
@@ -29,35 +29,19 @@ const KEY = "sk-serve-upstream-secret-42";
 let fake: FakeUpstream;
 /** Replies for the next requests, in order; the fake model answers when none is queued. */
 const queued: FakeReply[] = [];
-let server: ReturnType<typeof runInProcess>;
+let server: ServeRun;
 let baseURL = "";
-
-async function startServe(args: string[], env: Record<string, string>) {
-  const running = runInProcess(["serve", "--port", "0", ...args], { env });
-  // The "try:" line names the server's own URL (the first line also names the upstream's).
-  const pattern = /OPENRESPONSES_BASE_URL=(http:\/\/\S+\/v1)/;
-  for (let i = 0; i < 200 && !pattern.test(running.stdout()); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const url = pattern.exec(running.stdout())?.[1];
-  if (url === undefined) throw new Error(`serve did not start: ${running.stdout()}`);
-  return { running, url };
-}
 
 beforeAll(async () => {
   fake = await startFakeUpstream((request) => queued.shift() ?? fakeChatModel(request));
-  const started = await startServe(["--upstream", `chat:${fake.url}/v1`], {
+  server = await startServe(["--upstream", `chat:${fake.url}/v1`], {
     OPENRESPONSES_UPSTREAM_API_KEY: KEY,
   });
-  server = started.running;
-  baseURL = started.url;
+  baseURL = server.baseURL;
 });
 afterAll(async () => {
-  server?.stop();
-  const result = await server?.done;
-  expect(result?.code).toBe(0);
   // The key never reaches the log, whatever failed.
-  expect(`${result?.stdout}${result?.stderr}`).not.toContain(KEY);
+  await stopServe(server, KEY);
   await fake.close();
 });
 
@@ -77,7 +61,7 @@ const weather = {
 
 describe("serve --upstream chat: with this package's client (strict protocol checking)", () => {
   it("says what it serves; the upstream gets the key from OPENRESPONSES_UPSTREAM_API_KEY", async () => {
-    expect(server.stdout()).toContain(`Serving the Chat Completions upstream at ${fake.url}/v1`);
+    expect(server.output()).toContain(`Serving the Chat Completions upstream at ${fake.url}/v1`);
     const response = await client().responses.create({ model: "qwen3", input: "hello there" });
     expect(response.output_text).toBe("You said: hello there");
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -272,17 +256,7 @@ describe("serve --upstream chat: with the AI SDK (@ai-sdk/open-responses)", () =
 
 describe("openresponses check against serve --upstream chat:", () => {
   it("every scenario, HTTP and WebSocket (compaction and W1–W9 included), passes", async () => {
-    const { report, code } = await runCheckJSON(["--base-url", baseURL, "--model", "qwen3"]);
-    expect(failures(report)).toEqual([]);
-    // Only the API-key scenario is skipped: this server was started without a key to leave out.
-    expect(
-      report.scenarios
-        .filter((scenario) => scenario.status !== "pass")
-        .map((scenario) => [scenario.id, scenario.status]),
-    ).toEqual([["auth-required", "skip"]]);
-    const transports = new Set(report.scenarios.filter((s) => s.status === "pass").map((s) => s.transport));
-    expect(transports).toEqual(new Set(["http", "websocket"]));
-    expect(code).toBe(0);
+    await expectEveryScenarioPasses(baseURL, "qwen3");
   });
 });
 
@@ -325,7 +299,7 @@ describe("serve --upstream: flags", () => {
       { MY_KEY: "sk-my-own-key-123456", LOCAL_KEY: "sk-local-key-654321" },
     );
     try {
-      const routed = new OpenResponses({ baseURL: started.url, apiKey: "k", maxRetries: 0 });
+      const routed = new OpenResponses({ baseURL: started.baseURL, apiKey: "k", maxRetries: 0 });
       await routed.responses.create({ model: "local-llama", input: "a" });
       expect(other.requests.at(-1)?.headers.authorization).toBe("Bearer sk-local-key-654321");
       expect((other.requests.at(-1)?.body as { model?: string } | undefined)?.model).toBe("local-llama");
@@ -333,8 +307,7 @@ describe("serve --upstream: flags", () => {
       expect(fake.requests.at(-1)?.headers.authorization).toBe("Bearer sk-my-own-key-123456");
       expect((fake.requests.at(-1)?.body as { model?: string } | undefined)?.model).toBe("fixed-model");
     } finally {
-      started.running.stop();
-      await started.running.done;
+      await started.stop();
       await other.close();
     }
   });
@@ -342,14 +315,13 @@ describe("serve --upstream: flags", () => {
   it("only routes: an unknown model is 404 model_not_found", async () => {
     const started = await startServe(["--route", `local-*=chat:${fake.url}/v1`], {});
     try {
-      const routed = new OpenResponses({ baseURL: started.url, apiKey: "k", maxRetries: 0 });
+      const routed = new OpenResponses({ baseURL: started.baseURL, apiKey: "k", maxRetries: 0 });
       await expect(routed.responses.create({ model: "gpt-5", input: "x" })).rejects.toMatchObject({
         status: 404,
         code: "model_not_found",
       });
     } finally {
-      started.running.stop();
-      await started.running.done;
+      await started.stop();
     }
   });
 });

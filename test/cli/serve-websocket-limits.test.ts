@@ -2,24 +2,10 @@
 
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { runInProcess } from "./in-process.js";
+import { runInProcess, type ServeRun, startServe } from "./in-process.js";
 
-async function startServe(args: string[]) {
-  const running = runInProcess(["serve", "--port", "0", ...args]);
-  for (let waited = 0; !/Serving/.test(running.stdout()) && waited < 10_000; waited += 20) {
-    const early = await Promise.race([running.done, new Promise((r) => setTimeout(r, 20, null))]);
-    if (early) throw new Error(`serve exited early: ${JSON.stringify(early)}`);
-  }
-  const url = /at (http:\/\/\S+)\/v1/.exec(running.stdout())?.[1];
-  if (!url) throw new Error(`serve did not start: ${running.stdout()}`);
-  return {
-    ws: `${url.replace("http", "ws")}/v1/responses`,
-    stop: async () => {
-      running.stop();
-      return running.done;
-    },
-  };
-}
+/** The WebSocket mode URL of a server started by `startServe`. */
+const wsURL = (server: ServeRun) => `${server.baseURL.replace("http", "ws")}/responses`;
 
 /** Opens a socket; resolves with how it ended: closed (and when), or refused with an HTTP status. */
 function attempt(url: string): Promise<{ ws: WebSocket; opened: boolean; status?: number }> {
@@ -38,16 +24,16 @@ describe("openresponses serve: WebSocket limits", { timeout: 20_000 }, () => {
   it("--ws-max-connections 1: a second connection gets 503; --ws-idle-timeout 1 ends an idle one", async () => {
     const server = await startServe(["--ws-max-connections", "1", "--ws-idle-timeout", "1"]);
     try {
-      const first = await attempt(server.ws);
+      const first = await attempt(wsURL(server));
       expect(first.opened).toBe(true);
       const started = Date.now();
       const closed = new Promise<number>((resolve) => first.ws.once("close", (code) => resolve(code)));
-      const second = await attempt(server.ws);
+      const second = await attempt(wsURL(server));
       expect(second.status).toBe(503);
       expect(await closed).toBe(1000);
       expect(Date.now() - started).toBeLessThan(8000);
       // The idle one is gone, so there is room again.
-      const third = await attempt(server.ws);
+      const third = await attempt(wsURL(server));
       expect(third.opened).toBe(true);
       third.ws.terminate();
     } finally {

@@ -7,7 +7,7 @@
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import type { ModelRequest } from "../model.js";
 import { itemParam } from "./context.js";
-import type { Refuse } from "./refusal.js";
+import type { Refuse } from "./refuse.js";
 
 /** One context item with the request field that holds it (`itemParam`: `input[3]`, or an earlier turn's). */
 export interface ContextEntry {
@@ -41,6 +41,35 @@ export function instructionText(entry: ContextEntry, refuse: Refuse, upstream: s
     texts.push(text);
   });
   return texts.join("\n");
+}
+
+/**
+ * The texts of an assistant message, in order, empty ones left out: a string, or `output_text` and
+ * `refusal` parts (a refusal is what the assistant said; neither provider has a refusal part, so it goes
+ * back as text). `turn` names the provider's assistant turn in the refusal of any other part.
+ */
+export function assistantTexts(
+  entry: ContextEntry,
+  refuse: Refuse,
+  upstream: string,
+  turn: string,
+): string[] {
+  const content = entry.item.content;
+  if (typeof content === "string") return content === "" ? [] : [content];
+  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.");
+  const texts: string[] = [];
+  content.forEach((part, index) => {
+    const record = isRecord(part) ? part : {};
+    const text =
+      record.type === "output_text" ? record.text : record.type === "refusal" ? record.refusal : undefined;
+    if (typeof text !== "string")
+      refuse(
+        `${entry.param}.content[${index}]`,
+        `${upstream} has no equivalent of ${describeType(part)} content in ${turn}.`,
+      );
+    if (text !== "") texts.push(text);
+  });
+  return texts;
 }
 
 /** `"input_image"`-style wording for a message. */

@@ -6,6 +6,9 @@
 
 import { invalidRequest, type KitError, kitError } from "./kit-error.js";
 
+/** Shared: a decode without `stream` starts afresh, so one decoder serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** `bytes` is the body as received (the idempotency check fingerprints it). */
 export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: false; error: KitError };
 
@@ -67,7 +70,7 @@ export async function readJsonChunks(
 
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return { ok: false, error: invalidRequest("The request body is not valid UTF-8.", null, "invalid_json") };
   }

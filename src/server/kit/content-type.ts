@@ -12,6 +12,7 @@ import { fromBrowser } from "./browser-policy.js";
 import { type KitError, kitError } from "./kit-error.js";
 
 export function isJsonMediaType(header: string): boolean {
+  if (header === "application/json") return true;
   const essence = (header.split(";", 1)[0] ?? "").trim().toLowerCase();
   if (essence === "application/json") return true;
   return essence.startsWith("application/") && essence.endsWith("+json") && !essence.includes(" ");

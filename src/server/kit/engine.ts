@@ -109,11 +109,12 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       responseId,
       signal: runOptions.signal,
       ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
-      save: async (finished) => {
+      save: async (finished, own) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
         // The store's own copy: what the events handed out share with the writer stays theirs.
-        const stored = { response: copyData(finished.response), input: finished.input };
+        const response = own ? finished.response : copyData(finished.response);
+        const stored = { response, input: finished.input };
         const kept = !wanted || (await keep(runStore, stored));
         // A response the store did not take says so (`store: false`), so nobody relies on finding it.
         if (!kept) stored.response.store = false;

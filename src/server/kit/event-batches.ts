@@ -6,7 +6,7 @@
  * events one at a time, as `engine.run` promises (`TurnEvents` is that `AsyncIterable`).
  */
 
-import type { StreamingEvent } from "../../spec/index.js";
+import type { ResponseResource, StreamingEvent } from "../../spec/index.js";
 
 export interface EventBatchSource {
   /** The next batch (never empty), or `null` once the turn has ended. */
@@ -17,6 +17,12 @@ export interface EventBatchSource {
    * after the end.
    */
   stop(reason?: unknown): void;
+  /**
+   * Instead of any `next`: runs the turn to its end without making events, for a consumer that wants
+   * only the final snapshot, and gives it with its JSON text (null: stopped before the end). Absent on
+   * a source that cannot.
+   */
+  collect?(): Promise<{ readonly response: ResponseResource; readonly json: string } | null>;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -43,13 +49,16 @@ export class TurnEvents implements AsyncIterable<StreamingEvent> {
   /** The same turn with each batch mapped (the dialect's renames), still in batches. */
   mapBatches(map: (batch: StreamingEvent[]) => StreamingEvent[]): TurnEvents {
     const source = this.takeBatches();
-    return new TurnEvents({
+    const mapped: EventBatchSource = {
       next: async () => {
         const batch = await source.next();
         return batch === null ? null : map(batch);
       },
       stop: (reason) => source.stop(reason),
-    });
+    };
+    // A map of events leaves the snapshot as it is.
+    if (source.collect !== undefined) mapped.collect = () => source.collect!();
+    return new TurnEvents(mapped);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamingEvent> {

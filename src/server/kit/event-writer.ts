@@ -92,6 +92,11 @@ export class InvalidModelPartError extends Error {
   readonly type = "model_error";
 }
 
+const NO_EVENTS: StreamingEvent[] = Object.freeze([]) as unknown as StreamingEvent[];
+
+/** Set by `EventWriter`'s static block: the one way to reach its private `#quiet`. */
+let makeQuiet: (writer: EventWriter) => void;
+
 export class EventWriter {
   readonly #response: ResponseResource;
   readonly #ids: IdGenerator;
@@ -111,6 +116,14 @@ export class EventWriter {
   #started = false;
   #finished = false;
   #events: StreamingEvent[] = [];
+  /** Builds no events, only the snapshot (`quietEventWriter`). */
+  #quiet = false;
+
+  static {
+    makeQuiet = (writer) => {
+      writer.#quiet = true;
+    };
+  }
 
   constructor(options: EventWriterOptions) {
     this.#response = options.response;
@@ -317,6 +330,7 @@ export class EventWriter {
   #addItem(item: ItemField): number {
     const outputIndex = this.#response.output.length;
     this.#response.output.push(item);
+    if (this.#quiet) return outputIndex;
     this.#emit({
       type: "response.output_item.added",
       sequence_number: 0,
@@ -541,6 +555,7 @@ export class EventWriter {
       this.#outputCharacters += delta.length;
       type = "response.output_text.delta";
     }
+    if (this.#quiet) return;
     // One literal per delta, the hottest event there is (no spread of a shared base).
     this.#emit({
       type,
@@ -565,6 +580,7 @@ export class EventWriter {
     const content: OpenContent = { kind, index: list.length, part };
     list.push(part);
     open.content = content;
+    if (this.#quiet) return content;
     this.#emit({
       type: "response.content_part.added",
       sequence_number: 0,
@@ -626,18 +642,20 @@ export class EventWriter {
       summary = { label, index: open.item.summary.length, part };
       open.item.summary.push(part);
       open.summary = summary;
-      this.#emit({
-        type: "response.reasoning_summary_part.added",
-        sequence_number: 0,
-        item_id: open.item.id,
-        output_index: open.outputIndex,
-        summary_index: summary.index,
-        part: copyData(part),
-      });
+      if (!this.#quiet)
+        this.#emit({
+          type: "response.reasoning_summary_part.added",
+          sequence_number: 0,
+          item_id: open.item.id,
+          output_index: open.outputIndex,
+          summary_index: summary.index,
+          part: copyData(part),
+        });
     }
     if (delta.length === 0) return;
     summary.part.text += delta;
     this.#reasoningCharacters += delta.length;
+    if (this.#quiet) return;
     this.#emit({
       type: "response.reasoning_summary_text.delta",
       sequence_number: 0,
@@ -685,6 +703,7 @@ export class EventWriter {
       | "response.incomplete"
       | "response.failed",
   ): void {
+    if (this.#quiet) return;
     // The terminal snapshot is final (nothing writes after it). The others are copies of a moment: the
     // writer replaces top-level fields (status, usage...) and grows `output`, but never changes the
     // settings the snapshot echoes (tools, text, metadata...), so those are shared, read-only.
@@ -696,15 +715,30 @@ export class EventWriter {
 
   /** Stamps the next sequence number (S4); callers pass 0 as a placeholder. */
   #emit(event: StreamingEvent): void {
+    if (this.#quiet) return;
     event.sequence_number = this.#sequence++;
     this.#events.push(event);
   }
 
   #flush(): StreamingEvent[] {
+    // A quiet writer's callers (internal) read nothing from it: one shared empty list does.
+    if (this.#quiet) return NO_EVENTS;
     const events = this.#events;
     this.#events = [];
     return events;
   }
+}
+
+/**
+ * A writer that builds the snapshot only: its calls return no events, and it copies nothing for
+ * events. For a caller that wants the final response and nothing else (a JSON answer), where the
+ * events of a turn (84 objects for a short answer, with copies of items and snapshots) cost more than
+ * the turn's own work. The snapshot is exactly the one an ordinary writer builds from the same parts.
+ */
+export function quietEventWriter(options: EventWriterOptions): EventWriter {
+  const writer = new EventWriter(options);
+  makeQuiet(writer);
+  return writer;
 }
 
 /** Item types with their own parts: sent through `item`, they would skip the lifecycle those parts follow. */

@@ -8,6 +8,7 @@ import { isTerminalEventType } from "../../internal/terminal-events.js";
 import type {
   CompactResponseMethodPublicBody,
   CreateResponseBody,
+  ResponseResource,
   StreamingEvent,
 } from "../../spec/index.js";
 import { type KitAnswer, toResponse } from "./answer.js";
@@ -72,16 +73,28 @@ export async function createAnswer(
   if (body.stream === true) {
     return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: sseChunks(events) }, keep: true };
   }
-  const terminal = await lastTerminal(events);
-  if (terminal === null) {
+  const final = await finalResponse(events);
+  if (final === null) {
     const cancelled = kitError(499, "server_error", "The request was cancelled.", { code: "cancelled" });
     return { answer: errorAnswer(cancelled), keep: false };
   }
   // The JSON answer is exactly the terminal event's snapshot. A failed response also answers 500, and
   // its `error` carries message, type, param and code, so it reads as a spec error body (E1) too.
-  const status = terminal.response.status === "failed" ? 500 : 200;
-  const answer = { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(terminal.response) };
-  return { answer, keep: true };
+  const status = final.response.status === "failed" ? 500 : 200;
+  return { answer: { status, headers: { ...JSON_HEADERS }, body: final.json }, keep: true };
+}
+
+/**
+ * The final snapshot and its JSON text: collected without events when the turn can (the engine's own
+ * turns), else read from the terminal event. Null when the turn ended without one.
+ */
+async function finalResponse(
+  events: AsyncIterable<StreamingEvent> | EventBatchSource,
+): Promise<{ readonly response: ResponseResource; readonly json: string } | null> {
+  const source = events instanceof TurnEvents ? events.takeBatches() : events;
+  if (!(Symbol.asyncIterator in source) && source.collect !== undefined) return source.collect();
+  const terminal = await lastTerminal(source);
+  return terminal === null ? null : { response: terminal.response, json: JSON.stringify(terminal.response) };
 }
 
 /** `POST {base}/responses/compact`: the compaction resource as JSON. */

@@ -6,7 +6,7 @@
 
 import type { ItemField, ItemParam } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
-import { itemSize, itemsSize } from "./item-size.js";
+import { itemSize, itemsSize, knownSize } from "./item-size.js";
 
 export interface MemoryStoreOptions {
   /** How many responses to keep; the least recently used one is evicted first. Default 1000. */
@@ -66,7 +66,10 @@ export class MemoryResponseStore implements ResponseStore {
     if (bytes > this.maxBytes) return false;
     this.#entries.set(id, { value, bytes });
     this.#bytes += bytes;
-    for (const itemId of itemIds(value)) if (!this.#items.has(itemId)) this.#items.set(itemId, id);
+    const items = this.#items;
+    forEachItemId(value, (itemId) => {
+      if (!items.has(itemId)) items.set(itemId, id);
+    });
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -80,7 +83,10 @@ export class MemoryResponseStore implements ResponseStore {
     if (entry === undefined) return;
     this.#entries.delete(id);
     this.#bytes -= entry.bytes;
-    for (const itemId of itemIds(entry.value)) if (this.#items.get(itemId) === id) this.#items.delete(itemId);
+    const items = this.#items;
+    forEachItemId(entry.value, (itemId) => {
+      if (items.get(itemId) === id) items.delete(itemId);
+    });
   }
 
   findItem(itemId: string): ItemParam | ItemField | undefined {
@@ -92,14 +98,18 @@ export class MemoryResponseStore implements ResponseStore {
   }
 }
 
-function* itemIds(value: StoredResponse): Generator<string> {
+/** Calls `visit` with the id of each item of the entry (its output, then its input). */
+function forEachItemId(value: StoredResponse, visit: (id: string) => void): void {
   // A store keeps whatever it is given; only well-formed lists are indexed.
-  for (const list of [value.response?.output, value.input]) {
-    if (!Array.isArray(list)) continue;
-    for (const item of list as unknown[]) {
-      const id = (item as { id?: unknown } | null)?.id;
-      if (typeof id === "string") yield id;
-    }
+  idsOf(value.response?.output, visit);
+  idsOf(value.input, visit);
+}
+
+function idsOf(list: unknown, visit: (id: string) => void): void {
+  if (!Array.isArray(list)) return;
+  for (const item of list as unknown[]) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id === "string") visit(id);
   }
 }
 
@@ -111,8 +121,12 @@ function* itemIds(value: StoredResponse): Generator<string> {
  * (a cycle from a custom model's item) counts as too large to keep.
  */
 function approximateBytes(value: StoredResponse): number {
-  const { output, ...rest } = value.response;
   const list = (items: unknown) => (Array.isArray(items) ? itemsSize(items) : itemSize(items));
+  const response = value.response;
+  // A collected response's JSON text was just made for its answer (model-loop.ts): its length is known.
+  const whole = typeof response === "object" && response !== null ? knownSize(response) : undefined;
+  if (whole !== undefined) return whole + list(value.input);
+  const { output, ...rest } = response;
   return itemSize(rest) + list(output) + list(value.input);
 }
 

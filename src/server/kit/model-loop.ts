@@ -13,13 +13,14 @@
  * before its terminal event leaves.
  */
 
-import type { CreateResponseBody, StreamingEvent } from "../../spec/index.js";
+import type { CreateResponseBody, ResponseResource, StreamingEvent } from "../../spec/index.js";
 import type { Model, ModelPart, ModelRequest, StoredResponse } from "../model.js";
 import type { ContextItem } from "./context-item.js";
 import type { ErrorReporter } from "./error-report.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
-import { EventWriter } from "./event-writer.js";
+import { EventWriter, type EventWriterOptions, quietEventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
+import { rememberSize } from "./item-size.js";
 import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
@@ -52,9 +53,17 @@ export interface Turn {
   readonly headers?: Headers;
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
-   * leaves: copy what you keep. False when the response was meant to be stored and was not.
+   * leaves: copy what you keep, unless `own` says nothing else holds it (a collected turn, whose only
+   * reader is its JSON text, made before the call). False when the response was meant to be stored and
+   * was not.
    */
-  readonly save: (finished: StoredResponse) => Promise<boolean>;
+  readonly save: (finished: StoredResponse, own: boolean) => Promise<boolean>;
+}
+
+/** A collected turn: the final snapshot and its JSON text. */
+export interface CollectedResponse {
+  readonly response: ResponseResource;
+  readonly json: string;
 }
 
 export type OpenedTurn = { ok: true; events: TurnEvents } | { ok: false; error: KitError };
@@ -148,12 +157,74 @@ class TurnLoop implements EventBatchSource {
     wake?.(INTERRUPTED);
   }
 
+  /**
+   * Runs the turn to its end without making events, for an answer that is the final snapshot alone (a
+   * JSON answer): the snapshot and its JSON text, or null when the turn was stopped or aborted first.
+   * Called instead of `next`, before it; the model is driven as `next` drives it (an async model's
+   * steps awaited, the event loop given a turn every `YIELD_INTERVAL_MS`), and the response is saved the
+   * same way, with its JSON size known to the store (item-size.ts) so it is not serialised twice.
+   */
+  async collect(): Promise<CollectedResponse | null> {
+    if (this.#state !== "new" || this.#controller.signal.aborted) {
+      this.#end();
+      return null;
+    }
+    this.#begin(true);
+    const writer = this.#writer!;
+    const loop = this.#loop!;
+    try {
+      for (let parts = 1; ; parts++) {
+        // The clock is read every few parts: a part is a small step of work.
+        if ((parts & 7) === 0 && loop.due()) {
+          await loop.yield();
+          if (this.#stopped()) return this.#abandon();
+        }
+        // A sync model's step is used at once: awaiting it would cost a turn of the microtask queue.
+        const next = this.#step(false);
+        const step = next instanceof Promise ? await next : next;
+        this.#wake = null;
+        this.#pending = null;
+        if (step === INTERRUPTED || step === ABORTED || step === FLUSH || this.#stopped()) {
+          return this.#abandon();
+        }
+        if (step.done) {
+          writer.complete();
+          break;
+        }
+        writer.write(step.value);
+        if (writer.finished) break;
+      }
+    } catch (error) {
+      this.#wake = null;
+      this.#pending = null;
+      if (this.#stopped()) return this.#abandon();
+      this.#settings.report(error, "model");
+      writer.fail(describeThrown(error));
+    }
+    const response = writer.response;
+    // Made before the save, so the store knows its size; a snapshot that cannot be serialised (a
+    // model's item with a cycle) is saved as before, and the serialisation after it throws.
+    let json = serialised(response);
+    if (json !== undefined) rememberSize(response, json.length);
+    try {
+      // Nothing but `json` has read the snapshot: the store may keep it as it is.
+      const kept = await this.#turn.save({ response, input: this.#turn.input }, true);
+      if (!kept) {
+        response.store = false;
+        json = undefined;
+      }
+    } finally {
+      this.#end();
+    }
+    return { response, json: json ?? JSON.stringify(response) };
+  }
+
   /** The writer's first events; the model is already running. */
-  #begin(): StreamingEvent[] {
+  #begin(quiet = false): StreamingEvent[] {
     const settings = this.#settings;
     const { body, input, responseId } = this.#turn;
     this.#state = "running";
-    this.#writer = new EventWriter({
+    const options: EventWriterOptions = {
       response: initialResource(body, {
         id: responseId,
         createdAt: Math.floor(settings.now() / 1000),
@@ -163,7 +234,8 @@ class TurnLoop implements EventBatchSource {
       now: settings.now,
       inputCharacters: countContextCharacters(input) + (body.instructions?.length ?? 0),
       policy: this.#policy,
-    });
+    };
+    this.#writer = quiet ? quietEventWriter(options) : new EventWriter(options);
     // A turn that never waits on I/O would otherwise run in microtasks only and starve the event loop.
     this.#loop = new LoopYielder();
     return this.#writer.start();
@@ -206,7 +278,7 @@ class TurnLoop implements EventBatchSource {
       // Saved before the terminal event leaves, so a client's immediate follow-up finds it; a response
       // that could not be stored goes out with `store: false` in its terminal snapshot (the writer's own
       // snapshot, final now), not as if stored.
-      const kept = await this.#turn.save({ response: writer.response, input: this.#turn.input });
+      const kept = await this.#turn.save({ response: writer.response, input: this.#turn.input }, false);
       if (!kept) writer.response.store = false;
       this.#end();
     }
@@ -248,6 +320,12 @@ class TurnLoop implements EventBatchSource {
     return this.#state === "ended" || this.#controller.signal.aborted;
   }
 
+  /** Ends a collected turn that was interrupted: there is no final snapshot. */
+  #abandon(): null {
+    this.#end();
+    return null;
+  }
+
   /** Ends an interrupted turn; the events already made still go out. */
   #interrupted(batch: StreamingEvent[]): StreamingEvent[] | null {
     this.#end();
@@ -270,6 +348,15 @@ class TurnLoop implements EventBatchSource {
       this.#controller.abort(reason ?? new Error("The client went away."));
     }
     this.#source?.close();
+  }
+}
+
+/** The JSON text of `value`, or undefined when it has none (JSON.stringify throws). */
+function serialised(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }
 

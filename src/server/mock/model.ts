@@ -35,22 +35,18 @@ export const MOCK_MODEL_NAME = "openresponses-mock";
 export type MockModel = Model & { compact: Compactor; defaultModel: string };
 
 /**
- * Word-sized chunks, whitespace kept, so the concatenated deltas equal the text exactly: each chunk is
- * the whitespace before a word plus the word (trailing whitespace is a chunk of its own). One pass, no
- * regex, produced lazily so a long answer is never held as a list of words.
+ * Where the chunk starting at `start` ends. Text goes in word-sized chunks, whitespace kept, so the
+ * concatenated deltas equal the text exactly: each chunk is the whitespace before a word plus the word
+ * (trailing whitespace is a chunk of its own). JSON goes in fixed slices of 12: it has few spaces to
+ * split on. Found one at a time as the deltas are made, so a long answer is never held as a list.
  */
-export function* chunkText(text: string): Generator<string, void, undefined> {
-  let start = 0;
-  let i = 0;
+export function chunkEnd(text: string, start: number, json = false): number {
   const n = text.length;
-  while (i < n) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    if (i === n) break;
-    while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    yield text.slice(start, i);
-    start = i;
-  }
-  if (start < n) yield text.slice(start);
+  if (json) return Math.min(start + 12, n);
+  let i = start;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  while (i < n && !isSpace(text.charCodeAt(i))) i++;
+  return i;
 }
 
 // The characters `\s` matches, so chunks split where they always did.
@@ -68,11 +64,6 @@ function isSpace(code: number): boolean {
     code === 0x3000 ||
     code === 0xfeff
   );
-}
-
-/** JSON is streamed in fixed-size slices: it has few spaces to split on. */
-function* chunkJson(text: string): Generator<string, void, undefined> {
-  for (let i = 0; i < text.length; i += 12) yield text.slice(i, i + 12);
 }
 
 function estimateTokens(value: unknown): number {
@@ -256,45 +247,46 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
       output_tokens_details: { reasoning_tokens: budget.reasoning },
     },
   });
-  // Each stream of chunks stops at the budget; `false` means the response must end incomplete.
-  function* stream(chunks: Iterable<string>, make: (delta: string) => ModelPart, reasoning = false) {
-    for (const delta of chunks) {
-      if (request.signal.aborted) return false;
-      if (!budget.take()) return false;
-      if (reasoning) budget.reasoning++;
-      yield make(delta);
-    }
+  // Each delta is taken from the budget first; when it runs out (or the request was aborted) the
+  // response ends incomplete. Written out as loops in this one generator: a generator per stream of
+  // chunks, and one per chunker, cost more per delta than making the delta.
+  const signal = request.signal;
+  const admit = (reasoning: boolean): boolean => {
+    if (signal.aborted || !budget.take()) return false;
+    if (reasoning) budget.reasoning++;
     return true;
-  }
+  };
 
   function* outOfBudget(): Generator<ModelPart> {
     yield usage();
     yield { type: "incomplete", reason: "max_output_tokens" };
   }
 
-  if (steps.reasoning.text) {
-    const ok = yield* stream(
-      chunkText(steps.reasoning.text),
-      (delta) => ({ type: "reasoning", delta }),
-      true,
-    );
-    if (!ok) return yield* outOfBudget();
-    if (steps.reasoning.summary) {
-      const done = yield* stream(
-        chunkText(steps.reasoning.summary),
-        (delta) => ({ type: "reasoning_summary", delta, summaryIndex: 0 }),
-        true,
-      );
-      if (!done) return yield* outOfBudget();
+  const reasoningText = steps.reasoning.text;
+  if (reasoningText) {
+    for (let at = 0, end = 0; at < reasoningText.length; at = end) {
+      end = chunkEnd(reasoningText, at);
+      if (!admit(true)) return yield* outOfBudget();
+      yield { type: "reasoning", delta: reasoningText.slice(at, end) };
+    }
+    const summary = steps.reasoning.summary;
+    for (let at = 0, end = 0; at < summary.length; at = end) {
+      end = chunkEnd(summary, at);
+      if (!admit(true)) return yield* outOfBudget();
+      yield { type: "reasoning_summary", delta: summary.slice(at, end), summaryIndex: 0 };
     }
     if (steps.encrypted) yield { type: "reasoning_encrypted", encryptedContent: steps.encrypted };
     yield { type: "end_item" };
   }
 
-  if (steps.commentary) {
+  const commentary = steps.commentary;
+  if (commentary) {
     yield { type: "phase", phase: "commentary" };
-    const ok = yield* stream(chunkText(steps.commentary), (delta) => ({ type: "text", delta }));
-    if (!ok) return yield* outOfBudget();
+    for (let at = 0, end = 0; at < commentary.length; at = end) {
+      end = chunkEnd(commentary, at);
+      if (!admit(false)) return yield* outOfBudget();
+      yield { type: "text", delta: commentary.slice(at, end) };
+    }
     yield { type: "end_item" };
   }
 
@@ -310,14 +302,16 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
     };
   }
 
-  if (steps.finalText !== undefined && steps.answer) {
+  const finalText = steps.finalText;
+  if (finalText !== undefined && steps.answer) {
     if (steps.finalPhase) yield { type: "phase", phase: steps.finalPhase };
-    const chunks = steps.json ? chunkJson(steps.finalText) : chunkText(steps.finalText);
-    const refusal = steps.answer.refusal === true && !steps.json;
-    const ok = yield* stream(chunks, (delta) =>
-      refusal ? { type: "refusal", delta } : { type: "text", delta },
-    );
-    if (!ok) return yield* outOfBudget();
+    const json = steps.json;
+    const type = steps.answer.refusal === true && !json ? "refusal" : "text";
+    for (let at = 0, end = 0; at < finalText.length; at = end) {
+      end = chunkEnd(finalText, at, json);
+      if (!admit(false)) return yield* outOfBudget();
+      yield { type, delta: finalText.slice(at, end) };
+    }
   }
 
   yield usage();

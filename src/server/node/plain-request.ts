@@ -66,15 +66,24 @@ function headerValue(raw: string[], name: string): string | null {
   let value: string | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const key = raw[i]!;
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    // Most clients send lower-case names: those match without a lower-cased copy.
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
     value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`;
   }
   return value;
 }
 
-/** The body's chunks, one at a time: the socket is paused while a chunk waits to be read. */
+/**
+ * Bytes the body may hold unread before the socket is paused. A small body (the usual request) is read
+ * with no pause and resume; a large one never has more than this waiting beyond what the kit has read.
+ */
+const PAUSE_AT = 64 * 1024;
+
+/** The body's chunks, one at a time: the socket is paused while more than `PAUSE_AT` waits to be read. */
 function bodyChunks(req: IncomingMessage): ChunkReader {
   const queue: Uint8Array[] = [];
+  let queued = 0;
+  let paused = false;
   let ended = false;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
@@ -85,7 +94,11 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
   };
   const onData = (chunk: Buffer) => {
     queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    req.pause();
+    queued += chunk.byteLength;
+    if (queued >= PAUSE_AT && !paused) {
+      paused = true;
+      req.pause();
+    }
     notify();
   };
   const onError = (error: unknown) => {
@@ -108,10 +121,16 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
     async read() {
       for (;;) {
         const chunk = queue.shift();
-        if (chunk !== undefined) return { done: false, value: chunk };
+        if (chunk !== undefined) {
+          queued -= chunk.byteLength;
+          return { done: false, value: chunk };
+        }
         if (failure !== null) throw failure;
         if (ended) return { done: true };
-        req.resume();
+        if (paused) {
+          paused = false;
+          req.resume();
+        }
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -119,6 +138,7 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
     },
     async cancel() {
       // The kit stopped reading (a body over the size limit): stop reading it too.
+      paused = true;
       req.pause();
     },
   };

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import type { CheckReport } from "../../../src/cli/check/report-types.js";
 import { runInProcess } from "../in-process.js";
 
@@ -31,4 +32,21 @@ export function failures(report: CheckReport): string[] {
       .filter((finding) => finding.severity === "fail")
       .map((finding) => `${scenario.id} ${finding.rule}: ${finding.message}`),
   );
+}
+
+/**
+ * `openresponses check` against a server started without an API key: no failure, every scenario passes
+ * over HTTP and WebSocket but the API-key one (skipped: there is no key to leave out), and exit 0.
+ */
+export async function expectEveryScenarioPasses(baseURL: string, model: string): Promise<void> {
+  const { report, code } = await runCheckJSON(["--base-url", baseURL, "--model", model]);
+  expect(failures(report)).toEqual([]);
+  expect(
+    report.scenarios
+      .filter((scenario) => scenario.status !== "pass")
+      .map((scenario) => [scenario.id, scenario.status]),
+  ).toEqual([["auth-required", "skip"]]);
+  const transports = new Set(report.scenarios.filter((s) => s.status === "pass").map((s) => s.transport));
+  expect(transports).toEqual(new Set(["http", "websocket"]));
+  expect(code).toBe(0);
 }

@@ -53,17 +53,26 @@ const resource = (status: string, output: unknown[] = [], extra: object = {}) =>
   ...extra,
 });
 
+/** The upstream's `output_item.added` of an assistant message. */
+const MESSAGE_ADDED = sseData({
+  type: "response.output_item.added",
+  output_index: 0,
+  item: { type: "message", id: "m1", role: "assistant", content: [] },
+});
+
+/** An assistant message started upstream, with its first text delta (which names no item). */
+const messageStarted = (delta: string) => [
+  MESSAGE_ADDED,
+  sseData({ type: "response.output_text.delta", output_index: 0, content_index: 0, delta }),
+];
+
 /** A data-only stream of deltas with no `.done` events, no sequence numbers and no `[DONE]`. */
 function sloppyText(...pieces: string[]): FakeReply {
   return {
     kind: "sse",
     chunks: [
       sseData({ type: "response.created", response: resource("in_progress") }),
-      sseData({
-        type: "response.output_item.added",
-        output_index: 0,
-        item: { type: "message", id: "m1", role: "assistant", content: [] },
-      }),
+      MESSAGE_ADDED,
       ...pieces.map((delta) =>
         sseData({
           type: "response.output_text.delta",
@@ -242,12 +251,7 @@ describe("openResponsesModel", () => {
     replies.push({
       kind: "sse",
       chunks: [
-        sseData({
-          type: "response.output_item.added",
-          output_index: 0,
-          item: { type: "message", id: "m1", role: "assistant", content: [] },
-        }),
-        sseData({ type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "One, two" }),
+        ...messageStarted("One, two"),
         sseData({
           type: "response.incomplete",
           response: resource("incomplete", [], { incomplete_details: { reason: "max_output_tokens" } }),
@@ -263,12 +267,7 @@ describe("openResponsesModel", () => {
     replies.push({
       kind: "sse",
       chunks: [
-        sseData({
-          type: "response.output_item.added",
-          output_index: 0,
-          item: { type: "message", id: "m1", role: "assistant", content: [] },
-        }),
-        sseData({ type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "Part" }),
+        ...messageStarted("Part"),
         sseData({
           type: "response.failed",
           response: resource("failed", [], { error: { code: "server_error", message: "GPU fell over" } }),
@@ -284,14 +283,7 @@ describe("openResponsesModel", () => {
   it("a stream that ends without a terminal event was cut: the response fails", async () => {
     replies.push({
       kind: "sse",
-      chunks: [
-        sseData({
-          type: "response.output_item.added",
-          output_index: 0,
-          item: { type: "message", id: "m1", role: "assistant", content: [] },
-        }),
-        sseData({ type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "Par" }),
-      ],
+      chunks: [...messageStarted("Par")],
     });
     const { response } = await streamTurn(handler, { model: "m", input: "x" });
     expect(response.status).toBe("failed");

@@ -1,6 +1,6 @@
 /** A `Refuse` for unit tests of the request mappers: throws an error that carries the refused field. */
 
-import type { Refuse } from "../../../src/server/bridges/refusal.js";
+import type { Refuse } from "../../../src/server/bridges/refuse.js";
 
 export class Refused extends Error {
   constructor(

@@ -6,6 +6,7 @@ import { attachWebSocketMode } from "../../../src/server/index.js";
 import { createResponsesEngine } from "../../../src/server/kit/engine.js";
 import type { ModelPart } from "../../../src/server/model.js";
 import {
+  type RawClient,
   rawClient,
   scriptedModel,
   slowly,
@@ -36,6 +37,39 @@ function responseOf(messages: WireMessage[]): { id: string; status: string } {
   return messages.at(-1)?.response as { id: string; status: string };
 }
 
+/** Opens `count` raw clients to `url`, runs `body` with them, and closes them whatever happens. */
+async function withClients(
+  url: string,
+  count: number,
+  body: (clients: [RawClient, RawClient]) => Promise<void>,
+): Promise<void> {
+  const clients: RawClient[] = [];
+  try {
+    for (let index = 0; index < count; index++) clients.push(await rawClient(url));
+    await body(clients as [RawClient, RawClient]);
+  } finally {
+    for (const client of clients) await client.close();
+  }
+}
+
+/** Sends a `response.create` with `model: "m"` and the given fields. */
+function create(client: RawClient, fields: Record<string, unknown>): void {
+  client.send({ type: "response.create", model: "m", ...fields });
+}
+
+/** A first turn with `store: false` (kept in the connection's memory only); its response. */
+async function unstoredTurn(client: RawClient, input: string): Promise<{ id: string; status: string }> {
+  create(client, { input, store: false });
+  return responseOf(await client.turn());
+}
+
+/** W5: a `store: false` continuation of `id` is refused: the id is no longer in the connection's memory. */
+async function expectEvicted(client: RawClient, id: string, input: string): Promise<void> {
+  create(client, { store: false, previous_response_id: id, input });
+  const [envelope] = await client.turn();
+  expect(envelope).toMatchObject({ type: "error", error: { code: "previous_response_not_found" } });
+}
+
 describe("server WebSocket mode", () => {
   let server: WsTestServer;
   const testModel = model();
@@ -48,9 +82,8 @@ describe("server WebSocket mode", () => {
   });
 
   it("W1/W2: a response.create turn is answered with the S4–S9 event sequence", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "hi" });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "hi" });
       const messages = await client.turn();
       expect(types(messages)).toEqual([
         "response.created",
@@ -68,35 +101,23 @@ describe("server WebSocket mode", () => {
       expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
       expect(new Set(sequence).size).toBe(sequence.length);
       expect(responseOf(messages).status).toBe("completed");
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W1: `stream` and `stream_options` are ignored (some clients send them); the turn streams", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "hi", stream: true });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "hi", stream: true });
       expect(responseOf(await client.turn()).status).toBe("completed");
-      client.send({
-        type: "response.create",
-        model: "m",
-        input: "hi",
-        stream: false,
-        stream_options: { include_obfuscation: false },
-      });
+      create(client, { input: "hi", stream: false, stream_options: { include_obfuscation: false } });
       const turn = await client.turn();
       expect(types(turn)).toContain("response.output_text.delta");
       expect(responseOf(turn).status).toBe("completed");
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W1: `background: true` is refused with a 400 envelope naming the field; the socket stays usable", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "hi", background: true });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "hi", background: true });
       const [envelope] = await client.turn();
       expect(envelope).toMatchObject({
         type: "error",
@@ -106,18 +127,15 @@ describe("server WebSocket mode", () => {
       expect(String((envelope as unknown as { error: { message: string } }).error.message)).toMatch(
         /`background`.*Omit/,
       );
-      client.send({ type: "response.create", model: "m", input: "hi", background: false });
+      create(client, { input: "hi", background: false });
       expect(responseOf(await client.turn()).status).toBe("completed");
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W3: a `stream_id` (multiplexed lanes) is answered at once with an error envelope, even behind a turn", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "slow one" });
-      client.send({ type: "response.create", model: "m", input: "hi", stream_id: "lane-2" });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "slow one" });
+      create(client, { input: "hi", stream_id: "lane-2" });
       const first = await client.turn();
       // The refusal overtakes the turn in flight: it is the first message of the connection.
       expect(first[0]).toMatchObject({
@@ -128,16 +146,13 @@ describe("server WebSocket mode", () => {
       expect(String((first[0] as unknown as { error: { message: string } }).error.message)).toMatch(
         /stream_id.*Omit/s,
       );
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W3: turns sent together run one after the other, never interleaved", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "slow one" });
-      client.send({ type: "response.create", model: "m", input: "slow two" });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "slow one" });
+      create(client, { input: "slow two" });
       const first = await client.turn();
       const second = await client.turn();
       const firstId = responseOf(first).id;
@@ -149,23 +164,16 @@ describe("server WebSocket mode", () => {
       // S4: sequence numbers keep increasing across the session.
       const last = first.at(-1)?.sequence_number as number;
       expect(second[0]?.sequence_number as number).toBeGreaterThan(last);
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W4: store:false continues from connection-local memory on the same socket, not on another", async () => {
-    const client = await rawClient(server.url);
-    const other = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "remember 42", store: false });
-      const first = responseOf(await client.turn());
+    await withClients(server.url, 2, async ([client, other]) => {
+      const first = await unstoredTurn(client, "remember 42");
       expect(await server.store.get(first.id)).toBeUndefined();
 
       const before = testModel.requests.length;
-      client.send({
-        type: "response.create",
-        model: "m",
+      create(client, {
         store: false,
         previous_response_id: first.id,
         input: [{ type: "message", role: "user", content: "and now?" }],
@@ -177,64 +185,33 @@ describe("server WebSocket mode", () => {
       expect(context).toContain("Hello there");
       expect(context).toContain("and now?");
 
-      other.send({
-        type: "response.create",
-        model: "m",
-        store: false,
-        previous_response_id: first.id,
-        input: "x",
-      });
+      create(other, { store: false, previous_response_id: first.id, input: "x" });
       const [envelope] = await other.turn();
       expect(envelope).toMatchObject({
         type: "error",
         status: 400,
         error: { code: "previous_response_not_found", param: "previous_response_id" },
       });
-    } finally {
-      await client.close();
-      await other.close();
-    }
+    });
   });
 
   it("W5: a continuation that fails evicts the id it continued from", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "start", store: false });
-      const first = responseOf(await client.turn());
+    await withClients(server.url, 1, async ([client]) => {
+      const first = await unstoredTurn(client, "start");
 
-      client.send({
-        type: "response.create",
-        model: "m",
-        store: false,
-        previous_response_id: first.id,
-        input: "explode",
-      });
+      create(client, { store: false, previous_response_id: first.id, input: "explode" });
       const failed = await client.turn();
       expect(types(failed)).toContain("error");
       expect(failed.at(-1)?.type).toBe("response.failed");
 
-      client.send({
-        type: "response.create",
-        model: "m",
-        store: false,
-        previous_response_id: first.id,
-        input: "again",
-      });
-      const [envelope] = await client.turn();
-      expect(envelope).toMatchObject({ type: "error", error: { code: "previous_response_not_found" } });
-    } finally {
-      await client.close();
-    }
+      await expectEvicted(client, first.id, "again");
+    });
   });
 
   it("W5: a function_call_output answering no call of the context fails the turn (400) and evicts the id", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "start", store: false });
-      const first = responseOf(await client.turn());
-      client.send({
-        type: "response.create",
-        model: "m",
+    await withClients(server.url, 1, async ([client]) => {
+      const first = await unstoredTurn(client, "start");
+      create(client, {
         store: false,
         previous_response_id: first.id,
         input: [{ type: "function_call_output", call_id: "call_never_made", output: "1" }],
@@ -245,28 +222,14 @@ describe("server WebSocket mode", () => {
         status: 400,
         error: { code: "function_call_not_found", param: "input[0].call_id" },
       });
-      client.send({
-        type: "response.create",
-        model: "m",
-        store: false,
-        previous_response_id: first.id,
-        input: "x",
-      });
-      const [envelope] = await client.turn();
-      expect(envelope).toMatchObject({ type: "error", error: { code: "previous_response_not_found" } });
-    } finally {
-      await client.close();
-    }
+      await expectEvicted(client, first.id, "x");
+    });
   });
 
   it("W5: a continuation rejected by validation (4xx) evicts too", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "start", store: false });
-      const first = responseOf(await client.turn());
-      client.send({
-        type: "response.create",
-        model: "m",
+    await withClients(server.url, 1, async ([client]) => {
+      const first = await unstoredTurn(client, "start");
+      create(client, {
         store: false,
         previous_response_id: first.id,
         input: "x",
@@ -274,37 +237,21 @@ describe("server WebSocket mode", () => {
       });
       const [rejected] = await client.turn();
       expect(rejected).toMatchObject({ type: "error", status: 400 });
-      client.send({
-        type: "response.create",
-        model: "m",
-        store: false,
-        previous_response_id: first.id,
-        input: "y",
-      });
-      const [envelope] = await client.turn();
-      expect(envelope).toMatchObject({ error: { code: "previous_response_not_found" } });
-    } finally {
-      await client.close();
-    }
+      await expectEvicted(client, first.id, "y");
+    });
   });
 
   it("W4: with store left on, a response continues from another connection through the shared store", async () => {
-    const client = await rawClient(server.url);
-    const other = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "stored" });
+    await withClients(server.url, 2, async ([client, other]) => {
+      create(client, { input: "stored" });
       const first = responseOf(await client.turn());
-      other.send({ type: "response.create", model: "m", previous_response_id: first.id, input: "next" });
+      create(other, { previous_response_id: first.id, input: "next" });
       expect(responseOf(await other.turn()).status).toBe("completed");
-    } finally {
-      await client.close();
-      await other.close();
-    }
+    });
   });
 
   it("W8: bad JSON, unknown message types and invalid bodies get 400 envelopes; the connection stays usable", async () => {
-    const client = await rawClient(server.url);
-    try {
+    await withClients(server.url, 1, async ([client]) => {
       client.send("{not json");
       expect(await client.next()).toMatchObject({
         type: "error",
@@ -320,42 +267,34 @@ describe("server WebSocket mode", () => {
       client.send([1, 2]);
       expect(await client.next()).toMatchObject({ type: "error", status: 400 });
       const tool = { type: "function", name: "lookup", parameters: { type: "object" } };
-      client.send({ type: "response.create", model: "m", input: "x", tools: [tool, tool] });
+      create(client, { input: "x", tools: [tool, tool] });
       const invalid = await client.next();
       expect(invalid).toMatchObject({ type: "error", status: 400 });
       expect((invalid.error as { message: string }).message.length).toBeGreaterThan(0);
-      client.send({ type: "response.create", model: "m", input: "fine" });
+      create(client, { input: "fine" });
       expect(responseOf(await client.turn()).status).toBe("completed");
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W3/W8: a bad message queued behind a running turn is answered after that turn, in order", async () => {
-    const client = await rawClient(server.url);
-    try {
-      client.send({ type: "response.create", model: "m", input: "slow" });
+    await withClients(server.url, 1, async ([client]) => {
+      create(client, { input: "slow" });
       client.send("nope");
       const turn = await client.turn();
       expect(turn.at(-1)?.type).toBe("response.completed");
       expect(await client.next()).toMatchObject({ type: "error", error: { code: "invalid_json" } });
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("W8: a binary frame is read as text; garbage gets an invalid_json envelope", async () => {
-    const client = await rawClient(server.url);
-    try {
+    await withClients(server.url, 1, async ([client]) => {
       client.socket.send(Buffer.from([0xff, 0x00, 0x12]), { binary: true });
       expect(await client.next()).toMatchObject({
         type: "error",
         status: 400,
         error: { code: "invalid_json" },
       });
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("upgrades on other paths are refused with 404", async () => {
@@ -370,7 +309,7 @@ describe("server WebSocket mode: auth and age limit", () => {
       await expect(rawClient(server.url)).rejects.toThrow(/401/);
       await expect(rawClient(server.url, { authorization: "Bearer wrong" })).rejects.toThrow(/401/);
       const client = await rawClient(server.url, { authorization: "Bearer sk-test-secret-key-123" });
-      client.send({ type: "response.create", model: "m", input: "hi" });
+      create(client, { input: "hi" });
       expect(responseOf(await client.turn()).status).toBe("completed");
       await client.close();
     } finally {
@@ -401,7 +340,7 @@ describe("server WebSocket mode: auth and age limit", () => {
     );
     try {
       const client = await rawClient(server.url);
-      client.send({ type: "response.create", model: "m", input: "hi" });
+      create(client, { input: "hi" });
       const turn = await client.turn(3000);
       expect(turn.at(-1)?.type).toBe("response.completed");
       expect(await client.next(3000)).toMatchObject({

@@ -4,9 +4,9 @@
  */
 
 import { isRecord, type JsonRecord } from "../../../internal/guards.js";
-import { type ContextEntry, describeType } from "../context-items.js";
+import { assistantTexts, type ContextEntry, describeType } from "../context-items.js";
 import { isHttpUrl, parseDataUrl, readFileData } from "../media.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import {
   type AnthropicDocumentBlock,
   type AnthropicImageBlock,
@@ -107,23 +107,7 @@ function decodeBase64Text(data: string): string {
 }
 
 export function assistantBlocks(entry: ContextEntry, refuse: Refuse): AnthropicTextBlock[] {
-  const content = entry.item.content;
-  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
-  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.");
-  const blocks: AnthropicTextBlock[] = [];
-  content.forEach((part, index) => {
-    const record = isRecord(part) ? part : {};
-    // A refusal is what the assistant said; Messages has no refusal block, so it goes back as text.
-    const text =
-      record.type === "output_text" ? record.text : record.type === "refusal" ? record.refusal : undefined;
-    if (typeof text !== "string")
-      refuse(
-        `${entry.param}.content[${index}]`,
-        `${UPSTREAM} has no equivalent of ${describeType(part)} content in an assistant turn.`,
-      );
-    if (text !== "") blocks.push({ type: "text", text });
-  });
-  return blocks;
+  return assistantTexts(entry, refuse, UPSTREAM, "an assistant turn").map((text) => ({ type: "text", text }));
 }
 
 export function toolResultContent(

@@ -9,7 +9,7 @@
 
 import { type ContextEntry, describeType, instructionText, parseArguments } from "../context-items.js";
 import { decodeProviderState } from "../provider-state.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import { assistantBlocks, toolResultContent, userBlocks } from "./blocks.js";
 import {
   type AnthropicAssistantBlock,

@@ -9,7 +9,7 @@ import { toFunctionTools } from "../../kit/tool-policy.js";
 import type { ModelRequest } from "../../model.js";
 import { upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import { anthropicContext } from "./messages.js";
 import type { AnthropicModelOptions } from "./options.js";
 import { type AnthropicRequest, type AnthropicTool, type AnthropicToolChoice, UPSTREAM } from "./wire.js";

@@ -9,7 +9,7 @@
 
 import { type ContextEntry, describeType, instructionText, parseArguments } from "../context-items.js";
 import { decodeProviderState } from "../provider-state.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import { functionResponse, geminiId, modelTextParts, userParts } from "./parts.js";
 import { type GeminiContent, type GeminiPart, UPSTREAM } from "./wire.js";
 

@@ -7,7 +7,7 @@
 
 import type { Model, ModelPart, ModelRequest } from "../../model.js";
 import { refuseCommon } from "../context.js";
-import { refuser } from "../refusal.js";
+import { refuser } from "../refuse.js";
 import { streamUpstream } from "../stream.js";
 import { joinURL, type UpstreamTarget } from "../upstream.js";
 import { upstreamReportedError, upstreamStreamError } from "../upstream-errors.js";

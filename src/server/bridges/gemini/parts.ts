@@ -4,9 +4,9 @@
  */
 
 import { isRecord, type JsonRecord } from "../../../internal/guards.js";
-import { type ContextEntry, describeType } from "../context-items.js";
+import { assistantTexts, type ContextEntry, describeType } from "../context-items.js";
 import { isHttpUrl, mimeTypeFromName, parseDataUrl, readFileData } from "../media.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import { type GeminiPart, SYNTHETIC_CALL_PREFIX, UPSTREAM } from "./wire.js";
 
 export function geminiId(callId: unknown): { id?: string } {
@@ -90,22 +90,7 @@ function withDetail(part: GeminiPart, detail: unknown, param: string, refuse: Re
 }
 
 export function modelTextParts(entry: ContextEntry, refuse: Refuse): GeminiPart[] {
-  const content = entry.item.content;
-  if (typeof content === "string") return content === "" ? [] : [{ text: content }];
-  if (!Array.isArray(content)) refuse(`${entry.param}.content`, "A message needs content.");
-  const parts: GeminiPart[] = [];
-  content.forEach((part, index) => {
-    const record = isRecord(part) ? part : {};
-    const text =
-      record.type === "output_text" ? record.text : record.type === "refusal" ? record.refusal : undefined;
-    if (typeof text !== "string")
-      refuse(
-        `${entry.param}.content[${index}]`,
-        `${UPSTREAM} has no equivalent of ${describeType(part)} content in a model turn.`,
-      );
-    if (text !== "") parts.push({ text });
-  });
-  return parts;
+  return assistantTexts(entry, refuse, UPSTREAM, "a model turn").map((text) => ({ text }));
 }
 
 export function functionResponse(

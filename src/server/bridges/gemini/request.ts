@@ -9,7 +9,7 @@ import { toFunctionTools } from "../../kit/tool-policy.js";
 import type { ModelRequest } from "../../model.js";
 import { callNames, upstreamModelName } from "../context.js";
 import { contextEntries } from "../context-items.js";
-import type { Refuse } from "../refusal.js";
+import type { Refuse } from "../refuse.js";
 import { geminiContents } from "./contents.js";
 import type { GeminiModelOptions } from "./options.js";
 import {

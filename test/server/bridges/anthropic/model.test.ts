@@ -4,8 +4,7 @@
  * JSON `type`). Every event the client receives validates in exact mode.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StreamResponseBody } from "../../../../src/client/responses.js";
+import { describe, expect, it } from "vitest";
 import {
   type APIError,
   AuthenticationError,
@@ -15,13 +14,15 @@ import {
   type ResponseStreamEvent,
 } from "../../../../src/index.js";
 import { anthropicModel } from "../../../../src/server/bridges/anthropic/model.js";
+import { sseEvent } from "../../../support/fake-upstream.js";
+import { resourceIssues } from "../harness.js";
 import {
-  type FakeReply,
-  type FakeUpstream,
-  sseEvent,
-  startFakeUpstream,
-} from "../../../support/fake-upstream.js";
-import { type BridgeRig, exactIssues, resourceIssues, startBridge } from "../harness.js";
+  type SseOptions,
+  sseReply,
+  terminal,
+  useProviderHarness,
+  weather,
+} from "../support/provider-harness.js";
 import {
   type AnthropicEvent,
   errorEvent,
@@ -35,70 +36,20 @@ import {
 } from "./events.js";
 
 const KEY = "sk-ant-api03-test-key-0123456789abcdef";
-const weather = {
-  type: "function" as const,
-  name: "get_weather",
-  description: "Weather for a city",
-  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-};
+const provider = useProviderHarness((url) => anthropicModel({ baseURL: url, apiKey: KEY }));
+const { streamed, streamedFailing, lastRequest } = provider;
 
-const stream = (
-  events: AnthropicEvent[],
-  extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {},
-): FakeReply => ({
-  kind: "sse",
-  chunks: events.map((event) => sseEvent(event.type, event)),
-  ...extra,
-});
-
-let fake: FakeUpstream;
-let rig: BridgeRig;
-let next: FakeReply[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeUpstream(
-    () => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } },
+const stream = (events: AnthropicEvent[], extra?: SseOptions) =>
+  sseReply(
+    events.map((event) => sseEvent(event.type, event)),
+    extra,
   );
-  rig = await startBridge(anthropicModel({ baseURL: fake.url, apiKey: KEY }));
-});
-afterAll(async () => {
-  await rig.close();
-  await fake.close();
-});
-
-/** Streams one response and returns every event, each checked against its schema. */
-async function streamed(body: StreamResponseBody): Promise<ResponseStreamEvent[]> {
-  const events: ResponseStreamEvent[] = [];
-  for await (const event of rig.client.responses.stream(body)) {
-    expect(exactIssues(event)).toEqual([]);
-    events.push(event);
-  }
-  return events;
-}
-
-/** Streams a response that fails: the events up to `response.failed`, and what the client threw at the end. */
-async function streamedFailing(
-  body: StreamResponseBody,
-): Promise<{ events: ResponseStreamEvent[]; error: unknown }> {
-  const events: ResponseStreamEvent[] = [];
-  try {
-    for await (const event of rig.client.responses.stream(body)) {
-      expect(exactIssues(event)).toEqual([]);
-      events.push(event);
-    }
-  } catch (error) {
-    return { events, error };
-  }
-  throw new Error("the stream did not fail");
-}
-
-const lastRequest = () => fake.requests.at(-1)!;
-const terminal = (events: ResponseStreamEvent[]) =>
-  (events.at(-1) as Extract<ResponseStreamEvent, { type: "response.completed" }>).response;
 
 describe("anthropicModel through the kit", () => {
   it("streams text as it arrives, with the Messages request and headers the API expects", async () => {
-    next = [stream([messageStart(), ping, ...textBlock(0, ["Hel", "lo!"]), ...messageEnd("end_turn")])];
+    provider.next = [
+      stream([messageStart(), ping, ...textBlock(0, ["Hel", "lo!"]), ...messageEnd("end_turn")]),
+    ];
     const events = await streamed({ model: "claude-test", input: "hi", instructions: "Be nice." });
     expect(
       events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta),
@@ -120,8 +71,8 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("answers JSON requests with an exact response resource", async () => {
-    next = [stream([messageStart(), ...textBlock(0, ["Hi"]), ...messageEnd("end_turn")])];
-    const response = await rig.client.responses.create({ model: "claude-test", input: "hi" });
+    provider.next = [stream([messageStart(), ...textBlock(0, ["Hi"]), ...messageEnd("end_turn")])];
+    const response = await provider.rig.client.responses.create({ model: "claude-test", input: "hi" });
     expect(resourceIssues(response)).toEqual([]);
     expect(response.output_text).toBe("Hi");
   });
@@ -137,7 +88,7 @@ describe("anthropicModel through the kit", () => {
       stop_sequence: null,
       usage: { input_tokens: 4, output_tokens: 2 },
     };
-    next = [{ kind: "json", status: 200, body: message }];
+    provider.next = [{ kind: "json", status: 200, body: message }];
     const events = await streamed({ model: "claude-test", input: "hi" });
     expect(terminal(events)).toMatchObject({
       status: "completed",
@@ -147,7 +98,7 @@ describe("anthropicModel through the kit", () => {
 
   it("I5: thinking signatures come back byte for byte on the next turn (stored, stateless, compacted), ahead of their tool use", async () => {
     const signature = "EqQBCkYIBxgCKkB+/Zq9sig+with/odd=chars==";
-    next = [
+    provider.next = [
       stream([
         messageStart(),
         ...thinkingBlock(0, ["The user wants ", "weather."], signature),
@@ -206,7 +157,7 @@ describe("anthropicModel through the kit", () => {
     });
     expect((lastRequest().body as { messages: unknown[] }).messages[1]).toEqual(expectedAssistant);
     // After compaction: the compacted window, then the new items; the upstream still gets the blocks.
-    const compacted = await rig.client.responses.compact({
+    const compacted = await provider.rig.client.responses.compact({
       model: "claude-test",
       previous_response_id: firstResponse.id,
     });
@@ -219,7 +170,7 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("streams several parallel calls with their arguments in the upstream's pieces", async () => {
-    next = [
+    provider.next = [
       stream([
         messageStart(),
         ...toolUseBlock(0, "toolu_p", "get_weather", ['{"ci', 'ty":"Paris"}']),
@@ -248,8 +199,10 @@ describe("anthropicModel through the kit", () => {
       required: ["answer"],
       additionalProperties: false,
     };
-    next = [stream([messageStart(), ...textBlock(0, ['{"answer":', '"42"}']), ...messageEnd("end_turn")])];
-    const response = await rig.client.responses.create({
+    provider.next = [
+      stream([messageStart(), ...textBlock(0, ['{"answer":', '"42"}']), ...messageEnd("end_turn")]),
+    ];
+    const response = await provider.rig.client.responses.create({
       model: "claude-test",
       input: "answer?",
       text: { format: { type: "json_schema", name: "out", schema, strict: true } },
@@ -259,7 +212,7 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("S9: max_tokens ends the response incomplete", async () => {
-    next = [stream([messageStart(), ...textBlock(0, ["Once upon"]), ...messageEnd("max_tokens")])];
+    provider.next = [stream([messageStart(), ...textBlock(0, ["Once upon"]), ...messageEnd("max_tokens")])];
     const events = await streamed({ model: "claude-test", input: "story", max_output_tokens: 16 });
     const response = terminal(events);
     expect(events.at(-1)?.type).toBe("response.incomplete");
@@ -269,7 +222,7 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("a refusal stop reason reaches the client as refusal content", async () => {
-    next = [
+    provider.next = [
       stream([
         messageStart(),
         ...messageEnd(
@@ -287,14 +240,14 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("refuses what Messages cannot honour with a 400 naming the field, before any upstream call", async () => {
-    const before = fake.requests.length;
-    const error = await rig.client.responses
+    const before = provider.fake.requests.length;
+    const error = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi", presence_penalty: 1 })
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).param).toBe("presence_penalty");
     expect((error as BadRequestError).message).toMatch(/Anthropic/);
-    expect(fake.requests.length).toBe(before);
+    expect(provider.fake.requests.length).toBe(before);
   });
 
   it("E2: upstream 401, 429 and 500 become auth, rate-limit and 502 errors, the key never quoted", async () => {
@@ -303,7 +256,7 @@ describe("anthropicModel through the kit", () => {
       error: { type, message },
       request_id: "req_1",
     });
-    next = [
+    provider.next = [
       { kind: "json", status: 401, body: body("authentication_error", `invalid x-api-key ${KEY}`) },
       {
         kind: "json",
@@ -313,18 +266,18 @@ describe("anthropicModel through the kit", () => {
       },
       { kind: "json", status: 500, body: body("api_error", "Internal server error") },
     ];
-    const auth = await rig.client.responses
+    const auth = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi" })
       .catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(AuthenticationError);
     expect((auth as APIError).status).toBe(401);
     expect((auth as APIError).message).not.toContain(KEY);
-    const limited = await rig.client.responses
+    const limited = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi" })
       .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitError);
     expect((limited as APIError).headers["retry-after"]).toBe("7");
-    const broken = await rig.client.responses
+    const broken = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi" })
       .catch((e: unknown) => e);
     expect((broken as APIError).status).toBe(502);
@@ -332,7 +285,7 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("S8: a stream cut mid-way ends in error and response.failed, keeping what streamed", async () => {
-    next = [
+    provider.next = [
       stream([messageStart(), ...textBlock(0, ["partial ", "answer"]).slice(0, 3)], {
         after: "cut",
         delayMs: 20,
@@ -345,13 +298,13 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("an error event before anything streamed is the HTTP answer (502), and background is refused", async () => {
-    next = [stream([errorEvent("overloaded_error", "Overloaded")])];
-    const overloaded = await rig.client.responses
+    provider.next = [stream([errorEvent("overloaded_error", "Overloaded")])];
+    const overloaded = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi" })
       .catch((e: unknown) => e);
     expect((overloaded as APIError).status).toBe(502);
     expect((overloaded as APIError).message).toMatch(/Overloaded/);
-    const background = await rig.client.responses
+    const background = await provider.rig.client.responses
       .create({ model: "claude-test", input: "hi", background: true })
       .catch((e: unknown) => e);
     expect(background).toBeInstanceOf(BadRequestError);
@@ -359,7 +312,7 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("S8: an error event mid-stream ends in error and response.failed", async () => {
-    next = [
+    provider.next = [
       stream([
         messageStart(),
         ...textBlock(0, ["so far"]).slice(0, 2),
@@ -375,12 +328,12 @@ describe("anthropicModel through the kit", () => {
   });
 
   it("a client that leaves mid-stream aborts the upstream request", async () => {
-    const aborts = fake.aborts;
-    next = [stream([messageStart(), ...textBlock(0, ["first"]).slice(0, 2)], { after: "hold" })];
-    const response = rig.client.responses.stream({ model: "claude-test", input: "hi" });
+    const aborts = provider.fake.aborts;
+    provider.next = [stream([messageStart(), ...textBlock(0, ["first"]).slice(0, 2)], { after: "hold" })];
+    const response = provider.rig.client.responses.stream({ model: "claude-test", input: "hi" });
     for await (const event of response) {
       if (event.type === "response.output_text.delta") break;
     }
-    await fake.waitForAborts(aborts + 1);
+    await provider.fake.waitForAborts(aborts + 1);
   });
 });

@@ -4,8 +4,7 @@
  * `GenerateContentResponse`, no end marker). Every event the client receives validates in exact mode.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StreamResponseBody } from "../../../../src/client/responses.js";
+import { describe, expect, it } from "vitest";
 import {
   type APIError,
   AuthenticationError,
@@ -18,79 +17,26 @@ import {
 import { geminiModel } from "../../../../src/server/bridges/gemini/model.js";
 import { createResponsesHandler } from "../../../../src/server/kit/handler.js";
 import { inProcessFetch } from "../../../../src/server/kit/in-process-fetch.js";
+import { sseData } from "../../../support/fake-upstream.js";
+import { resourceIssues } from "../harness.js";
 import {
-  type FakeReply,
-  type FakeUpstream,
-  sseData,
-  startFakeUpstream,
-} from "../../../support/fake-upstream.js";
-import { type BridgeRig, exactIssues, resourceIssues, startBridge } from "../harness.js";
+  type SseOptions,
+  sseReply,
+  terminal,
+  useProviderHarness,
+  weather,
+} from "../support/provider-harness.js";
 import { blockedPrompt, chunk, finalChunk, type GeminiChunk } from "./chunks.js";
 
 const KEY = "AIzaSyTestKey0123456789abcdefghijklmn";
-const weather = {
-  type: "function" as const,
-  name: "get_weather",
-  description: "Weather for a city",
-  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-};
+const provider = useProviderHarness((url) => geminiModel({ baseURL: `${url}/v1beta`, apiKey: KEY }));
+const { streamed, streamedFailing, lastRequest } = provider;
 
-const stream = (
-  chunks: GeminiChunk[],
-  extra: Partial<Extract<FakeReply, { kind: "sse" }>> = {},
-): FakeReply => ({
-  kind: "sse",
-  chunks: chunks.map(sseData),
-  ...extra,
-});
-
-let fake: FakeUpstream;
-let rig: BridgeRig;
-let next: FakeReply[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeUpstream(
-    () => next.shift() ?? { kind: "json", status: 500, body: { error: "no reply scripted" } },
-  );
-  rig = await startBridge(geminiModel({ baseURL: `${fake.url}/v1beta`, apiKey: KEY }));
-});
-afterAll(async () => {
-  await rig.close();
-  await fake.close();
-});
-
-async function streamed(body: StreamResponseBody): Promise<ResponseStreamEvent[]> {
-  const events: ResponseStreamEvent[] = [];
-  for await (const event of rig.client.responses.stream(body)) {
-    expect(exactIssues(event)).toEqual([]);
-    events.push(event);
-  }
-  return events;
-}
-
-/** Streams a response that fails: the events up to `response.failed`, and what the client threw at the end. */
-async function streamedFailing(
-  body: StreamResponseBody,
-): Promise<{ events: ResponseStreamEvent[]; error: unknown }> {
-  const events: ResponseStreamEvent[] = [];
-  try {
-    for await (const event of rig.client.responses.stream(body)) {
-      expect(exactIssues(event)).toEqual([]);
-      events.push(event);
-    }
-  } catch (error) {
-    return { events, error };
-  }
-  throw new Error("the stream did not fail");
-}
-
-const lastRequest = () => fake.requests.at(-1)!;
-const terminal = (events: ResponseStreamEvent[]) =>
-  (events.at(-1) as Extract<ResponseStreamEvent, { type: "response.completed" }>).response;
+const stream = (chunks: GeminiChunk[], extra?: SseOptions) => sseReply(chunks.map(sseData), extra);
 
 describe("geminiModel through the kit", () => {
   it("streams text as it arrives, with the REST request and key header the API expects", async () => {
-    next = [stream([chunk([{ text: "Hel" }]), chunk([{ text: "lo!" }]), finalChunk("STOP")])];
+    provider.next = [stream([chunk([{ text: "Hel" }]), chunk([{ text: "lo!" }]), finalChunk("STOP")])];
     const events = await streamed({
       model: "gemini-test",
       input: "hi",
@@ -113,7 +59,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("answers JSON requests with an exact response resource and Gemini's usage", async () => {
-    next = [
+    provider.next = [
       stream([
         chunk([{ text: "Hi" }]),
         finalChunk("STOP", {
@@ -124,7 +70,7 @@ describe("geminiModel through the kit", () => {
         }),
       ]),
     ];
-    const response = await rig.client.responses.create({ model: "gemini-test", input: "hi" });
+    const response = await provider.rig.client.responses.create({ model: "gemini-test", input: "hi" });
     expect(resourceIssues(response)).toEqual([]);
     expect(response.output_text).toBe("Hi");
     expect(response.usage).toMatchObject({
@@ -135,7 +81,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("reads a JSON array of chunks (the answer without alt=sse)", async () => {
-    next = [
+    provider.next = [
       {
         kind: "json",
         status: 200,
@@ -150,7 +96,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("I5: thought signatures come back byte for byte on the parts they came from (stored, stateless, compacted)", async () => {
-    next = [
+    provider.next = [
       stream([
         chunk([{ text: "Need the weather.", thought: true, thoughtSignature: "VGhvdWdodA+/=" }]),
         chunk([
@@ -226,7 +172,7 @@ describe("geminiModel through the kit", () => {
       expectedResults,
     ]);
     // After compaction: the compacted window, then the new items; the upstream still gets the signatures.
-    const compacted = await rig.client.responses.compact({
+    const compacted = await provider.rig.client.responses.compact({
       model: "gemini-test",
       previous_response_id: first.id,
     });
@@ -242,7 +188,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("streams several parallel calls, arriving in separate chunks", async () => {
-    next = [
+    provider.next = [
       stream([
         chunk([{ functionCall: { id: "fc-1", name: "get_weather", args: { city: "Paris" } } }]),
         chunk([{ functionCall: { id: "fc-2", name: "get_weather", args: { city: "Rome" } } }]),
@@ -265,8 +211,10 @@ describe("geminiModel through the kit", () => {
 
   it("P5: a json_schema format goes upstream as responseJsonSchema with responseMimeType", async () => {
     const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
-    next = [stream([chunk([{ text: '{"answer":' }]), chunk([{ text: '"42"}' }]), finalChunk("STOP")])];
-    const response = await rig.client.responses.create({
+    provider.next = [
+      stream([chunk([{ text: '{"answer":' }]), chunk([{ text: '"42"}' }]), finalChunk("STOP")]),
+    ];
+    const response = await provider.rig.client.responses.create({
       model: "gemini-test",
       input: "answer?",
       text: { format: { type: "json_schema", name: "out", schema } },
@@ -278,7 +226,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("S9: MAX_TOKENS ends the response incomplete; a safety stop ends it incomplete with content_filter", async () => {
-    next = [
+    provider.next = [
       stream([chunk([{ text: "Once upon" }]), finalChunk("MAX_TOKENS")]),
       stream([chunk([{ text: "Well" }]), finalChunk("SAFETY")]),
       stream([blockedPrompt("PROHIBITED_CONTENT")]),
@@ -295,19 +243,19 @@ describe("geminiModel through the kit", () => {
   });
 
   it("refuses what Gemini cannot honour with a 400 naming the field, before any upstream call", async () => {
-    const before = fake.requests.length;
-    const error = await rig.client.responses
+    const before = provider.fake.requests.length;
+    const error = await provider.rig.client.responses
       .create({ model: "gemini-test", input: "hi", safety_identifier: "user-1" })
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).param).toBe("safety_identifier");
     expect((error as BadRequestError).message).toMatch(/Gemini/);
-    expect(fake.requests.length).toBe(before);
+    expect(provider.fake.requests.length).toBe(before);
   });
 
   it("E2: upstream 401, 429 and 500 become auth, rate-limit and 502 errors, the key never quoted", async () => {
     const body = (code: number, status: string, message: string) => ({ error: { code, message, status } });
-    next = [
+    provider.next = [
       { kind: "json", status: 401, body: body(401, "UNAUTHENTICATED", `API key not valid: ${KEY}`) },
       {
         kind: "json",
@@ -317,17 +265,17 @@ describe("geminiModel through the kit", () => {
       },
       { kind: "json", status: 500, body: body(500, "INTERNAL", "An internal error has occurred") },
     ];
-    const auth = await rig.client.responses
+    const auth = await provider.rig.client.responses
       .create({ model: "gemini-test", input: "hi" })
       .catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(AuthenticationError);
     expect((auth as APIError).message).not.toContain(KEY);
-    const limited = await rig.client.responses
+    const limited = await provider.rig.client.responses
       .create({ model: "gemini-test", input: "hi" })
       .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitError);
     expect((limited as APIError).headers["retry-after"]).toBe("30");
-    const broken = await rig.client.responses
+    const broken = await provider.rig.client.responses
       .create({ model: "gemini-test", input: "hi" })
       .catch((e: unknown) => e);
     expect((broken as APIError).status).toBe(502);
@@ -335,7 +283,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("S8: a stream cut before its finish reason ends in error and response.failed, keeping what streamed", async () => {
-    next = [
+    provider.next = [
       stream([chunk([{ text: "partial " }]), chunk([{ text: "answer" }])], { after: "cut", delayMs: 20 }),
     ];
     const { events, error: thrown } = await streamedFailing({ model: "gemini-test", input: "hi" });
@@ -345,7 +293,7 @@ describe("geminiModel through the kit", () => {
   });
 
   it("S8: an error object mid-stream ends in error and response.failed", async () => {
-    next = [
+    provider.next = [
       stream([
         chunk([{ text: "so far" }]),
         { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } },
@@ -360,27 +308,27 @@ describe("geminiModel through the kit", () => {
   });
 
   it("a client that leaves mid-stream aborts the upstream request", async () => {
-    const aborts = fake.aborts;
-    next = [stream([chunk([{ text: "first" }])], { after: "hold" })];
-    const response = rig.client.responses.stream({ model: "gemini-test", input: "hi" });
+    const aborts = provider.fake.aborts;
+    provider.next = [stream([chunk([{ text: "first" }])], { after: "hold" })];
+    const response = provider.rig.client.responses.stream({ model: "gemini-test", input: "hi" });
     for await (const event of response) {
       if (event.type === "response.output_text.delta") break;
     }
-    await fake.waitForAborts(aborts + 1);
+    await provider.fake.waitForAborts(aborts + 1);
   });
 });
 
 describe("geminiModel in process", () => {
   it("the client talks to Gemini with no server: the handler as its fetch", async () => {
     const handler = createResponsesHandler({
-      model: geminiModel({ baseURL: `${fake.url}/v1beta`, apiKey: KEY }),
+      model: geminiModel({ baseURL: `${provider.fake.url}/v1beta`, apiKey: KEY }),
     });
     const client = new OpenResponses({
       baseURL: "http://in-process/v1",
       apiKey: "unused",
       fetch: inProcessFetch(handler),
     });
-    next = [stream([chunk([{ text: "In process." }]), finalChunk("STOP")])];
+    provider.next = [stream([chunk([{ text: "In process." }]), finalChunk("STOP")])];
     const response = await client.responses.create({ model: "gemini-test", input: "hi" });
     expect(response.output_text).toBe("In process.");
     expect(lastRequest().headers["x-goog-api-key"]).toBe(KEY);

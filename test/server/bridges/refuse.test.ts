@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refuser } from "../../../src/server/bridges/refusal.js";
+import { refuser } from "../../../src/server/bridges/refuse.js";
 import { ModelError } from "../../../src/server/kit/model-error.js";
 
 function thrown(run: () => unknown): ModelError {

@@ -1,0 +1,82 @@
+/**
+ * The request half of `retrieve`, `delete` and `inputItems.list`, imported on their first call: the id
+ * checked as one path segment before anything is sent, and a server without the endpoint recognised
+ * (an `EndpointNotSupportedError` rather than a confusing 404).
+ */
+
+import type { RequestOptions } from "../core/options.js";
+import type { JSONResult, Transport } from "../core/transport.js";
+import { APIError, EndpointNotSupportedError, InvalidResponseIdError } from "../errors.js";
+
+/** `{method} {base}/responses/{id}{suffix}`, its JSON answer parsed. */
+export async function requestStored<T>(
+  transport: Transport,
+  method: "GET" | "DELETE",
+  id: string,
+  caller: string,
+  suffix: "" | "/input_items",
+  options: RequestOptions | undefined,
+): Promise<JSONResult<T>> {
+  const path = `/responses/${pathId(id, caller)}${suffix}`;
+  try {
+    return await transport.requestJSON<T>({ method, path, options });
+  } catch (error) {
+    throw unsupportedOr(error, `${method} /responses/{id}${suffix}`, id);
+  }
+}
+
+/**
+ * A server that does not serve the endpoint answers 405 or 501, or a 404 that is about the path rather
+ * than the response (it names neither the id nor `response_not_found`).
+ */
+function unsupportedOr(error: unknown, endpoint: string, id: string): unknown {
+  if (!(error instanceof APIError)) return error;
+  const status = error.status;
+  const aboutTheResponse =
+    error.code === "response_not_found" || error.param === "response_id" || error.message.includes(id);
+  if (status === 405 || status === 501 || (status === 404 && !aboutTheResponse)) {
+    return new EndpointNotSupportedError(endpoint, error);
+  }
+  return error;
+}
+
+/** True when `text` stays one path segment once in a URL: none of the characters that end or climb one. */
+function isOneSegment(text: string): boolean {
+  if (text === "" || text === "." || text === "..") return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Control characters, "#" (35), "/" (47), "?" (63), a backslash (92) and DEL (127).
+    if (code < 32 || code === 35 || code === 47 || code === 63 || code === 92 || code === 127) return false;
+  }
+  return true;
+}
+
+/**
+ * The id as one path segment. An id that is not one (empty, `.`, `..`, holding `/`, `\\`, `?`, `#` or a
+ * control character, also once percent-decoded, since some servers and proxies decode before routing)
+ * would send the request, and the key, to another path (`retrieve("..")` is `GET /v1/`), so it is
+ * refused before anything is sent. Any other id is percent-encoded.
+ */
+function pathId(id: string, method: string): string {
+  if (typeof id !== "string" || id === "") {
+    throw new InvalidResponseIdError(`${method}() needs a response id (a non-empty string).`, method);
+  }
+  let form = id;
+  for (let round = 0; round < 4; round++) {
+    if (!isOneSegment(form)) {
+      throw new InvalidResponseIdError(
+        `${method}(): ${JSON.stringify(id.slice(0, 80))} is not one path segment, so not a response id.`,
+        method,
+      );
+    }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(form);
+    } catch {
+      break; // not valid percent-encoding: it is sent encoded as it is (`%` becomes `%25`)
+    }
+    if (decoded === form) break;
+    form = decoded;
+  }
+  return encodeURIComponent(id);
+}

@@ -1,0 +1,44 @@
+/**
+ * The built-in model's deltas: word-sized chunks of its text (the whitespace before a word plus the
+ * word, trailing whitespace a chunk of its own), JSON in slices of 12. Checked against the regular
+ * expression that says the same, so a faster chunker cannot split anywhere else.
+ */
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { chunkEnd } from "../../../src/server/mock/model.js";
+
+function chunks(text: string, json = false): string[] {
+  const out: string[] = [];
+  for (let at = 0, end = 0; at < text.length; at = end) {
+    end = chunkEnd(text, at, json);
+    out.push(text.slice(at, end));
+  }
+  return out;
+}
+
+const SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\ufeff", "\u2028"];
+const WORDS = ["a", "word", "42", "é", "日本", "\u200b", "-"];
+
+describe("mockModel chunks", () => {
+  it("text: the whitespace before each word with the word, trailing whitespace alone", () => {
+    expect(chunks("echo  one two   three ")).toEqual(["echo", "  one", " two", "   three", " "]);
+    expect(chunks("   ")).toEqual(["   "]);
+    expect(chunks("")).toEqual([]);
+    const text = fc
+      .array(fc.constantFrom(...SPACES, ...WORDS), { maxLength: 30 })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(chunks(value)).toEqual(value.match(/\s*\S+|\s+$/g) ?? []);
+      }),
+    );
+  });
+
+  it("JSON: slices of 12 characters", () => {
+    const value = JSON.stringify({ answer: "forty two", value: 42 });
+    const sliced = chunks(value, true);
+    expect(sliced.join("")).toBe(value);
+    expect(sliced.slice(0, -1).every((piece) => piece.length === 12)).toBe(true);
+  });
+});
