@@ -30,7 +30,7 @@ export class ParsedResponseStream<Parsed extends ResponseWithOutputText> extends
       const stream = await this;
       const response = withRequestId(await stream.finalResponse(), stream.requestId);
       // The schema reading is imported when a parsed response is first asked for.
-      const { parseResponse } = await import("./on-demand.js");
+      const { parseResponse } = await import("../on-demand.js");
       return (await parseResponse(response, this.#body)) as unknown as Parsed;
     })();
     return this.#parsed;

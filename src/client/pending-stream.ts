@@ -34,27 +34,27 @@ export class PendingResponseStream
   implements PromiseLike<ResponseStream>, AsyncIterable<ResponseStreamEvent>
 {
   readonly [Symbol.toStringTag] = "PendingResponseStream";
-  private readonly stream: Promise<ResponseStream>;
-  private opened: ResponseStream | null = null;
+  readonly #stream: Promise<ResponseStream>;
+  #opened: ResponseStream | null = null;
   // Listeners added before the stream opened; handed to it when it does, or told of the failure.
-  private readonly waiting: Array<{ type: string; listener: AnyListener; once: boolean }> = [];
-  private openFailure: Error | null = null;
+  readonly #waiting: Array<{ type: string; listener: AnyListener; once: boolean }> = [];
+  #openFailure: Error | null = null;
 
   constructor(
     private readonly result: Promise<WithResponse<ResponseStream>>,
     private readonly abortRequest: (reason?: unknown) => void,
   ) {
-    this.stream = result.then((r) => r.data);
-    this.stream.then(
+    this.#stream = result.then((r) => r.data);
+    this.#stream.then(
       (stream) => {
-        this.opened = stream;
-        for (const { type, listener, once } of this.waiting.splice(0)) attach(stream, type, listener, once);
+        this.#opened = stream;
+        for (const { type, listener, once } of this.#waiting.splice(0)) attach(stream, type, listener, once);
       },
       (error: unknown) => {
         // The request failed before any stream existed (a connection error, an HTTP error, an abort):
         // its `error` (or `abort`) and `end` listeners still hear about it.
-        this.openFailure = error instanceof Error ? error : new OpenResponsesError(String(error));
-        this.tellFailure();
+        this.#openFailure = error instanceof Error ? error : new OpenResponsesError(String(error));
+        this.#tellFailure();
       },
     );
   }
@@ -69,22 +69,22 @@ export class PendingResponseStream
     onfulfilled?: ((value: ResponseStream) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.stream.then(onfulfilled, onrejected);
+    return this.#stream.then(onfulfilled, onrejected);
   }
 
   catch<R = never>(
     onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
   ): Promise<ResponseStream | R> {
-    return this.stream.catch(onrejected);
+    return this.#stream.catch(onrejected);
   }
 
   finally(onfinally?: (() => void) | null): Promise<ResponseStream> {
-    return this.stream.finally(onfinally);
+    return this.#stream.finally(onfinally);
   }
 
   /** Iterates the events; `break` cancels the HTTP request. */
   async *[Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
-    const stream = await this.stream;
+    const stream = await this.#stream;
     yield* stream;
   }
 
@@ -100,7 +100,7 @@ export class PendingResponseStream
    * ```
    */
   async *textDeltas(): AsyncGenerator<string, void, undefined> {
-    const stream = await this.stream;
+    const stream = await this.#stream;
     yield* stream.textDeltas();
   }
 
@@ -111,7 +111,7 @@ export class PendingResponseStream
   toReadableStream(): ReadableStream<Uint8Array> {
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     const open = async () => {
-      reader ??= (await this.stream).toReadableStream().getReader();
+      reader ??= (await this.#stream).toReadableStream().getReader();
       return reader;
     };
     return new ReadableStream<Uint8Array>({
@@ -129,12 +129,12 @@ export class PendingResponseStream
 
   /** Consumes the stream and resolves to the reconciled final response (see `ResponseStream`). */
   async finalResponse(): Promise<ResponseWithOutputText> {
-    return (await this.stream).finalResponse();
+    return (await this.#stream).finalResponse();
   }
 
   /** Resolves when the stream has ended successfully; rejects with its failure (see `ResponseStream.done`). */
   async done(): Promise<void> {
-    await (await this.stream).done();
+    await (await this.#stream).done();
   }
 
   /**
@@ -143,25 +143,25 @@ export class PendingResponseStream
    * exists (a connection error, an HTTP error status).
    */
   on<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    return this.add(type, listener as AnyListener, false);
+    return this.#add(type, listener as AnyListener, false);
   }
 
   /** As `.on()`, for the first time only. */
   once<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    return this.add(type, listener as AnyListener, true);
+    return this.#add(type, listener as AnyListener, true);
   }
 
   /** Removes a listener added with `.on()` or `.once()`. */
   off<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    const index = this.waiting.findIndex((entry) => entry.type === type && entry.listener === listener);
-    if (index >= 0) this.waiting.splice(index, 1);
-    this.opened?.off(type, listener);
+    const index = this.#waiting.findIndex((entry) => entry.type === type && entry.listener === listener);
+    if (index >= 0) this.#waiting.splice(index, 1);
+    this.#opened?.off(type, listener);
     return this;
   }
 
   /** The final response's `output_text`. */
   async finalText(): Promise<string> {
-    return (await this.stream).finalText();
+    return (await this.#stream).finalText();
   }
 
   /** Cancels the request, whether or not the response headers have arrived yet. */
@@ -169,19 +169,19 @@ export class PendingResponseStream
     this.abortRequest(reason);
   }
 
-  private add(type: string, listener: AnyListener, once: boolean): this {
-    if (this.opened) attach(this.opened, type, listener, once);
+  #add(type: string, listener: AnyListener, once: boolean): this {
+    if (this.#opened) attach(this.#opened, type, listener, once);
     else {
-      this.waiting.push({ type, listener, once });
-      if (this.openFailure) queueMicrotask(() => this.tellFailure());
+      this.#waiting.push({ type, listener, once });
+      if (this.#openFailure) queueMicrotask(() => this.#tellFailure());
     }
     return this;
   }
 
-  private tellFailure(): void {
-    const failure = this.openFailure;
+  #tellFailure(): void {
+    const failure = this.#openFailure;
     if (!failure) return;
-    const entries = this.waiting.splice(0);
+    const entries = this.#waiting.splice(0);
     const failureType = failure instanceof APIUserAbortError ? "abort" : "error";
     for (const type of [failureType, "end"]) {
       for (const entry of entries) {

@@ -88,8 +88,8 @@ export class Responses {
   ): APIPromise<ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
-    if (isRecord(body) && body.stream === true) return new APIPromise(this.openStream(body, options));
-    return new APIPromise(this.createJSON(body, options));
+    if (isRecord(body) && body.stream === true) return new APIPromise(this.#openStream(body, options));
+    return new APIPromise(this.#createJSON(body, options));
   }
 
   /**
@@ -97,7 +97,7 @@ export class Responses {
    * iterate / call `.finalResponse()` on it directly.
    */
   stream(body: StreamResponseBody, options?: RequestOptions): PendingResponseStream {
-    return this.pendingStream(body, options, (result, abort) => new PendingResponseStream(result, abort));
+    return this.#pendingStream(body, options, (result, abort) => new PendingResponseStream(result, abort));
   }
 
   /**
@@ -129,19 +129,19 @@ export class Responses {
     ) as ResponseCreateParams;
     if (checked.stream === true) {
       const { stream: _stream, ...rest } = wire;
-      return this.pendingStream(
+      return this.#pendingStream(
         rest,
         options,
         (result, abort) =>
           new ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>(result, abort, checked),
       );
     }
-    const answer = this.createJSON(wire, options).then(
+    const answer = this.#createJSON(wire, options).then(
       (accepted): AcceptedAnswer<ParsedResponseOf<ParseRequestBody>> => ({
         ...accepted,
         read: async () => {
           const response = await accepted.read();
-          const { parseResponse } = await import("./on-demand.js");
+          const { parseResponse } = await import("../on-demand.js");
           return (await parseResponse(response, checked)) as unknown as ParsedResponseOf<ParseRequestBody>;
         },
       }),
@@ -149,14 +149,14 @@ export class Responses {
     return new APIPromise(answer);
   }
 
-  private pendingStream<S extends PendingResponseStream>(
+  #pendingStream<S extends PendingResponseStream>(
     body: StreamResponseBody,
     options: RequestOptions | undefined,
     make: (result: Promise<WithResponse<ResponseStream>>, abort: (reason?: unknown) => void) => S,
   ): S {
     const local = new AbortController();
     let opened: ResponseStream | undefined;
-    const result = this.openStream(isRecord(body) ? { ...body, stream: true } : body, {
+    const result = this.#openStream(isRecord(body) ? { ...body, stream: true } : body, {
       ...options,
       signal: linkSignals(options?.signal ?? undefined, local.signal),
     }).then(async (answer): Promise<WithResponse<ResponseStream>> => {
@@ -177,7 +177,7 @@ export class Responses {
       const r = await this.context.transport.requestJSON<CompactResult>({
         method: "POST",
         path: "/responses/compact",
-        body: this.withModel(requireBody(body, "responses.compact")),
+        body: this.#withModel(requireBody(body, "responses.compact")),
         options,
       });
       return jsonAnswer(r, withRequestId(r.data, r.requestId));
@@ -210,20 +210,20 @@ export class Responses {
   }
   // ── end of WebSocket mode ──────────────────────────────────────────────────────────────────────────
 
-  private async createJSON(
+  async #createJSON(
     body: ResponseCreateParams,
     options?: RequestOptions,
   ): Promise<AcceptedAnswer<ResponseResult>> {
     const r = await this.context.transport.requestJSON<ResponseResource>({
       method: "POST",
       path: "/responses",
-      body: withExtraBody(this.withModel(requireBody(body, "responses.create")), options),
+      body: withExtraBody(this.#withModel(requireBody(body, "responses.create")), options),
       options,
     });
     return jsonAnswer(r, toResponseResult(r.data, r.requestId));
   }
 
-  private async openStream(
+  async #openStream(
     body: ResponseCreateParams,
     options?: RequestOptions,
   ): Promise<AcceptedAnswer<ResponseStream>> {
@@ -232,7 +232,7 @@ export class Responses {
       method: "POST",
       path: "/responses",
       body: withExtraBody(
-        this.withModel({ ...requireBody(body, "responses.stream"), stream: true }),
+        this.#withModel({ ...requireBody(body, "responses.stream"), stream: true }),
         options,
       ),
       options,
@@ -248,7 +248,7 @@ export class Responses {
     const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
     const { httpResponse, requestId } = accepted;
     if (/\bjson\b/i.test(contentType)) {
-      const stream = await this.streamFromJSON(
+      const stream = await this.#streamFromJSON(
         accepted.response,
         streamOptions,
         transport.maxBodyBytes(options),
@@ -266,7 +266,10 @@ export class Responses {
           throw new OpenResponsesError("The stream's body was taken by asResponse(); read it from there.");
         }
         taken = "stream";
-        stream ??= ResponseStream.fromSSEResponse(accepted.response, streamOptions);
+        stream ??=
+          accepted.reader === null
+            ? ResponseStream.fromSSEResponse(accepted.response, streamOptions)
+            : ResponseStream.fromBodyReader(accepted.reader, streamOptions);
         return stream;
       },
       unread: () => {
@@ -282,7 +285,7 @@ export class Responses {
    * Rather than fail, deliver it as a one-event stream ending in the matching terminal event; the protocol
    * checker records the missing lifecycle (and throws in strict mode).
    */
-  private async streamFromJSON(
+  async #streamFromJSON(
     response: Response,
     options: ResponseStreamOptions,
     maxBodyBytes: number,
@@ -314,7 +317,7 @@ export class Responses {
     return ResponseStream.fromMessages(oneMessage({ event: type, data }), options);
   }
 
-  private withModel<T extends { model?: string | null }>(body: T): T {
+  #withModel<T extends { model?: string | null }>(body: T): T {
     if ((body.model === undefined || body.model === null) && this.context.model !== undefined) {
       return { ...body, model: this.context.model };
     }

@@ -185,7 +185,7 @@ export function deleteResponse(
 
 /**
  * The request itself, with the id checked and a missing endpoint recognised: `stored-requests.ts`,
- * imported (through `on-demand.ts`) on the first call, so that a bundle that never calls these
+ * imported (through `src/on-demand.ts`) on the first call, so that a bundle that never calls these
  * endpoints does not carry it.
  */
 async function getJSON<T>(
@@ -196,7 +196,7 @@ async function getJSON<T>(
   suffix: "" | "/input_items",
   options: RequestOptions | undefined,
 ): Promise<JSONResult<T>> {
-  const { requestStored } = await import("./on-demand.js");
+  const { requestStored } = await import("../on-demand.js");
   return requestStored<T>(transport, method, id, caller, suffix, options);
 }
 

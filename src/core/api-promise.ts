@@ -36,8 +36,8 @@ export interface AcceptedAnswer<T> {
  */
 export class APIPromise<T> implements PromiseLike<T> {
   readonly [Symbol.toStringTag] = "APIPromise";
-  private parsed: Promise<T> | undefined;
-  private withParsed: Promise<WithResponse<T>> | undefined;
+  #parsed: Promise<T> | undefined;
+  #withParsed: Promise<WithResponse<T>> | undefined;
 
   /** @internal The client's methods build it. */
   constructor(private readonly answer: Promise<AcceptedAnswer<T>>) {
@@ -47,11 +47,11 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   /** The value together with the `Response` and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    this.withParsed ??= this.answer.then(async (answer) => {
-      const data = await this.value();
+    this.#withParsed ??= this.answer.then(async (answer) => {
+      const data = await this.#value();
       return { data, response: answer.response, requestId: answer.requestId, request_id: answer.requestId };
     });
-    return this.withParsed;
+    return this.#withParsed;
   }
 
   /**
@@ -64,9 +64,9 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   // The value is built on first use, so `.asResponse()` alone never opens a stream nor leaves an
   // unobserved rejection behind.
-  private value(): Promise<T> {
-    this.parsed ??= this.answer.then((answer) => answer.read());
-    return this.parsed;
+  #value(): Promise<T> {
+    this.#parsed ??= this.answer.then((answer) => answer.read());
+    return this.#parsed;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: this class is a promise on purpose.
@@ -74,15 +74,15 @@ export class APIPromise<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.value().then(onfulfilled, onrejected);
+    return this.#value().then(onfulfilled, onrejected);
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.value().catch(onrejected);
+    return this.#value().catch(onrejected);
   }
 
   finally(onfinally?: (() => void) | null): Promise<T> {
-    return this.value().finally(onfinally);
+    return this.#value().finally(onfinally);
   }
 }
 

@@ -58,17 +58,17 @@ function hasPrefix(type: string): boolean {
  */
 export class ProtocolChecker {
   readonly violations: ProtocolViolation[] = [];
-  private readonly strict: boolean;
-  private lastSequence: number | undefined;
-  private eventCount = 0;
-  private terminalType: string | undefined;
-  private awaitingFailedAfterError = false;
-  private incompleteItemIndex: number | undefined;
-  private readonly items = new Map<number, ItemState>();
-  private readonly indexById = new Map<string, number>();
+  readonly #strict: boolean;
+  #lastSequence: number | undefined;
+  #eventCount = 0;
+  #terminalType: string | undefined;
+  #awaitingFailedAfterError = false;
+  #incompleteItemIndex: number | undefined;
+  readonly #items = new Map<number, ItemState>();
+  readonly #indexById = new Map<string, number>();
 
   constructor(options: ProtocolCheckerOptions = {}) {
-    this.strict = options.strict ?? false;
+    this.#strict = options.strict ?? false;
   }
 
   /** Records (or, in strict mode, throws) a violation of `rule` at `event`. */
@@ -81,7 +81,7 @@ export class ProtocolChecker {
     };
     // Bounded: a server that breaks a rule on every delta of a long stream must not grow this for ever.
     if (this.violations.length < MAX_RECORDED_VIOLATIONS) this.violations.push(violation);
-    if (this.strict) throw new ProtocolError(rule, message, event);
+    if (this.#strict) throw new ProtocolError(rule, message, event);
   }
 
   /** Checks one event, in stream order. `issue` is a violation the parser found in the same message. */
@@ -94,27 +94,27 @@ export class ProtocolChecker {
     if (typeof sequence !== "number") {
       this.report("S4", "The event has no numeric `sequence_number`.", event);
     } else {
-      if (this.lastSequence !== undefined && sequence <= this.lastSequence) {
+      if (this.#lastSequence !== undefined && sequence <= this.#lastSequence) {
         this.report(
           "S4",
-          `Sequence number ${sequence} does not increase (previous ${this.lastSequence}).`,
+          `Sequence number ${sequence} does not increase (previous ${this.#lastSequence}).`,
           event,
         );
       }
-      this.lastSequence = sequence;
+      this.#lastSequence = sequence;
     }
 
-    const first = this.eventCount === 0;
-    this.eventCount += 1;
-    if (this.terminalType !== undefined) {
-      this.report("S5", `An event arrived after the terminal event ${this.terminalType}.`, event);
+    const first = this.#eventCount === 0;
+    this.#eventCount += 1;
+    if (this.#terminalType !== undefined) {
+      this.report("S5", `An event arrived after the terminal event ${this.#terminalType}.`, event);
       return;
     }
     if (first && type !== "response.created") {
       this.report("S5", `The first event must be response.created, not ${type}.`, event);
     }
-    if (this.awaitingFailedAfterError) {
-      this.awaitingFailedAfterError = false;
+    if (this.#awaitingFailedAfterError) {
+      this.#awaitingFailedAfterError = false;
       if (type !== "response.failed") {
         this.report("S8", `An error event must be followed by response.failed, not ${type}.`, event);
       }
@@ -129,11 +129,11 @@ export class ProtocolChecker {
       case "response.refusal.done":
       case "response.reasoning.delta":
       case "response.reasoning.done":
-        this.inOpenPart(event, "parts", "content_index", "content part");
+        this.#inOpenPart(event, "parts", "content_index", "content part");
         return;
       case "response.function_call_arguments.delta":
       case "response.function_call_arguments.done":
-        this.openItem(event);
+        this.#openItem(event);
         return;
       case "response.created":
         if (!first) this.report("S5", "response.created must be the first event, and only once.", event);
@@ -144,32 +144,32 @@ export class ProtocolChecker {
       case "response.completed":
       case "response.incomplete":
       case "response.failed":
-        this.checkTerminal(event);
+        this.#checkTerminal(event);
         return;
       case "error":
-        this.awaitingFailedAfterError = true;
+        this.#awaitingFailedAfterError = true;
         return;
       case "response.output_item.added":
-        this.itemAdded(event);
+        this.#itemAdded(event);
         return;
       case "response.output_item.done":
-        this.itemDone(event);
+        this.#itemDone(event);
         return;
       case "response.content_part.added":
-        this.partAdded(event, "parts", "content_index", "content part");
+        this.#partAdded(event, "parts", "content_index", "content part");
         return;
       case "response.content_part.done":
-        this.partDone(event, "parts", "content_index", "content part");
+        this.#partDone(event, "parts", "content_index", "content part");
         return;
       case "response.reasoning_summary_part.added":
-        this.partAdded(event, "summaries", "summary_index", "summary part");
+        this.#partAdded(event, "summaries", "summary_index", "summary part");
         return;
       case "response.reasoning_summary_part.done":
-        this.partDone(event, "summaries", "summary_index", "summary part");
+        this.#partDone(event, "summaries", "summary_index", "summary part");
         return;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_summary_text.done":
-        this.inOpenPart(event, "summaries", "summary_index", "summary part");
+        this.#inOpenPart(event, "summaries", "summary_index", "summary part");
         return;
       default:
         if (!STANDARD_EVENT_TYPES.has(type) && !hasPrefix(type)) {
@@ -180,57 +180,57 @@ export class ProtocolChecker {
 
   /** End of the stream (`[DONE]` or end of body). */
   finish(): void {
-    if (this.awaitingFailedAfterError) {
-      this.awaitingFailedAfterError = false;
+    if (this.#awaitingFailedAfterError) {
+      this.#awaitingFailedAfterError = false;
       this.report("S8", "The stream ended after an error event without response.failed.");
     }
   }
 
-  private checkTerminal(event: LooseEvent): void {
-    this.terminalType = event.type;
-    for (const [index, item] of this.items) {
+  #checkTerminal(event: LooseEvent): void {
+    this.#terminalType = event.type;
+    for (const [index, item] of this.#items) {
       if (item.done) continue;
       this.report("S6", `Output item ${index} was never closed by response.output_item.done.`, event);
     }
-    if (this.incompleteItemIndex !== undefined && event.type !== "response.incomplete") {
+    if (this.#incompleteItemIndex !== undefined && event.type !== "response.incomplete") {
       this.report(
         "S9",
-        `Output item ${this.incompleteItemIndex} is incomplete, so the response must end with response.incomplete, not ${event.type}.`,
+        `Output item ${this.#incompleteItemIndex} is incomplete, so the response must end with response.incomplete, not ${event.type}.`,
         event,
       );
     }
   }
 
-  private indexOf(event: LooseEvent): number | undefined {
+  #indexOf(event: LooseEvent): number | undefined {
     if (typeof event.output_index === "number") return event.output_index;
-    if (typeof event.item_id === "string") return this.indexById.get(event.item_id);
+    if (typeof event.item_id === "string") return this.#indexById.get(event.item_id);
     return undefined;
   }
 
-  private itemAdded(event: LooseEvent): void {
+  #itemAdded(event: LooseEvent): void {
     const index = event.output_index;
     const item = event.item as { type?: unknown; id?: unknown } | null | undefined;
     if (typeof index !== "number") {
       this.report("S6", "response.output_item.added has no numeric output_index.", event);
       return;
     }
-    if (this.items.has(index)) {
+    if (this.#items.has(index)) {
       this.report("S6", `Output item ${index} was added twice.`, event);
     }
-    if (this.incompleteItemIndex !== undefined) {
-      this.report("S9", `An item was added after the incomplete item ${this.incompleteItemIndex}.`, event);
+    if (this.#incompleteItemIndex !== undefined) {
+      this.report("S9", `An item was added after the incomplete item ${this.#incompleteItemIndex}.`, event);
     }
-    this.items.set(index, { done: false, parts: new Map(), summaries: new Map() });
-    if (typeof item?.id === "string") this.indexById.set(item.id, index);
+    this.#items.set(index, { done: false, parts: new Map(), summaries: new Map() });
+    if (typeof item?.id === "string") this.#indexById.set(item.id, index);
     const itemType = item?.type;
     if (typeof itemType === "string" && !STANDARD_ITEM_TYPES.has(itemType) && !hasPrefix(itemType)) {
       this.report("X1", `Unknown item type "${itemType}" has no provider prefix (slug:name).`, event);
     }
   }
 
-  private itemDone(event: LooseEvent): void {
-    const index = this.indexOf(event);
-    const state = index === undefined ? undefined : this.items.get(index);
+  #itemDone(event: LooseEvent): void {
+    const index = this.#indexOf(event);
+    const state = index === undefined ? undefined : this.#items.get(index);
     if (state === undefined) {
       this.report(
         "S6",
@@ -253,13 +253,13 @@ export class ProtocolChecker {
     }
     state.done = true;
     const item = event.item as { status?: unknown } | null | undefined;
-    if (item?.status === "incomplete") this.incompleteItemIndex = index;
+    if (item?.status === "incomplete") this.#incompleteItemIndex = index;
   }
 
   /** S6: the event's item was added and is not done yet. */
-  private openItem(event: LooseEvent): ItemState | undefined {
-    const index = this.indexOf(event);
-    const state = index === undefined ? undefined : this.items.get(index);
+  #openItem(event: LooseEvent): ItemState | undefined {
+    const index = this.#indexOf(event);
+    const state = index === undefined ? undefined : this.#items.get(index);
     if (state === undefined) {
       this.report("S6", `${event.type} for output item ${index} came before its output_item.added.`, event);
       return undefined;
@@ -271,13 +271,13 @@ export class ProtocolChecker {
     return state;
   }
 
-  private partAdded(
+  #partAdded(
     event: LooseEvent,
     family: "parts" | "summaries",
     indexField: "content_index" | "summary_index",
     label: string,
   ): void {
-    const state = this.openItem(event);
+    const state = this.#openItem(event);
     if (!state) return;
     const partIndex = event[indexField];
     if (typeof partIndex !== "number") {
@@ -288,13 +288,13 @@ export class ProtocolChecker {
     state[family].set(partIndex, "open");
   }
 
-  private partDone(
+  #partDone(
     event: LooseEvent,
     family: "parts" | "summaries",
     indexField: "content_index" | "summary_index",
     label: string,
   ): void {
-    const state = this.openItem(event);
+    const state = this.#openItem(event);
     if (!state) return;
     const partIndex = event[indexField];
     const current = typeof partIndex === "number" ? state[family].get(partIndex) : undefined;
@@ -310,13 +310,13 @@ export class ProtocolChecker {
     if (typeof partIndex === "number") state[family].set(partIndex, "done");
   }
 
-  private inOpenPart(
+  #inOpenPart(
     event: LooseEvent,
     family: "parts" | "summaries",
     indexField: "content_index" | "summary_index",
     label: string,
   ): void {
-    const state = this.openItem(event);
+    const state = this.#openItem(event);
     if (!state) return;
     const partIndex = event[indexField];
     const current = typeof partIndex === "number" ? state[family].get(partIndex) : undefined;

@@ -3,7 +3,7 @@
  * `text.format` into `output_parsed` (and `parsed` on each `output_text` part), each function call of a
  * schema-built tool into `parsed_arguments`. The additions are non-enumerable, like `output_text`, so the
  * response still serialises to exactly what the server sent. The client imports it (through
- * `client/on-demand.ts`) when a parse request's answer arrives, so a bundle that never parses does not
+ * `src/on-demand.ts`) when a parse request's answer arrives, so a bundle that never parses does not
  * carry it.
  */
 

@@ -1,7 +1,7 @@
 /**
  * `ToolRunStream`, what `client.responses.runTools()` returns: a run of the tool-calling loop, iterated
- * for its events or awaited for its result. The loop (`run-loop.ts`, with `Conversation`) is imported
- * when the run starts, so `runTools` costs a bundle nothing until it is used.
+ * for its events or awaited for its result. The loop (`run-loop.ts`) is imported (through
+ * `src/on-demand.ts`) when the run starts, so `runTools` costs a bundle little until it is used.
  */
 
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
@@ -153,6 +153,6 @@ async function* lazyLoop(
   options: RunToolsOptions,
   signal: AbortSignal,
 ): AsyncGenerator<ToolRunEvent, ToolRunResult> {
-  const { runLoop } = await import("./run-loop.js");
+  const { runLoop } = await import("../on-demand.js");
   return yield* runLoop(host, body, options, signal);
 }

@@ -4,73 +4,72 @@
  */
 
 export class MessageChannel<T> implements AsyncIterable<T> {
-  private readonly buffered: T[] = [];
-  private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null =
-    null;
-  private ended = false;
-  private failure: { error: unknown } | null = null;
-  private discarding = false;
+  readonly #buffered: T[] = [];
+  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
+  #ended = false;
+  #failure: { error: unknown } | null = null;
+  #discarding = false;
 
   /** Queues a value; ignored after the channel ended or the reader went away. */
   push(value: T): void {
-    if (this.ended || this.discarding) return;
-    if (this.waiting) {
-      const { resolve } = this.waiting;
-      this.waiting = null;
+    if (this.#ended || this.#discarding) return;
+    if (this.#waiting) {
+      const { resolve } = this.#waiting;
+      this.#waiting = null;
       resolve({ value, done: false });
       return;
     }
-    this.buffered.push(value);
+    this.#buffered.push(value);
   }
 
   /** Ends the channel normally: the reader gets what is buffered, then `done`. */
   end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.waiting && this.buffered.length === 0) {
-      const { resolve } = this.waiting;
-      this.waiting = null;
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#waiting && this.#buffered.length === 0) {
+      const { resolve } = this.#waiting;
+      this.#waiting = null;
       resolve({ value: undefined, done: true });
     }
   }
 
   /** Ends the channel with an error, raised after the buffered values are read. */
   fail(error: unknown): void {
-    if (this.ended) return;
-    this.failure = { error };
-    this.ended = true;
-    if (this.waiting && this.buffered.length === 0) {
-      const { reject } = this.waiting;
-      this.waiting = null;
+    if (this.#ended) return;
+    this.#failure = { error };
+    this.#ended = true;
+    if (this.#waiting && this.#buffered.length === 0) {
+      const { reject } = this.#waiting;
+      this.#waiting = null;
       reject(error);
     }
   }
 
   /** The reader stopped early: drop what is buffered and everything later. */
   discard(): void {
-    this.discarding = true;
-    this.buffered.length = 0;
+    this.#discarding = true;
+    this.#buffered.length = 0;
   }
 
   get isEnded(): boolean {
-    return this.ended;
+    return this.#ended;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => {
-        const value = this.buffered.shift();
+        const value = this.#buffered.shift();
         if (value !== undefined) return Promise.resolve({ value, done: false });
-        if (this.ended) {
-          if (this.failure) {
-            const { error } = this.failure;
-            this.failure = null;
+        if (this.#ended) {
+          if (this.#failure) {
+            const { error } = this.#failure;
+            this.#failure = null;
             return Promise.reject(error);
           }
           return Promise.resolve({ value: undefined, done: true });
         }
         return new Promise<IteratorResult<T>>((resolve, reject) => {
-          this.waiting = { resolve, reject };
+          this.#waiting = { resolve, reject };
         });
       },
       return: () => {

@@ -5,8 +5,9 @@
  * reading, so an unread turn never blocks the next one.
  *
  * This class is the part that must answer synchronously (`create()` hands back the turn's stream at
- * once); the connections, timers and recovery live in `session-engine.ts`, imported with the first turn
- * or `ready()`, so that a client that never opens a session does not carry them.
+ * once); the connections, timers and recovery live in `session-engine.ts`, imported (through
+ * `src/on-demand.ts`) with the first turn or `ready()`, so that a client that never opens a session
+ * does not carry them.
  */
 
 import { stripCredentials } from "../core/base-url.js";
@@ -146,7 +147,7 @@ export class ResponsesSocket {
   }
 
   #load(): Promise<SessionEngine> {
-    this.#loading ??= import("./session-engine.js").then(({ SessionEngine }) => {
+    this.#loading ??= import("../on-demand.js").then(({ SessionEngine }) => {
       this.#engine = new SessionEngine(this.#state);
       return this.#engine;
     });

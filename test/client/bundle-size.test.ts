@@ -3,8 +3,8 @@
  * `stream`, bundled by esbuild (minified, tree-shaken, browser platform, code-splitting on so the parts
  * loaded on demand become their own chunks). The bytes counted are the ones loaded up front: the entry
  * and every chunk it imports statically, gzipped. The tool loop, the WebSocket session's engine, the
- * stored-response requests and `parse()`'s reading are loaded by a dynamic import when first used, so
- * their code must not be among them. (esbuild assigns
+ * stored-response requests and `parse()`'s reading are one module (`src/on-demand.ts`) loaded by a
+ * dynamic import when one of them is first used, so their code must not be among them. (esbuild assigns
  * code to chunks by the files each entry reaches, used or not: code that a lazy chunk uses from a file
  * the package's barrel exports, such as `Conversation` for the tool loop, still lands up front.)
  *
@@ -18,7 +18,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 26 * 1024;
+const BUDGET_GZIP_BYTES = 24.5 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 
 interface Bundle {
