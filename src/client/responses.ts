@@ -266,7 +266,10 @@ export class Responses {
           throw new OpenResponsesError("The stream's body was taken by asResponse(); read it from there.");
         }
         taken = "stream";
-        stream ??= ResponseStream.fromSSEResponse(accepted.response, streamOptions);
+        stream ??=
+          accepted.reader === null
+            ? ResponseStream.fromSSEResponse(accepted.response, streamOptions)
+            : ResponseStream.fromBodyReader(accepted.reader, streamOptions);
         return stream;
       },
       unread: () => {

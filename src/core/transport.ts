@@ -68,10 +68,18 @@ export interface TransportRequest {
   options?: RequestOptions;
 }
 
+/** What reads a body: a stream's default reader has these two methods. */
+export type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">;
+
 /** An accepted stream. */
 export interface TransportResult {
-  /** A copy of the answer whose body is wrapped with the idle timeout: read this one. */
-  response: Response;
+  /**
+   * The body under the idle timeout, for the stream engine (no stream in between); null when the answer
+   * has no body. Read either this or `response`, not both.
+   */
+  reader: BodyReader | null;
+  /** A copy of the answer whose body is `reader` (made when first asked for): to hand the body out. */
+  readonly response: Response;
   /** The answer as fetch returned it (status, headers, url); its body is locked by `response`. */
   httpResponse: Response;
   requestId: string | null;
@@ -149,13 +157,21 @@ export class Transport {
 
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */
   async requestStream(request: Omit<TransportRequest, "stream">): Promise<TransportResult> {
-    return this.send(request, true, async (response, url, attempt) => ({
-      response: attempt.wrapStream(response),
-      httpResponse: response,
-      requestId: requestIdFrom(response.headers),
-      url,
-      abort: attempt.abort,
-    }));
+    return this.send(request, true, async (response, url, attempt) => {
+      const reader = attempt.streamBody(response);
+      let wrapped: Response | undefined;
+      return {
+        reader,
+        get response() {
+          wrapped ??= reader === null ? response : readerResponse(reader, response);
+          return wrapped;
+        },
+        httpResponse: response,
+        requestId: requestIdFrom(response.headers),
+        url,
+        abort: attempt.abort,
+      };
+    });
   }
 
   private async send<R>(
@@ -502,7 +518,7 @@ class Attempt {
     this.controller.abort(new UserAbortReason(reason));
   };
 
-  /** Stops the timer and unlinks the caller's signal, so nothing outlives the request. */
+  /** Stops the timers and unlinks the caller's signal, so nothing outlives the request. */
   finish(): void {
     this.clearTimer();
     if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
@@ -575,51 +591,58 @@ class Attempt {
   }
 
   /**
-   * The body of an accepted stream, re-armed per chunk as an idle timeout, and releasing the caller's
-   * signal once the body is over. Pulls only on demand, so a slow consumer is never mistaken for a
-   * silent server.
+   * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
+   * the caller's signal once the body is over. Reads only on demand, so a slow consumer is never mistaken
+   * for a silent server. Null (and the attempt finished) when the answer has no body.
    */
-  wrapStream(response: Response): Response {
+  streamBody(response: Response): BodyReader | null {
     this.clearTimer();
     const source = response.body;
     if (!source) {
       this.finish();
-      return response;
+      return null;
     }
     const reader = source.getReader();
-    const attempt = this;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          attempt.armTimer();
-          try {
-            const { done, value } = await reader.read();
-            attempt.clearTimer();
-            if (done) {
-              attempt.finish();
-              controller.close();
-            } else {
-              controller.enqueue(value);
-            }
-          } catch (error) {
-            attempt.finish();
-            controller.error(attempt.streamFailure(error));
-          }
-        },
-        cancel(reason) {
-          attempt.finish();
-          attempt.controller.abort(new UserAbortReason(reason));
-          return reader.cancel(reason).catch(() => undefined);
-        },
+    return {
+      read: async () => {
+        this.armTimer();
+        try {
+          const result = await reader.read();
+          this.clearTimer();
+          if (result.done) this.finish();
+          return result;
+        } catch (error) {
+          this.finish();
+          throw this.streamFailure(error);
+        }
       },
-      { highWaterMark: 0 },
-    );
-    return new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+      cancel: (reason) => {
+        this.abort(reason);
+        return reader.cancel(reason).catch(() => undefined);
+      },
+    };
   }
+}
+
+/** A `Response` like `like` whose body is read from `reader` on demand. */
+function readerResponse(reader: BodyReader, like: Response): Response {
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  // A Response is the init of its copy: status, statusText and headers are read from it.
+  return new Response(body, like);
 }
 
 /** Waits before a retry; the caller's signal cuts the wait short. */

@@ -163,6 +163,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return new ResponseStream({ kind: "bytes", reader: response.body.getReader() }, withResponse);
   }
 
+  /**
+   * @internal The client's HTTP transport: the body's reader itself (idle timeout included), so no
+   * stream stands between the socket and the decoder. `options.response` is the HTTP response.
+   */
+  static fromBodyReader(
+    reader: Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">,
+    options: ResponseStreamOptions,
+  ): ResponseStream {
+    return new ResponseStream({ kind: "bytes", reader }, options);
+  }
+
   /** Any transport that yields raw messages; a WebSocket yields `{ data }` per message. */
   static fromMessages(
     source: AsyncIterable<SSEMessage>,

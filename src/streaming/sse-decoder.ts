@@ -78,7 +78,10 @@ export class SSEDecoder {
   private atStreamStart = true;
 
   // The event being built.
-  private dataLines: string[] = [];
+  // The event's data lines: nearly every event has one, so the first is kept on its own and a list is
+  // made only for a second one.
+  private data: string | undefined;
+  private moreData: string[] | null = null;
   private eventType: string | undefined;
   private retry: number | undefined;
   private eventSize = 0;
@@ -125,7 +128,6 @@ export class SSEDecoder {
     // chunk is scanned a bounded number of times whatever its mix of line endings.
     let nextLF = text.indexOf("\n", start);
     let nextCR = text.indexOf("\r", start);
-    if (nextCR === -1) return this.pushLFOnly(text, start, out);
     while (start < length) {
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf("\n", start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf("\r", start);
@@ -142,51 +144,37 @@ export class SSEDecoder {
         if (next === length) this.skipLeadingLF = true;
         else if (text.charCodeAt(next) === LF) next += 1;
       }
-      if (this.pendingLength > 0) {
-        this.pendingPieces.push(text.slice(start, end));
-        const line = this.pendingPieces.join("");
-        this.pendingPieces = [];
-        this.pendingLength = 0;
-        this.processLine(line, out);
-      } else if (end === start) {
-        this.dispatch(out);
-      } else if (text.startsWith("data:", start)) {
-        // The hot path: a whole `data:` line inside this chunk, read without an intermediate line string.
-        this.eventSize += end - start + 1;
-        this.checkSize(this.eventSize);
-        this.dataLines.push(text.slice(text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end));
-      } else if (text.startsWith("event:", start)) {
-        this.eventSize += end - start + 1;
-        this.checkSize(this.eventSize);
-        this.eventType = text.slice(text.charCodeAt(start + 6) === 32 ? start + 7 : start + 6, end);
-      } else {
-        this.processLine(text.slice(start, end), out);
-      }
+      this.lineAt(text, start, end, out);
       start = next;
     }
     return out;
   }
 
-  /**
-   * The common case, a chunk with LF line ends only: the engine's native `split` finds the lines faster
-   * than a scan in script. Still one pass over the chunk.
-   */
-  private pushLFOnly(text: string, start: number, out: SSEMessage[]): SSEMessage[] {
-    const lines = (start === 0 ? text : text.slice(start)).split("\n");
-    const last = lines.length - 1;
-    for (let i = 0; i < last; i++) {
-      let line = lines[i]!;
-      if (this.pendingLength > 0) {
-        this.pendingPieces.push(line);
-        line = this.pendingPieces.join("");
-        this.pendingPieces = [];
-        this.pendingLength = 0;
-      }
+  /** The line `text[start, end)`, its line break already consumed. */
+  private lineAt(text: string, start: number, end: number, out: SSEMessage[]): void {
+    if (this.pendingLength > 0) {
+      this.pendingPieces.push(text.slice(start, end));
+      const line = this.pendingPieces.join("");
+      this.pendingPieces = [];
+      this.pendingLength = 0;
       this.processLine(line, out);
+    } else if (end === start) {
+      this.dispatch(out);
+    } else {
+      const data = text.startsWith("data:", start);
+      if (data || text.startsWith("event:", start)) {
+        // The hot path: a whole `data:` or `event:` line inside this chunk, its value read without an
+        // intermediate line string.
+        this.eventSize += end - start + 1;
+        this.checkSize(this.eventSize);
+        const at = data ? start + 5 : start + 6;
+        const value = text.slice(text.charCodeAt(at) === 32 ? at + 1 : at, end);
+        if (data) this.addData(value);
+        else this.eventType = value;
+      } else {
+        this.processLine(text.slice(start, end), out);
+      }
     }
-    const tail = lines[last]!;
-    if (tail.length > 0) this.keepPartial(tail);
-    return out;
   }
 
   /**
@@ -222,7 +210,8 @@ export class SSEDecoder {
       // Drop what was buffered: the caller gets an error, not an ever-growing buffer.
       this.pendingPieces = [];
       this.pendingLength = 0;
-      this.dataLines = [];
+      this.data = undefined;
+      this.moreData = null;
       this.eventSize = 0;
       throw new ResponseStreamError(
         `A server-sent event exceeded the size limit of ${this.maxEventSize} characters (the client's maxEventBytes).`,
@@ -238,15 +227,6 @@ export class SSEDecoder {
     }
     this.eventSize += line.length + 1;
     this.checkSize(this.eventSize);
-    // The common case first: `data: ...` needs no further search.
-    if (line.startsWith("data:")) {
-      this.dataLines.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
-      return;
-    }
-    if (line.startsWith("event:")) {
-      this.eventType = line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6);
-      return;
-    }
     const colon = line.indexOf(":");
     if (colon === 0) return; // a comment
     let field: string;
@@ -260,7 +240,7 @@ export class SSEDecoder {
     }
     switch (field) {
       case "data":
-        this.dataLines.push(value);
+        this.addData(value);
         break;
       case "event":
         this.eventType = value;
@@ -277,17 +257,25 @@ export class SSEDecoder {
     }
   }
 
+  private addData(value: string): void {
+    if (this.data === undefined) this.data = value;
+    else if (this.moreData === null) this.moreData = [value];
+    else this.moreData.push(value);
+  }
+
   private dispatch(out: SSEMessage[]): void {
-    const lines = this.dataLines;
+    const first = this.data;
+    const more = this.moreData;
     const eventType = this.eventType;
     const retry = this.retry;
-    this.dataLines = [];
+    this.data = undefined;
+    this.moreData = null;
     this.eventType = undefined;
     this.retry = undefined;
     this.eventSize = 0;
     // WHATWG: an event with no data line is not dispatched (a lone `event:` or `retry:` block).
-    if (lines.length === 0) return;
-    const message: SSEMessage = { data: lines.length === 1 ? lines[0]! : lines.join("\n") };
+    if (first === undefined) return;
+    const message: SSEMessage = { data: more === null ? first : `${first}\n${more.join("\n")}` };
     if (eventType) message.event = eventType;
     if (this.lastEventId !== undefined) message.id = this.lastEventId;
     if (retry !== undefined) message.retry = retry;

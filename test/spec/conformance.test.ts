@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { isValid, type SchemaName, schemaNames, validate } from "../../src/spec/index.js";
 import { describeWith, loadOpenAPI, needs, SHARED_SPEC_DIR } from "../support/needs.js";
 import { formatPath, type Mode, makeGenerator, mutate, type Schema } from "./instances.js";

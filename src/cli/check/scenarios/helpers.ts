@@ -3,31 +3,25 @@
 import { isRecord, type JsonRecord } from "../../../internal/guards.js";
 import { textOf } from "../stream-rules.js";
 
-export const WEATHER_TOOL = {
-  type: "function",
-  name: "get_weather",
-  description: "Get the current weather for a city.",
-  parameters: {
-    type: "object",
-    properties: { city: { type: "string", description: "The city name" } },
-    required: ["city"],
-    additionalProperties: false,
-  },
-  strict: true,
-};
+/** A strict function tool that takes a city. */
+function cityTool(name: string, description: string) {
+  return {
+    type: "function",
+    name,
+    description,
+    parameters: {
+      type: "object",
+      properties: { city: { type: "string", description: "The city name" } },
+      required: ["city"],
+      additionalProperties: false,
+    },
+    strict: true,
+  };
+}
 
-export const TIME_TOOL = {
-  type: "function",
-  name: "get_time",
-  description: "Get the current local time in a city.",
-  parameters: {
-    type: "object",
-    properties: { city: { type: "string", description: "The city name" } },
-    required: ["city"],
-    additionalProperties: false,
-  },
-  strict: true,
-};
+export const WEATHER_TOOL = cityTool("get_weather", "Get the current weather for a city.");
+
+export const TIME_TOOL = cityTool("get_time", "Get the current local time in a city.");
 
 /** A 1×1 PNG as a data URL: image input without the server fetching anything. */
 export const TINY_PNG =
