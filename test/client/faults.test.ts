@@ -130,8 +130,11 @@ describe("timeouts", () => {
   it("timeouts are retried like other connection errors, and the per-request timeout wins", async () => {
     const server = await serve(() => undefined);
     const client = clientFor(server, { timeout: 60_000, maxRetries: 1, retryTiming: { initialDelayMs: 1 } });
-    const error = await rejection(client.responses.create({ model: "m" }, { timeout: 80 }));
+    // Long enough for each attempt to reach the server on a busy machine before its timeout fires.
+    const error = await rejection(client.responses.create({ model: "m" }, { timeout: 250 }));
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    // The server runs in this process: it may read the second request just after the client gave up.
+    await waitFor(() => server.requests.length >= 2);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -148,7 +151,7 @@ describe("timeouts", () => {
   it("for streams the timeout is an idle timeout: a long stream with short gaps completes", async () => {
     const server = await serve((_req, res) => {
       startSSE(res);
-      const events = textStreamEvents(Array.from({ length: 20 }, () => "x"));
+      const events = textStreamEvents(Array.from({ length: 60 }, () => "x"));
       let i = 0;
       const timer = setInterval(() => {
         if (i >= events.length) {
@@ -159,11 +162,13 @@ describe("timeouts", () => {
         res.write(sseFrame(events[i++]!));
       }, 20);
     });
-    // 27 events x 20 ms = ~540 ms in total, far past the 200 ms timeout, but never 200 ms of silence.
+    // 67 events x 20 ms = ~1.3 s in total, past the 1 s timeout, but never 1 s of silence. (The server
+    // runs in this process: a timeout near the gaps would fire when a busy machine stalls the process,
+    // whose timers run before it reads the data that arrived meanwhile.)
     const started = Date.now();
-    const text = await clientFor(server, { timeout: 200 }).responses.stream({ model: "m" }).finalText();
-    expect(text).toBe("x".repeat(20));
-    expect(Date.now() - started).toBeGreaterThan(200);
+    const text = await clientFor(server, { timeout: 1000 }).responses.stream({ model: "m" }).finalText();
+    expect(text).toBe("x".repeat(60));
+    expect(Date.now() - started).toBeGreaterThan(1000);
   });
 
   it("a stream that goes silent hits the idle timeout, keeping the partial response", async () => {
@@ -203,13 +208,15 @@ describe("abort", () => {
   });
 
   it("aborting the signal while waiting for a JSON answer rejects with APIUserAbortError", async () => {
-    const server = await serve(() => undefined);
     const controller = new AbortController();
+    // The server never answers; the abort comes once it holds the request, so the client is waiting.
+    const server = await serve(() => {
+      controller.abort();
+    });
     const pending = clientFor(server, { maxRetries: 2 }).responses.create(
       { model: "m" },
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
     expect(server.requests).toHaveLength(1);
   });

@@ -232,13 +232,22 @@ describe("retries against a real server", () => {
       sendJSON(res, 429, { error: "x" }, { "retry-after-ms": "10000" }),
     );
     const controller = new AbortController();
+    const quiet = () => {};
     const client = new OpenResponses({
       baseURL: server.origin,
-      logLevel: "off",
+      logLevel: "info",
+      // The client logs a retry just before it starts to wait: the abort comes once that wait runs.
+      logger: {
+        error: quiet,
+        warn: quiet,
+        debug: quiet,
+        info: (message: string) => {
+          if (message.includes("retry 1 of")) setTimeout(() => controller.abort(), 20);
+        },
+      },
       retryTiming: { maxRetryAfterMs: 60_000 },
     });
     const pending = client.responses.create({ model: "m" }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
     const started = Date.now();
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
     expect(Date.now() - started).toBeLessThan(3000);

@@ -122,7 +122,9 @@ describe("check: compliant streams are not failed", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Two whole check runs: about 3 s on a busy machine, past the default 20 s when its cores are
+    // shared by many processes. A scenario that hangs still fails at its own 30 s deadline.
+  }, 60_000);
 
   it("a model that cannot reason declines `reasoning` with a 400: the scenario is skipped with why, not failed", async () => {
     server = await brokenServer({

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../../src/client/index.js";
 import { createMemoryStore, createResponsesHandler } from "../../../src/server/index.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
+import { until } from "../../support/until.js";
 import { post, scriptedModel, specError } from "../kit/helpers.js";
 
 const FAST = { initialDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
@@ -154,7 +155,7 @@ describe("Idempotency-Key rules", () => {
     };
     const handler = createResponsesHandler({ model });
     const first = handler(post("/v1/responses", { input: "hi" }, key));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => runs === 1, "the first request reaching the model");
     const during = await handler(post("/v1/responses", { input: "hi" }, key));
     expect((await specError(during, 409)).code).toBe("idempotency_request_in_progress");
     release();

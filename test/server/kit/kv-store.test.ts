@@ -12,6 +12,7 @@ import {
 } from "../../../src/server/index.js";
 import type { StoredResponse } from "../../../src/server/model.js";
 import type { ItemField } from "../../../src/spec/index.js";
+import { until } from "../../support/until.js";
 import { post, scriptedModel, specError } from "./helpers.js";
 
 const stored = (id: string, text = "hello"): StoredResponse => ({
@@ -139,7 +140,8 @@ describe("createKVStore bounds", () => {
     expect(await store.get("resp_t")).toBeDefined();
     now += 2_000;
     expect(await store.get("resp_t")).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The expired entry is removed in the background.
+    await until(async () => (await storage.getKeys()).length === 0, "the expired entry's removal");
     expect(await storage.getKeys()).toEqual([]);
   });
 

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createResponsesHandler, ModelError } from "../../../src/server/index.js";
 import type { Model, ModelPart, ModelRequest } from "../../../src/server/model.js";
+import { until } from "../../support/until.js";
 import { rawClient, startWsServer, type WsTestServer } from "../../websocket/helpers.js";
 import { parseSSE, post, specError } from "./helpers.js";
 
@@ -135,7 +136,7 @@ describe("ModelError before the first part is the HTTP answer", () => {
         signal: controller.signal,
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => signal !== undefined, "the model starting");
     controller.abort();
     const response = await pending;
     expect(signal?.aborted).toBe(true);
@@ -159,7 +160,7 @@ describe("ModelError before the first part is the HTTP answer", () => {
     const response = await handler(post("/v1/responses", { model: "m", input: "hi", stream: true }));
     await response.body?.cancel();
     expect(signal?.aborted).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => closed, "the model's finally block");
     expect(closed).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "../../../src/server/index.js";
 import { plainRouteOf, setPlainRoute } from "../../../src/server/kit/plain-route.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
+import { until } from "../../support/until.js";
 
 interface Sent {
   path?: string;
@@ -221,7 +222,9 @@ describe("serve: the plain route answers as the fetch handler does", () => {
 
   it("a client that leaves during a JSON turn stops the model, with the reason the fetch handler gives", async () => {
     const reasons: unknown[] = [];
+    let started = false;
     async function* waiting(request: ModelRequest): AsyncGenerator<ModelPart> {
+      started = true;
       yield { type: "text", delta: "thinking" };
       await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
       reasons.push(request.signal.reason);
@@ -239,10 +242,9 @@ describe("serve: the plain route answers as the fetch handler does", () => {
       });
       req.on("error", () => {});
       req.end(JSON.stringify({ input: "hi" }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(() => started, "the model starting");
       req.destroy();
-      for (let i = 0; i < 100 && reasons.length === 0; i++)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => reasons.length > 0, "the model stopping");
       expect(reasons).toHaveLength(1);
       expect((reasons[0] as Error).message).toBe("The client disconnected.");
     } finally {

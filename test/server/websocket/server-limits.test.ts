@@ -173,10 +173,14 @@ describe("attachWebSocketMode on a shared server", () => {
   it("an upgrade still being authenticated when close() runs is refused, not accepted afterwards", async () => {
     const http = createServer();
     const engine = createResponsesEngine({ model: scriptedModel(() => hello) });
+    let authenticating = false;
     const mode = attachWebSocketMode(http, {
       engine,
       store: engine.store,
-      authenticate: () => new Promise((resolve) => setTimeout(() => resolve(null), 100)),
+      authenticate: () => {
+        authenticating = true;
+        return new Promise((resolve) => setTimeout(() => resolve(null), 100));
+      },
     });
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     const { port } = http.address() as AddressInfo;
@@ -186,7 +190,7 @@ describe("attachWebSocketMode on a shared server", () => {
         socket.once("open", () => resolve("open"));
         socket.once("error", (error) => resolve(error.message));
       });
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await until(() => authenticating);
       await mode.close();
       expect(await outcome).toMatch(/503/);
       expect(mode.connections).toBe(0);
