@@ -18,6 +18,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "./seeded-random.js";
 
 const ALIGNMENT = 32;
 
@@ -185,18 +186,6 @@ export function encodeGGUF(metadata: Record<string, MetadataValue>, tensors: Ten
     out.padTo(ALIGNMENT);
   }
   return out.result();
-}
-
-/** mulberry32: a small seeded generator, so a seed always gives the same weights. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Normally distributed values (Box–Muller) with the given standard deviation. */

@@ -10,23 +10,12 @@ import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { seededRandom } from "../../support/seeded-random.js";
 import { type ChildReport, startFixture, until } from "./child.js";
 
 const SOAK_MS = Number(process.env.OPENRESPONSES_SOAK_MS ?? 20_000);
 const PROBE_BOUND_MS = 4000;
 const LOOP_BOUND_MS = 2000;
-
-/** A small seeded generator, so a failure can be replayed (the seed is in the test name). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const memoryOf = (report: ChildReport | undefined) =>
   ((report?.heapUsed as number | undefined) ?? 0) + ((report?.external as number | undefined) ?? 0);
@@ -212,7 +201,8 @@ describe("soak: honest and hostile traffic at once, memory bounded and the serve
       heapMb: 160,
       env: { WS_IDLE_MS: "1000", WS_MAX_CONNECTIONS: "64" },
     });
-    const pick = random(19);
+    // Seeded, so a failure can be replayed (the seed is in the test name).
+    const pick = seededRandom(19);
     const statuses: number[] = [];
     const probes: number[] = [];
     const failures: string[] = [];
