@@ -4,7 +4,9 @@ import { createResponsesHandler, type RunningServer, serve } from "../../../src/
 import { mockModel } from "../../../src/server/mock/index.js";
 import { failures, runCheckJSON } from "./support.js";
 
-describe("openresponses check against the kit's own server: zero false failures", () => {
+// Each test is one or two whole check runs: 1–5 s, but past the default 20 s when the machine's cores
+// are shared by many processes. A scenario that hangs still fails, named, at its own 30 s deadline.
+describe("openresponses check against the kit's own server: zero false failures", { timeout: 60_000 }, () => {
   let server: RunningServer;
   let openai: RunningServer;
   let url = "";
