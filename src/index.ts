@@ -397,8 +397,8 @@ export {
   type ToolRunEvent,
   type ToolRunResult,
   type ToolRunStopReason,
-  ToolRunStream,
-} from "./tools/runner.js";
+} from "./tools/run-types.js";
+export { ToolRunStream } from "./tools/runner.js";
 export {
   isRunnableTool,
   type RunnableTool,

@@ -15,12 +15,8 @@ import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/
 import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
 import type { ParsedResponseOf, ParseTool } from "../structured/parse.js";
 import { toWireTools } from "../structured/wire-tools.js";
-import {
-  type RunToolsBody,
-  type RunToolsOptions,
-  type ToolRunResult,
-  ToolRunStream,
-} from "../tools/runner.js";
+import type { RunToolsBody, RunToolsOptions, ToolRunResult } from "../tools/run-types.js";
+import { ToolRunStream } from "../tools/runner.js";
 import { type ConnectOptions, connectWithClient } from "../websocket/connect.js";
 import type { ResponsesSocket } from "../websocket/session.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";

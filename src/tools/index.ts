@@ -11,8 +11,8 @@ export {
   type ToolRunHost,
   type ToolRunResult,
   type ToolRunStopReason,
-  ToolRunStream,
-} from "./runner.js";
+} from "./run-types.js";
+export { ToolRunStream } from "./runner.js";
 export {
   isRunnableTool,
   type RunnableTool,

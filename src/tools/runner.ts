@@ -8,19 +8,6 @@ import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { ResponseWithOutputText } from "../spec/index.js";
 import type { RunToolsBody, RunToolsOptions, ToolRunEvent, ToolRunHost, ToolRunResult } from "./run-types.js";
 
-export {
-  DEFAULT_MAX_TOOL_CALLS_PER_TURN,
-  DEFAULT_MAX_TURNS,
-  DEFAULT_TOOL_CONCURRENCY,
-  type RunToolsBody,
-  type RunToolsOptions,
-  type ToolCallRecord,
-  type ToolRunEvent,
-  type ToolRunHost,
-  type ToolRunResult,
-  type ToolRunStopReason,
-} from "./run-types.js";
-
 type Outcome = { ok: true; value: ToolRunResult } | { ok: false; error: unknown };
 
 /**
