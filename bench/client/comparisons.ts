@@ -1,26 +1,6 @@
-/**
- * The client's comparisons: how fast `responses.stream()` reads a stream against a tuned bare loop
- * (issue goals: ≥ 1.0× on 100,000 small text deltas, ≥ 0.9× on 50 function calls streamed in
- * parallel), with the `openai` SDK's stream helper and the obvious bare loop beside them.
- *
- * Each reader is a process of its own, warmed up on the full stream before the first round and kept for
- * every round; the readers alternate within each round and a measurement is a few requests back to back,
- * so one measurement is long enough for the CPU clock and short enough for many rounds. The server is a
- * process of its own too (server-child.ts), so no reader shares its event loop. The goal is read on CPU time per event: the machine is
- * shared, and wall time there measures the neighbours as much as the reader; both are reported.
- * `ours` runs this checkout's entry bundled as the package ships it (esbuild, no tsx transform).
- *
- * Environment: BENCH_DELTAS (default 100000), BENCH_CALLS (default 50), BENCH_CALL_DELTAS (deltas per
- * call, default 400), BENCH_CLIENT_ROUNDS (rounds of each, default 15 for calls and 7 for deltas), BENCH_CLIENT_BASE (another checkout: its client runs as `base`, for a before/after pair in
- * one run), BENCH_CLIENT_READERS (some of ours, base, openai, bare: the readers to measure besides
- * tuned).
- */
-
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundled } from "../harness/bundle.js";
 import { type Child, startChild } from "../harness/child.js";
 import type { Comparison, Figure } from "../harness/comparison.js";
 import type { ReadMeasurement, ReadRequest } from "./reader-child.js";
@@ -71,34 +51,10 @@ function figures(goal: number): Figure[] {
   ];
 }
 
-const bundles = new Map<string, Promise<string>>();
-
-/** A checkout's client entry bundled into one ES module, once per run. */
-function bundled(entry: string): Promise<string> {
-  let file = bundles.get(entry);
-  if (file === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "openresponses-bench-client-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const outfile = join(dir, "client.mjs");
-    file = build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "es2022",
-      external: ["ws", "#ws"],
-      logLevel: "silent",
-    }).then(() => outfile);
-    bundles.set(entry, file);
-  }
-  return file;
-}
-
 async function startReader(runner: string): Promise<Child> {
-  if (runner === "ours") return startChild(CHILD, ["ours", await bundled(OWN_ENTRY)]);
+  if (runner === "ours") return startChild(CHILD, ["ours", await bundled(OWN_ENTRY, "client")]);
   if (runner === "base" && BASE)
-    return startChild(CHILD, ["ours", await bundled(resolve(BASE, "src/index.ts"))]);
+    return startChild(CHILD, ["ours", await bundled(resolve(BASE, "src/index.ts"), "client")]);
   return startChild(CHILD, [runner]);
 }
 

@@ -8,11 +8,10 @@
  * closure with a slow property store, which would count against the kit in both speed and memory.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundled } from "../harness/bundle.js";
 import { type Child, startChild } from "../harness/child.js";
 import { recordKit } from "./recording.js";
 import { type Recording, SSE_DELTAS } from "./workload.js";
@@ -44,35 +43,11 @@ export function recording(): Promise<{ file: string; recording: Recording }> {
   return recorded;
 }
 
-const bundles = new Map<string, Promise<string>>();
-
-/** The server entry bundled into one ES module, once per run. */
-function bundled(entry: string): Promise<string> {
-  let file = bundles.get(entry);
-  if (file === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "openresponses-bench-kit-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const outfile = join(dir, "server.mjs");
-    file = build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "es2022",
-      external: ["ws", "#ws"],
-      logLevel: "silent",
-    }).then(() => outfile);
-    bundles.set(entry, file);
-  }
-  return file;
-}
-
 /** Starts one runner's server process. */
 export async function startRunner(runner: string): Promise<Child> {
-  if (runner === "kit") return startChild(CHILD, ["kit", await bundled(OWN_ENTRY)]);
+  if (runner === "kit") return startChild(CHILD, ["kit", await bundled(OWN_ENTRY, "server")]);
   if (runner === "base" && BASE) {
-    return startChild(CHILD, ["kit", await bundled(resolve(BASE, "src/server/index.ts"))]);
+    return startChild(CHILD, ["kit", await bundled(resolve(BASE, "src/server/index.ts"), "server")]);
   }
   if (runner === BASELINE) return startChild(CHILD, ["bare", (await recording()).file]);
   throw new Error(`unknown runner ${runner}`);
