@@ -20,11 +20,11 @@ import type { ErrorReporter } from "./error-report.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import { EventWriter, type EventWriterOptions, quietEventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
-import { rememberSize } from "./item-size.js";
 import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
+import { TURN_ABORTED } from "./turn-abort.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -54,10 +54,10 @@ export interface Turn {
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep, unless `own` says nothing else holds it (a collected turn, whose only
-   * reader is its JSON text, made before the call). False when the response was meant to be stored and
-   * was not.
+   * reader is its JSON text, made before the call and handed over as `text` when there is one). False
+   * when the response was meant to be stored and was not.
    */
-  readonly save: (finished: StoredResponse, own: boolean) => Promise<boolean>;
+  readonly save: (finished: StoredResponse, own: boolean, text?: string) => Promise<boolean>;
 }
 
 /** A collected turn: the final snapshot and its JSON text. */
@@ -83,7 +83,10 @@ type Wake = (value: typeof INTERRUPTED | typeof FLUSH) => void;
 class TurnLoop implements EventBatchSource {
   readonly #settings: TurnSettings;
   readonly #turn: Turn;
-  readonly #controller = new AbortController();
+  /** Made when the model first reads `ModelRequest.signal` (turn-abort.ts says why). */
+  #controller: AbortController | null = null;
+  #aborted = false;
+  #abortReason: unknown;
   readonly #policy: ToolPolicy;
   #state: "opening" | "new" | "running" | "ended" = "opening";
   #source: ModelSource | undefined;
@@ -101,11 +104,11 @@ class TurnLoop implements EventBatchSource {
     this.#turn = turn;
     this.#policy = createToolPolicy(turn.body);
     const signal = turn.signal;
-    if (signal?.aborted) this.#controller.abort(signal.reason);
+    if (signal?.aborted) this.#abort(signal.reason);
     else if (signal !== undefined) {
       // Made only when there is a signal to follow (serve()'s plain route stops the turn directly).
       this.#onAbort = () => {
-        this.#controller.abort(signal.reason);
+        this.#abort(signal.reason);
         this.#wake?.(INTERRUPTED);
       };
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -114,18 +117,48 @@ class TurnLoop implements EventBatchSource {
 
   #onAbort: (() => void) | null = null;
 
+  /** Aborts the model's signal, or, while the model has not read it, the signal it will be given. */
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  #signal(): AbortSignal {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
+  }
+
   async open(): Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
-    const request: ModelRequest = {
+    const loop = this;
+    const aborted = () => this.#aborted;
+    const request: ModelRequest & { [TURN_ABORTED]: () => boolean } = {
       body,
       input,
       responseId,
-      signal: this.#controller.signal,
+      // An own, enumerable accessor, so a model that spreads or copies the request still gets a signal.
+      get signal(): AbortSignal {
+        return loop.#signal();
+      },
+      set signal(value: AbortSignal) {
+        Object.defineProperty(this, "signal", {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
+      [TURN_ABORTED]: aborted,
       ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
     };
-    const opened = await openModel(this.#settings.model, request);
+    const opened = await openModel(this.#settings.model, request, aborted);
     if (!opened.ok) {
       this.#detach();
       this.#state = "ended";
@@ -142,7 +175,7 @@ class TurnLoop implements EventBatchSource {
     if (this.#state === "ended") return Promise.resolve(null);
     this.#batch++;
     if (this.#state === "new") {
-      if (this.#controller.signal.aborted) {
+      if (this.#aborted) {
         this.#end();
         return Promise.resolve(null);
       }
@@ -162,10 +195,10 @@ class TurnLoop implements EventBatchSource {
    * JSON answer): the snapshot and its JSON text, or null when the turn was stopped or aborted first.
    * Called instead of `next`, before it; the model is driven as `next` drives it (an async model's
    * steps awaited, the event loop given a turn every `YIELD_INTERVAL_MS`), and the response is saved the
-   * same way, with its JSON size known to the store (item-size.ts) so it is not serialised twice.
+   * same way, with its JSON text, so the store need not serialise it again (memory-store.ts keeps it).
    */
   async collect(): Promise<CollectedResponse | null> {
-    if (this.#state !== "new" || this.#controller.signal.aborted) {
+    if (this.#state !== "new" || this.#aborted) {
       this.#end();
       return null;
     }
@@ -202,13 +235,12 @@ class TurnLoop implements EventBatchSource {
       writer.fail(describeThrown(error));
     }
     const response = writer.response;
-    // Made before the save, so the store knows its size; a snapshot that cannot be serialised (a
-    // model's item with a cycle) is saved as before, and the serialisation after it throws.
+    // Made before the save, so the store can keep it; a snapshot that cannot be serialised (a model's
+    // item with a cycle) is saved as before, and the serialisation after it throws.
     let json = serialised(response);
-    if (json !== undefined) rememberSize(response, json.length);
     try {
-      // Nothing but `json` has read the snapshot: the store may keep it as it is.
-      const kept = await this.#turn.save({ response, input: this.#turn.input }, true);
+      // Nothing but `json` has read the snapshot: the store may keep it as it is, or as `json`.
+      const kept = await this.#turn.save({ response, input: this.#turn.input }, true, json);
       if (!kept) {
         response.store = false;
         json = undefined;
@@ -317,7 +349,7 @@ class TurnLoop implements EventBatchSource {
   }
 
   #stopped(): boolean {
-    return this.#state === "ended" || this.#controller.signal.aborted;
+    return this.#state === "ended" || this.#aborted;
   }
 
   /** Ends a collected turn that was interrupted: there is no final snapshot. */
@@ -344,8 +376,8 @@ class TurnLoop implements EventBatchSource {
     // Reached early when the consumer went away (even before its first batch: the model is already
     // running) or the model ended the response (incomplete): tell the model to stop, and let its
     // generator run its own cleanup.
-    if (!this.#writer?.finished && !this.#controller.signal.aborted) {
-      this.#controller.abort(reason ?? new Error("The client went away."));
+    if (!this.#writer?.finished && !this.#aborted) {
+      this.#abort(reason ?? new Error("The client went away."));
     }
     this.#source?.close();
   }
