@@ -14,7 +14,7 @@
  */
 
 import type { CreateResponseBody, ResponseResource, StreamingEvent } from "../../spec/index.js";
-import type { Model, ModelPart, ModelRequest, StoredResponse } from "../model.js";
+import type { Model, ModelPart, StoredResponse } from "../model.js";
 import type { ContextItem } from "./context-item.js";
 import type { ErrorReporter } from "./error-report.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
@@ -24,7 +24,7 @@ import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
-import { TURN_ABORTED } from "./turn-abort.js";
+import { TURN_ABORT, TurnAbort, type TurnRequest, withLazySignal } from "./turn-abort.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -83,10 +83,8 @@ type Wake = (value: typeof INTERRUPTED | typeof FLUSH) => void;
 class TurnLoop implements EventBatchSource {
   readonly #settings: TurnSettings;
   readonly #turn: Turn;
-  /** Made when the model first reads `ModelRequest.signal` (turn-abort.ts says why). */
-  #controller: AbortController | null = null;
-  #aborted = false;
-  #abortReason: unknown;
+  /** The model's signal is made only when the model first reads it (turn-abort.ts says why). */
+  readonly #abort = new TurnAbort();
   readonly #policy: ToolPolicy;
   #state: "opening" | "new" | "running" | "ended" = "opening";
   #source: ModelSource | undefined;
@@ -104,11 +102,11 @@ class TurnLoop implements EventBatchSource {
     this.#turn = turn;
     this.#policy = createToolPolicy(turn.body);
     const signal = turn.signal;
-    if (signal?.aborted) this.#abort(signal.reason);
+    if (signal?.aborted) this.#abort.abort(signal.reason);
     else if (signal !== undefined) {
       // Made only when there is a signal to follow (serve()'s plain route stops the turn directly).
       this.#onAbort = () => {
-        this.#abort(signal.reason);
+        this.#abort.abort(signal.reason);
         this.#wake?.(INTERRUPTED);
       };
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -117,47 +115,23 @@ class TurnLoop implements EventBatchSource {
 
   #onAbort: (() => void) | null = null;
 
-  /** Aborts the model's signal, or, while the model has not read it, the signal it will be given. */
-  #abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#abortReason = reason;
-    this.#controller?.abort(reason);
-  }
-
-  #signal(): AbortSignal {
-    if (this.#controller === null) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#abortReason);
-    }
-    return this.#controller.signal;
-  }
-
   async open(): Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
-    const loop = this;
-    const aborted = () => this.#aborted;
-    const request: ModelRequest & { [TURN_ABORTED]: () => boolean } = {
+    const abort = this.#abort;
+    // The signal is a placeholder until `withLazySignal` makes it an accessor (the same object shape
+    // for every turn, keys in the same order as before).
+    const request: TurnRequest = {
       body,
       input,
       responseId,
-      // An own, enumerable accessor, so a model that spreads or copies the request still gets a signal.
-      get signal(): AbortSignal {
-        return loop.#signal();
-      },
-      set signal(value: AbortSignal) {
-        Object.defineProperty(this, "signal", {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      },
+      signal: undefined as unknown as AbortSignal,
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
-      [TURN_ABORTED]: aborted,
-      ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
+      [TURN_ABORT]: abort,
     };
+    if (this.#turn.headers !== undefined) request.headers = this.#turn.headers;
+    withLazySignal(request);
+    const aborted = () => abort.aborted;
     const opened = await openModel(this.#settings.model, request, aborted);
     if (!opened.ok) {
       this.#detach();
@@ -175,7 +149,7 @@ class TurnLoop implements EventBatchSource {
     if (this.#state === "ended") return Promise.resolve(null);
     this.#batch++;
     if (this.#state === "new") {
-      if (this.#aborted) {
+      if (this.#abort.aborted) {
         this.#end();
         return Promise.resolve(null);
       }
@@ -198,7 +172,7 @@ class TurnLoop implements EventBatchSource {
    * same way, with its JSON text, so the store need not serialise it again (memory-store.ts keeps it).
    */
   async collect(): Promise<CollectedResponse | null> {
-    if (this.#state !== "new" || this.#aborted) {
+    if (this.#state !== "new" || this.#abort.aborted) {
       this.#end();
       return null;
     }
@@ -349,7 +323,7 @@ class TurnLoop implements EventBatchSource {
   }
 
   #stopped(): boolean {
-    return this.#state === "ended" || this.#aborted;
+    return this.#state === "ended" || this.#abort.aborted;
   }
 
   /** Ends a collected turn that was interrupted: there is no final snapshot. */
@@ -376,8 +350,8 @@ class TurnLoop implements EventBatchSource {
     // Reached early when the consumer went away (even before its first batch: the model is already
     // running) or the model ended the response (incomplete): tell the model to stop, and let its
     // generator run its own cleanup.
-    if (!this.#writer?.finished && !this.#aborted) {
-      this.#abort(reason ?? new Error("The client went away."));
+    if (!this.#writer?.finished && !this.#abort.aborted) {
+      this.#abort.abort(reason ?? new Error("The client went away."));
     }
     this.#source?.close();
   }
