@@ -24,7 +24,7 @@ import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
-import { TURN_ABORT, TurnAbort, type TurnRequest, withLazySignal } from "./turn-abort.js";
+import { TURN_ABORT, TurnAbort, withLazySignal } from "./turn-abort.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -118,19 +118,17 @@ class TurnLoop implements EventBatchSource {
   async open(): Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
     const abort = this.#abort;
-    // The signal is a placeholder until `withLazySignal` makes it an accessor (the same object shape
-    // for every turn, keys in the same order as before).
-    const request: TurnRequest = {
+    // `signal` is added by `withLazySignal`, after the fields of the literal: made in the literal (as an
+    // accessor, or as a value reconfigured later) it would cost more.
+    const request = withLazySignal({
       body,
       input,
       responseId,
-      signal: undefined as unknown as AbortSignal,
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
       [TURN_ABORT]: abort,
-    };
+    });
     if (this.#turn.headers !== undefined) request.headers = this.#turn.headers;
-    withLazySignal(request);
     const aborted = () => abort.aborted;
     const opened = await openModel(this.#settings.model, request, aborted);
     if (!opened.ok) {

@@ -52,10 +52,10 @@ const LAZY_SIGNAL: PropertyDescriptor = {
   configurable: true,
 };
 
-/** Gives `request` (made with a placeholder `signal`) the lazy signal of `abort`. */
-export function withLazySignal(request: TurnRequest): TurnRequest {
+/** `request` with the lazy signal of its `TurnAbort` added. */
+export function withLazySignal(request: Omit<TurnRequest, "signal">): TurnRequest {
   Object.defineProperty(request, "signal", LAZY_SIGNAL);
-  return request;
+  return request as TurnRequest;
 }
 
 /** A check for `request`'s abort; it reads the signal only where the engine did not make the request. */
