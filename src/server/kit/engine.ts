@@ -26,6 +26,7 @@ import { createMemoryStore, keepWithText } from "./memory-store.js";
 import { openTurn } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { resolveContext } from "./resolve-context.js";
+import { HEADERS_LATER } from "./turn-request.js";
 
 export interface ResponsesEngineOptions {
   /** The model backend (see `Model` in `openresponses/server`). */
@@ -108,7 +109,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
+      ...headersOf(runOptions),
       save: async (finished, own, text) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
@@ -162,4 +163,11 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   }
 
   return { store, parseCreateBody, parseCompactBody, run, compact };
+}
+
+/** The run's headers for the turn: as given, or the internal `HEADERS_LATER` function (turn-request.ts). */
+function headersOf(options: RunOptions): { headers?: Headers | (() => Headers) } {
+  const later = (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER];
+  if (later !== undefined) return { headers: later };
+  return options.headers === undefined ? {} : { headers: options.headers };
 }

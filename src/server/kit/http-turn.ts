@@ -17,6 +17,7 @@ import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
 import { sseChunks } from "./sse.js";
+import { HEADERS_LATER } from "./turn-request.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -61,8 +62,8 @@ export interface CreateCall {
    */
   signal?: AbortSignal;
   onClose?: (stop: (reason: unknown) => void) => void;
-  /** The request's headers, for `ModelRequest.headers`. */
-  headers?: Headers;
+  /** The request's headers, for `ModelRequest.headers`, or a function that builds them when the model reads them. */
+  headers?: Headers | (() => Headers);
 }
 
 /** The create turn's answer, and whether an idempotency claim may record it (not an error). */
@@ -75,7 +76,10 @@ export async function createAnswer(
   // keep the headers alive through young-generation collections (see `jsonHeaders`).
   const options: RunOptions = {};
   if (call.signal !== undefined) options.signal = call.signal;
-  if (call.headers !== undefined) options.headers = call.headers;
+  const headers = call.headers;
+  if (typeof headers === "function")
+    (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER] = headers;
+  else if (headers !== undefined) options.headers = headers;
   const run = await engine.run(body, options);
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   let events: AsyncIterable<StreamingEvent> | EventBatchSource = run.events;

@@ -24,7 +24,7 @@ import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
-import { TURN_ABORT, TurnAbort, withLazySignal } from "./turn-abort.js";
+import { TURN_ABORT, TurnAbort, withLazyHeaders, withLazySignal } from "./turn-request.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -49,8 +49,8 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
-  /** The caller's request headers, for `ModelRequest.headers`. */
-  readonly headers?: Headers;
+  /** The caller's request headers, for `ModelRequest.headers`; a function builds them when first read. */
+  readonly headers?: Headers | (() => Headers);
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep, unless `own` says nothing else holds it (a collected turn, whose only
@@ -128,7 +128,9 @@ class TurnLoop implements EventBatchSource {
       toolChoice: this.#policy.mode,
       [TURN_ABORT]: abort,
     });
-    if (this.#turn.headers !== undefined) request.headers = this.#turn.headers;
+    const headers = this.#turn.headers;
+    if (typeof headers === "function") withLazyHeaders(request, headers);
+    else if (headers !== undefined) request.headers = headers;
     const aborted = () => abort.aborted;
     const opened = await openModel(this.#settings.model, request, aborted);
     if (!opened.ok) {

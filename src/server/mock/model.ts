@@ -6,7 +6,7 @@
 
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { itemsSize } from "../kit/item-size.js";
-import { abortCheck } from "../kit/turn-abort.js";
+import { abortCheck } from "../kit/turn-request.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
 import { stableHash } from "./hash.js";

@@ -1,10 +1,14 @@
 /**
- * A turn's abort, asked without making the request's `signal`. The engine makes a turn's `AbortSignal`
- * only when the model first reads `ModelRequest.signal`: on Node 20 every signal costs a few
- * microseconds and outlives itself through a young-generation collection, and a model that runs to its
- * end at once (the built-in one) never needs one. The engine's requests carry their `TurnAbort` under
- * `TURN_ABORT`, where the built-in model reads it (`abortCheck`); any other request is read through its
- * signal.
+ * The parts of a `ModelRequest` made only when the model reads them. Most models never read the
+ * caller's headers, and a model that runs to its end at once (the built-in one) never needs a signal;
+ * on Node 20 a signal costs a few microseconds and outlives itself through a young-generation
+ * collection, and the headers are a `Headers` built from the raw ones.
+ *
+ * - `signal`: the engine's requests carry their `TurnAbort` under `TURN_ABORT`, where the built-in
+ *   model reads whether the turn was aborted (`abortCheck`); any other request is read through its
+ *   signal.
+ * - `headers`: an adapter that has the raw headers (serve()'s plain route) hands the engine a function
+ *   that builds them (`HEADERS_LATER`, an option outside the public `RunOptions`).
  */
 
 import type { ModelRequest } from "../model.js";
@@ -56,6 +60,38 @@ const LAZY_SIGNAL: PropertyDescriptor = {
 export function withLazySignal(request: Omit<TurnRequest, "signal">): TurnRequest {
   Object.defineProperty(request, "signal", LAZY_SIGNAL);
   return request as TurnRequest;
+}
+
+/** A run option (internal): builds the caller's headers when the model first reads them. */
+export const HEADERS_LATER: unique symbol = Symbol("openresponses.headersLater");
+
+const TURN_HEADERS: unique symbol = Symbol("openresponses.turnHeaders");
+
+type LaterHeaders = ModelRequest & { [TURN_HEADERS]: () => Headers };
+
+/** `headers` built on first read and kept; assigning it makes it a plain value. Shared, as above. */
+const LAZY_HEADERS: PropertyDescriptor = {
+  get(this: LaterHeaders): Headers {
+    const headers = this[TURN_HEADERS]();
+    Object.defineProperty(this, "headers", {
+      value: headers,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    return headers;
+  },
+  set(this: LaterHeaders, value: Headers): void {
+    Object.defineProperty(this, "headers", { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Gives `request` the headers `make` builds, made when first read. */
+export function withLazyHeaders(request: ModelRequest, make: () => Headers): void {
+  (request as LaterHeaders)[TURN_HEADERS] = make;
+  Object.defineProperty(request, "headers", LAZY_HEADERS);
 }
 
 /** A check for `request`'s abort; it reads the signal only where the engine did not make the request. */

@@ -1,10 +1,12 @@
 /**
  * `ModelRequest.signal` is made when the model first reads it (the engine never makes one for a model
  * that does not ask). Whenever it is read, and however the request is copied, it says what the turn's
- * abort says.
+ * abort says. Headers an adapter hands over as a function (serve()'s plain route) are built the same
+ * way, once, and only for a model that reads them.
  */
 
 import { describe, expect, it } from "vitest";
+import { HEADERS_LATER } from "../../../src/server/kit/turn-request.js";
 import type { ModelPart, ModelRequest } from "../../../src/server/model.js";
 import { testEngine } from "./helpers.js";
 
@@ -64,5 +66,33 @@ describe("the model's signal", () => {
     for await (const _event of run.events);
     expect(keys.sort()).toEqual(["body", "input", "responseId", "signal", "toolChoice", "tools"]);
     expect(replaced).toBe(mine);
+  });
+
+  it("headers handed over as a function are built once when the model reads them, and never otherwise", async () => {
+    let built = 0;
+    const later = () => {
+      built++;
+      return new Headers({ "x-caller": "yes" });
+    };
+    const read: Array<string | null | undefined> = [];
+    let spreadHas = false;
+    function* reads(given: ModelRequest) {
+      read.push(given.headers?.get("x-caller"), given.headers?.get("x-caller"));
+      spreadHas = { ...given }.headers instanceof Headers;
+      yield text("ok");
+    }
+    function* ignores(_given: ModelRequest) {
+      yield text("ok");
+    }
+    for (const model of [reads, ignores]) {
+      const run = await testEngine(model).run({ model: "m", input: "hi" }, {
+        [HEADERS_LATER]: later,
+      } as object);
+      if (!run.ok) throw new Error("the turn did not start");
+      for await (const _event of run.events);
+    }
+    expect(read).toEqual(["yes", "yes"]);
+    expect(spreadHas).toBe(true);
+    expect(built).toBe(1);
   });
 });
