@@ -216,94 +216,94 @@ function placeholderResponse(): ResponseResource {
 export class ResponseAccumulator {
   /** Differences found between what was streamed and the `.done` events or the terminal snapshot. */
   readonly differences: StreamDifference[] = [];
-  private base: ResponseResource | null = null;
-  private readonly output: Loose[] = [];
-  private readonly states: Array<ItemState | undefined> = [];
-  private readonly indexById = new Map<string, number>();
+  #base: ResponseResource | null = null;
+  readonly #output: Loose[] = [];
+  readonly #states: Array<ItemState | undefined> = [];
+  readonly #indexById = new Map<string, number>();
   /** Output slots; `remapped` stays false (the fast path) until a server sends an index out of bounds. */
-  private readonly slots = new Slots();
-  private remapped = false;
-  private readonly onViolation: AccumulatorViolation | undefined;
+  readonly #slots = new Slots();
+  #remapped = false;
+  readonly #onViolation: AccumulatorViolation | undefined;
   /** The event being applied, for violation reports. */
-  private current: Loose = {};
-  private dirty: TextBuffer[] = [];
-  private final: ResponseResource | null = null;
+  #current: Loose = {};
+  #dirty: TextBuffer[] = [];
+  #final: ResponseResource | null = null;
   /** The payload of the last `error` event, if any. */
   errorEvent: { type?: string; code?: string | null; message?: string; param?: string | null } | null = null;
 
   constructor(options: ResponseAccumulatorOptions = {}) {
-    this.onViolation = options.onViolation;
+    this.#onViolation = options.onViolation;
   }
 
   /** Applies one event. Unknown events change nothing (their items arrive through output_item events). */
   apply(streamEvent: ResponseStreamEvent): void {
     // After the terminal event the response is settled (rule S5: nothing follows it); stragglers are
     // reported by the checker and must not change what finalResponse() returned.
-    if (this.final !== null) return;
+    if (this.#final !== null) return;
     const event = streamEvent as unknown as Loose;
-    this.current = event;
+    this.#current = event;
     switch (event.type as string) {
       case "response.output_text.delta":
-        append(this.textBuffer(event, "parts", "output_text", "text"), event.delta);
+        append(this.#textBuffer(event, "parts", "output_text", "text"), event.delta);
         return;
       case "response.function_call_arguments.delta":
-        append(this.argsBuffer(event), event.delta);
+        append(this.#argsBuffer(event), event.delta);
         return;
       case "response.refusal.delta":
-        append(this.textBuffer(event, "parts", "refusal", "refusal"), event.delta);
+        append(this.#textBuffer(event, "parts", "refusal", "refusal"), event.delta);
         return;
       case "response.reasoning.delta":
-        append(this.textBuffer(event, "parts", "reasoning_text", "text"), event.delta);
+        append(this.#textBuffer(event, "parts", "reasoning_text", "text"), event.delta);
         return;
       case "response.reasoning_summary_text.delta":
-        append(this.textBuffer(event, "summaries", "summary_text", "text"), event.delta);
+        append(this.#textBuffer(event, "summaries", "summary_text", "text"), event.delta);
         return;
       case "response.output_text.done":
-        this.finishText(this.textBuffer(event, "parts", "output_text", "text"), event.text, event);
+        this.#finishText(this.#textBuffer(event, "parts", "output_text", "text"), event.text, event);
         return;
       case "response.refusal.done":
-        this.finishText(this.textBuffer(event, "parts", "refusal", "refusal"), event.refusal, event);
+        this.#finishText(this.#textBuffer(event, "parts", "refusal", "refusal"), event.refusal, event);
         return;
       case "response.reasoning.done":
-        this.finishText(this.textBuffer(event, "parts", "reasoning_text", "text"), event.text, event);
+        this.#finishText(this.#textBuffer(event, "parts", "reasoning_text", "text"), event.text, event);
         return;
       case "response.reasoning_summary_text.done":
-        this.finishText(this.textBuffer(event, "summaries", "summary_text", "text"), event.text, event);
+        this.#finishText(this.#textBuffer(event, "summaries", "summary_text", "text"), event.text, event);
         return;
       case "response.function_call_arguments.done":
-        this.finishText(this.argsBuffer(event), event.arguments, event);
+        this.#finishText(this.#argsBuffer(event), event.arguments, event);
         return;
       case "response.output_text.annotation.added":
-        this.addAnnotation(event);
+        this.#addAnnotation(event);
         return;
       case "response.content_part.added":
-        this.partAdded(event, "parts");
+        this.#partAdded(event, "parts");
         return;
       case "response.reasoning_summary_part.added":
-        this.partAdded(event, "summaries");
+        this.#partAdded(event, "summaries");
         return;
       case "response.content_part.done":
-        this.partDone(event, "parts");
+        this.#partDone(event, "parts");
         return;
       case "response.reasoning_summary_part.done":
-        this.partDone(event, "summaries");
+        this.#partDone(event, "summaries");
         return;
       case "response.output_item.added":
-        this.itemAdded(event);
+        this.#itemAdded(event);
         return;
       case "response.output_item.done":
-        this.itemDone(event);
+        this.#itemDone(event);
         return;
       case "response.created":
       case "response.queued":
       case "response.in_progress":
-        this.lifecycle(event);
+        this.#lifecycle(event);
         return;
       case "response.completed":
       case "response.incomplete":
       case "response.failed":
-        this.lifecycle(event);
-        this.terminal(event);
+        this.#lifecycle(event);
+        this.#terminal(event);
         return;
       case "error":
         this.errorEvent = isPlainObject(event.error) ? (event.error as typeof this.errorEvent) : {};
@@ -315,17 +315,17 @@ export class ResponseAccumulator {
 
   /** The current snapshot (live: later events keep changing it; copy it to keep a moment's state). */
   get snapshot(): ResponseResource {
-    this.flush();
-    if (this.final) return this.final;
-    if (this.base === null) this.base = placeholderResponse();
-    const snapshot = this.base;
-    (snapshot as unknown as Loose).output = this.output;
+    this.#flush();
+    if (this.#final) return this.#final;
+    if (this.#base === null) this.#base = placeholderResponse();
+    const snapshot = this.#base;
+    (snapshot as unknown as Loose).output = this.#output;
     return snapshot;
   }
 
   /** The reconciled terminal response, once a terminal event arrived. */
   get finalResponse(): ResponseResource | null {
-    return this.final;
+    return this.#final;
   }
 
   /** All `output_text` of assistant messages so far, joined. */
@@ -333,13 +333,13 @@ export class ResponseAccumulator {
     return outputText(this.snapshot);
   }
 
-  private flush(): void {
-    if (this.dirty.length === 0) return;
-    for (const buffer of this.dirty) this.flushBuffer(buffer);
-    this.dirty = [];
+  #flush(): void {
+    if (this.#dirty.length === 0) return;
+    for (const buffer of this.#dirty) this.#flushBuffer(buffer);
+    this.#dirty = [];
   }
 
-  private flushBuffer(buffer: TextBuffer): void {
+  #flushBuffer(buffer: TextBuffer): void {
     if (buffer.chunks.length > 0 || buffer.blocks.length > 0) {
       const previous = buffer.target[buffer.field];
       const joined =
@@ -356,32 +356,32 @@ export class ResponseAccumulator {
    * (`output_item.added`, or an unknown id, which then names its placeholder), else the latest item, so
    * that a server sending neither cannot make every delta a new placeholder item.
    */
-  private indexOf(event: Loose, adding = false): number {
+  #indexOf(event: Loose, adding = false): number {
     const raw = event.output_index;
     if (typeof raw === "number") {
       // The hot path: a known slot of a server that never sent an index out of bounds.
-      if (!this.remapped && raw >= 0 && raw < this.output.length && Number.isInteger(raw)) return raw;
-      return this.slots.resolve(raw, this.output.length, (slot) => {
-        this.remapped = true;
-        this.violation(
+      if (!this.#remapped && raw >= 0 && raw < this.#output.length && Number.isInteger(raw)) return raw;
+      return this.#slots.resolve(raw, this.#output.length, (slot) => {
+        this.#remapped = true;
+        this.#violation(
           "S6",
-          `output_index ${raw} is not an existing item or the next one (${this.output.length} items so far); its events go to output[${slot}].`,
+          `output_index ${raw} is not an existing item or the next one (${this.#output.length} items so far); its events go to output[${slot}].`,
         );
       });
     }
     if (typeof event.item_id === "string") {
-      const known = this.indexById.get(event.item_id);
+      const known = this.#indexById.get(event.item_id);
       if (known !== undefined) return known;
-      if (event.item_id !== "") return this.output.length;
+      if (event.item_id !== "") return this.#output.length;
     }
-    if (adding || this.output.length === 0) return this.output.length;
-    return this.output.length - 1;
+    if (adding || this.#output.length === 0) return this.#output.length;
+    return this.#output.length - 1;
   }
 
   /** The item an event refers to; a placeholder of `fallbackType` if the server never added it. */
-  private stateFor(event: Loose, fallbackType: string): ItemState {
-    const index = this.indexOf(event);
-    const existing = this.states[index];
+  #stateFor(event: Loose, fallbackType: string): ItemState {
+    const index = this.#indexOf(event);
+    const existing = this.#states[index];
     if (existing) return existing;
     const id = typeof event.item_id === "string" ? event.item_id : "";
     let item: Loose;
@@ -392,15 +392,15 @@ export class ResponseAccumulator {
     } else {
       item = { type: "message", id, role: "assistant", status: "in_progress", content: [] };
     }
-    return this.setItem(index, item);
+    return this.#setItem(index, item);
   }
 
-  private violation(rule: string, message: string): void {
-    this.onViolation?.(rule, message, this.current);
+  #violation(rule: string, message: string): void {
+    this.#onViolation?.(rule, message, this.#current);
   }
 
   /** The slot in `list` of a part index from the wire (`content_index`/`summary_index`). */
-  private partSlot(state: ItemState, family: "parts" | "summaries", raw: unknown, list: unknown[]): number {
+  #partSlot(state: ItemState, family: "parts" | "summaries", raw: unknown, list: unknown[]): number {
     if (typeof raw !== "number") return 0;
     const key = family === "parts" ? "partSlots" : "summarySlots";
     const slots = state[key];
@@ -409,14 +409,14 @@ export class ResponseAccumulator {
     return resolved.resolve(raw, list.length, (slot) => {
       state[key] = resolved;
       const field = family === "parts" ? "content_index" : "summary_index";
-      this.violation(
+      this.#violation(
         "S7",
         `${field} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
       );
     });
   }
 
-  private setItem(index: number, item: Loose): ItemState {
+  #setItem(index: number, item: Loose): ItemState {
     const state: ItemState = {
       item,
       parts: [],
@@ -425,13 +425,13 @@ export class ResponseAccumulator {
       partSlots: null,
       summarySlots: null,
     };
-    this.output[index] = item;
-    this.states[index] = state;
-    if (typeof item.id === "string" && item.id) this.indexById.set(item.id, index);
+    this.#output[index] = item;
+    this.#states[index] = state;
+    if (typeof item.id === "string" && item.id) this.#indexById.set(item.id, index);
     return state;
   }
 
-  private list(item: Loose, family: "parts" | "summaries"): unknown[] {
+  #list(item: Loose, family: "parts" | "summaries"): unknown[] {
     const key = family === "parts" ? "content" : "summary";
     let list = item[key];
     if (!Array.isArray(list)) {
@@ -441,14 +441,14 @@ export class ResponseAccumulator {
     return list as unknown[];
   }
 
-  private textBuffer(
+  #textBuffer(
     event: Loose,
     family: "parts" | "summaries",
     partType: string,
     field: string,
   ): TextBuffer {
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const state = this.stateFor(
+    const state = this.#stateFor(
       event,
       partType === "reasoning_text" || partType === "summary_text" ? "reasoning" : "message",
     );
@@ -459,19 +459,19 @@ export class ResponseAccumulator {
         ? buffers[index]
         : undefined;
     if (buffer === undefined) {
-      const list = this.list(state.item, family);
-      const partIndex = this.partSlot(state, family, index, list);
-      buffer = buffers[partIndex] ?? this.newBuffer(list, partIndex, partType, field, buffers);
+      const list = this.#list(state.item, family);
+      const partIndex = this.#partSlot(state, family, index, list);
+      buffer = buffers[partIndex] ?? this.#newBuffer(list, partIndex, partType, field, buffers);
     }
     if (!buffer.dirty) {
       buffer.dirty = true;
-      this.dirty.push(buffer);
+      this.#dirty.push(buffer);
     }
     return buffer;
   }
 
   /** The buffer of part `partIndex` (a placeholder part when the server never added it). */
-  private newBuffer(
+  #newBuffer(
     list: unknown[],
     partIndex: number,
     partType: string,
@@ -491,8 +491,8 @@ export class ResponseAccumulator {
     return buffer;
   }
 
-  private argsBuffer(event: Loose): TextBuffer {
-    const state = this.stateFor(event, "function_call");
+  #argsBuffer(event: Loose): TextBuffer {
+    const state = this.#stateFor(event, "function_call");
     let buffer = state.args;
     if (buffer === undefined) {
       buffer = { target: state.item, field: "arguments", blocks: [], chunks: [], dirty: false };
@@ -500,33 +500,33 @@ export class ResponseAccumulator {
     }
     if (!buffer.dirty) {
       buffer.dirty = true;
-      this.dirty.push(buffer);
+      this.#dirty.push(buffer);
     }
     return buffer;
   }
 
   /** A `.done` event carries the full text: it wins, and a disagreement is reported. */
-  private finishText(buffer: TextBuffer, finalText: unknown, event: Loose): void {
-    this.flushBuffer(buffer);
+  #finishText(buffer: TextBuffer, finalText: unknown, event: Loose): void {
+    this.#flushBuffer(buffer);
     if (typeof finalText !== "string") return;
     const streamed = buffer.target[buffer.field];
     if (streamed !== finalText) {
       if (typeof streamed === "string" && streamed !== "") {
-        this.addDifference(`${this.pathOf(event)}.${buffer.field}`, streamed, finalText);
+        this.#addDifference(`${this.#pathOf(event)}.${buffer.field}`, streamed, finalText);
       }
       buffer.target[buffer.field] = finalText;
     }
   }
 
-  private pathOf(event: Loose): string {
-    const base = `output[${this.indexOf(event)}]`;
+  #pathOf(event: Loose): string {
+    const base = `output[${this.#indexOf(event)}]`;
     if (typeof event.content_index === "number") return `${base}.content[${event.content_index}]`;
     if (typeof event.summary_index === "number") return `${base}.summary[${event.summary_index}]`;
     return base;
   }
 
-  private addAnnotation(event: Loose): void {
-    const buffer = this.textBuffer(event, "parts", "output_text", "text");
+  #addAnnotation(event: Loose): void {
+    const buffer = this.#textBuffer(event, "parts", "output_text", "text");
     const part = buffer.target;
     let annotations = part.annotations;
     if (!Array.isArray(annotations)) {
@@ -539,7 +539,7 @@ export class ResponseAccumulator {
     if (typeof raw === "number") {
       if (Number.isInteger(raw) && raw >= 0 && raw <= list.length) at = raw;
       else {
-        this.violation(
+        this.#violation(
           "S7",
           `annotation_index ${raw} is not an existing annotation or the next one (${list.length} so far).`,
         );
@@ -548,16 +548,16 @@ export class ResponseAccumulator {
     list[at] = cleanCopy(event.annotation);
   }
 
-  private partAdded(event: Loose, family: "parts" | "summaries"): void {
-    const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
+  #partAdded(event: Loose, family: "parts" | "summaries"): void {
+    const state = this.#stateFor(event, family === "summaries" ? "reasoning" : "message");
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const list = this.list(state.item, family);
-    const partIndex = typeof index === "number" ? this.partSlot(state, family, index, list) : list.length;
+    const list = this.#list(state.item, family);
+    const partIndex = typeof index === "number" ? this.#partSlot(state, family, index, list) : list.length;
     const part: Loose = isPlainObject(event.part) ? cleanCopy(event.part) : {};
     const existing = state[family][partIndex];
     if (existing) {
       // Text streamed before the part was announced (a violation) is kept.
-      this.flushBuffer(existing);
+      this.#flushBuffer(existing);
       const streamed = existing.target[existing.field];
       for (const key of Object.keys(part)) existing.target[key] = part[key];
       existing.target[existing.field] = streamed;
@@ -566,60 +566,60 @@ export class ResponseAccumulator {
     list[partIndex] = part;
   }
 
-  private partDone(event: Loose, family: "parts" | "summaries"): void {
-    const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
+  #partDone(event: Loose, family: "parts" | "summaries"): void {
+    const state = this.#stateFor(event, family === "summaries" ? "reasoning" : "message");
     const index = family === "parts" ? event.content_index : event.summary_index;
-    const list = this.list(state.item, family);
-    const partIndex = this.partSlot(state, family, index, list);
+    const list = this.#list(state.item, family);
+    const partIndex = this.#partSlot(state, family, index, list);
     const buffer = state[family][partIndex];
-    if (buffer) this.flushBuffer(buffer);
+    if (buffer) this.#flushBuffer(buffer);
     if (!isPlainObject(event.part)) return;
     const current = list[partIndex];
     if (isPlainObject(current)) {
-      this.mergeInto(current, event.part, this.pathOf(event));
+      this.#mergeInto(current, event.part, this.#pathOf(event));
     } else {
       list[partIndex] = cleanCopy(event.part);
     }
   }
 
-  private itemAdded(event: Loose): void {
-    const index = this.indexOf(event, true);
+  #itemAdded(event: Loose): void {
+    const index = this.#indexOf(event, true);
     const item = isPlainObject(event.item) ? cleanCopy(event.item) : { type: "unknown" };
     if (item.type === "message" && !Array.isArray(item.content)) item.content = [];
     if (item.type === "reasoning" && !Array.isArray(item.summary)) item.summary = [];
     if (item.type === "function_call" && typeof item.arguments !== "string") item.arguments = "";
-    this.setItem(index, item);
+    this.#setItem(index, item);
   }
 
-  private itemDone(event: Loose): void {
-    const index = this.indexOf(event);
-    const state = this.states[index];
+  #itemDone(event: Loose): void {
+    const index = this.#indexOf(event);
+    const state = this.#states[index];
     if (!isPlainObject(event.item)) return;
     if (!state) {
-      this.setItem(index, cleanCopy(event.item));
+      this.#setItem(index, cleanCopy(event.item));
       return;
     }
-    this.flushItem(state);
-    this.mergeInto(state.item, event.item, `output[${index}]`);
-    if (typeof state.item.id === "string" && state.item.id) this.indexById.set(state.item.id, index);
+    this.#flushItem(state);
+    this.#mergeInto(state.item, event.item, `output[${index}]`);
+    if (typeof state.item.id === "string" && state.item.id) this.#indexById.set(state.item.id, index);
   }
 
-  private flushItem(state: ItemState): void {
-    for (const buffer of state.parts) if (buffer) this.flushBuffer(buffer);
-    for (const buffer of state.summaries) if (buffer) this.flushBuffer(buffer);
-    if (state.args) this.flushBuffer(state.args);
+  #flushItem(state: ItemState): void {
+    for (const buffer of state.parts) if (buffer) this.#flushBuffer(buffer);
+    for (const buffer of state.summaries) if (buffer) this.#flushBuffer(buffer);
+    if (state.args) this.#flushBuffer(state.args);
   }
 
-  private lifecycle(event: Loose): void {
+  #lifecycle(event: Loose): void {
     const response = event.response;
     if (!isPlainObject(response)) return;
     const theirs = own(response, "output");
-    if (this.output.length === 0 && Array.isArray(theirs) && theirs.length > 0) {
+    if (this.#output.length === 0 && Array.isArray(theirs) && theirs.length > 0) {
       for (const item of theirs) {
-        if (isPlainObject(item)) this.setItem(this.output.length, cleanCopy(item));
+        if (isPlainObject(item)) this.#setItem(this.#output.length, cleanCopy(item));
       }
     }
-    this.base = { ...copyResponse(response), output: this.output } as unknown as ResponseResource;
+    this.#base = { ...copyResponse(response), output: this.#output } as unknown as ResponseResource;
   }
 
   /**
@@ -631,14 +631,14 @@ export class ResponseAccumulator {
    * snapshot left out is kept, before the next matched item that followed it in the stream. Each item
    * appears once (no id twice), and `output` has no holes.
    */
-  private terminal(event: Loose): void {
-    this.flush();
-    const response = isPlainObject(event.response) ? event.response : ((this.base as unknown as Loose) ?? {});
+  #terminal(event: Loose): void {
+    this.#flush();
+    const response = isPlainObject(event.response) ? event.response : ((this.#base as unknown as Loose) ?? {});
     const theirsValue = own(response, "output");
     const theirs = Array.isArray(theirsValue) ? (theirsValue as unknown[]) : [];
-    const streamed = this.output;
+    const streamed = this.#output;
     if (theirs.length === 0 && streamed.length > 0) {
-      this.addDifference("output", `${streamed.length} streamed items`, theirs);
+      this.#addDifference("output", `${streamed.length} streamed items`, theirs);
     }
 
     // Which streamed slot each terminal item matches (-1: none).
@@ -648,7 +648,7 @@ export class ResponseAccumulator {
       if (!isPlainObject(final)) return;
       const id = own(final, "id");
       if (typeof id !== "string" || id === "") return;
-      const slot = this.indexById.get(id);
+      const slot = this.#indexById.get(id);
       if (slot !== undefined && taken[slot] === 0 && own(streamed[slot] as Loose, "id") === id) {
         matchOf[index] = slot;
         taken[slot] = 1;
@@ -659,7 +659,7 @@ export class ResponseAccumulator {
         return;
       const id = own(final, "id");
       // An id the stream used elsewhere is that item's, not this slot's.
-      if (typeof id === "string" && id !== "" && this.indexById.has(id)) return;
+      if (typeof id === "string" && id !== "" && this.#indexById.has(id)) return;
       matchOf[index] = index;
       taken[index] = 1;
     });
@@ -670,7 +670,7 @@ export class ResponseAccumulator {
       const id = isPlainObject(item) ? own(item, "id") : undefined;
       if (typeof id === "string" && id !== "") {
         if (emittedIds.has(id)) {
-          this.addDifference(path, "(the same item again)", final);
+          this.#addDifference(path, "(the same item again)", final);
           return;
         }
         emittedIds.add(id);
@@ -682,7 +682,7 @@ export class ResponseAccumulator {
       for (; sweep < end; sweep++) {
         if (taken[sweep] === 1) continue;
         const item = streamed[sweep];
-        if (theirs.length > 0) this.addDifference(`output[${sweep}]`, item, "(missing)");
+        if (theirs.length > 0) this.#addDifference(`output[${sweep}]`, item, "(missing)");
         emit(item, `output[${sweep}]`, undefined);
       }
     };
@@ -690,24 +690,24 @@ export class ResponseAccumulator {
       const slot = matchOf[index] as number;
       if (slot === -1) {
         if (!isPlainObject(final)) {
-          this.addDifference(`output[${index}]`, undefined, final);
+          this.#addDifference(`output[${index}]`, undefined, final);
           return;
         }
-        if (streamed.length > 0) this.addDifference(`output[${index}]`, undefined, final);
+        if (streamed.length > 0) this.#addDifference(`output[${index}]`, undefined, final);
         emit(cleanCopy(final), `output[${index}]`, final);
         return;
       }
       keepUnmatchedBefore(slot);
       const item = streamed[slot] as Loose;
-      this.mergeInto(item, final as Loose, `output[${slot}]`);
+      this.#mergeInto(item, final as Loose, `output[${slot}]`);
       emit(item, `output[${slot}]`, final);
     });
     keepUnmatchedBefore(streamed.length);
-    this.final = { ...copyResponse(response), output: output as ItemField[] } as unknown as ResponseResource;
+    this.#final = { ...copyResponse(response), output: output as ItemField[] } as unknown as ResponseResource;
   }
 
   /** Merges `source` (the server's final word) into `target` (what was streamed), recording conflicts. */
-  private mergeInto(target: Loose, source: Loose, path: string, depth = 0): void {
+  #mergeInto(target: Loose, source: Loose, path: string, depth = 0): void {
     for (const key of Object.keys(source)) {
       // Keys are data: `__proto__` is never written (an assignment would change the prototype), and only
       // own properties are read, so `constructor` or `prototype` never lead into a prototype.
@@ -720,32 +720,32 @@ export class ResponseAccumulator {
         target[key] = cleanCopy(incoming);
       } else if (isEmptyValue(incoming)) {
         // A final value that is empty never erases what was streamed (servers that send an empty done part).
-        if (!isEmptyValue(current)) this.addDifference(here, current, incoming);
+        if (!isEmptyValue(current)) this.#addDifference(here, current, incoming);
       } else if (Array.isArray(current) && Array.isArray(incoming)) {
         for (let i = 0; i < incoming.length; i++) {
           const a = current[i];
           const b = incoming[i];
-          if (isPlainObject(a) && isPlainObject(b)) this.mergeInto(a, b, `${here}[${i}]`, depth + 1);
+          if (isPlainObject(a) && isPlainObject(b)) this.#mergeInto(a, b, `${here}[${i}]`, depth + 1);
           else if (a !== b && !(Array.isArray(a) && sameJSON(a, b))) {
-            if (a !== undefined) this.addDifference(`${here}[${i}]`, a, b);
+            if (a !== undefined) this.#addDifference(`${here}[${i}]`, a, b);
             current[i] = cleanCopy(b);
           }
         }
         if (current.length > incoming.length) {
-          this.addDifference(here, current.slice(incoming.length), "(missing)");
+          this.#addDifference(here, current.slice(incoming.length), "(missing)");
         }
       } else if (isPlainObject(current) && isPlainObject(incoming)) {
-        this.mergeInto(current, incoming, here, depth + 1);
+        this.#mergeInto(current, incoming, here, depth + 1);
       } else if (current !== incoming) {
         if (!isEmptyValue(current) && !(key === "status" && current === "in_progress")) {
-          this.addDifference(here, current, incoming);
+          this.#addDifference(here, current, incoming);
         }
         target[key] = cleanCopy(incoming);
       }
     }
   }
 
-  private addDifference(path: string, streamed: unknown, final: unknown): void {
+  #addDifference(path: string, streamed: unknown, final: unknown): void {
     if (this.differences.length < MAX_DIFFERENCES) this.differences.push({ path, streamed, final });
   }
 }
