@@ -26,13 +26,13 @@ import {
   DELTA,
   DONE,
   ERROR,
-  EVENT_ROLES,
   type EventRole,
   ITEM_ADDED,
   ITEM_DONE,
   PART_ADDED,
   PART_DONE,
   type ResponseStreamEvent,
+  roleOf,
   type StreamDifference,
   SUMMARY,
   TERMINAL,
@@ -243,7 +243,7 @@ export class ResponseAccumulator {
     if (this.#final !== null) return;
     const event = streamEvent as unknown as Loose;
     this.#current = event;
-    const role = EVENT_ROLES.get(event.type as string);
+    const role = roleOf(event.type as string);
     if (role === undefined) return;
     const kind = role[0];
     if (kind === DELTA) append(this.#buffer(event, role), event.delta);
@@ -414,7 +414,7 @@ export class ResponseAccumulator {
     if (family === ARGUMENTS) {
       buffer = state.args ??= newBuffer(state.item, "arguments");
     } else {
-      const index = event[INDEX_KEYS[family] as string];
+      const index = family === SUMMARY ? event.summary_index : event.content_index;
       const buffers = state.parts[family] as Array<TextBuffer | undefined>;
       // The hot path: the buffer of a part whose index was never remapped.
       if (typeof index === "number" && state.slots[family] === null) buffer = buffers[index];
@@ -476,7 +476,7 @@ export class ResponseAccumulator {
   /** `content_part` and `reasoning_summary_part` events, `.added` and `.done`. */
   #part(event: Loose, family: number, done: boolean): void {
     const state = this.#stateFor(event, family === SUMMARY ? "reasoning" : "message");
-    const index = event[INDEX_KEYS[family] as string];
+    const index = family === SUMMARY ? event.summary_index : event.content_index;
     const list = this.#list(state.item, family);
     // Added without an index: the next part. (A `.done` without one is part 0.)
     const slot = done || typeof index === "number" ? this.#partSlot(state, family, index, list) : list.length;

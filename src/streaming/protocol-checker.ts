@@ -12,13 +12,13 @@ import {
   CREATED,
   DELTA,
   ERROR,
-  EVENT_ROLES,
   ITEM_ADDED,
   ITEM_DONE,
   PART_ADDED,
   PART_DONE,
   type ProtocolViolation,
   type ResponseStreamEvent,
+  roleOf,
   TERMINAL,
 } from "./events.js";
 
@@ -134,7 +134,7 @@ export class ProtocolChecker {
       }
     }
 
-    const role = EVENT_ROLES.get(type);
+    const role = roleOf(type);
     if (role === undefined) {
       if (!hasPrefix(type)) {
         this.report("X1", `Unknown event type "${type}" has no provider prefix (slug:name).`, event);
@@ -143,18 +143,17 @@ export class ProtocolChecker {
     }
     const kind = role[0];
     const family = role[1] as number;
-    if (kind === CREATED) {
+    if (kind >= DELTA) {
+      // A text delta, `.done` or annotation (nearly every event): its item (and part) must be open.
+      const state = this.#openItem(event);
+      if (state && family !== ARGUMENTS) this.#inOpenPart(event, state, family);
+    } else if (kind === CREATED) {
       if (!first) this.report("S5", "response.created must be the first event, and only once.", event);
     } else if (kind === TERMINAL) this.#checkTerminal(event);
     else if (kind === ERROR) this.#awaitingFailedAfterError = true;
     else if (kind === ITEM_ADDED) this.#itemAdded(event);
     else if (kind === ITEM_DONE) this.#itemDone(event);
     else if (kind === PART_ADDED || kind === PART_DONE) this.#part(event, family, kind === PART_DONE);
-    else if (kind >= DELTA) {
-      // A text delta, `.done` or annotation: its item (and part) must be open.
-      const state = this.#openItem(event);
-      if (state && family !== ARGUMENTS) this.#inOpenPart(event, state, family);
-    }
   }
 
   /** End of the stream (`[DONE]` or end of body). */
@@ -270,7 +269,7 @@ export class ProtocolChecker {
 
   /** S7: a text event's part was added and is not done yet. */
   #inOpenPart(event: LooseEvent, state: ItemState, family: number): void {
-    const partIndex = event[INDEX_FIELDS[family] as string];
+    const partIndex = family ? event.summary_index : event.content_index;
     const current = typeof partIndex === "number" ? state.parts[family]?.get(partIndex) : undefined;
     if (current === "open") return;
     this.report(

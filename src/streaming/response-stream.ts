@@ -67,14 +67,10 @@ export type { ResponseStreamListener } from "./event-names.js";
 /** A listener as stored: event listeners take the event, lifecycle ones an error or nothing. */
 type AnyListener = (event?: unknown) => void;
 
-type Source =
-  | { kind: "bytes"; reader: ByteReader }
-  | { kind: "messages"; iterator: AsyncIterator<SSEMessage> }
-  | { kind: "failed"; error: unknown };
-
-type Consumer = "iterator" | "drain";
+type Outcome = { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown };
 
 const encoder = new TextEncoder();
+const ignore = (): undefined => undefined;
 
 /**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
@@ -97,7 +93,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** The server's request id (`x-request-id`), when known. */
   readonly requestId: string | null;
 
-  readonly #source: Source;
+  /** The source: bytes (read ahead until consumed, see read-ahead.ts), or messages (a WebSocket turn). */
+  readonly #reader: ByteReader | undefined;
+  readonly #messages: AsyncIterator<SSEMessage> | undefined;
   readonly #options: ResponseStreamOptions;
   readonly #decoder: SSEDecoder;
   readonly #checker: ProtocolChecker;
@@ -114,7 +112,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   readonly #maxResponseBytes: number;
   readonly #maxEventSize: number;
 
-  #consumer: Consumer | null = null;
+  #consumed = false;
   #ended = false;
   #terminalType: string | null = null;
   #abortReason: unknown;
@@ -122,13 +120,23 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   // Ends a pending read of a message source when the stream is aborted (a byte reader ends by itself
   // when cancelled). Set per read and cleared after it, so nothing accumulates across reads.
   #abortSignalled: (() => void) | undefined;
+  /** When the grace period after the terminal event ends (set at the terminal event of a byte stream). */
+  #graceDeadline = 0;
+  /** A listener's own exception, passed on unchanged rather than reported as a broken stream. */
+  #listenerError: { error: unknown } | null = null;
+  /** Whether `end` (and `error`/`abort`) were announced. */
+  #announced = false;
 
-  #settled: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } | null = null;
+  #settled: Outcome | null = null;
   #completionResolve!: (value: ResponseWithOutputText) => void;
   #completionReject!: (error: unknown) => void;
   readonly #completion: Promise<ResponseWithOutputText>;
 
-  private constructor(source: Source, options: ResponseStreamOptions) {
+  private constructor(
+    options: ResponseStreamOptions,
+    reader: ByteReader | undefined,
+    messages?: AsyncIterator<SSEMessage>,
+  ) {
     this.#options = options;
     this.response = options.response ?? null;
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
@@ -137,30 +145,36 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.#maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
     // A body is taken in until someone reads the stream, so an unread one does not hold its connection
     // (and a Node process) open; see read-ahead.ts.
-    this.#source =
-      source.kind === "bytes"
-        ? { kind: "bytes", reader: new ReadAhead(source.reader, this.#maxResponseBytes) }
-        : source;
+    this.#reader = reader && new ReadAhead(reader, this.#maxResponseBytes);
+    this.#messages = messages;
     this.#checker = new ProtocolChecker({ strict: options.strict });
     this.#completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
       this.#completionResolve = resolve;
       this.#completionReject = reject;
     });
     // The outcome is also delivered through iteration; this keeps an unread rejection from being "unhandled".
-    this.#completion.catch(() => undefined);
+    this.#completion.catch(ignore);
   }
 
   /** The body of a `text/event-stream` HTTP response. */
   static fromSSEResponse(response: Response, options: ResponseStreamOptions = {}): ResponseStream {
-    const withResponse = { ...options, response: options.response ?? response };
-    if (!response.body) {
-      const error = new ResponseStreamError("The streaming response has no body.", {
-        kind: "interrupted",
-        partialResponse: null,
-      });
-      return new ResponseStream({ kind: "failed", error }, withResponse);
-    }
-    return new ResponseStream({ kind: "bytes", reader: response.body.getReader() }, withResponse);
+    const body = response.body;
+    return new ResponseStream(
+      { ...options, response: options.response ?? response },
+      body
+        ? body.getReader()
+        : {
+            // No body: the stream fails at its first read, as a body that broke at once would.
+            read: () =>
+              Promise.reject(
+                new ResponseStreamError("The streaming response has no body.", {
+                  kind: "interrupted",
+                  partialResponse: null,
+                }),
+              ),
+            cancel: async () => undefined,
+          },
+    );
   }
 
   /**
@@ -171,7 +185,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     reader: Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">,
     options: ResponseStreamOptions,
   ): ResponseStream {
-    return new ResponseStream({ kind: "bytes", reader }, options);
+    return new ResponseStream(options, reader);
   }
 
   /** Any transport that yields raw messages; a WebSocket yields `{ data }` per message. */
@@ -179,7 +193,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     source: AsyncIterable<SSEMessage>,
     options: ResponseStreamOptions = {},
   ): ResponseStream {
-    return new ResponseStream({ kind: "messages", iterator: source[Symbol.asyncIterator]() }, options);
+    return new ResponseStream(options, undefined, source[Symbol.asyncIterator]());
   }
 
   /** The inverse of `toReadableStream()` (and any SSE byte stream): e.g. a stream passed to a browser. */
@@ -187,7 +201,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     stream: ReadableStream<Uint8Array>,
     options: ResponseStreamOptions = {},
   ): ResponseStream {
-    return new ResponseStream({ kind: "bytes", reader: stream.getReader() }, options);
+    return new ResponseStream(options, stream.getReader());
   }
 
   // ── State ────────────────────────────────────────────────────────────────────────────────────────
@@ -265,7 +279,12 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (type === "connect") queueMicrotask(() => this.#emitLifecycle("connect"));
     else if (this.#announced && (type === "end" || type === "error" || type === "abort")) {
       // Added after the end: still told, as a promise's late `then` is.
-      queueMicrotask(() => this.#replayEnd(type));
+      queueMicrotask(() => {
+        const failure = this.#failure();
+        if (type === "end") this.#emitLifecycle("end");
+        else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
+          this.#emitLifecycle(type, failure);
+      });
     }
     return this;
   }
@@ -279,8 +298,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * nothing consumes it yet.
    */
   finalResponse(): Promise<ResponseWithOutputText> {
-    if (this.#consumer === null) {
-      this.#consumer = "drain";
+    if (!this.#consumed) {
+      this.#consumed = true;
       void this.#drain();
     }
     return this.#completion;
@@ -310,7 +329,6 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
-    this.#claim("iterator");
     return this.#events(true);
   }
 
@@ -326,19 +344,14 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * server route to a browser, where `ResponseStream.fromReadableStream()` reads them back unchanged.
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    this.#claim("iterator");
     // A failure the events tell (`error`, `response.failed`) is passed on as those events and `[DONE]`.
     const iterator = this.#events(false);
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
           const next = await iterator.next();
-          if (next.done) {
-            controller.enqueue(encoder.encode(SSE_DONE));
-            controller.close();
-            return;
-          }
-          controller.enqueue(encoder.encode(formatSSE(next.value)));
+          controller.enqueue(encoder.encode(next.done ? SSE_DONE : formatSSE(next.value)));
+          if (next.done) controller.close();
         } catch (error) {
           controller.error(error);
         }
@@ -371,15 +384,6 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
 
   // ── The pump ─────────────────────────────────────────────────────────────────────────────────────
 
-  #claim(consumer: Consumer): void {
-    if (this.#consumer !== null) {
-      throw new OpenResponsesError(
-        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
-      );
-    }
-    this.#consumer = consumer;
-  }
-
   async #drain(): Promise<void> {
     try {
       for (;;) {
@@ -396,11 +400,21 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   }
 
   /**
-   * The events one at a time. `throwTold`: whether a failure the caller saw as events (`error`,
-   * `response.failed`) throws after them too (iteration), or ends quietly (SSE re-encoding, where the
-   * events are the message).
+   * The events one at a time, for the one consumer a stream has. `throwTold`: whether a failure the
+   * caller saw as events (`error`, `response.failed`) throws after them too (iteration), or ends quietly
+   * (SSE re-encoding, where the events are the message).
    */
-  async *#events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+  #events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+    if (this.#consumed) {
+      throw new OpenResponsesError(
+        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
+      );
+    }
+    this.#consumed = true;
+    return this.#generate(throwTold);
+  }
+
+  async *#generate(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     try {
       for (;;) {
         let event: ResponseStreamEvent | null;
@@ -449,9 +463,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       this.#finish();
       return false;
     }
-    this.#batch = read.messages;
+    this.#batch = read;
     this.#batchIndex = 0;
-    this.#batchAtEnd = read.atEnd;
     return true;
   }
 
@@ -472,54 +485,40 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return null;
   }
 
-  /** `read`, or `done` as soon as the stream is aborted (for sources that may never answer). */
-  #untilAborted<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
-    if (this.#aborted) return Promise.resolve({ done: true, value: undefined });
+  /**
+   * `read`, or `null` if the stream is aborted first (message sources may never answer) or, with `ms`,
+   * once that time has passed. Handlers on both outcomes, so a read that fails after losing the race is
+   * never an unhandled rejection.
+   */
+  #race<T>(read: Promise<T>, ms?: number): Promise<T | null> {
     return new Promise((resolve, reject) => {
-      this.#abortSignalled = () => resolve({ done: true, value: undefined });
+      const stop = () => resolve(null);
+      const timer = ms === undefined ? undefined : setTimeout(stop, ms);
+      if (ms === undefined) this.#abortSignalled = stop;
+      const settled = () => {
+        clearTimeout(timer);
+        this.#abortSignalled = undefined;
+      };
       read.then(
         (result) => {
-          this.#abortSignalled = undefined;
+          settled();
           resolve(result);
         },
         (error: unknown) => {
-          this.#abortSignalled = undefined;
+          settled();
           reject(error);
         },
       );
     });
   }
 
-  /** When the grace period after the terminal event ends (set at the terminal event of a byte stream). */
-  #graceDeadline: number | null = null;
-
-  /** A read of `reader`, or `null` once the grace period after the terminal event has passed. */
-  #withinGrace(reader: ByteReader): Promise<ReadableStreamReadResult<Uint8Array> | null> {
-    const remaining = (this.#graceDeadline ?? 0) - Date.now();
-    if (remaining <= 0) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve(null), remaining);
-      // Handlers on both outcomes, so a read that fails after the timer won is never an unhandled rejection.
-      reader.read().then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** Raw messages of the next chunk (`atEnd` for the decoder's last ones); `null` at the end of the source. */
-  async #readMessages(): Promise<{ messages: SSEMessage[]; atEnd: boolean } | null> {
-    const source = this.#source;
-    if (source.kind === "failed") throw source.error;
-    if (source.kind === "messages") {
-      const result = await this.#untilAborted(source.iterator.next());
-      if (result.done) return null;
+  /** The raw messages of the next chunk (`batchAtEnd` for the decoder's last ones); `null` at the end. */
+  async #readMessages(): Promise<SSEMessage[] | null> {
+    const messages = this.#messages;
+    this.#batchAtEnd = false;
+    if (messages) {
+      const result = await this.#race(messages.next());
+      if (result === null || result.done) return null;
       const data = result.value.data;
       const size = typeof data === "string" ? data.length : 0;
       this.#count(size);
@@ -529,13 +528,19 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
           { kind: "malformed", partialResponse: null },
         );
       }
-      return { messages: [result.value], atEnd: false };
+      return [result.value];
     }
+    const reader = this.#reader as ByteReader;
     for (;;) {
       // No race before the terminal event: cancelling the reader (abort) ends a pending read with `done`.
       // After it, the response is complete and the wait for `[DONE]` or the end of the body is bounded.
+      const remaining = this.#graceDeadline - Date.now();
       const result =
-        this.#terminalType === null ? await source.reader.read() : await this.#withinGrace(source.reader);
+        this.#terminalType === null
+          ? await reader.read()
+          : remaining > 0
+            ? await this.#race(reader.read(), remaining)
+            : null;
       if (result === null) {
         // The server kept the connection open past the grace period: close it from this side.
         this.#cancelSource();
@@ -544,11 +549,12 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       if (this.#ended) return null;
       if (result.done) {
         const tail = this.#decoder.flush();
-        return tail.length === 0 ? null : { messages: tail, atEnd: true };
+        this.#batchAtEnd = true;
+        return tail.length === 0 ? null : tail;
       }
       this.#count(result.value.byteLength);
-      const messages = this.#decoder.push(result.value);
-      if (messages.length > 0) return { messages, atEnd: false };
+      const batch = this.#decoder.push(result.value);
+      if (batch.length > 0) return batch;
     }
   }
 
@@ -603,9 +609,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (isTerminalEventType(event.type) && this.#terminalType === null) {
       this.#terminalType = event.type;
       // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
-      if (this.#source.kind === "messages") {
+      if (this.#messages) {
         this.#finish();
-        void this.#source.iterator.return?.()?.catch?.(() => undefined);
+        this.#cancelSource();
         return event;
       }
       // The terminal event, not `[DONE]`, completes a response: settle now, so finalResponse() never
@@ -619,38 +625,29 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
 
   #emit(event: ResponseStreamEvent): void {
     try {
-      this.#callListeners(event);
+      // `error` names the stream's failure (an Error); the spec's `error` event reaches it as a
+      // ResponseStreamError of kind `error_event`, and `event` listeners still get the raw event.
+      if (event.type !== "error") this.#callEach(event.type, event);
+      const original = (event as { original_type?: unknown }).original_type;
+      if (typeof original === "string") this.#callEach(original, event);
+      this.#callEach("event", event);
     } catch (error) {
       this.#listenerError = { error };
       throw error;
     }
   }
 
-  /** A listener's own exception, passed on unchanged rather than reported as a broken stream. */
-  #listenerError: { error: unknown } | null = null;
-
-  #callListeners(event: ResponseStreamEvent): void {
-    // `error` names the stream's failure (an Error); the spec's `error` event reaches it as a
-    // ResponseStreamError of kind `error_event`, and `event` listeners still get the raw event.
-    if (event.type !== "error") this.#callEach(this.#listeners.get(event.type), event);
-    const original = (event as { original_type?: unknown }).original_type;
-    if (typeof original === "string") this.#callEach(this.#listeners.get(original), event);
-    this.#callEach(this.#listeners.get("event"), event);
-  }
-
-  #callEach(entries: Map<AnyListener, boolean> | undefined, argument?: unknown): void {
+  #callEach(type: string, event: ResponseStreamEvent): void {
+    const entries = this.#listeners.get(type);
     if (!entries) return;
     for (const [listener, once] of entries) {
       if (once) {
         entries.delete(listener);
         this.#listenerCount -= 1;
       }
-      listener(argument);
+      listener(event);
     }
   }
-
-  /** Whether `end` (and `error`/`abort`) were announced. */
-  #announced = false;
 
   /** Tells the lifecycle listeners how the stream ended; called once, when it has. */
   #announceEnd(): void {
@@ -660,13 +657,6 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
     this.#emitLifecycle("end");
-  }
-
-  #replayEnd(type: "end" | "error" | "abort"): void {
-    const failure = this.#failure();
-    if (type === "end") this.#emitLifecycle("end");
-    else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
-      this.#emitLifecycle(type, failure);
   }
 
   /** The stream's failure as an `Error`, or null when it succeeded (or has not ended). */
@@ -693,29 +683,24 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     }
   }
 
-  /** The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome. */
+  /**
+   * The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome.
+   * (An aborted stream is already ended and settled.)
+   */
   #finish(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#settleAtEnd();
-    this.#announceEnd();
-  }
-
-  #settleAtEnd(): void {
-    if (this.#aborted) {
-      this.#settle({ ok: false, error: this.#abortError() });
-      return;
-    }
+    let failed: Outcome | undefined;
     try {
       this.#checker.finish();
     } catch (error) {
-      this.#settle({ ok: false, error });
-      return;
+      failed = { ok: false, error };
     }
-    this.#settle(this.#outcome());
+    this.#settle(failed ?? this.#outcome());
+    this.#announceEnd();
   }
 
-  #outcome(): { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } {
+  #outcome(): Outcome {
     const final = this.#accumulator.finalResponse;
     const errorEvent = this.#accumulator.errorEvent;
     if (errorEvent) {
@@ -739,10 +724,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         ok: false,
         error: new ResponseStreamError(
           "The stream ended before a terminal event (response.completed, response.incomplete or response.failed).",
-          {
-            kind: "interrupted",
-            partialResponse: this.#accumulator.snapshot,
-          },
+          { kind: "interrupted", partialResponse: this.#accumulator.snapshot },
         ),
       };
     }
@@ -818,7 +800,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     return new APIUserAbortError("The stream was aborted.", { cause: reason });
   }
 
-  #settle(outcome: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown }): void {
+  #settle(outcome: Outcome): void {
     if (this.#settled) return;
     this.#settled = outcome;
     if (outcome.ok) this.#completionResolve(outcome.value);
@@ -826,11 +808,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   }
 
   #cancelSource(reason?: unknown): void {
-    const source = this.#source;
-    if (source.kind === "bytes") {
-      source.reader.cancel(reason).catch(() => undefined);
-    } else if (source.kind === "messages") {
-      source.iterator.return?.()?.catch?.(() => undefined);
-    }
+    if (this.#reader) this.#reader.cancel(reason).catch(ignore);
+    else this.#messages?.return?.()?.catch?.(ignore);
   }
 }
