@@ -17,6 +17,7 @@ import type { RequestTool } from "../core/request-types.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
 import type { ResponseStream } from "../streaming/index.js";
+import { isRunnableTool } from "../structured/wire-tools.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import {
   DEFAULT_MAX_TOOL_CALLS_PER_TURN,
@@ -30,7 +31,7 @@ import {
   type ToolRunResult,
   type ToolRunStopReason,
 } from "./run-types.js";
-import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
+import type { RunnableTool, ToolContext } from "./tool.js";
 
 function abortError(signal: AbortSignal): OpenResponsesError {
   const reason: unknown = signal.reason;
