@@ -5,7 +5,7 @@
  * `EndpointNotSupportedError` rather than a confusing 404.
  */
 
-import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
+import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
@@ -140,7 +140,7 @@ export class InputItems {
         "/input_items",
         { ...options, query },
       );
-      return answerOf(r, new InputItemsPage(r.data, params, fetchPage, r.requestId));
+      return jsonAnswer(r, new InputItemsPage(r.data, params, fetchPage, r.requestId));
     })();
     return new InputItemsPagePromise(answer);
   }
@@ -154,7 +154,7 @@ export function retrieveResponse(
 ): APIPromise<ResponseResult> {
   const answer = (async (): Promise<AcceptedAnswer<ResponseResult>> => {
     const r = await getJSON<ResponseResource>(transport, "GET", id, "responses.retrieve", "", options);
-    return answerOf(r, toResponseResult(r.data, r.requestId));
+    return jsonAnswer(r, toResponseResult(r.data, r.requestId));
   })();
   return new APIPromise(answer);
 }
@@ -178,7 +178,7 @@ export function deleteResponse(
       typeof r.data === "object" && r.data !== null
         ? r.data
         : { id, object: "response" as const, deleted: true };
-    return answerOf(r, withRequestId(data, r.requestId));
+    return jsonAnswer(r, withRequestId(data, r.requestId));
   })();
   return new APIPromise(answer);
 }
@@ -198,13 +198,4 @@ async function getJSON<T>(
 ): Promise<JSONResult<T>> {
   const { requestStored } = await import("../on-demand.js");
   return requestStored<T>(transport, method, id, caller, suffix, options);
-}
-
-function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
-  return {
-    response: r.response,
-    requestId: r.requestId,
-    read: () => data,
-    unread: () => unreadCopy(r.response, r.text),
-  };
 }
