@@ -21,7 +21,16 @@ import type {
 } from "../spec/index.js";
 import { ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
 import { ResponsesSocket } from "../websocket/session.js";
-import { type ConversationInput, type ConversationItem, normalizeInput, toInputItems } from "./items.js";
+import {
+  type ConversationInput,
+  type ConversationItem,
+  normalizeInput,
+  stageToolOutputs,
+  type ToolOutput,
+  toInputItems,
+} from "./items.js";
+
+export type { ToolOutput } from "./items.js";
 
 /** How a turn refers to the turns before it. */
 export type ConversationMode =
@@ -55,13 +64,6 @@ export interface ConversationOptions {
   items?: ConversationItem[];
   /** Protocol checker mode for the streams `stream()` returns. Default: the client's. */
   strict?: boolean;
-}
-
-/** One answer to a function call: `call_id` of the `function_call`, and what the tool returned. */
-export interface ToolOutput {
-  call_id: string;
-  /** A string (usually JSON) or content parts; any other value is sent as its JSON text. */
-  output: unknown;
 }
 
 /** @internal A conversation's bookkeeping, which the turn engine (`turn.ts`) reads and records into. */
@@ -164,30 +166,7 @@ export class Conversation {
    * record from call id to output. A call id the conversation never saw is an error (nothing is staged).
    */
   addToolOutputs(outputs: ToolOutput[] | Record<string, unknown>): this {
-    const list: ToolOutput[] = Array.isArray(outputs)
-      ? outputs
-      : Object.entries(outputs).map(([call_id, output]) => ({ call_id, output }));
-    const known = new Set(
-      [
-        ...this.#state.items,
-        ...(this.#state.lastResponse ? toInputItems(this.#state.lastResponse.output) : []),
-      ]
-        .filter((item) => item.type === "function_call")
-        .map((item) => (item as { call_id?: string }).call_id),
-    );
-    const unknown = list.filter((entry) => !known.has(entry.call_id)).map((entry) => entry.call_id);
-    if (unknown.length > 0) {
-      throw new OpenResponsesError(
-        `No function_call with call_id ${unknown.join(", ")} in this conversation.`,
-      );
-    }
-    for (const { call_id, output } of list) {
-      const value =
-        typeof output === "string" || Array.isArray(output) ? output : JSON.stringify(output ?? null);
-      // The answer to the `function_call` with this `call_id` (rule P4), kept as given: the builders'
-      // `functionCallOutput` checks the id and rewrites arrays, which a recorded call must not be.
-      this.#state.pending.push({ type: "function_call_output", call_id, output: value } as ConversationItem);
-    }
+    stageToolOutputs(this.#state, outputs);
     return this;
   }
 
