@@ -426,7 +426,10 @@ function startAttempt(
     controller.abort();
   };
   const onUserAbort = (): void => stop(3, userSignal?.reason);
-  const clear = (): void => clearTimeout(timer);
+  const clear = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
   const arm = (): void => {
     clear();
     if (timeout > 0 && timeout < Infinity) timer = setTimeout(stop, timeout, 1);
