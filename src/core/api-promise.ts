@@ -86,6 +86,19 @@ export class APIPromise<T> implements PromiseLike<T> {
   }
 }
 
+/** A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body. */
+export function jsonAnswer<T>(
+  r: { response: Response; requestId: string | null; text: string },
+  data: T,
+): AcceptedAnswer<T> {
+  return {
+    response: r.response,
+    requestId: r.requestId,
+    read: () => data,
+    unread: () => unreadCopy(r.response, r.text),
+  };
+}
+
 /** A fresh `Response` carrying `text` as its body, with the status, headers and url of `original`. */
 export function unreadCopy(original: Response, text: string): Response {
   const nullBody = [101, 204, 205, 304].includes(original.status);

@@ -18,10 +18,25 @@
  * and every part list stay dense and never grow by more than one entry per event.
  */
 
-import { type ItemField, outputText, type ResponseResource } from "../spec/index.js";
-import type { ResponseStreamEvent, StreamDifference } from "./events.js";
-
-type Loose = Record<string, unknown>;
+import { isRecord, type JsonRecord as Loose } from "../internal/guards.js";
+import { outputText, type ResponseResource } from "../spec/index.js";
+import {
+  ANNOTATION,
+  ARGUMENTS,
+  DELTA,
+  DONE,
+  ERROR,
+  type EventRole,
+  ITEM_ADDED,
+  ITEM_DONE,
+  PART_ADDED,
+  PART_DONE,
+  type ResponseStreamEvent,
+  roleOf,
+  type StreamDifference,
+  SUMMARY,
+  TERMINAL,
+} from "./events.js";
 
 /**
  * A text field being streamed: `target[field]`, plus text not yet joined into it: `blocks` of joined
@@ -54,17 +69,22 @@ function append(buffer: TextBuffer, delta: unknown): void {
   }
 }
 
+function newBuffer(target: Loose, field: string): TextBuffer {
+  return { target, field, blocks: [], chunks: [], dirty: false };
+}
+
+/** Per part family (`CONTENT`, `SUMMARY`): the item's list, and the event field that indexes it. */
+const LIST_KEYS = ["content", "summary"] as const;
+const INDEX_KEYS = ["content_index", "summary_index"] as const;
+
 interface ItemState {
   item: Loose;
-  /** Buffers of content parts by their slot in `item.content`. */
-  parts: Array<TextBuffer | undefined>;
-  /** Buffers of summary parts by their slot in `item.summary`. */
-  summaries: Array<TextBuffer | undefined>;
+  /** Per part family, the buffers of its parts by their slot in the item's list. */
+  parts: [Array<TextBuffer | undefined>, Array<TextBuffer | undefined>];
   /** The function-call arguments buffer. */
   args: TextBuffer | undefined;
-  /** Wire content_index → slot, once the server sent an index that is not the slot itself. */
-  partSlots: Slots | null;
-  summarySlots: Slots | null;
+  /** Per part family, wire index → slot, once the server sent an index that is not the slot itself. */
+  slots: [Slots | null, Slots | null];
 }
 
 /**
@@ -113,18 +133,16 @@ export interface ResponseAccumulatorOptions {
 /** The largest number of differences kept, so a wildly different snapshot cannot use unbounded memory. */
 const MAX_DIFFERENCES = 200;
 
+/** Deeper than this, a terminal value replaces a streamed one instead of being merged into it. */
+const MAX_MERGE_DEPTH = 32;
+
 function isEmptyValue(value: unknown): boolean {
   return (
     value === undefined ||
     value === null ||
     value === "" ||
-    (Array.isArray(value) && value.length === 0) ||
-    (typeof value === "object" && value !== null && Object.keys(value).length === 0)
+    (typeof value === "object" && Object.keys(value).length === 0)
   );
-}
-
-function isPlainObject(value: unknown): value is Loose {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The own property `key` of `target` (never one inherited from a prototype). */
@@ -138,50 +156,41 @@ function own(target: Loose, key: string): unknown {
  * possible for objects built in memory, never for parsed JSON) is copied once.
  */
 function cleanCopy<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
   const seen = new Map<object, unknown>();
-  const root = emptyLike(value as object);
-  seen.set(value as object, root);
-  const stack: Array<[object, Loose | unknown[]]> = [[value as object, root]];
-  while (stack.length > 0) {
-    const [source, target] = stack.pop() as [object, Loose | unknown[]];
+  const stack: Array<[object, Loose]> = [];
+  const copyOf = (source: unknown): unknown => {
+    if (typeof source !== "object" || source === null) return source;
+    let copy = seen.get(source);
+    if (copy === undefined) {
+      copy = Array.isArray(source) ? [] : {};
+      seen.set(source, copy);
+      stack.push([source, copy as Loose]);
+    }
+    return copy;
+  };
+  const root = copyOf(value);
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [source, target] = next;
     if (Array.isArray(source)) {
-      const list = target as unknown[];
-      for (let index = 0; index < source.length; index++) list.push(copyChild(source[index]));
+      for (let index = 0; index < source.length; index++)
+        (target as unknown as unknown[]).push(copyOf(source[index]));
     } else {
-      const record = source as Loose;
-      const out = target as Loose;
-      for (const key of Object.keys(record)) {
-        if (key === "__proto__") continue;
-        out[key] = copyChild(record[key]);
+      for (const key of Object.keys(source)) {
+        if (key !== "__proto__") target[key] = copyOf((source as Loose)[key]);
       }
     }
   }
   return root as T;
-
-  function copyChild(child: unknown): unknown {
-    if (typeof child !== "object" || child === null) return child;
-    const done = seen.get(child);
-    if (done !== undefined) return done;
-    const copy = emptyLike(child);
-    seen.set(child, copy);
-    stack.push([child, copy]);
-    return copy;
-  }
 }
 
-function emptyLike(value: object): Loose | unknown[] {
-  return Array.isArray(value) ? [] : {};
-}
-
-/** A copy of the response of a lifecycle event, without its `output` (the accumulator keeps its own). */
-function copyResponse(response: Loose): Loose {
+/** A copy of the response of a lifecycle event with `output` (the accumulator keeps its own) last. */
+function withOutput(response: Loose, output: unknown[]): ResponseResource {
   const copy: Loose = {};
   for (const key of Object.keys(response)) {
-    if (key === "__proto__" || key === "output") continue;
-    copy[key] = cleanCopy(response[key]);
+    if (key !== "__proto__" && key !== "output") copy[key] = cleanCopy(response[key]);
   }
-  return copy;
+  copy.output = output;
+  return copy as unknown as ResponseResource;
 }
 
 /** JSON equality that cannot throw (a nesting too deep for JSON.stringify counts as different). */
@@ -191,14 +200,6 @@ function sameJSON(a: unknown, b: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-/** Deeper than this, a terminal value replaces a streamed one instead of being merged into it. */
-const MAX_MERGE_DEPTH = 32;
-
-/** A minimal snapshot for a stream that never sent `response.created` (the output is still rebuilt). */
-function placeholderResponse(): ResponseResource {
-  return { id: "", object: "response", status: "in_progress", output: [] } as unknown as ResponseResource;
 }
 
 /**
@@ -216,116 +217,80 @@ function placeholderResponse(): ResponseResource {
 export class ResponseAccumulator {
   /** Differences found between what was streamed and the `.done` events or the terminal snapshot. */
   readonly differences: StreamDifference[] = [];
-  private base: ResponseResource | null = null;
-  private readonly output: Loose[] = [];
-  private readonly states: Array<ItemState | undefined> = [];
-  private readonly indexById = new Map<string, number>();
+  #base: ResponseResource | null = null;
+  readonly #output: Loose[] = [];
+  readonly #states: Array<ItemState | undefined> = [];
+  readonly #indexById = new Map<string, number>();
   /** Output slots; `remapped` stays false (the fast path) until a server sends an index out of bounds. */
-  private readonly slots = new Slots();
-  private remapped = false;
-  private readonly onViolation: AccumulatorViolation | undefined;
+  readonly #slots = new Slots();
+  #remapped = false;
+  readonly #onViolation: AccumulatorViolation | undefined;
   /** The event being applied, for violation reports. */
-  private current: Loose = {};
-  private dirty: TextBuffer[] = [];
-  private final: ResponseResource | null = null;
+  #current: Loose = {};
+  #dirty: TextBuffer[] = [];
+  #final: ResponseResource | null = null;
   /** The payload of the last `error` event, if any. */
   errorEvent: { type?: string; code?: string | null; message?: string; param?: string | null } | null = null;
 
   constructor(options: ResponseAccumulatorOptions = {}) {
-    this.onViolation = options.onViolation;
+    this.#onViolation = options.onViolation;
   }
 
   /** Applies one event. Unknown events change nothing (their items arrive through output_item events). */
   apply(streamEvent: ResponseStreamEvent): void {
     // After the terminal event the response is settled (rule S5: nothing follows it); stragglers are
     // reported by the checker and must not change what finalResponse() returned.
-    if (this.final !== null) return;
+    if (this.#final !== null) return;
     const event = streamEvent as unknown as Loose;
-    this.current = event;
-    switch (event.type as string) {
-      case "response.output_text.delta":
-        append(this.textBuffer(event, "parts", "output_text", "text"), event.delta);
-        return;
-      case "response.function_call_arguments.delta":
-        append(this.argsBuffer(event), event.delta);
-        return;
-      case "response.refusal.delta":
-        append(this.textBuffer(event, "parts", "refusal", "refusal"), event.delta);
-        return;
-      case "response.reasoning.delta":
-        append(this.textBuffer(event, "parts", "reasoning_text", "text"), event.delta);
-        return;
-      case "response.reasoning_summary_text.delta":
-        append(this.textBuffer(event, "summaries", "summary_text", "text"), event.delta);
-        return;
-      case "response.output_text.done":
-        this.finishText(this.textBuffer(event, "parts", "output_text", "text"), event.text, event);
-        return;
-      case "response.refusal.done":
-        this.finishText(this.textBuffer(event, "parts", "refusal", "refusal"), event.refusal, event);
-        return;
-      case "response.reasoning.done":
-        this.finishText(this.textBuffer(event, "parts", "reasoning_text", "text"), event.text, event);
-        return;
-      case "response.reasoning_summary_text.done":
-        this.finishText(this.textBuffer(event, "summaries", "summary_text", "text"), event.text, event);
-        return;
-      case "response.function_call_arguments.done":
-        this.finishText(this.argsBuffer(event), event.arguments, event);
-        return;
-      case "response.output_text.annotation.added":
-        this.addAnnotation(event);
-        return;
-      case "response.content_part.added":
-        this.partAdded(event, "parts");
-        return;
-      case "response.reasoning_summary_part.added":
-        this.partAdded(event, "summaries");
-        return;
-      case "response.content_part.done":
-        this.partDone(event, "parts");
-        return;
-      case "response.reasoning_summary_part.done":
-        this.partDone(event, "summaries");
-        return;
-      case "response.output_item.added":
-        this.itemAdded(event);
-        return;
-      case "response.output_item.done":
-        this.itemDone(event);
-        return;
-      case "response.created":
-      case "response.queued":
-      case "response.in_progress":
-        this.lifecycle(event);
-        return;
-      case "response.completed":
-      case "response.incomplete":
-      case "response.failed":
-        this.lifecycle(event);
-        this.terminal(event);
-        return;
-      case "error":
-        this.errorEvent = isPlainObject(event.error) ? (event.error as typeof this.errorEvent) : {};
-        return;
-      default:
-        return;
+    this.#current = event;
+    const role = roleOf(event.type as string);
+    if (role === undefined) return;
+    const kind = role[0];
+    if (kind === DELTA) append(this.#buffer(event, role), event.delta);
+    else if (kind === DONE) {
+      // A `.done` event carries the full text (in the field its type streams): it wins, and a
+      // disagreement is reported.
+      const buffer = this.#buffer(event, role);
+      this.#flushBuffer(buffer);
+      const text = event[role[3] as string];
+      const streamed = buffer.target[buffer.field];
+      if (typeof text !== "string" || streamed === text) return;
+      if (typeof streamed === "string" && streamed !== "") {
+        this.#addDifference(`${this.#pathOf(event)}.${buffer.field}`, streamed, text);
+      }
+      buffer.target[buffer.field] = text;
+    } else if (kind === ANNOTATION) this.#annotation(event, role);
+    else if (kind === PART_ADDED || kind === PART_DONE)
+      this.#part(event, role[1] as number, kind === PART_DONE);
+    else if (kind === ITEM_ADDED) this.#itemAdded(event);
+    else if (kind === ITEM_DONE) this.#itemDone(event);
+    else if (kind === ERROR)
+      this.errorEvent = isRecord(event.error) ? (event.error as typeof this.errorEvent) : {};
+    else {
+      this.#lifecycle(event);
+      if (kind === TERMINAL) this.#terminal(event);
     }
   }
 
   /** The current snapshot (live: later events keep changing it; copy it to keep a moment's state). */
   get snapshot(): ResponseResource {
-    this.flush();
-    if (this.final) return this.final;
-    if (this.base === null) this.base = placeholderResponse();
-    const snapshot = this.base;
-    (snapshot as unknown as Loose).output = this.output;
+    this.#flush();
+    if (this.#final) return this.#final;
+    // A stream that never sent `response.created` gets a minimal snapshot (the output is still rebuilt).
+    this.#base ??= {
+      id: "",
+      object: "response",
+      status: "in_progress",
+      output: [],
+    } as unknown as ResponseResource;
+    const snapshot = this.#base;
+    (snapshot as unknown as Loose).output = this.#output;
     return snapshot;
   }
 
   /** The reconciled terminal response, once a terminal event arrived. */
   get finalResponse(): ResponseResource | null {
-    return this.final;
+    return this.#final;
   }
 
   /** All `output_text` of assistant messages so far, joined. */
@@ -333,13 +298,13 @@ export class ResponseAccumulator {
     return outputText(this.snapshot);
   }
 
-  private flush(): void {
-    if (this.dirty.length === 0) return;
-    for (const buffer of this.dirty) this.flushBuffer(buffer);
-    this.dirty = [];
+  #flush(): void {
+    if (this.#dirty.length === 0) return;
+    for (const buffer of this.#dirty) this.#flushBuffer(buffer);
+    this.#dirty = [];
   }
 
-  private flushBuffer(buffer: TextBuffer): void {
+  #flushBuffer(buffer: TextBuffer): void {
     if (buffer.chunks.length > 0 || buffer.blocks.length > 0) {
       const previous = buffer.target[buffer.field];
       const joined =
@@ -356,83 +321,75 @@ export class ResponseAccumulator {
    * (`output_item.added`, or an unknown id, which then names its placeholder), else the latest item, so
    * that a server sending neither cannot make every delta a new placeholder item.
    */
-  private indexOf(event: Loose, adding = false): number {
+  #indexOf(event: Loose, adding = false): number {
     const raw = event.output_index;
+    const length = this.#output.length;
     if (typeof raw === "number") {
       // The hot path: a known slot of a server that never sent an index out of bounds.
-      if (!this.remapped && raw >= 0 && raw < this.output.length && Number.isInteger(raw)) return raw;
-      return this.slots.resolve(raw, this.output.length, (slot) => {
-        this.remapped = true;
-        this.violation(
+      if (!this.#remapped && raw >= 0 && raw < length && Number.isInteger(raw)) return raw;
+      return this.#slots.resolve(raw, length, (slot) => {
+        this.#remapped = true;
+        this.#violation(
           "S6",
-          `output_index ${raw} is not an existing item or the next one (${this.output.length} items so far); its events go to output[${slot}].`,
+          `output_index ${raw} is not an existing item or the next one (${length} items so far); its events go to output[${slot}].`,
         );
       });
     }
-    if (typeof event.item_id === "string") {
-      const known = this.indexById.get(event.item_id);
+    const id = event.item_id;
+    if (typeof id === "string") {
+      const known = this.#indexById.get(id);
       if (known !== undefined) return known;
-      if (event.item_id !== "") return this.output.length;
+      if (id !== "") return length;
     }
-    if (adding || this.output.length === 0) return this.output.length;
-    return this.output.length - 1;
+    return adding || length === 0 ? length : length - 1;
   }
 
-  /** The item an event refers to; a placeholder of `fallbackType` if the server never added it. */
-  private stateFor(event: Loose, fallbackType: string): ItemState {
-    const index = this.indexOf(event);
-    const existing = this.states[index];
+  /** The item an event refers to; a placeholder of `type` if the server never added it. */
+  #stateFor(event: Loose, type: string): ItemState {
+    const index = this.#indexOf(event);
+    const existing = this.#states[index];
     if (existing) return existing;
     const id = typeof event.item_id === "string" ? event.item_id : "";
-    let item: Loose;
-    if (fallbackType === "function_call") {
-      item = { type: "function_call", id, call_id: "", name: "", arguments: "", status: "in_progress" };
-    } else if (fallbackType === "reasoning") {
-      item = { type: "reasoning", id, summary: [] };
-    } else {
-      item = { type: "message", id, role: "assistant", status: "in_progress", content: [] };
-    }
-    return this.setItem(index, item);
+    return this.#setItem(
+      index,
+      type === "function_call"
+        ? { type, id, call_id: "", name: "", arguments: "", status: "in_progress" }
+        : type === "reasoning"
+          ? { type, id, summary: [] }
+          : { type, id, role: "assistant", status: "in_progress", content: [] },
+    );
   }
 
-  private violation(rule: string, message: string): void {
-    this.onViolation?.(rule, message, this.current);
+  #violation(rule: string, message: string): void {
+    this.#onViolation?.(rule, message, this.#current);
   }
 
   /** The slot in `list` of a part index from the wire (`content_index`/`summary_index`). */
-  private partSlot(state: ItemState, family: "parts" | "summaries", raw: unknown, list: unknown[]): number {
+  #partSlot(state: ItemState, family: number, raw: unknown, list: unknown[]): number {
     if (typeof raw !== "number") return 0;
-    const key = family === "parts" ? "partSlots" : "summarySlots";
-    const slots = state[key];
+    const slots = state.slots[family] as Slots | null;
     if (slots === null && raw >= 0 && raw < list.length && Number.isInteger(raw)) return raw;
     const resolved = slots ?? new Slots();
     return resolved.resolve(raw, list.length, (slot) => {
-      state[key] = resolved;
-      const field = family === "parts" ? "content_index" : "summary_index";
-      this.violation(
+      state.slots[family] = resolved;
+      this.#violation(
         "S7",
-        `${field} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
+        `${INDEX_KEYS[family]} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
       );
     });
   }
 
-  private setItem(index: number, item: Loose): ItemState {
-    const state: ItemState = {
-      item,
-      parts: [],
-      summaries: [],
-      args: undefined,
-      partSlots: null,
-      summarySlots: null,
-    };
-    this.output[index] = item;
-    this.states[index] = state;
-    if (typeof item.id === "string" && item.id) this.indexById.set(item.id, index);
+  #setItem(index: number, item: Loose): ItemState {
+    const state: ItemState = { item, parts: [[], []], args: undefined, slots: [null, null] };
+    this.#output[index] = item;
+    this.#states[index] = state;
+    if (typeof item.id === "string" && item.id) this.#indexById.set(item.id, index);
     return state;
   }
 
-  private list(item: Loose, family: "parts" | "summaries"): unknown[] {
-    const key = family === "parts" ? "content" : "summary";
+  /** The item's list of a part family, made when it has none. */
+  #list(item: Loose, family: number): unknown[] {
+    const key = LIST_KEYS[family] as string;
     let list = item[key];
     if (!Array.isArray(list)) {
       list = [];
@@ -441,185 +398,138 @@ export class ResponseAccumulator {
     return list as unknown[];
   }
 
-  private textBuffer(
-    event: Loose,
-    family: "parts" | "summaries",
-    partType: string,
-    field: string,
-  ): TextBuffer {
-    const index = family === "parts" ? event.content_index : event.summary_index;
-    const state = this.stateFor(
+  /** The buffer an event's text goes to (a placeholder item or part when the server never added it). */
+  #buffer(event: Loose, role: EventRole): TextBuffer {
+    const family = role[1] as number;
+    const partType = role[2] as string;
+    const state = this.#stateFor(
       event,
-      partType === "reasoning_text" || partType === "summary_text" ? "reasoning" : "message",
+      family === ARGUMENTS
+        ? "function_call"
+        : family === SUMMARY || partType === "reasoning_text"
+          ? "reasoning"
+          : "message",
     );
-    const buffers = state[family];
-    // The hot path: the buffer of a part whose index was never remapped.
-    let buffer =
-      typeof index === "number" && (family === "parts" ? state.partSlots : state.summarySlots) === null
-        ? buffers[index]
-        : undefined;
-    if (buffer === undefined) {
-      const list = this.list(state.item, family);
-      const partIndex = this.partSlot(state, family, index, list);
-      buffer = buffers[partIndex] ?? this.newBuffer(list, partIndex, partType, field, buffers);
-    }
-    if (!buffer.dirty) {
-      buffer.dirty = true;
-      this.dirty.push(buffer);
-    }
-    return buffer;
-  }
-
-  /** The buffer of part `partIndex` (a placeholder part when the server never added it). */
-  private newBuffer(
-    list: unknown[],
-    partIndex: number,
-    partType: string,
-    field: string,
-    buffers: Array<TextBuffer | undefined>,
-  ): TextBuffer {
-    let part = list[partIndex];
-    if (!isPlainObject(part)) {
-      part =
-        partType === "output_text"
-          ? { type: partType, text: "", annotations: [] }
-          : { type: partType, [field]: "" };
-      list[partIndex] = part;
-    }
-    const buffer: TextBuffer = { target: part as Loose, field, blocks: [], chunks: [], dirty: false };
-    buffers[partIndex] = buffer;
-    return buffer;
-  }
-
-  private argsBuffer(event: Loose): TextBuffer {
-    const state = this.stateFor(event, "function_call");
-    let buffer = state.args;
-    if (buffer === undefined) {
-      buffer = { target: state.item, field: "arguments", blocks: [], chunks: [], dirty: false };
-      state.args = buffer;
-    }
-    if (!buffer.dirty) {
-      buffer.dirty = true;
-      this.dirty.push(buffer);
-    }
-    return buffer;
-  }
-
-  /** A `.done` event carries the full text: it wins, and a disagreement is reported. */
-  private finishText(buffer: TextBuffer, finalText: unknown, event: Loose): void {
-    this.flushBuffer(buffer);
-    if (typeof finalText !== "string") return;
-    const streamed = buffer.target[buffer.field];
-    if (streamed !== finalText) {
-      if (typeof streamed === "string" && streamed !== "") {
-        this.addDifference(`${this.pathOf(event)}.${buffer.field}`, streamed, finalText);
+    let buffer: TextBuffer | undefined;
+    if (family === ARGUMENTS) {
+      buffer = state.args ??= newBuffer(state.item, "arguments");
+    } else {
+      const index = family === SUMMARY ? event.summary_index : event.content_index;
+      const buffers = state.parts[family] as Array<TextBuffer | undefined>;
+      // The hot path: the buffer of a part whose index was never remapped.
+      if (typeof index === "number" && state.slots[family] === null) buffer = buffers[index];
+      if (buffer === undefined) {
+        const list = this.#list(state.item, family);
+        const slot = this.#partSlot(state, family, index, list);
+        buffer = buffers[slot];
+        if (buffer === undefined) {
+          let part = list[slot];
+          if (!isRecord(part)) {
+            const field = role[3] as string;
+            part =
+              partType === "output_text"
+                ? { type: partType, text: "", annotations: [] }
+                : { type: partType, [field]: "" };
+            list[slot] = part;
+          }
+          buffer = newBuffer(part as Loose, role[3] as string);
+          buffers[slot] = buffer;
+        }
       }
-      buffer.target[buffer.field] = finalText;
     }
+    if (!buffer.dirty) {
+      buffer.dirty = true;
+      this.#dirty.push(buffer);
+    }
+    return buffer;
   }
 
-  private pathOf(event: Loose): string {
-    const base = `output[${this.indexOf(event)}]`;
+  #pathOf(event: Loose): string {
+    const base = `output[${this.#indexOf(event)}]`;
     if (typeof event.content_index === "number") return `${base}.content[${event.content_index}]`;
     if (typeof event.summary_index === "number") return `${base}.summary[${event.summary_index}]`;
     return base;
   }
 
-  private addAnnotation(event: Loose): void {
-    const buffer = this.textBuffer(event, "parts", "output_text", "text");
-    const part = buffer.target;
-    let annotations = part.annotations;
-    if (!Array.isArray(annotations)) {
-      annotations = [];
-      part.annotations = annotations;
+  #annotation(event: Loose, role: EventRole): void {
+    const part = this.#buffer(event, role).target;
+    let list = part.annotations;
+    if (!Array.isArray(list)) {
+      list = [];
+      part.annotations = list;
     }
-    const list = annotations as unknown[];
+    const annotations = list as unknown[];
     const raw = event.annotation_index;
-    let at = list.length;
+    let at = annotations.length;
     if (typeof raw === "number") {
-      if (Number.isInteger(raw) && raw >= 0 && raw <= list.length) at = raw;
+      if (Number.isInteger(raw) && raw >= 0 && raw <= at) at = raw;
       else {
-        this.violation(
+        this.#violation(
           "S7",
-          `annotation_index ${raw} is not an existing annotation or the next one (${list.length} so far).`,
+          `annotation_index ${raw} is not an existing annotation or the next one (${at} so far).`,
         );
       }
     }
-    list[at] = cleanCopy(event.annotation);
+    annotations[at] = cleanCopy(event.annotation);
   }
 
-  private partAdded(event: Loose, family: "parts" | "summaries"): void {
-    const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
-    const index = family === "parts" ? event.content_index : event.summary_index;
-    const list = this.list(state.item, family);
-    const partIndex = typeof index === "number" ? this.partSlot(state, family, index, list) : list.length;
-    const part: Loose = isPlainObject(event.part) ? cleanCopy(event.part) : {};
-    const existing = state[family][partIndex];
-    if (existing) {
+  /** `content_part` and `reasoning_summary_part` events, `.added` and `.done`. */
+  #part(event: Loose, family: number, done: boolean): void {
+    const state = this.#stateFor(event, family === SUMMARY ? "reasoning" : "message");
+    const index = family === SUMMARY ? event.summary_index : event.content_index;
+    const list = this.#list(state.item, family);
+    // Added without an index: the next part. (A `.done` without one is part 0.)
+    const slot = done || typeof index === "number" ? this.#partSlot(state, family, index, list) : list.length;
+    const buffer = state.parts[family]?.[slot];
+    if (buffer) this.#flushBuffer(buffer);
+    const part = event.part;
+    if (done) {
+      if (!isRecord(part)) return;
+      const current = list[slot];
+      if (isRecord(current)) this.#mergeInto(current, part, this.#pathOf(event));
+      else list[slot] = cleanCopy(part);
+    } else if (buffer) {
       // Text streamed before the part was announced (a violation) is kept.
-      this.flushBuffer(existing);
-      const streamed = existing.target[existing.field];
-      for (const key of Object.keys(part)) existing.target[key] = part[key];
-      existing.target[existing.field] = streamed;
-      return;
-    }
-    list[partIndex] = part;
-  }
-
-  private partDone(event: Loose, family: "parts" | "summaries"): void {
-    const state = this.stateFor(event, family === "summaries" ? "reasoning" : "message");
-    const index = family === "parts" ? event.content_index : event.summary_index;
-    const list = this.list(state.item, family);
-    const partIndex = this.partSlot(state, family, index, list);
-    const buffer = state[family][partIndex];
-    if (buffer) this.flushBuffer(buffer);
-    if (!isPlainObject(event.part)) return;
-    const current = list[partIndex];
-    if (isPlainObject(current)) {
-      this.mergeInto(current, event.part, this.pathOf(event));
+      const streamed = buffer.target[buffer.field];
+      if (isRecord(part)) Object.assign(buffer.target, cleanCopy(part));
+      buffer.target[buffer.field] = streamed;
     } else {
-      list[partIndex] = cleanCopy(event.part);
+      list[slot] = isRecord(part) ? cleanCopy(part) : {};
     }
   }
 
-  private itemAdded(event: Loose): void {
-    const index = this.indexOf(event, true);
-    const item = isPlainObject(event.item) ? cleanCopy(event.item) : { type: "unknown" };
+  #itemAdded(event: Loose): void {
+    const index = this.#indexOf(event, true);
+    const item = isRecord(event.item) ? cleanCopy(event.item) : { type: "unknown" };
     if (item.type === "message" && !Array.isArray(item.content)) item.content = [];
     if (item.type === "reasoning" && !Array.isArray(item.summary)) item.summary = [];
     if (item.type === "function_call" && typeof item.arguments !== "string") item.arguments = "";
-    this.setItem(index, item);
+    this.#setItem(index, item);
   }
 
-  private itemDone(event: Loose): void {
-    const index = this.indexOf(event);
-    const state = this.states[index];
-    if (!isPlainObject(event.item)) return;
+  #itemDone(event: Loose): void {
+    const index = this.#indexOf(event);
+    const state = this.#states[index];
+    if (!isRecord(event.item)) return;
     if (!state) {
-      this.setItem(index, cleanCopy(event.item));
+      this.#setItem(index, cleanCopy(event.item));
       return;
     }
-    this.flushItem(state);
-    this.mergeInto(state.item, event.item, `output[${index}]`);
-    if (typeof state.item.id === "string" && state.item.id) this.indexById.set(state.item.id, index);
+    for (const buffers of state.parts) for (const buffer of buffers) if (buffer) this.#flushBuffer(buffer);
+    if (state.args) this.#flushBuffer(state.args);
+    this.#mergeInto(state.item, event.item, `output[${index}]`);
+    const id = state.item.id;
+    if (typeof id === "string" && id) this.#indexById.set(id, index);
   }
 
-  private flushItem(state: ItemState): void {
-    for (const buffer of state.parts) if (buffer) this.flushBuffer(buffer);
-    for (const buffer of state.summaries) if (buffer) this.flushBuffer(buffer);
-    if (state.args) this.flushBuffer(state.args);
-  }
-
-  private lifecycle(event: Loose): void {
+  #lifecycle(event: Loose): void {
     const response = event.response;
-    if (!isPlainObject(response)) return;
+    if (!isRecord(response)) return;
     const theirs = own(response, "output");
-    if (this.output.length === 0 && Array.isArray(theirs) && theirs.length > 0) {
-      for (const item of theirs) {
-        if (isPlainObject(item)) this.setItem(this.output.length, cleanCopy(item));
-      }
+    if (this.#output.length === 0 && Array.isArray(theirs)) {
+      for (const item of theirs) if (isRecord(item)) this.#setItem(this.#output.length, cleanCopy(item));
     }
-    this.base = { ...copyResponse(response), output: this.output } as unknown as ResponseResource;
+    this.#base = withOutput(response, this.#output);
   }
 
   /**
@@ -631,83 +541,85 @@ export class ResponseAccumulator {
    * snapshot left out is kept, before the next matched item that followed it in the stream. Each item
    * appears once (no id twice), and `output` has no holes.
    */
-  private terminal(event: Loose): void {
-    this.flush();
-    const response = isPlainObject(event.response) ? event.response : ((this.base as unknown as Loose) ?? {});
+  #terminal(event: Loose): void {
+    this.#flush();
+    const response = isRecord(event.response) ? event.response : ((this.#base as unknown as Loose) ?? {});
     const theirsValue = own(response, "output");
     const theirs = Array.isArray(theirsValue) ? (theirsValue as unknown[]) : [];
-    const streamed = this.output;
+    const streamed = this.#output;
+    const byId = this.#indexById;
     if (theirs.length === 0 && streamed.length > 0) {
-      this.addDifference("output", `${streamed.length} streamed items`, theirs);
+      this.#addDifference("output", `${streamed.length} streamed items`, theirs);
     }
+    /** A terminal item's id, when it is a non-empty string. */
+    const idOf = (item: unknown): string | undefined => {
+      const id = isRecord(item) ? own(item, "id") : undefined;
+      return typeof id === "string" && id !== "" ? id : undefined;
+    };
 
     // Which streamed slot each terminal item matches (-1: none).
-    const matchOf = new Array<number>(theirs.length).fill(-1);
+    const matchOf = theirs.map(() => -1);
     const taken = new Uint8Array(streamed.length);
     theirs.forEach((final, index) => {
-      if (!isPlainObject(final)) return;
-      const id = own(final, "id");
-      if (typeof id !== "string" || id === "") return;
-      const slot = this.indexById.get(id);
+      const id = idOf(final);
+      const slot = id === undefined ? undefined : byId.get(id);
       if (slot !== undefined && taken[slot] === 0 && own(streamed[slot] as Loose, "id") === id) {
         matchOf[index] = slot;
         taken[slot] = 1;
       }
     });
     theirs.forEach((final, index) => {
-      if (matchOf[index] !== -1 || !isPlainObject(final) || index >= streamed.length || taken[index] === 1)
-        return;
-      const id = own(final, "id");
+      const id = idOf(final);
       // An id the stream used elsewhere is that item's, not this slot's.
-      if (typeof id === "string" && id !== "" && this.indexById.has(id)) return;
-      matchOf[index] = index;
-      taken[index] = 1;
+      if (
+        matchOf[index] === -1 &&
+        isRecord(final) &&
+        index < streamed.length &&
+        taken[index] === 0 &&
+        !(id !== undefined && byId.has(id))
+      ) {
+        matchOf[index] = index;
+        taken[index] = 1;
+      }
     });
 
     const output: unknown[] = [];
     const emittedIds = new Set<string>();
     const emit = (item: unknown, path: string, final: unknown): void => {
-      const id = isPlainObject(item) ? own(item, "id") : undefined;
-      if (typeof id === "string" && id !== "") {
-        if (emittedIds.has(id)) {
-          this.addDifference(path, "(the same item again)", final);
-          return;
-        }
-        emittedIds.add(id);
-      }
-      output.push(item);
+      const id = idOf(item);
+      if (id === undefined || !emittedIds.has(id)) {
+        if (id !== undefined) emittedIds.add(id);
+        output.push(item);
+      } else this.#addDifference(path, "(the same item again)", final);
     };
     let sweep = 0;
     const keepUnmatchedBefore = (end: number): void => {
       for (; sweep < end; sweep++) {
         if (taken[sweep] === 1) continue;
         const item = streamed[sweep];
-        if (theirs.length > 0) this.addDifference(`output[${sweep}]`, item, "(missing)");
+        if (theirs.length > 0) this.#addDifference(`output[${sweep}]`, item, "(missing)");
         emit(item, `output[${sweep}]`, undefined);
       }
     };
     theirs.forEach((final, index) => {
       const slot = matchOf[index] as number;
       if (slot === -1) {
-        if (!isPlainObject(final)) {
-          this.addDifference(`output[${index}]`, undefined, final);
-          return;
-        }
-        if (streamed.length > 0) this.addDifference(`output[${index}]`, undefined, final);
-        emit(cleanCopy(final), `output[${index}]`, final);
+        if (streamed.length > 0 || !isRecord(final))
+          this.#addDifference(`output[${index}]`, undefined, final);
+        if (isRecord(final)) emit(cleanCopy(final), `output[${index}]`, final);
         return;
       }
       keepUnmatchedBefore(slot);
       const item = streamed[slot] as Loose;
-      this.mergeInto(item, final as Loose, `output[${slot}]`);
+      this.#mergeInto(item, final as Loose, `output[${slot}]`);
       emit(item, `output[${slot}]`, final);
     });
     keepUnmatchedBefore(streamed.length);
-    this.final = { ...copyResponse(response), output: output as ItemField[] } as unknown as ResponseResource;
+    this.#final = withOutput(response, output);
   }
 
   /** Merges `source` (the server's final word) into `target` (what was streamed), recording conflicts. */
-  private mergeInto(target: Loose, source: Loose, path: string, depth = 0): void {
+  #mergeInto(target: Loose, source: Loose, path: string, depth = 0): void {
     for (const key of Object.keys(source)) {
       // Keys are data: `__proto__` is never written (an assignment would change the prototype), and only
       // own properties are read, so `constructor` or `prototype` never lead into a prototype.
@@ -720,32 +632,32 @@ export class ResponseAccumulator {
         target[key] = cleanCopy(incoming);
       } else if (isEmptyValue(incoming)) {
         // A final value that is empty never erases what was streamed (servers that send an empty done part).
-        if (!isEmptyValue(current)) this.addDifference(here, current, incoming);
+        if (!isEmptyValue(current)) this.#addDifference(here, current, incoming);
       } else if (Array.isArray(current) && Array.isArray(incoming)) {
         for (let i = 0; i < incoming.length; i++) {
           const a = current[i];
           const b = incoming[i];
-          if (isPlainObject(a) && isPlainObject(b)) this.mergeInto(a, b, `${here}[${i}]`, depth + 1);
+          if (isRecord(a) && isRecord(b)) this.#mergeInto(a, b, `${here}[${i}]`, depth + 1);
           else if (a !== b && !(Array.isArray(a) && sameJSON(a, b))) {
-            if (a !== undefined) this.addDifference(`${here}[${i}]`, a, b);
+            if (a !== undefined) this.#addDifference(`${here}[${i}]`, a, b);
             current[i] = cleanCopy(b);
           }
         }
         if (current.length > incoming.length) {
-          this.addDifference(here, current.slice(incoming.length), "(missing)");
+          this.#addDifference(here, current.slice(incoming.length), "(missing)");
         }
-      } else if (isPlainObject(current) && isPlainObject(incoming)) {
-        this.mergeInto(current, incoming, here, depth + 1);
+      } else if (isRecord(current) && isRecord(incoming)) {
+        this.#mergeInto(current, incoming, here, depth + 1);
       } else if (current !== incoming) {
         if (!isEmptyValue(current) && !(key === "status" && current === "in_progress")) {
-          this.addDifference(here, current, incoming);
+          this.#addDifference(here, current, incoming);
         }
         target[key] = cleanCopy(incoming);
       }
     }
   }
 
-  private addDifference(path: string, streamed: unknown, final: unknown): void {
+  #addDifference(path: string, streamed: unknown, final: unknown): void {
     if (this.differences.length < MAX_DIFFERENCES) this.differences.push({ path, streamed, final });
   }
 }

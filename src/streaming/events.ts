@@ -35,30 +35,80 @@ export interface StreamDifference {
 // The one terminal-event test of the package; the client entry exports it from here.
 export { isTerminalEventType } from "../internal/terminal-events.js";
 
-/** The 24 standard event names, used to tell extension events from standard ones. */
-export const STANDARD_EVENT_TYPES: ReadonlySet<string> = new Set<StreamingEventType>([
-  "response.created",
-  "response.queued",
-  "response.in_progress",
-  "response.completed",
-  "response.failed",
-  "response.incomplete",
-  "response.output_item.added",
-  "response.output_item.done",
-  "response.reasoning_summary_part.added",
-  "response.reasoning_summary_part.done",
-  "response.content_part.added",
-  "response.content_part.done",
-  "response.output_text.delta",
-  "response.output_text.done",
-  "response.refusal.delta",
-  "response.refusal.done",
-  "response.reasoning.delta",
-  "response.reasoning.done",
-  "response.reasoning_summary_text.delta",
-  "response.reasoning_summary_text.done",
-  "response.output_text.annotation.added",
-  "response.function_call_arguments.delta",
-  "response.function_call_arguments.done",
-  "error",
+/**
+ * What each standard event does, read by the protocol checker and the accumulator alike, so that the two
+ * agree on every name and each dispatches with one look-up: `[kind, family, part type, text field]`. The
+ * family says where streamed text goes (`CONTENT` parts, `SUMMARY` parts or the function call's
+ * `ARGUMENTS`); the part type and field are those of a placeholder part made for text that arrives first.
+ */
+export type EventRole = readonly [kind: number, family?: number, partType?: string, field?: string];
+
+export const LIFECYCLE = 0;
+export const CREATED = 1;
+export const TERMINAL = 2;
+export const ERROR = 3;
+export const ITEM_ADDED = 4;
+export const ITEM_DONE = 5;
+export const PART_ADDED = 6;
+export const PART_DONE = 7;
+/** A text delta; `DONE` its `.done` (the full text, in the event's field of the same name). */
+export const DELTA = 8;
+export const DONE = 9;
+export const ANNOTATION = 10;
+
+export const CONTENT = 0;
+export const SUMMARY = 1;
+export const ARGUMENTS = 2;
+
+/** The 24 standard events and their roles, in the specification's order. */
+export const EVENT_ROLES: ReadonlyMap<string, EventRole> = new Map<StreamingEventType, EventRole>([
+  ["response.created", [CREATED]],
+  ["response.queued", [LIFECYCLE]],
+  ["response.in_progress", [LIFECYCLE]],
+  ["response.completed", [TERMINAL]],
+  ["response.failed", [TERMINAL]],
+  ["response.incomplete", [TERMINAL]],
+  ["response.output_item.added", [ITEM_ADDED]],
+  ["response.output_item.done", [ITEM_DONE]],
+  ["response.reasoning_summary_part.added", [PART_ADDED, SUMMARY]],
+  ["response.reasoning_summary_part.done", [PART_DONE, SUMMARY]],
+  ["response.content_part.added", [PART_ADDED, CONTENT]],
+  ["response.content_part.done", [PART_DONE, CONTENT]],
+  ["response.output_text.delta", [DELTA, CONTENT, "output_text", "text"]],
+  ["response.output_text.done", [DONE, CONTENT, "output_text", "text"]],
+  ["response.refusal.delta", [DELTA, CONTENT, "refusal", "refusal"]],
+  ["response.refusal.done", [DONE, CONTENT, "refusal", "refusal"]],
+  ["response.reasoning.delta", [DELTA, CONTENT, "reasoning_text", "text"]],
+  ["response.reasoning.done", [DONE, CONTENT, "reasoning_text", "text"]],
+  ["response.reasoning_summary_text.delta", [DELTA, SUMMARY, "summary_text", "text"]],
+  ["response.reasoning_summary_text.done", [DONE, SUMMARY, "summary_text", "text"]],
+  ["response.output_text.annotation.added", [ANNOTATION, CONTENT, "output_text", "text"]],
+  ["response.function_call_arguments.delta", [DELTA, ARGUMENTS, "", "arguments"]],
+  ["response.function_call_arguments.done", [DONE, ARGUMENTS, "", "arguments"]],
+  ["error", [ERROR]],
 ]);
+
+const TEXT_DELTA = EVENT_ROLES.get("response.output_text.delta") as EventRole;
+const ARGUMENTS_DELTA = EVENT_ROLES.get("response.function_call_arguments.delta") as EventRole;
+const REASONING_DELTA = EVENT_ROLES.get("response.reasoning.delta") as EventRole;
+const SUMMARY_DELTA = EVENT_ROLES.get("response.reasoning_summary_text.delta") as EventRole;
+
+/**
+ * The role of an event type (`undefined`: not a standard event). The delta types, nearly every event of
+ * a stream, are compared first: comparing a freshly parsed string with a constant is far cheaper than
+ * hashing it for a keyed look-up.
+ */
+export function roleOf(type: string): EventRole | undefined {
+  return type === "response.output_text.delta"
+    ? TEXT_DELTA
+    : type === "response.function_call_arguments.delta"
+      ? ARGUMENTS_DELTA
+      : type === "response.reasoning.delta"
+        ? REASONING_DELTA
+        : type === "response.reasoning_summary_text.delta"
+          ? SUMMARY_DELTA
+          : EVENT_ROLES.get(type);
+}
+
+/** The 24 standard event names, used to tell extension events from standard ones. */
+export const STANDARD_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_ROLES.keys());

@@ -7,8 +7,20 @@
  */
 
 import { ProtocolError } from "../errors.js";
-import type { ProtocolViolation, ResponseStreamEvent } from "./events.js";
-import { STANDARD_EVENT_TYPES } from "./events.js";
+import {
+  ARGUMENTS,
+  CREATED,
+  DELTA,
+  ERROR,
+  ITEM_ADDED,
+  ITEM_DONE,
+  PART_ADDED,
+  PART_DONE,
+  type ProtocolViolation,
+  type ResponseStreamEvent,
+  roleOf,
+  TERMINAL,
+} from "./events.js";
 
 const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
   "message",
@@ -20,15 +32,17 @@ const STANDARD_ITEM_TYPES: ReadonlySet<string> = new Set([
 
 type PartState = "open" | "done";
 
+/** Per part family (content, summary): the event field that indexes its parts, and their name. */
+const INDEX_FIELDS = ["content_index", "summary_index"] as const;
+const PART_NAMES = ["Content part", "Summary part"] as const;
+
 /** The most violations one stream records (the first ones; strict mode throws at the first anyway). */
 export const MAX_RECORDED_VIOLATIONS = 1000;
 
 interface ItemState {
   done: boolean;
-  /** Content parts by content_index (rule S7). */
-  parts: Map<number, PartState>;
-  /** Reasoning summary parts by summary_index (rule S7). */
-  summaries: Map<number, PartState>;
+  /** Per part family, its parts' states by index (rule S7). */
+  parts: [Map<number, PartState>, Map<number, PartState>];
 }
 
 export interface ProtocolCheckerOptions {
@@ -120,65 +134,26 @@ export class ProtocolChecker {
       }
     }
 
-    switch (type) {
-      // The delta families first: they are nearly every event of a stream. Cases are tried in order, so
-      // the two commonest types come before the rest of their groups.
-      case "response.output_text.delta":
-        this.#inOpenPart(event, "parts", "content_index", "content part");
-        return;
-      case "response.function_call_arguments.delta":
-      case "response.function_call_arguments.done":
-        this.#openItem(event);
-        return;
-      case "response.output_text.done":
-      case "response.output_text.annotation.added":
-      case "response.refusal.delta":
-      case "response.refusal.done":
-      case "response.reasoning.delta":
-      case "response.reasoning.done":
-        this.#inOpenPart(event, "parts", "content_index", "content part");
-        return;
-      case "response.created":
-        if (!first) this.report("S5", "response.created must be the first event, and only once.", event);
-        return;
-      case "response.queued":
-      case "response.in_progress":
-        return;
-      case "response.completed":
-      case "response.incomplete":
-      case "response.failed":
-        this.#checkTerminal(event);
-        return;
-      case "error":
-        this.#awaitingFailedAfterError = true;
-        return;
-      case "response.output_item.added":
-        this.#itemAdded(event);
-        return;
-      case "response.output_item.done":
-        this.#itemDone(event);
-        return;
-      case "response.content_part.added":
-        this.#partAdded(event, "parts", "content_index", "content part");
-        return;
-      case "response.content_part.done":
-        this.#partDone(event, "parts", "content_index", "content part");
-        return;
-      case "response.reasoning_summary_part.added":
-        this.#partAdded(event, "summaries", "summary_index", "summary part");
-        return;
-      case "response.reasoning_summary_part.done":
-        this.#partDone(event, "summaries", "summary_index", "summary part");
-        return;
-      case "response.reasoning_summary_text.delta":
-      case "response.reasoning_summary_text.done":
-        this.#inOpenPart(event, "summaries", "summary_index", "summary part");
-        return;
-      default:
-        if (!STANDARD_EVENT_TYPES.has(type) && !hasPrefix(type)) {
-          this.report("X1", `Unknown event type "${type}" has no provider prefix (slug:name).`, event);
-        }
+    const role = roleOf(type);
+    if (role === undefined) {
+      if (!hasPrefix(type)) {
+        this.report("X1", `Unknown event type "${type}" has no provider prefix (slug:name).`, event);
+      }
+      return;
     }
+    const kind = role[0];
+    const family = role[1] as number;
+    if (kind >= DELTA) {
+      // A text delta, `.done` or annotation (nearly every event): its item (and part) must be open.
+      const state = this.#openItem(event);
+      if (state && family !== ARGUMENTS) this.#inOpenPart(event, state, family);
+    } else if (kind === CREATED) {
+      if (!first) this.report("S5", "response.created must be the first event, and only once.", event);
+    } else if (kind === TERMINAL) this.#checkTerminal(event);
+    else if (kind === ERROR) this.#awaitingFailedAfterError = true;
+    else if (kind === ITEM_ADDED) this.#itemAdded(event);
+    else if (kind === ITEM_DONE) this.#itemDone(event);
+    else if (kind === PART_ADDED || kind === PART_DONE) this.#part(event, family, kind === PART_DONE);
   }
 
   /** End of the stream (`[DONE]` or end of body). */
@@ -204,12 +179,6 @@ export class ProtocolChecker {
     }
   }
 
-  #indexOf(event: LooseEvent): number | undefined {
-    if (typeof event.output_index === "number") return event.output_index;
-    if (typeof event.item_id === "string") return this.#indexById.get(event.item_id);
-    return undefined;
-  }
-
   #itemAdded(event: LooseEvent): void {
     const index = event.output_index;
     const item = event.item as { type?: unknown; id?: unknown } | null | undefined;
@@ -223,7 +192,7 @@ export class ProtocolChecker {
     if (this.#incompleteItemIndex !== undefined) {
       this.report("S9", `An item was added after the incomplete item ${this.#incompleteItemIndex}.`, event);
     }
-    this.#items.set(index, { done: false, parts: new Map(), summaries: new Map() });
+    this.#items.set(index, { done: false, parts: [new Map(), new Map()] });
     if (typeof item?.id === "string") this.#indexById.set(item.id, index);
     const itemType = item?.type;
     if (typeof itemType === "string" && !STANDARD_ITEM_TYPES.has(itemType) && !hasPrefix(itemType)) {
@@ -232,103 +201,80 @@ export class ProtocolChecker {
   }
 
   #itemDone(event: LooseEvent): void {
+    const state = this.#openItem(event, true);
+    if (!state) return;
     const index = this.#indexOf(event);
-    const state = index === undefined ? undefined : this.#items.get(index);
-    if (state === undefined) {
-      this.report(
-        "S6",
-        `response.output_item.done for output item ${index} came before its output_item.added.`,
-        event,
-      );
-      return;
-    }
-    if (state.done) {
-      this.report("S6", `Output item ${index} was done twice.`, event);
-      return;
-    }
-    for (const [partIndex, partState] of state.parts) {
-      if (partState === "open")
-        this.report("S7", `Content part ${partIndex} of item ${index} was never done.`, event);
-    }
-    for (const [partIndex, partState] of state.summaries) {
-      if (partState === "open")
-        this.report("S7", `Summary part ${partIndex} of item ${index} was never done.`, event);
-    }
+    state.parts.forEach((parts, family) => {
+      for (const [partIndex, partState] of parts) {
+        if (partState === "open") {
+          this.report("S7", `${PART_NAMES[family]} ${partIndex} of item ${index} was never done.`, event);
+        }
+      }
+    });
     state.done = true;
     const item = event.item as { status?: unknown } | null | undefined;
     if (item?.status === "incomplete") this.#incompleteItemIndex = index;
   }
 
+  #indexOf(event: LooseEvent): number | undefined {
+    if (typeof event.output_index === "number") return event.output_index;
+    if (typeof event.item_id === "string") return this.#indexById.get(event.item_id);
+    return undefined;
+  }
+
   /** S6: the event's item was added and is not done yet. */
-  #openItem(event: LooseEvent): ItemState | undefined {
+  #openItem(event: LooseEvent, closing = false): ItemState | undefined {
     const index = this.#indexOf(event);
     const state = index === undefined ? undefined : this.#items.get(index);
+    const name = closing ? "response.output_item.done" : event.type;
     if (state === undefined) {
-      this.report("S6", `${event.type} for output item ${index} came before its output_item.added.`, event);
-      return undefined;
-    }
-    if (state.done) {
-      this.report("S6", `${event.type} for output item ${index} came after its output_item.done.`, event);
-      return undefined;
-    }
-    return state;
-  }
-
-  #partAdded(
-    event: LooseEvent,
-    family: "parts" | "summaries",
-    indexField: "content_index" | "summary_index",
-    label: string,
-  ): void {
-    const state = this.#openItem(event);
-    if (!state) return;
-    const partIndex = event[indexField];
-    if (typeof partIndex !== "number") {
-      this.report("S7", `${event.type} has no numeric ${indexField}.`, event);
-      return;
-    }
-    if (state[family].has(partIndex)) this.report("S7", `The ${label} ${partIndex} was added twice.`, event);
-    state[family].set(partIndex, "open");
-  }
-
-  #partDone(
-    event: LooseEvent,
-    family: "parts" | "summaries",
-    indexField: "content_index" | "summary_index",
-    label: string,
-  ): void {
-    const state = this.#openItem(event);
-    if (!state) return;
-    const partIndex = event[indexField];
-    const current = typeof partIndex === "number" ? state[family].get(partIndex) : undefined;
-    if (current !== "open") {
+      this.report("S6", `${name} for output item ${index} came before its output_item.added.`, event);
+    } else if (state.done) {
       this.report(
-        "S7",
-        current === "done"
-          ? `The ${label} ${String(partIndex)} was done twice.`
-          : `The ${label} ${String(partIndex)} was done before it was added.`,
+        "S6",
+        closing
+          ? `Output item ${index} was done twice.`
+          : `${name} for output item ${index} came after its output_item.done.`,
         event,
       );
-    }
-    if (typeof partIndex === "number") state[family].set(partIndex, "done");
+    } else return state;
+    return undefined;
   }
 
-  #inOpenPart(
-    event: LooseEvent,
-    family: "parts" | "summaries",
-    indexField: "content_index" | "summary_index",
-    label: string,
-  ): void {
+  /** `content_part` and `reasoning_summary_part` events, `.added` and `.done` (rule S7). */
+  #part(event: LooseEvent, family: number, done: boolean): void {
     const state = this.#openItem(event);
     if (!state) return;
-    const partIndex = event[indexField];
-    const current = typeof partIndex === "number" ? state[family].get(partIndex) : undefined;
+    const field = INDEX_FIELDS[family] as string;
+    const name = (PART_NAMES[family] as string).toLowerCase();
+    const parts = state.parts[family] as Map<number, PartState>;
+    const partIndex = event[field];
+    if (done) {
+      const current = typeof partIndex === "number" ? parts.get(partIndex) : undefined;
+      if (current !== "open") {
+        this.report(
+          "S7",
+          `The ${name} ${String(partIndex)} was done ${current === "done" ? "twice" : "before it was added"}.`,
+          event,
+        );
+      }
+      if (typeof partIndex === "number") parts.set(partIndex, "done");
+    } else if (typeof partIndex !== "number") {
+      this.report("S7", `${event.type} has no numeric ${field}.`, event);
+    } else {
+      if (parts.has(partIndex)) this.report("S7", `The ${name} ${partIndex} was added twice.`, event);
+      parts.set(partIndex, "open");
+    }
+  }
+
+  /** S7: a text event's part was added and is not done yet. */
+  #inOpenPart(event: LooseEvent, state: ItemState, family: number): void {
+    const partIndex = family ? event.summary_index : event.content_index;
+    const current = typeof partIndex === "number" ? state.parts[family]?.get(partIndex) : undefined;
     if (current === "open") return;
     this.report(
       "S7",
-      current === "done"
-        ? `${event.type} came after its ${label} ${String(partIndex)} was done.`
-        : `${event.type} came before its ${label} ${String(partIndex)} was added.`,
+      `${event.type} came ${current === "done" ? "after" : "before"} its ${(PART_NAMES[family] as string).toLowerCase()} ${String(partIndex)} was ${current === "done" ? "done" : "added"}.`,
       event,
     );
   }

@@ -19,6 +19,7 @@ import {
 import { formatSSE, SSE_DONE } from "../internal/sse.js";
 import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
+import { drainAfterDone } from "./drain.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
 import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
@@ -67,14 +68,10 @@ export type { ResponseStreamListener } from "./event-names.js";
 /** A listener as stored: event listeners take the event, lifecycle ones an error or nothing. */
 type AnyListener = (event?: unknown) => void;
 
-type Source =
-  | { kind: "bytes"; reader: ByteReader }
-  | { kind: "messages"; iterator: AsyncIterator<SSEMessage> }
-  | { kind: "failed"; error: unknown };
-
-type Consumer = "iterator" | "drain";
+type Outcome = { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown };
 
 const encoder = new TextEncoder();
+const ignore = (): undefined => undefined;
 
 /**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
@@ -97,70 +94,88 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   /** The server's request id (`x-request-id`), when known. */
   readonly requestId: string | null;
 
-  private readonly source: Source;
-  private readonly options: ResponseStreamOptions;
-  private readonly decoder: SSEDecoder;
-  private readonly checker: ProtocolChecker;
+  /** The source: bytes (read ahead until consumed, see read-ahead.ts), or messages (a WebSocket turn). */
+  readonly #reader: ByteReader | undefined;
+  readonly #messages: AsyncIterator<SSEMessage> | undefined;
+  readonly #options: ResponseStreamOptions;
+  readonly #decoder: SSEDecoder;
+  readonly #checker: ProtocolChecker;
   // The violations it repairs (an index out of bounds) are the checker's to record, or throw in strict mode.
-  private readonly accumulator = new ResponseAccumulator({
-    onViolation: (rule, message, event) => this.checker.report(rule, message, event),
+  readonly #accumulator = new ResponseAccumulator({
+    onViolation: (rule, message, event) => this.#checker.report(rule, message, event),
   });
   // Per name, each listener and whether it is a `once` one.
-  private readonly listeners = new Map<string, Map<AnyListener, boolean>>();
-  private listenerCount = 0;
-  private received = 0;
+  readonly #listeners = new Map<string, Map<AnyListener, boolean>>();
+  #listenerCount = 0;
+  #received = 0;
   /** Bytes (or message characters) received, against `maxResponseBytes`. */
-  private receivedBytes = 0;
-  private readonly maxResponseBytes: number;
-  private readonly maxEventSize: number;
+  #receivedBytes = 0;
+  readonly #maxResponseBytes: number;
+  readonly #maxEventSize: number;
 
-  private consumer: Consumer | null = null;
-  private ended = false;
-  private terminalType: string | null = null;
-  private abortReason: unknown;
-  private aborted = false;
+  #consumed = false;
+  #ended = false;
+  #terminalType: string | null = null;
+  #abortReason: unknown;
+  #aborted = false;
   // Ends a pending read of a message source when the stream is aborted (a byte reader ends by itself
   // when cancelled). Set per read and cleared after it, so nothing accumulates across reads.
-  private abortSignalled: (() => void) | undefined;
+  #abortSignalled: (() => void) | undefined;
+  /** When the grace period after the terminal event ends (set at the terminal event of a byte stream). */
+  #graceDeadline = 0;
+  /** A listener's own exception, passed on unchanged rather than reported as a broken stream. */
+  #listenerError: { error: unknown } | null = null;
+  /** Whether `end` (and `error`/`abort`) were announced. */
+  #announced = false;
 
-  private settled: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } | null = null;
-  private completionResolve!: (value: ResponseWithOutputText) => void;
-  private completionReject!: (error: unknown) => void;
-  private readonly completion: Promise<ResponseWithOutputText>;
+  #settled: Outcome | null = null;
+  #completionResolve!: (value: ResponseWithOutputText) => void;
+  #completionReject!: (error: unknown) => void;
+  readonly #completion: Promise<ResponseWithOutputText>;
 
-  private constructor(source: Source, options: ResponseStreamOptions) {
-    this.options = options;
+  private constructor(
+    options: ResponseStreamOptions,
+    reader: ByteReader | undefined,
+    messages?: AsyncIterator<SSEMessage>,
+  ) {
+    this.#options = options;
     this.response = options.response ?? null;
     this.requestId = options.requestId ?? this.response?.headers.get("x-request-id") ?? null;
-    this.decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
-    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.#decoder = new SSEDecoder({ maxEventSize: options.maxEventSize });
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
     // A body is taken in until someone reads the stream, so an unread one does not hold its connection
     // (and a Node process) open; see read-ahead.ts.
-    this.source =
-      source.kind === "bytes"
-        ? { kind: "bytes", reader: new ReadAhead(source.reader, this.maxResponseBytes) }
-        : source;
-    this.checker = new ProtocolChecker({ strict: options.strict });
-    this.completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
-      this.completionResolve = resolve;
-      this.completionReject = reject;
+    this.#reader = reader && new ReadAhead(reader, this.#maxResponseBytes);
+    this.#messages = messages;
+    this.#checker = new ProtocolChecker({ strict: options.strict });
+    this.#completion = new Promise<ResponseWithOutputText>((resolve, reject) => {
+      this.#completionResolve = resolve;
+      this.#completionReject = reject;
     });
     // The outcome is also delivered through iteration; this keeps an unread rejection from being "unhandled".
-    this.completion.catch(() => undefined);
+    this.#completion.catch(ignore);
   }
 
   /** The body of a `text/event-stream` HTTP response. */
   static fromSSEResponse(response: Response, options: ResponseStreamOptions = {}): ResponseStream {
-    const withResponse = { ...options, response: options.response ?? response };
-    if (!response.body) {
-      const error = new ResponseStreamError("The streaming response has no body.", {
-        kind: "interrupted",
-        partialResponse: null,
-      });
-      return new ResponseStream({ kind: "failed", error }, withResponse);
-    }
-    return new ResponseStream({ kind: "bytes", reader: response.body.getReader() }, withResponse);
+    const body = response.body;
+    return new ResponseStream(
+      { ...options, response: options.response ?? response },
+      body
+        ? body.getReader()
+        : {
+            // No body: the stream fails at its first read, as a body that broke at once would.
+            read: () =>
+              Promise.reject(
+                new ResponseStreamError("The streaming response has no body.", {
+                  kind: "interrupted",
+                  partialResponse: null,
+                }),
+              ),
+            cancel: async () => undefined,
+          },
+    );
   }
 
   /**
@@ -171,7 +186,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     reader: Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">,
     options: ResponseStreamOptions,
   ): ResponseStream {
-    return new ResponseStream({ kind: "bytes", reader }, options);
+    return new ResponseStream(options, reader);
   }
 
   /** Any transport that yields raw messages; a WebSocket yields `{ data }` per message. */
@@ -179,7 +194,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     source: AsyncIterable<SSEMessage>,
     options: ResponseStreamOptions = {},
   ): ResponseStream {
-    return new ResponseStream({ kind: "messages", iterator: source[Symbol.asyncIterator]() }, options);
+    return new ResponseStream(options, undefined, source[Symbol.asyncIterator]());
   }
 
   /** The inverse of `toReadableStream()` (and any SSE byte stream): e.g. a stream passed to a browser. */
@@ -187,34 +202,34 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     stream: ReadableStream<Uint8Array>,
     options: ResponseStreamOptions = {},
   ): ResponseStream {
-    return new ResponseStream({ kind: "bytes", reader: stream.getReader() }, options);
+    return new ResponseStream(options, stream.getReader());
   }
 
   // ── State ────────────────────────────────────────────────────────────────────────────────────────
 
   /** The response as rebuilt so far (a live object; copy it to keep one moment's state). */
   get snapshot(): ResponseResource {
-    return this.accumulator.snapshot;
+    return this.#accumulator.snapshot;
   }
 
   /** The `output_text` received so far, across assistant messages. */
   get text(): string {
-    return this.accumulator.outputText;
+    return this.#accumulator.outputText;
   }
 
   /** How many events were received so far (extension events included, `[DONE]` not). */
   get eventCount(): number {
-    return this.received;
+    return this.#received;
   }
 
   /** Protocol violations seen so far (lenient mode records them; strict mode throws the first). */
   get violations(): readonly ProtocolViolation[] {
-    return this.checker.violations;
+    return this.#checker.violations;
   }
 
   /** Where the final snapshot or `.done` events disagreed with what was streamed. */
   get differences(): readonly StreamDifference[] {
-    return this.accumulator.differences;
+    return this.#accumulator.differences;
   }
 
   // ── Listeners ────────────────────────────────────────────────────────────────────────────────────
@@ -229,17 +244,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * stream, and what a lifecycle listener throws is ignored. The name is checked: a typo does not compile.
    */
   on<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    return this.addListener(type, listener as AnyListener, false);
+    return this.#addListener(type, listener as AnyListener, false);
   }
 
   /** As `.on()`, for the first time only. */
   once<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    return this.addListener(type, listener as AnyListener, true);
+    return this.#addListener(type, listener as AnyListener, true);
   }
 
   /** Removes a listener added with `.on()` or `.once()`. */
   off<T extends ResponseStreamEventName>(type: T, listener: ResponseStreamListener<T>): this {
-    if (this.listeners.get(type)?.delete(listener as AnyListener)) this.listenerCount -= 1;
+    if (this.#listeners.get(type)?.delete(listener as AnyListener)) this.#listenerCount -= 1;
     return this;
   }
 
@@ -251,21 +266,26 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     await this.finalResponse();
   }
 
-  private addListener(type: string, listener: AnyListener, once: boolean): this {
-    let entries = this.listeners.get(type);
+  #addListener(type: string, listener: AnyListener, once: boolean): this {
+    let entries = this.#listeners.get(type);
     if (!entries) {
       entries = new Map();
-      this.listeners.set(type, entries);
+      this.#listeners.set(type, entries);
     }
     if (!entries.has(listener)) {
       entries.set(listener, once);
-      this.listenerCount += 1;
+      this.#listenerCount += 1;
     }
     // The stream exists once the response headers are in: `connect` is due as soon as someone listens.
-    if (type === "connect") queueMicrotask(() => this.emitLifecycle("connect"));
-    else if (this.announced && (type === "end" || type === "error" || type === "abort")) {
+    if (type === "connect") queueMicrotask(() => this.#emitLifecycle("connect"));
+    else if (this.#announced && (type === "end" || type === "error" || type === "abort")) {
       // Added after the end: still told, as a promise's late `then` is.
-      queueMicrotask(() => this.replayEnd(type));
+      queueMicrotask(() => {
+        const failure = this.#failure();
+        if (type === "end") this.#emitLifecycle("end");
+        else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
+          this.#emitLifecycle(type, failure);
+      });
     }
     return this;
   }
@@ -279,17 +299,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * nothing consumes it yet.
    */
   finalResponse(): Promise<ResponseWithOutputText> {
-    if (this.consumer === null) {
-      this.consumer = "drain";
-      void this.drain();
+    if (!this.#consumed) {
+      this.#consumed = true;
+      void this.#drain();
     }
-    return this.completion;
+    return this.#completion;
   }
 
   /** The final response's `output_text`, joined across assistant messages. */
   async finalText(): Promise<string> {
     await this.finalResponse();
-    return this.accumulator.outputText;
+    return this.#accumulator.outputText;
   }
 
   /**
@@ -310,8 +330,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> {
-    this.claim("iterator");
-    return this.events(true);
+    return this.#events(true);
   }
 
   /** The `output_text` deltas, as they arrive. */
@@ -326,19 +345,14 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * server route to a browser, where `ResponseStream.fromReadableStream()` reads them back unchanged.
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    this.claim("iterator");
     // A failure the events tell (`error`, `response.failed`) is passed on as those events and `[DONE]`.
-    const iterator = this.events(false);
+    const iterator = this.#events(false);
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
           const next = await iterator.next();
-          if (next.done) {
-            controller.enqueue(encoder.encode(SSE_DONE));
-            controller.close();
-            return;
-          }
-          controller.enqueue(encoder.encode(formatSSE(next.value)));
+          controller.enqueue(encoder.encode(next.done ? SSE_DONE : formatSSE(next.value)));
+          if (next.done) controller.close();
         } catch (error) {
           controller.error(error);
         }
@@ -355,63 +369,64 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * unless it already resolved (the terminal event arrived).
    */
   abort(reason?: unknown): void {
-    if (this.aborted || this.ended) return;
-    this.aborted = true;
-    this.abortReason = reason;
-    this.ended = true;
-    this.settle({ ok: false, error: this.abortError() });
+    if (this.#aborted || this.#ended) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#ended = true;
+    this.#settle({ ok: false, error: this.#abortError() });
     try {
-      this.options.abort?.(reason);
+      this.#options.abort?.(reason);
     } finally {
-      this.abortSignalled?.();
-      this.cancelSource(reason);
-      this.announceEnd();
+      this.#abortSignalled?.();
+      this.#cancelSource(reason);
+      this.#announceEnd();
     }
   }
 
   // ── The pump ─────────────────────────────────────────────────────────────────────────────────────
 
-  private claim(consumer: Consumer): void {
-    if (this.consumer !== null) {
-      throw new OpenResponsesError(
-        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
-      );
-    }
-    this.consumer = consumer;
-  }
-
-  private async drain(): Promise<void> {
+  async #drain(): Promise<void> {
     try {
       for (;;) {
         // Listeners and the accumulator do the work; one synchronous pass per chunk keeps the drain fast.
-        while (this.deliverNext() !== null) {
+        while (this.#deliverNext() !== null) {
           // next event
         }
-        if (this.ended || !(await this.fill())) return;
+        if (this.#ended || !(await this.#fill())) return;
       }
     } catch (error) {
       // Recorded (settled) by fail(); finalResponse() reports it.
-      this.fail(error);
+      this.#fail(error);
     }
   }
 
   /**
-   * The events one at a time. `throwTold`: whether a failure the caller saw as events (`error`,
-   * `response.failed`) throws after them too (iteration), or ends quietly (SSE re-encoding, where the
-   * events are the message).
+   * The events one at a time, for the one consumer a stream has. `throwTold`: whether a failure the
+   * caller saw as events (`error`, `response.failed`) throws after them too (iteration), or ends quietly
+   * (SSE re-encoding, where the events are the message).
    */
-  private async *events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+  #events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+    if (this.#consumed) {
+      throw new OpenResponsesError(
+        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
+      );
+    }
+    this.#consumed = true;
+    return this.#generate(throwTold);
+  }
+
+  async *#generate(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     try {
       for (;;) {
         let event: ResponseStreamEvent | null;
         try {
-          event = this.deliverNext();
+          event = this.#deliverNext();
           if (event === null) {
-            if (this.ended || !(await this.fill())) break;
+            if (this.#ended || !(await this.#fill())) break;
             continue;
           }
         } catch (error) {
-          const reported = this.fail(error);
+          const reported = this.#fail(error);
           // A failure after the terminal event loses nothing: the stream simply ends.
           if (reported === undefined) break;
           throw reported;
@@ -419,15 +434,15 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         yield event;
       }
       // A failed response throws after its last event, so a loop cannot mistake it for a complete one.
-      const outcome = this.settled;
-      const told = this.terminalType !== null || this.accumulator.errorEvent !== null;
+      const outcome = this.#settled;
+      const told = this.#terminalType !== null || this.#accumulator.errorEvent !== null;
       if (outcome && !outcome.ok && (throwTold || !told)) throw outcome.error;
     } finally {
-      if (!this.ended) {
-        if (this.terminalType !== null) {
+      if (!this.#ended) {
+        if (this.#terminalType !== null) {
           // Left after the terminal event (before `[DONE]`): the response is complete, not aborted.
-          this.finish();
-          this.cancelSource();
+          this.#finish();
+          this.#cancelSource();
         } else {
           this.abort(new APIUserAbortError("The stream's consumer stopped early."));
         }
@@ -438,143 +453,135 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   // The messages of the chunk read last, processed one at a time as they are handed out: the snapshot,
   // the text, the checker and the listeners are always exactly at the event being delivered, however
   // many events one chunk carried.
-  private batch: SSEMessage[] = [];
-  private batchIndex = 0;
-  private batchAtEnd = false;
+  #batch: SSEMessage[] = [];
+  #batchIndex = 0;
+  #batchAtEnd = false;
 
   /** Reads the next chunk into the batch; `false` once the source has ended (the outcome is settled). */
-  private async fill(): Promise<boolean> {
-    const read = await this.readMessages();
+  async #fill(): Promise<boolean> {
+    const read = await this.#readMessages();
     if (read === null) {
-      this.finish();
+      this.#finish();
       return false;
     }
-    this.batch = read.messages;
-    this.batchIndex = 0;
-    this.batchAtEnd = read.atEnd;
+    this.#batch = read;
+    this.#batchIndex = 0;
     return true;
   }
 
   /** Processes batched messages until one is an event (returned); `null` when the batch is used up. */
-  private deliverNext(): ResponseStreamEvent | null {
-    while (this.batchIndex < this.batch.length) {
-      const message = this.batch[this.batchIndex++] as SSEMessage;
-      const atEnd = this.batchAtEnd;
-      const last = this.batchIndex === this.batch.length;
+  #deliverNext(): ResponseStreamEvent | null {
+    while (this.#batchIndex < this.#batch.length) {
+      const message = this.#batch[this.#batchIndex++] as SSEMessage;
+      const atEnd = this.#batchAtEnd;
+      const last = this.#batchIndex === this.#batch.length;
       if (last) {
-        this.batch = [];
-        this.batchIndex = 0;
+        this.#batch = [];
+        this.#batchIndex = 0;
       }
-      const event = this.processOne(message, atEnd);
-      if (last && atEnd) this.finish();
+      const event = this.#processOne(message, atEnd);
+      if (last && atEnd) this.#finish();
       if (event !== null) return event;
     }
     return null;
   }
 
-  /** `read`, or `done` as soon as the stream is aborted (for sources that may never answer). */
-  private untilAborted<T>(read: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> {
-    if (this.aborted) return Promise.resolve({ done: true, value: undefined });
+  /**
+   * `read`, or `null` if the stream is aborted first (message sources may never answer) or, with `ms`,
+   * once that time has passed. Handlers on both outcomes, so a read that fails after losing the race is
+   * never an unhandled rejection.
+   */
+  #race<T>(read: Promise<T>, ms?: number): Promise<T | null> {
     return new Promise((resolve, reject) => {
-      this.abortSignalled = () => resolve({ done: true, value: undefined });
+      const stop = () => resolve(null);
+      const timer = ms === undefined ? undefined : setTimeout(stop, ms);
+      if (ms === undefined) this.#abortSignalled = stop;
+      const settled = () => {
+        clearTimeout(timer);
+        this.#abortSignalled = undefined;
+      };
       read.then(
         (result) => {
-          this.abortSignalled = undefined;
+          settled();
           resolve(result);
         },
         (error: unknown) => {
-          this.abortSignalled = undefined;
+          settled();
           reject(error);
         },
       );
     });
   }
 
-  /** When the grace period after the terminal event ends (set at the terminal event of a byte stream). */
-  private graceDeadline: number | null = null;
-
-  /** A read of `reader`, or `null` once the grace period after the terminal event has passed. */
-  private withinGrace(reader: ByteReader): Promise<ReadableStreamReadResult<Uint8Array> | null> {
-    const remaining = (this.graceDeadline ?? 0) - Date.now();
-    if (remaining <= 0) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve(null), remaining);
-      // Handlers on both outcomes, so a read that fails after the timer won is never an unhandled rejection.
-      reader.read().then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** Raw messages of the next chunk (`atEnd` for the decoder's last ones); `null` at the end of the source. */
-  private async readMessages(): Promise<{ messages: SSEMessage[]; atEnd: boolean } | null> {
-    const source = this.source;
-    if (source.kind === "failed") throw source.error;
-    if (source.kind === "messages") {
-      const result = await this.untilAborted(source.iterator.next());
-      if (result.done) return null;
+  /** The raw messages of the next chunk (`batchAtEnd` for the decoder's last ones); `null` at the end. */
+  async #readMessages(): Promise<SSEMessage[] | null> {
+    const messages = this.#messages;
+    this.#batchAtEnd = false;
+    if (messages) {
+      const result = await this.#race(messages.next());
+      if (result === null || result.done) return null;
       const data = result.value.data;
       const size = typeof data === "string" ? data.length : 0;
-      this.count(size);
-      if (size > this.maxEventSize) {
+      this.#count(size);
+      if (size > this.#maxEventSize) {
         throw new ResponseStreamError(
-          `A message exceeded the size limit of ${this.maxEventSize} characters (the client's maxEventBytes).`,
+          `A message exceeded the size limit of ${this.#maxEventSize} characters (the client's maxEventBytes).`,
           { kind: "malformed", partialResponse: null },
         );
       }
-      return { messages: [result.value], atEnd: false };
+      return [result.value];
     }
+    const reader = this.#reader as ByteReader;
     for (;;) {
       // No race before the terminal event: cancelling the reader (abort) ends a pending read with `done`.
       // After it, the response is complete and the wait for `[DONE]` or the end of the body is bounded.
+      const remaining = this.#graceDeadline - Date.now();
       const result =
-        this.terminalType === null ? await source.reader.read() : await this.withinGrace(source.reader);
+        this.#terminalType === null
+          ? await reader.read()
+          : remaining > 0
+            ? await this.#race(reader.read(), remaining)
+            : null;
       if (result === null) {
         // The server kept the connection open past the grace period: close it from this side.
-        this.cancelSource();
+        this.#cancelSource();
         return null;
       }
-      if (this.ended) return null;
+      if (this.#ended) return null;
       if (result.done) {
-        const tail = this.decoder.flush();
-        return tail.length === 0 ? null : { messages: tail, atEnd: true };
+        const tail = this.#decoder.flush();
+        this.#batchAtEnd = true;
+        return tail.length === 0 ? null : tail;
       }
-      this.count(result.value.byteLength);
-      const messages = this.decoder.push(result.value);
-      if (messages.length > 0) return { messages, atEnd: false };
+      this.#count(result.value.byteLength);
+      const batch = this.#decoder.push(result.value);
+      if (batch.length > 0) return batch;
     }
   }
 
   /** Counts what arrived against `maxResponseBytes`; past it, the stream fails with what it rebuilt so far. */
-  private count(size: number): void {
-    this.receivedBytes += size;
-    if (this.receivedBytes <= this.maxResponseBytes) return;
+  #count(size: number): void {
+    this.#receivedBytes += size;
+    if (this.#receivedBytes <= this.#maxResponseBytes) return;
     throw new ResponseTooLargeError(
-      `The response is larger than maxResponseBytes (${this.maxResponseBytes} bytes); the stream was cancelled.`,
+      `The response is larger than maxResponseBytes (${this.#maxResponseBytes} bytes); the stream was cancelled.`,
       {
         limitName: "maxResponseBytes",
-        limit: this.maxResponseBytes,
-        receivedBytes: this.receivedBytes,
-        partialResponse: this.accumulator.snapshot,
+        limit: this.#maxResponseBytes,
+        receivedBytes: this.#receivedBytes,
+        partialResponse: this.#accumulator.snapshot,
       },
     );
   }
 
   /** One message: parsed, checked, applied to the snapshot, given to the listeners. */
-  private processOne(message: SSEMessage, atEnd: boolean): ResponseStreamEvent | null {
-    if (this.ended) return null;
+  #processOne(message: SSEMessage, atEnd: boolean): ResponseStreamEvent | null {
+    if (this.#ended) return null;
     let parsed: ReturnType<typeof parseMessage>;
     try {
       parsed = parseMessage(message);
     } catch (error) {
-      if (atEnd && this.terminalType === null && error instanceof ResponseStreamError) {
+      if (atEnd && this.#terminalType === null && error instanceof ResponseStreamError) {
         // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
         throw new ResponseStreamError("The stream ended in the middle of an event.", {
           kind: "interrupted",
@@ -585,104 +592,90 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       throw error;
     }
     if (parsed.kind === "done") {
-      this.batch = [];
-      this.batchIndex = 0;
-      this.finish();
-      this.cancelSource();
+      this.#batch = [];
+      this.#batchIndex = 0;
+      this.#finish();
+      // A byte body is read to its end in the background (bounded) so its connection can be reused.
+      if (this.#reader) drainAfterDone(this.#reader);
+      else this.#cancelSource();
       return null;
     }
     if (parsed.kind === "invalid") {
-      this.checker.report("S4", parsed.message, undefined);
+      this.#checker.report("S4", parsed.message, undefined);
       return null;
     }
     const event = parsed.event;
-    this.received += 1;
-    this.checker.check(event, parsed.issue);
-    this.accumulator.apply(event);
-    if (this.listenerCount > 0) this.emit(event);
-    if (isTerminalEventType(event.type) && this.terminalType === null) {
-      this.terminalType = event.type;
+    this.#received += 1;
+    this.#checker.check(event, parsed.issue);
+    this.#accumulator.apply(event);
+    if (this.#listenerCount > 0) this.#emit(event);
+    if (isTerminalEventType(event.type) && this.#terminalType === null) {
+      this.#terminalType = event.type;
       // A message source (a WebSocket) may carry the next turn: this turn ends at its terminal event.
-      if (this.source.kind === "messages") {
-        this.finish();
-        void this.source.iterator.return?.()?.catch?.(() => undefined);
+      if (this.#messages) {
+        this.#finish();
+        this.#cancelSource();
         return event;
       }
       // The terminal event, not `[DONE]`, completes a response: settle now, so finalResponse() never
       // waits on a server that keeps the connection open. What follows is still read (and checked)
       // for a bounded time. Strict mode settles at the end instead, so that a late event still fails.
-      this.graceDeadline = Date.now() + (this.options.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS);
-      if (!this.options.strict) this.settle(this.outcome());
+      this.#graceDeadline = Date.now() + (this.#options.terminalGraceMs ?? DEFAULT_TERMINAL_GRACE_MS);
+      if (!this.#options.strict) this.#settle(this.#outcome());
     }
     return event;
   }
 
-  private emit(event: ResponseStreamEvent): void {
+  #emit(event: ResponseStreamEvent): void {
     try {
-      this.callListeners(event);
+      // `error` names the stream's failure (an Error); the spec's `error` event reaches it as a
+      // ResponseStreamError of kind `error_event`, and `event` listeners still get the raw event.
+      if (event.type !== "error") this.#callEach(event.type, event);
+      const original = (event as { original_type?: unknown }).original_type;
+      if (typeof original === "string") this.#callEach(original, event);
+      this.#callEach("event", event);
     } catch (error) {
-      this.listenerError = { error };
+      this.#listenerError = { error };
       throw error;
     }
   }
 
-  /** A listener's own exception, passed on unchanged rather than reported as a broken stream. */
-  private listenerError: { error: unknown } | null = null;
-
-  private callListeners(event: ResponseStreamEvent): void {
-    // `error` names the stream's failure (an Error); the spec's `error` event reaches it as a
-    // ResponseStreamError of kind `error_event`, and `event` listeners still get the raw event.
-    if (event.type !== "error") this.callEach(this.listeners.get(event.type), event);
-    const original = (event as { original_type?: unknown }).original_type;
-    if (typeof original === "string") this.callEach(this.listeners.get(original), event);
-    this.callEach(this.listeners.get("event"), event);
-  }
-
-  private callEach(entries: Map<AnyListener, boolean> | undefined, argument?: unknown): void {
+  #callEach(type: string, event: ResponseStreamEvent): void {
+    const entries = this.#listeners.get(type);
     if (!entries) return;
     for (const [listener, once] of entries) {
       if (once) {
         entries.delete(listener);
-        this.listenerCount -= 1;
+        this.#listenerCount -= 1;
       }
-      listener(argument);
+      listener(event);
     }
   }
 
-  /** Whether `end` (and `error`/`abort`) were announced. */
-  private announced = false;
-
   /** Tells the lifecycle listeners how the stream ended; called once, when it has. */
-  private announceEnd(): void {
-    if (this.announced) return;
-    this.announced = true;
-    if (this.listenerCount === 0) return;
-    const failure = this.failure();
-    if (failure) this.emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
-    this.emitLifecycle("end");
-  }
-
-  private replayEnd(type: "end" | "error" | "abort"): void {
-    const failure = this.failure();
-    if (type === "end") this.emitLifecycle("end");
-    else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
-      this.emitLifecycle(type, failure);
+  #announceEnd(): void {
+    if (this.#announced) return;
+    this.#announced = true;
+    if (this.#listenerCount === 0) return;
+    const failure = this.#failure();
+    if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
+    this.#emitLifecycle("end");
   }
 
   /** The stream's failure as an `Error`, or null when it succeeded (or has not ended). */
-  private failure(): Error | null {
-    const outcome = this.settled;
+  #failure(): Error | null {
+    const outcome = this.#settled;
     if (!outcome || outcome.ok) return null;
     const error = outcome.error;
     return error instanceof Error ? error : new OpenResponsesError(String(error));
   }
 
-  private emitLifecycle(type: LifecycleEventName, argument?: unknown): void {
-    const entries = this.listeners.get(type);
+  #emitLifecycle(type: LifecycleEventName, argument?: unknown): void {
+    const entries = this.#listeners.get(type);
     if (!entries || entries.size === 0) return;
     // Each of these moments happens once per stream: its listeners are done with afterwards.
     const targets = [...entries.keys()];
-    this.listenerCount -= entries.size;
+    this.#listenerCount -= entries.size;
     entries.clear();
     for (const listener of targets) {
       try {
@@ -693,38 +686,33 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     }
   }
 
-  /** The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome. */
-  private finish(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.settleAtEnd();
-    this.announceEnd();
-  }
-
-  private settleAtEnd(): void {
-    if (this.aborted) {
-      this.settle({ ok: false, error: this.abortError() });
-      return;
-    }
+  /**
+   * The source ended (or sent `[DONE]`, or a terminal event on a message source): settle the outcome.
+   * (An aborted stream is already ended and settled.)
+   */
+  #finish(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    let failed: Outcome | undefined;
     try {
-      this.checker.finish();
+      this.#checker.finish();
     } catch (error) {
-      this.settle({ ok: false, error });
-      return;
+      failed = { ok: false, error };
     }
-    this.settle(this.outcome());
+    this.#settle(failed ?? this.#outcome());
+    this.#announceEnd();
   }
 
-  private outcome(): { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown } {
-    const final = this.accumulator.finalResponse;
-    const errorEvent = this.accumulator.errorEvent;
+  #outcome(): Outcome {
+    const final = this.#accumulator.finalResponse;
+    const errorEvent = this.#accumulator.errorEvent;
     if (errorEvent) {
       const message = errorEvent.message || "The server reported an error during the stream.";
       return {
         ok: false,
         error: new ResponseStreamError(message, {
           kind: "error_event",
-          partialResponse: final ?? this.accumulator.snapshot,
+          partialResponse: final ?? this.#accumulator.snapshot,
           error: {
             message,
             type: errorEvent.type ?? null,
@@ -739,14 +727,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
         ok: false,
         error: new ResponseStreamError(
           "The stream ended before a terminal event (response.completed, response.incomplete or response.failed).",
-          {
-            kind: "interrupted",
-            partialResponse: this.accumulator.snapshot,
-          },
+          { kind: "interrupted", partialResponse: this.#accumulator.snapshot },
         ),
       };
     }
-    if (this.terminalType === "response.failed") {
+    if (this.#terminalType === "response.failed") {
       const details = (final as { error?: { code?: string; message?: string } | null }).error ?? null;
       const message = details?.message || "The response failed.";
       return {
@@ -765,30 +750,30 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    * A failure while reading or processing: keep the partial response and stop the request. Returns the
    * error to hand to the consumer, or `undefined` when the response was already complete.
    */
-  private fail(error: unknown): unknown {
-    if (this.ended) {
+  #fail(error: unknown): unknown {
+    if (this.#ended) {
       // Already over (aborted, or ended by `[DONE]`): what settled the stream is the story.
-      if (this.settled && !this.settled.ok) return this.settled.error;
-      return this.aborted ? this.abortError() : undefined;
+      if (this.#settled && !this.#settled.ok) return this.#settled.error;
+      return this.#aborted ? this.#abortError() : undefined;
     }
     let reported = error;
-    if (this.listenerError?.error === error || error instanceof ResponseTooLargeError) {
+    if (this.#listenerError?.error === error || error instanceof ResponseTooLargeError) {
       reported = error;
     } else if (
-      this.terminalType !== null &&
+      this.#terminalType !== null &&
       !(error instanceof ProtocolError) &&
       !(error instanceof APIUserAbortError)
     ) {
       // The response is complete: a connection dropped (or an idle timeout, or junk) after its terminal
       // event loses nothing. The client's transport reports a drop as a typed ResponseStreamError, so
       // this cannot be limited to untyped errors.
-      this.finish();
-      this.cancelSource();
+      this.#finish();
+      this.#cancelSource();
       return undefined;
     } else if (error instanceof ResponseStreamError) {
       reported = new ResponseStreamError(error.message, {
         kind: error.kind,
-        partialResponse: this.accumulator.snapshot,
+        partialResponse: this.#accumulator.snapshot,
         error: { message: error.message, code: error.code, type: error.type, param: error.param },
         cause: error.cause,
       });
@@ -796,41 +781,37 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       const detail = error instanceof Error ? `: ${error.message}` : "";
       reported = new ResponseStreamError(`The stream was interrupted${detail}`, {
         kind: "interrupted",
-        partialResponse: this.accumulator.snapshot,
+        partialResponse: this.#accumulator.snapshot,
         cause: error,
       });
     }
-    this.ended = true;
-    this.settle({ ok: false, error: reported });
+    this.#ended = true;
+    this.#settle({ ok: false, error: reported });
     try {
-      this.options.abort?.(reported);
+      this.#options.abort?.(reported);
     } catch {
       // The transport's abort must not hide the stream's own error.
     }
-    this.cancelSource(reported);
-    this.announceEnd();
+    this.#cancelSource(reported);
+    this.#announceEnd();
     return reported;
   }
 
-  private abortError(): unknown {
-    const reason = this.abortReason;
+  #abortError(): unknown {
+    const reason = this.#abortReason;
     if (reason instanceof OpenResponsesError) return reason;
     return new APIUserAbortError("The stream was aborted.", { cause: reason });
   }
 
-  private settle(outcome: { ok: true; value: ResponseWithOutputText } | { ok: false; error: unknown }): void {
-    if (this.settled) return;
-    this.settled = outcome;
-    if (outcome.ok) this.completionResolve(outcome.value);
-    else this.completionReject(outcome.error);
+  #settle(outcome: Outcome): void {
+    if (this.#settled) return;
+    this.#settled = outcome;
+    if (outcome.ok) this.#completionResolve(outcome.value);
+    else this.#completionReject(outcome.error);
   }
 
-  private cancelSource(reason?: unknown): void {
-    const source = this.source;
-    if (source.kind === "bytes") {
-      source.reader.cancel(reason).catch(() => undefined);
-    } else if (source.kind === "messages") {
-      source.iterator.return?.()?.catch?.(() => undefined);
-    }
+  #cancelSource(reason?: unknown): void {
+    if (this.#reader) this.#reader.cancel(reason).catch(ignore);
+    else this.#messages?.return?.()?.catch?.(ignore);
   }
 }

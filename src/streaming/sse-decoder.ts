@@ -87,32 +87,32 @@ function isEventLine(text: string, at: number): boolean {
 export class SSEDecoder {
   // ignoreBOM: the BOM is stripped once, in pushText, for bytes and text alike (chunks are decoded one
   // by one, so the decoder must not strip a BOM-like start of every chunk).
-  private readonly textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  private readonly maxEventSize: number;
+  readonly #textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  readonly #maxEventSize: number;
 
   // The unfinished line, as pieces (joined once, when the line ends).
-  private pendingPieces: string[] = [];
-  private pendingLength = 0;
+  #pendingPieces: string[] = [];
+  #pendingLength = 0;
   // The first bytes of a UTF-8 character whose remaining bytes are in the next chunk.
-  private carry: Uint8Array | null = null;
+  #carry: Uint8Array | null = null;
   // A chunk ended with CR: an LF at the start of the next chunk belongs to the same line break.
-  private skipLeadingLF = false;
+  #skipLeadingLF = false;
   // A BOM is stripped only at the very start of the stream (TextDecoder does it for bytes; this covers text).
-  private atStreamStart = true;
+  #atStreamStart = true;
 
   // The event being built.
   // The event's data lines: nearly every event has one, so the first is kept on its own and a list is
   // made only for a second one.
-  private data: string | undefined;
-  private moreData: string[] | null = null;
-  private eventType: string | undefined;
-  private retry: number | undefined;
-  private eventSize = 0;
+  #data: string | undefined;
+  #moreData: string[] | null = null;
+  #eventType: string | undefined;
+  #retry: number | undefined;
+  #eventSize = 0;
   // WHATWG: the last event id persists across events until a new `id` field changes it.
-  private lastEventId: string | undefined;
+  #lastEventId: string | undefined;
 
   constructor(options: SSEDecoderOptions = {}) {
-    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.#maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   }
 
   /** Feeds raw bytes; returns the events completed by them. */
@@ -120,17 +120,17 @@ export class SSEDecoder {
     // A character split across chunks waits for its remaining bytes here, so every chunk is decoded
     // whole. (TextDecoder's own `stream: true` mode does the same but, in Node, leaves its fast path.)
     let bytes = chunk;
-    if (this.carry !== null) {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
-      bytes.set(this.carry);
-      bytes.set(chunk, this.carry.length);
-      this.carry = null;
+    if (this.#carry !== null) {
+      bytes = new Uint8Array(this.#carry.length + chunk.length);
+      bytes.set(this.#carry);
+      bytes.set(chunk, this.#carry.length);
+      this.#carry = null;
     }
     const complete = completeUTF8Length(bytes);
-    if (complete < bytes.length) this.carry = bytes.slice(complete);
+    if (complete < bytes.length) this.#carry = bytes.slice(complete);
     if (complete === 0) return [];
     return this.pushText(
-      this.textDecoder.decode(complete === bytes.length ? bytes : bytes.subarray(0, complete)),
+      this.#textDecoder.decode(complete === bytes.length ? bytes : bytes.subarray(0, complete)),
     );
   }
 
@@ -139,12 +139,12 @@ export class SSEDecoder {
     const out: SSEMessage[] = [];
     const length = text.length;
     let start = 0;
-    if (this.atStreamStart && length > 0) {
-      this.atStreamStart = false;
+    if (this.#atStreamStart && length > 0) {
+      this.#atStreamStart = false;
       if (text.charCodeAt(0) === 0xfeff) start = 1;
     }
-    if (this.skipLeadingLF && length > 0) {
-      this.skipLeadingLF = false;
+    if (this.#skipLeadingLF && length > 0) {
+      this.#skipLeadingLF = false;
       if (text.charCodeAt(0) === LF) start = 1;
     }
     // Positions of the next LF and CR, each searched again only once the scan has passed it, so the
@@ -154,48 +154,81 @@ export class SSEDecoder {
     while (start < length) {
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf("\n", start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf("\r", start);
+      if (this.#eventSize === 0 && this.#pendingLength === 0 && nextLF !== -1) {
+        const after = this.#wholeEvent(text, start, nextLF, nextCR, out);
+        if (after !== -1) {
+          start = after;
+          continue;
+        }
+      }
       let end: number;
       if (nextLF === -1) end = nextCR;
       else if (nextCR === -1) end = nextLF;
       else end = Math.min(nextLF, nextCR);
       if (end === -1) {
-        this.keepPartial(text.slice(start));
+        this.#keepPartial(text.slice(start));
         break;
       }
       let next = end + 1;
       if (text.charCodeAt(end) === CR) {
-        if (next === length) this.skipLeadingLF = true;
+        if (next === length) this.#skipLeadingLF = true;
         else if (text.charCodeAt(next) === LF) next += 1;
       }
-      this.lineAt(text, start, end, out);
+      this.#lineAt(text, start, end, out);
       start = next;
     }
     return out;
   }
 
+  /**
+   * The common case, taken whole: between events, an event that is all in this chunk as `event: name`
+   * (optional) + `data: value` + a blank line, LF line ends, within the size bound. It is dispatched as
+   * the line-by-line path would, in one step. Returns where the scan goes on, or -1 for anything else
+   * (the line-by-line path then takes it).
+   */
+  #wholeEvent(text: string, start: number, lineEnd: number, nextCR: number, out: SSEMessage[]): number {
+    let dataStart = start;
+    let name: string | undefined;
+    if (isEventLine(text, start)) {
+      if (text.charCodeAt(start + 6) !== 32) return -1;
+      if (lineEnd > start + 7) name = text.slice(start + 7, lineEnd);
+      dataStart = lineEnd + 1;
+    }
+    if (!isDataLine(text, dataStart) || text.charCodeAt(dataStart + 5) !== 32) return -1;
+    const dataEnd = dataStart === start ? lineEnd : text.indexOf("\n", dataStart);
+    // The blank line must follow, with no CR anywhere in the event (past the end, charCodeAt is NaN).
+    if (dataEnd === -1 || text.charCodeAt(dataEnd + 1) !== LF) return -1;
+    if ((nextCR !== -1 && nextCR <= dataEnd) || dataEnd - start + 1 > this.#maxEventSize) return -1;
+    const message: SSEMessage = { data: text.slice(dataStart + 6, dataEnd) };
+    if (name !== undefined) message.event = name;
+    if (this.#lastEventId !== undefined) message.id = this.#lastEventId;
+    out.push(message);
+    return dataEnd + 2;
+  }
+
   /** The line `text[start, end)`, its line break already consumed. */
-  private lineAt(text: string, start: number, end: number, out: SSEMessage[]): void {
-    if (this.pendingLength > 0) {
-      this.pendingPieces.push(text.slice(start, end));
-      const line = this.pendingPieces.join("");
-      this.pendingPieces = [];
-      this.pendingLength = 0;
-      this.processLine(line, out);
+  #lineAt(text: string, start: number, end: number, out: SSEMessage[]): void {
+    if (this.#pendingLength > 0) {
+      this.#pendingPieces.push(text.slice(start, end));
+      const line = this.#pendingPieces.join("");
+      this.#pendingPieces = [];
+      this.#pendingLength = 0;
+      this.#processLine(line, out);
     } else if (end === start) {
-      this.dispatch(out);
+      this.#dispatch(out);
     } else {
       const data = isDataLine(text, start);
       if (data || isEventLine(text, start)) {
         // The hot path: a whole `data:` or `event:` line inside this chunk, its value read without an
         // intermediate line string.
-        this.eventSize += end - start + 1;
-        this.checkSize(this.eventSize);
+        this.#eventSize += end - start + 1;
+        this.#checkSize(this.#eventSize);
         const at = data ? start + 5 : start + 6;
         const value = text.slice(text.charCodeAt(at) === 32 ? at + 1 : at, end);
-        if (data) this.addData(value);
-        else this.eventType = value;
+        if (data) this.#addData(value);
+        else this.#eventType = value;
       } else {
-        this.processLine(text.slice(start, end), out);
+        this.#processLine(text.slice(start, end), out);
       }
     }
   }
@@ -206,50 +239,50 @@ export class SSEDecoder {
    */
   flush(): SSEMessage[] {
     const out: SSEMessage[] = [];
-    if (this.carry !== null) {
+    if (this.#carry !== null) {
       // An unfinished character at the very end decodes to U+FFFD, as a streaming TextDecoder would.
-      const tail = this.textDecoder.decode(this.carry);
-      this.carry = null;
+      const tail = this.#textDecoder.decode(this.#carry);
+      this.#carry = null;
       out.push(...this.pushText(tail));
     }
-    if (this.pendingLength > 0) {
-      const line = this.pendingPieces.join("");
-      this.pendingPieces = [];
-      this.pendingLength = 0;
-      this.processLine(line, out);
+    if (this.#pendingLength > 0) {
+      const line = this.#pendingPieces.join("");
+      this.#pendingPieces = [];
+      this.#pendingLength = 0;
+      this.#processLine(line, out);
     }
-    this.dispatch(out);
+    this.#dispatch(out);
     return out;
   }
 
-  private keepPartial(piece: string): void {
-    this.pendingPieces.push(piece);
-    this.pendingLength += piece.length;
-    this.checkSize(this.eventSize + this.pendingLength);
+  #keepPartial(piece: string): void {
+    this.#pendingPieces.push(piece);
+    this.#pendingLength += piece.length;
+    this.#checkSize(this.#eventSize + this.#pendingLength);
   }
 
-  private checkSize(size: number): void {
-    if (size > this.maxEventSize) {
+  #checkSize(size: number): void {
+    if (size > this.#maxEventSize) {
       // Drop what was buffered: the caller gets an error, not an ever-growing buffer.
-      this.pendingPieces = [];
-      this.pendingLength = 0;
-      this.data = undefined;
-      this.moreData = null;
-      this.eventSize = 0;
+      this.#pendingPieces = [];
+      this.#pendingLength = 0;
+      this.#data = undefined;
+      this.#moreData = null;
+      this.#eventSize = 0;
       throw new ResponseStreamError(
-        `A server-sent event exceeded the size limit of ${this.maxEventSize} characters (the client's maxEventBytes).`,
+        `A server-sent event exceeded the size limit of ${this.#maxEventSize} characters (the client's maxEventBytes).`,
         { kind: "malformed", partialResponse: null },
       );
     }
   }
 
-  private processLine(line: string, out: SSEMessage[]): void {
+  #processLine(line: string, out: SSEMessage[]): void {
     if (line.length === 0) {
-      this.dispatch(out);
+      this.#dispatch(out);
       return;
     }
-    this.eventSize += line.length + 1;
-    this.checkSize(this.eventSize);
+    this.#eventSize += line.length + 1;
+    this.#checkSize(this.#eventSize);
     const colon = line.indexOf(":");
     if (colon === 0) return; // a comment
     let field: string;
@@ -263,16 +296,16 @@ export class SSEDecoder {
     }
     switch (field) {
       case "data":
-        this.addData(value);
+        this.#addData(value);
         break;
       case "event":
-        this.eventType = value;
+        this.#eventType = value;
         break;
       case "id":
-        if (!value.includes("\0")) this.lastEventId = value;
+        if (!value.includes("\0")) this.#lastEventId = value;
         break;
       case "retry":
-        if (/^\d+$/.test(value)) this.retry = Number(value);
+        if (/^\d+$/.test(value)) this.#retry = Number(value);
         break;
       default:
         // Unknown fields are ignored, as the standard says.
@@ -280,28 +313,28 @@ export class SSEDecoder {
     }
   }
 
-  private addData(value: string): void {
-    if (this.data === undefined) this.data = value;
-    else if (this.moreData === null) this.moreData = [value];
-    else this.moreData.push(value);
+  #addData(value: string): void {
+    if (this.#data === undefined) this.#data = value;
+    else if (this.#moreData === null) this.#moreData = [value];
+    else this.#moreData.push(value);
   }
 
-  private dispatch(out: SSEMessage[]): void {
-    const first = this.data;
-    const more = this.moreData;
-    const eventType = this.eventType;
-    const retry = this.retry;
-    this.data = undefined;
-    this.moreData = null;
-    this.eventType = undefined;
-    this.retry = undefined;
-    this.eventSize = 0;
+  #dispatch(out: SSEMessage[]): void {
+    const first = this.#data;
+    const more = this.#moreData;
+    const eventType = this.#eventType;
+    const retry = this.#retry;
+    this.#data = undefined;
+    this.#moreData = null;
+    this.#eventType = undefined;
+    this.#retry = undefined;
+    this.#eventSize = 0;
     // WHATWG: an event with no data line is not dispatched (a lone `event:` or `retry:` block).
     if (first === undefined) return;
     const data = more === null ? first : `${first}\n${more.join("\n")}`;
     const message: SSEMessage = { data };
     if (eventType) message.event = eventType;
-    if (this.lastEventId !== undefined) message.id = this.lastEventId;
+    if (this.#lastEventId !== undefined) message.id = this.#lastEventId;
     if (retry !== undefined) message.retry = retry;
     out.push(message);
   }

@@ -8,6 +8,8 @@ import type { FunctionCall, FunctionToolParam, ResponseResource } from "../spec/
 import { type JSONSchemaObject, jsonSchemaOf, parseWithSchema } from "../structured/format.js";
 import { isStandardSchema, type SchemaOutput, type StandardSchema } from "../structured/standard-schema.js";
 
+export { isRunnableTool } from "../structured/wire-tools.js";
+
 /** What a tool's `execute` is given besides its arguments. */
 export interface ToolContext {
   /** The `function_call` item being answered (`call_id`, `name`, the raw `arguments` JSON). */
@@ -98,18 +100,6 @@ export function tool<Args, Result>(
     parse,
     execute: init.execute as (args: Args, context: ToolContext) => Result | Promise<Result>,
   };
-}
-
-/** Whether a `tools` entry is a runnable tool (rather than a plain tool definition sent as is). */
-export function isRunnableTool(value: unknown): value is RunnableTool {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<RunnableTool>;
-  return (
-    typeof candidate.execute === "function" &&
-    typeof candidate.parse === "function" &&
-    typeof candidate.definition === "object" &&
-    candidate.definition !== null
-  );
 }
 
 /** The default `parse`: JSON, with a message the model can act on when it is not. */
