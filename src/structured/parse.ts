@@ -15,10 +15,10 @@ import type {
   OutputTextContent,
   ResponseResource,
 } from "../spec/index.js";
-import type { RunnableTool } from "../tools/tool.js";
+import type { RunnableTool } from "../tools/runnable.js";
+import { isRunnableTool } from "../tools/runnable.js";
 import { ResponseParseError } from "./errors.js";
 import type { ParseableFunctionTool, ParseableTextFormat } from "./format.js";
-import { isRunnableTool } from "./wire-tools.js";
 
 /** What a parse request may carry in `tools`: plain definitions, schema-built ones, runnable tools. */
 export type ParseTool = { readonly type: string } | RunnableTool;

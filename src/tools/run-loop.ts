@@ -23,7 +23,6 @@ import type { RequestTool } from "../core/request-types.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
 import { ResponseStream } from "../streaming/index.js";
-import { isRunnableTool } from "../structured/wire-tools.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import {
   DEFAULT_MAX_TOOL_CALLS_PER_TURN,
@@ -37,7 +36,7 @@ import {
   type ToolRunResult,
   type ToolRunStopReason,
 } from "./run-types.js";
-import type { RunnableTool, ToolContext } from "./tool.js";
+import { isRunnableTool, type RunnableTool, type ToolContext } from "./runnable.js";
 
 function abortError(signal: AbortSignal): OpenResponsesError {
   const reason: unknown = signal.reason;
