@@ -15,6 +15,15 @@ function redactNullable(value: string | null | undefined): string | null {
   return typeof value === "string" ? redactSecrets(value) : (value ?? null);
 }
 
+/** `type`, `code` and `param` of a server's error object, redacted (they are server text). */
+function detailFields(error: ErrorDetails | undefined): Omit<ErrorDetails, "message"> {
+  return {
+    type: redactNullable(error?.type),
+    code: redactNullable(error?.code),
+    param: redactNullable(error?.param),
+  };
+}
+
 /**
  * Marks every error of the package with the names of its classes, under a key shared by every copy of
  * the package (`Symbol.for`), so that `instanceof` also holds for an error made by another copy: the ESM
@@ -74,23 +83,21 @@ export interface APIErrorInit {
 
 /** An error answered by the server (an HTTP status, or an error envelope on a WebSocket). */
 export class APIError extends OpenResponsesError {
-  readonly status: number | undefined;
-  readonly type: string | null;
-  readonly code: string | null;
-  readonly param: string | null;
-  readonly requestId: string | null;
-  readonly headers: HeaderRecord;
+  declare readonly status: number | undefined;
+  declare readonly type: string | null;
+  declare readonly code: string | null;
+  declare readonly param: string | null;
+  declare readonly requestId: string | null;
+  declare readonly headers: HeaderRecord;
   /** The raw body as received: parsed JSON when it was JSON, else the text. */
-  readonly body: unknown;
+  declare readonly body: unknown;
 
   constructor(message: string, init: APIErrorInit) {
     super(message, { cause: init.cause });
     this.status = init.status;
     // Every field below can hold text the server chose (an echoed key, say): redacted like the message,
     // so that neither JSON.stringify(err) nor util.inspect(err) shows a credential.
-    this.type = redactNullable(init.error?.type);
-    this.code = redactNullable(init.error?.code);
-    this.param = redactNullable(init.error?.param);
+    Object.assign(this, detailFields(init.error));
     this.requestId = redactNullable(init.requestId);
     this.headers = redactDeep(init.headers ?? {}) as HeaderRecord;
     this.body = redactDeep(init.body);
@@ -121,7 +128,7 @@ export class InternalServerError extends APIError {}
  */
 export class EndpointNotSupportedError extends APIError {
   /** The endpoint, as `GET /responses/{id}`. */
-  readonly endpoint: string;
+  declare readonly endpoint: string;
 
   constructor(endpoint: string, answer: APIError) {
     super(
@@ -147,7 +154,7 @@ export class EndpointNotSupportedError extends APIError {
  */
 export class InvalidResponseIdError extends OpenResponsesError {
   /** The method that refused it, e.g. `responses.retrieve`. */
-  readonly method: string;
+  declare readonly method: string;
   constructor(message: string, method: string) {
     super(message);
     this.method = method;
@@ -156,7 +163,7 @@ export class InvalidResponseIdError extends OpenResponsesError {
 
 /** The transport could not reach the server or lost the connection before a response arrived. */
 export class APIConnectionError extends OpenResponsesError {
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
   constructor(message: string, options?: { cause?: unknown; url?: string }) {
     super(message, { cause: options?.cause });
     this.url = options?.url === undefined ? undefined : redactSecrets(options.url);
@@ -190,12 +197,12 @@ export type StreamErrorKind =
  * streamed text is lost when a connection drops.
  */
 export class ResponseStreamError extends OpenResponsesError {
-  readonly kind: StreamErrorKind;
+  declare readonly kind: StreamErrorKind;
   /** The snapshot rebuilt from the events received before the failure. */
-  readonly partialResponse: ResponseResource | null;
-  readonly code: string | null;
-  readonly type: string | null;
-  readonly param: string | null;
+  declare readonly partialResponse: ResponseResource | null;
+  declare readonly code: string | null;
+  declare readonly type: string | null;
+  declare readonly param: string | null;
 
   constructor(
     message: string,
@@ -210,9 +217,7 @@ export class ResponseStreamError extends OpenResponsesError {
     this.kind = init.kind;
     // The partial response is server text too: redacted (copy on write, so usually the same object).
     this.partialResponse = redactDeep(init.partialResponse) as ResponseResource | null;
-    this.code = redactNullable(init.error?.code);
-    this.type = redactNullable(init.error?.type);
-    this.param = redactNullable(init.error?.param);
+    Object.assign(this, detailFields(init.error));
   }
 }
 
@@ -227,13 +232,13 @@ export type SizeLimitName = "maxResponseBytes" | "maxBodyBytes";
  */
 export class ResponseTooLargeError extends ResponseStreamError {
   /** The option that was exceeded. */
-  readonly limitName: SizeLimitName;
+  declare readonly limitName: SizeLimitName;
   /** Its value, in bytes. */
-  readonly limit: number;
+  declare readonly limit: number;
   /** Bytes received when the bound was hit (at least `limit + 1`). */
-  readonly receivedBytes: number;
+  declare readonly receivedBytes: number;
   /** JSON bodies: the start of the body (redacted); streams: null. */
-  readonly body: string | null;
+  declare readonly body: string | null;
 
   constructor(
     message: string,
@@ -261,7 +266,7 @@ export class ResponseTooLargeError extends ResponseStreamError {
  */
 export class RedirectError extends APIError {
   /** The `Location` the server named (credentials stripped, secrets redacted), if it was readable. */
-  readonly location: string | null;
+  declare readonly location: string | null;
   constructor(message: string, init: APIErrorInit & { location: string | null }) {
     super(message, init);
     this.location = redactNullable(init.location);
@@ -271,9 +276,9 @@ export class RedirectError extends APIError {
 /** A rule of the streaming protocol (S2, S4–S9) was broken; thrown only in strict mode. */
 export class ProtocolError extends OpenResponsesError {
   /** The rule id from the specification digest, e.g. `S6`. */
-  readonly rule: string;
-  readonly sequenceNumber: number | undefined;
-  readonly eventType: string | undefined;
+  declare readonly rule: string;
+  declare readonly sequenceNumber: number | undefined;
+  declare readonly eventType: string | undefined;
   constructor(rule: string, message: string, event?: { type?: unknown; sequence_number?: unknown }) {
     super(`[${rule}] ${message}`);
     this.rule = rule;

@@ -40,35 +40,37 @@ const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|pa
  * ```
  */
 export class OpenResponses {
+  // Declared, not defined: the constructor sets them all (in one `Object.assign`), and a field list would
+  // only repeat their names in the bundle.
   /** The resolved base URL (see the base URL rule). */
-  readonly baseURL: string;
+  declare readonly baseURL: string;
   /** Milliseconds without progress (no byte of a body, no answer) before a request fails. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** Milliseconds for a whole call, streams included (`Infinity`: no total limit). */
-  readonly totalTimeout: number;
+  declare readonly totalTimeout: number;
   /** The most a streamed response may carry, in bytes. */
-  readonly maxResponseBytes: number;
+  declare readonly maxResponseBytes: number;
   /** The most a JSON answer's body may carry, in bytes. */
-  readonly maxBodyBytes: number;
+  declare readonly maxBodyBytes: number;
   /** The largest single event a stream accepts (SSE event or WebSocket message). */
-  readonly maxEventBytes: number;
+  declare readonly maxEventBytes: number;
   /** Retries of a failed request (connection errors, 408, 409, 429, 5xx). */
-  readonly maxRetries: number;
+  declare readonly maxRetries: number;
   /** Whether streams throw a `ProtocolError` at the first violation instead of recording it. */
-  readonly strict: boolean;
+  declare readonly strict: boolean;
   /** The model used when a request body has none. */
-  readonly model: string | undefined;
+  declare readonly model: string | undefined;
   /** Where the client logs (with secrets redacted). */
-  readonly logger: Logger;
+  declare readonly logger: Logger;
   /** The least severe level logged. */
-  readonly logLevel: LogLevel;
+  declare readonly logLevel: LogLevel;
   /**
    * The HTTP transport; `responses.connect()` takes its credentials and headers from it too.
    * @internal
    */
-  readonly transport: Transport;
+  declare readonly transport: Transport;
   /** `create`, `stream`, `parse`, `runTools`, `compact`, `connect` and the stored-response methods. */
-  readonly responses: Responses;
+  declare readonly responses: Responses;
   // Kept privately so `withOptions` can derive a client without the key ever being a public field.
   readonly #options: OpenResponsesOptions;
 
@@ -77,30 +79,32 @@ export class OpenResponses {
     // OPENAI_BASE_URL / OPENAI_API_KEY are the `openai` SDK's settings: honoured as fallbacks, but the key
     // only ever goes to OpenAI (or to the OPENAI_BASE_URL it was set next to), never to another server.
     const ownBase = options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL");
-    const openAIBase = ownBase === undefined || ownBase === null ? readEnv("OPENAI_BASE_URL") : undefined;
-    this.baseURL = normalizeBaseURL(ownBase ?? openAIBase ?? DEFAULT_BASE_URL);
-    const forOpenAI = openAIBase !== undefined || isOpenAIURL(this.baseURL);
-    this.timeout = nonNegative(options.timeout, DEFAULT_TIMEOUT_MS, "timeout");
-    this.totalTimeout = positive(options.totalTimeout, Number.POSITIVE_INFINITY, "totalTimeout");
-    this.maxResponseBytes = positive(
-      options.maxResponseBytes,
-      DEFAULT_MAX_RESPONSE_BYTES,
-      "maxResponseBytes",
-    );
-    this.maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes");
-    this.maxEventBytes = positive(options.maxEventBytes, DEFAULT_MAX_EVENT_SIZE, "maxEventBytes");
-    this.maxRetries = Math.floor(nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"));
-    this.strict = options.strict ?? false;
-    this.model = options.model ?? readEnv("OPENRESPONSES_MODEL");
-
+    const openAIBase = ownBase == null ? readEnv("OPENAI_BASE_URL") : undefined;
+    const baseURL = normalizeBaseURL(ownBase ?? openAIBase ?? DEFAULT_BASE_URL);
+    const toOpenAI = isOpenAIURL(baseURL);
     const envLevel = readEnv("OPENRESPONSES_LOG");
-    this.logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
-    this.logger = createLogger(this.logLevel, options.logger ?? console);
+    const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
+    // What the client shows and the transport uses alike.
+    const shared = {
+      baseURL,
+      timeout: checkNumber(options.timeout, DEFAULT_TIMEOUT_MS, "timeout", 0),
+      totalTimeout: checkNumber(options.totalTimeout, Number.POSITIVE_INFINITY, "totalTimeout"),
+      maxResponseBytes: checkNumber(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, "maxResponseBytes"),
+      maxBodyBytes: checkNumber(options.maxBodyBytes, DEFAULT_CLIENT_MAX_BODY_BYTES, "maxBodyBytes"),
+      maxEventBytes: checkNumber(options.maxEventBytes, DEFAULT_MAX_EVENT_SIZE, "maxEventBytes"),
+      maxRetries: Math.floor(checkNumber(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries", 0)),
+      logger: createLogger(logLevel, options.logger ?? console),
+    };
+    Object.assign(this, shared, {
+      strict: options.strict ?? false,
+      model: options.model ?? readEnv("OPENRESPONSES_MODEL"),
+      logLevel,
+    });
 
     const apiKey: ApiKeySource | null =
       options.apiKey ??
       readEnv("OPENRESPONSES_API_KEY") ??
-      (forOpenAI ? readEnv("OPENAI_API_KEY") : undefined) ??
+      (openAIBase !== undefined || toOpenAI ? readEnv("OPENAI_API_KEY") : undefined) ??
       null;
     const authHeader = options.authHeader ?? "Authorization";
     const authScheme =
@@ -116,38 +120,38 @@ export class OpenResponses {
     );
     registerSensitiveValues(defaultHeaders, secretHeaders);
     registerSensitiveValues(defaultQuery);
-    registerSensitiveValues(Object.fromEntries(new URL(this.baseURL).searchParams));
-    if (apiKey === null && isOpenAIURL(this.baseURL) && !hasHeader(defaultHeaders, authHeader)) {
+    registerSensitiveValues(Object.fromEntries(new URL(baseURL).searchParams));
+    if (
+      apiKey === null &&
+      toOpenAI &&
+      !Object.entries(defaultHeaders).some(
+        ([name, value]) => name.toLowerCase() === authHeader.toLowerCase() && typeof value === "string",
+      )
+    ) {
       // OpenAI answers every unauthenticated request with a 401: say what is missing before sending one.
       throw new OpenResponsesError(
-        `No API key for ${this.baseURL}: pass \`apiKey\`, or set OPENRESPONSES_API_KEY or OPENAI_API_KEY. ` +
+        `No API key for ${baseURL}: pass \`apiKey\`, or set OPENRESPONSES_API_KEY or OPENAI_API_KEY. ` +
           "For another server, pass its `baseURL` (or set OPENRESPONSES_BASE_URL); local servers need no key.",
       );
     }
 
     const fetchImpl = options.fetch ?? defaultFetch();
-    this.transport = new Transport(
+    const transport = new Transport(
       {
-        baseURL: this.baseURL,
+        ...shared,
         authHeader,
         authScheme: authScheme ?? "",
         defaultHeaders,
         defaultQuery,
         fetch: fetchImpl,
         ...(options.fetchOptions ? { fetchOptions: { ...options.fetchOptions } } : {}),
-        timeout: this.timeout,
-        totalTimeout: this.totalTimeout,
-        maxResponseBytes: this.maxResponseBytes,
-        maxBodyBytes: this.maxBodyBytes,
-        maxEventBytes: this.maxEventBytes,
         secretHeaders,
-        maxRetries: this.maxRetries,
         retryTiming: { ...DEFAULT_RETRY_TIMING, ...options.retryTiming },
-        logger: this.logger,
       },
       apiKey,
     );
-    this.responses = new Responses(this);
+    Object.assign(this, { transport });
+    Object.assign(this, { responses: new Responses(this) });
   }
 
   /** A new client with these options laid over this one's (same key unless replaced). */
@@ -162,25 +166,13 @@ function isOpenAIURL(baseURL: string): boolean {
   return url.protocol === "https:" && url.hostname.toLowerCase() === "api.openai.com";
 }
 
-function hasHeader(headers: HeaderValues, name: string): boolean {
-  const wanted = name.toLowerCase();
-  return Object.entries(headers).some(
-    ([key, value]) => key.toLowerCase() === wanted && typeof value === "string",
-  );
-}
-
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
+/** A number option: `fallback` when absent, else a number above `min` (or equal to it, when given). */
+function checkNumber(value: number | undefined, fallback: number, name: string, min?: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-    throw new TypeError(`OpenResponses: \`${name}\` must be a non-negative number, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
-    throw new TypeError(`OpenResponses: \`${name}\` must be a positive number, got ${String(value)}.`);
+  if (typeof value !== "number" || Number.isNaN(value) || (min === undefined ? value <= 0 : value < min)) {
+    throw new TypeError(
+      `OpenResponses: \`${name}\` must be a ${min === undefined ? "positive" : "non-negative"} number, got ${String(value)}.`,
+    );
   }
   return value;
 }

@@ -3,16 +3,14 @@
  * stored-response extensions retrieve, delete and inputItems.list (see `stored-responses.ts`).
  */
 
-import { type AcceptedAnswer, APIPromise, unreadCopy, type WithResponse } from "../core/api-promise.js";
-import { readBodyWithin } from "../core/body.js";
+import { type AcceptedAnswer, APIPromise, jsonAnswer, type WithResponse } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
-import type { JSONResult, Transport } from "../core/transport.js";
-import { APIError, OpenResponsesError } from "../errors.js";
+import type { Transport } from "../core/transport.js";
+import { OpenResponsesError } from "../errors.js";
 import { isRecord } from "../internal/guards.js";
-import { redactError } from "../internal/redact.js";
 import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
-import { ResponseStream, type ResponseStreamOptions, type SSEMessage } from "../streaming/index.js";
+import { ResponseStream } from "../streaming/index.js";
 import type { ParsedResponseOf, ParseTool } from "../structured/parse.js";
 import { toWireTools } from "../structured/wire-tools.js";
 import type { RunToolsBody, RunToolsOptions, ToolRunResult } from "../tools/run-types.js";
@@ -117,7 +115,7 @@ export class Responses {
   ):
     | APIPromise<ParsedResponseOf<ParseRequestBody>>
     | ParsedResponseStream<ParsedResponseOf<ParseRequestBody>> {
-    const checked = requireBody(body, "responses.parse");
+    const checked = requireBody(body, "parse");
     const wire = (
       checked.tools === undefined || checked.tools === null
         ? checked
@@ -173,7 +171,7 @@ export class Responses {
       const r = await this.context.transport.requestJSON<CompactResult>({
         method: "POST",
         path: "/responses/compact",
-        body: this.#withModel(requireBody(body, "responses.compact")),
+        body: this.#body(body, "compact"),
         options,
       });
       return jsonAnswer(r, withRequestId(r.data, r.requestId));
@@ -213,7 +211,7 @@ export class Responses {
     const r = await this.context.transport.requestJSON<ResponseResource>({
       method: "POST",
       path: "/responses",
-      body: withExtraBody(this.#withModel(requireBody(body, "responses.create")), options),
+      body: this.#body(body, "create", options),
       options,
     });
     return jsonAnswer(r, toResponseResult(r.data, r.requestId));
@@ -227,10 +225,7 @@ export class Responses {
     const accepted = await transport.requestStream({
       method: "POST",
       path: "/responses",
-      body: withExtraBody(
-        this.#withModel({ ...requireBody(body, "responses.stream"), stream: true }),
-        options,
-      ),
+      body: this.#body(body, "stream", options),
       options,
     });
     const streamOptions = {
@@ -244,10 +239,13 @@ export class Responses {
     const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
     const { httpResponse, requestId } = accepted;
     if (/\bjson\b/i.test(contentType)) {
-      const stream = await this.#streamFromJSON(
+      // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
+      const { streamFromJSON } = await import("../on-demand.js");
+      const stream = await streamFromJSON(
         accepted.response,
         streamOptions,
         transport.maxBodyBytes(options),
+        transport.config.logger,
       );
       return { response: httpResponse, requestId, read: () => stream, unread: () => httpResponse };
     }
@@ -277,58 +275,15 @@ export class Responses {
   }
 
   /**
-   * Some servers ignore `stream: true` and answer with the finished JSON resource (breaking rule S1).
-   * Rather than fail, deliver it as a one-event stream ending in the matching terminal event; the protocol
-   * checker records the missing lifecycle (and throws in strict mode).
+   * The body as sent: checked to be an object, `stream` set for a stream, the client's `model` filled in
+   * when it has none, and the `extraBody` request option (the untyped escape hatch) laid over it.
    */
-  async #streamFromJSON(
-    response: Response,
-    options: ResponseStreamOptions,
-    maxBodyBytes: number,
-  ): Promise<ResponseStream> {
-    const text = await readBodyWithin(response, maxBodyBytes);
-    let resource: unknown;
-    try {
-      resource = JSON.parse(text);
-    } catch (cause) {
-      throw new APIError(`${response.status} Asked for a stream; the server answered with invalid JSON.`, {
-        status: response.status,
-        requestId: options.requestId,
-        cause: redactError(cause), // JSON.parse quotes the body it could not parse
-      });
-    }
-    const status = (resource as { status?: unknown } | null)?.status;
-    const type =
-      status === "failed"
-        ? "response.failed"
-        : status === "incomplete"
-          ? "response.incomplete"
-          : "response.completed";
-    this.context.transport.config.logger.warn(
-      "Asked for a stream (stream: true) but the server answered with JSON; delivering it as a single " +
-        type +
-        " event.",
-    );
-    const data = JSON.stringify({ type, sequence_number: 0, response: resource });
-    return ResponseStream.fromMessages(oneMessage({ event: type, data }), options);
+  #body<T extends { model?: string | null }>(body: T, method: string, options?: RequestOptions): T {
+    const out: Record<string, unknown> = { ...requireBody(body, method) };
+    if (method === "stream") out.stream = true;
+    if (out.model == null && this.context.model !== undefined) out.model = this.context.model;
+    return { ...out, ...options?.extraBody } as T;
   }
-
-  #withModel<T extends { model?: string | null }>(body: T): T {
-    if ((body.model === undefined || body.model === null) && this.context.model !== undefined) {
-      return { ...body, model: this.context.model };
-    }
-    return body;
-  }
-}
-
-/** A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body. */
-function jsonAnswer<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
-  return {
-    response: r.response,
-    requestId: r.requestId,
-    read: () => data,
-    unread: () => unreadCopy(r.response, r.text),
-  };
 }
 
 function withURL(response: Response, url: string): Response {
@@ -336,17 +291,11 @@ function withURL(response: Response, url: string): Response {
   return response;
 }
 
-/** The `extraBody` request option: fields laid over the body as they are (the untyped escape hatch). */
-function withExtraBody<T extends object>(body: T, options: RequestOptions | undefined): T {
-  const extra = options?.extraBody;
-  return extra ? { ...body, ...extra } : body;
-}
-
 /** A body that is not a JSON object is a programming error: say so before anything is sent. */
 function requireBody<T>(body: T, method: string): T {
   if (!isRecord(body)) {
     const got = body === null ? "null" : Array.isArray(body) ? "an array" : typeof body;
-    throw new OpenResponsesError(`${method}() needs a request body object, got ${got}.`);
+    throw new OpenResponsesError(`responses.${method}() needs a request body object, got ${got}.`);
   }
   return body;
 }
@@ -357,16 +306,9 @@ function linkSignals(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
   // AbortSignal.any holds its inputs weakly, so a long-lived caller signal does not collect listeners.
   if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
   const controller = new AbortController();
-  const forward = (source: AbortSignal) => () => controller.abort(source.reason);
-  if (a.aborted) controller.abort(a.reason);
-  else if (b.aborted) controller.abort(b.reason);
-  else {
-    a.addEventListener("abort", forward(a), { once: true });
-    b.addEventListener("abort", forward(b), { once: true });
+  for (const source of [a, b]) {
+    if (source.aborted) controller.abort(source.reason);
+    else source.addEventListener("abort", () => controller.abort(source.reason), { once: true });
   }
   return controller.signal;
-}
-
-async function* oneMessage(message: SSEMessage): AsyncGenerator<SSEMessage> {
-  yield message;
 }

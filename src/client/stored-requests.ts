@@ -8,16 +8,19 @@ import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
 import { APIError, EndpointNotSupportedError, InvalidResponseIdError } from "../errors.js";
 
-/** `{method} {base}/responses/{id}{suffix}`, its JSON answer parsed. */
+/**
+ * `{method} {base}/responses/{id}` (with `/input_items` for `inputItems.list`), its JSON answer parsed;
+ * `name` is the method of `client.responses` that asked.
+ */
 export async function requestStored<T>(
   transport: Transport,
   method: "GET" | "DELETE",
   id: string,
-  caller: string,
-  suffix: "" | "/input_items",
+  name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
 ): Promise<JSONResult<T>> {
-  const path = `/responses/${pathId(id, caller)}${suffix}`;
+  const suffix = name === "inputItems.list" ? "/input_items" : "";
+  const path = `/responses/${pathId(id, `responses.${name}`)}${suffix}`;
   try {
     return await transport.requestJSON<T>({ method, path, options });
   } catch (error) {

@@ -5,7 +5,7 @@
  * `EndpointNotSupportedError` rather than a confusing 404.
  */
 
-import { type AcceptedAnswer, APIPromise, unreadCopy } from "../core/api-promise.js";
+import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
@@ -124,25 +124,27 @@ export class InputItems {
     params: InputItemsListParams = {},
     options?: RequestOptions,
   ): InputItemsPagePromise {
-    const fetchPage: FetchInputItemsPage = (pageParams) => this.list(responseId, pageParams, options);
     const query: Record<string, string | undefined> = {
       ...options?.query,
       after: params.after,
       limit: params.limit === undefined ? undefined : String(params.limit),
       order: params.order,
     };
-    const answer = (async (): Promise<AcceptedAnswer<InputItemsPage>> => {
-      const r = await getJSON<InputItemsList>(
-        this.transport,
-        "GET",
-        responseId,
-        "responses.inputItems.list",
-        "/input_items",
-        { ...options, query },
-      );
-      return answerOf(r, new InputItemsPage(r.data, params, fetchPage, r.requestId));
-    })();
-    return new InputItemsPagePromise(answer);
+    return storedCall(
+      InputItemsPagePromise,
+      this.transport,
+      "GET",
+      responseId,
+      "inputItems.list",
+      { ...options, query },
+      (r: JSONResult<InputItemsList>) =>
+        new InputItemsPage(
+          r.data,
+          params,
+          (pageParams) => this.list(responseId, pageParams, options),
+          r.requestId,
+        ),
+    );
   }
 }
 
@@ -152,11 +154,15 @@ export function retrieveResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseResult> {
-  const answer = (async (): Promise<AcceptedAnswer<ResponseResult>> => {
-    const r = await getJSON<ResponseResource>(transport, "GET", id, "responses.retrieve", "", options);
-    return answerOf(r, toResponseResult(r.data, r.requestId));
-  })();
-  return new APIPromise(answer);
+  return storedCall(
+    APIPromise,
+    transport,
+    "GET",
+    id,
+    "retrieve",
+    options,
+    (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
+  );
 }
 
 /** `DELETE {base}/responses/{id}`. */
@@ -165,46 +171,41 @@ export function deleteResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseDeleted> {
-  const answer = (async (): Promise<AcceptedAnswer<ResponseDeleted>> => {
-    const r = await getJSON<Omit<ResponseDeleted, "_request_id">>(
-      transport,
-      "DELETE",
-      id,
-      "responses.delete",
-      "",
-      options,
-    );
-    const data =
-      typeof r.data === "object" && r.data !== null
-        ? r.data
-        : { id, object: "response" as const, deleted: true };
-    return answerOf(r, withRequestId(data, r.requestId));
-  })();
-  return new APIPromise(answer);
+  return storedCall(
+    APIPromise,
+    transport,
+    "DELETE",
+    id,
+    "delete",
+    options,
+    (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
+      withRequestId(
+        typeof r.data === "object" && r.data !== null
+          ? r.data
+          : { id, object: "response" as const, deleted: true },
+        r.requestId,
+      ),
+  );
 }
 
 /**
- * The request itself, with the id checked and a missing endpoint recognised: `stored-requests.ts`,
- * imported (through `src/on-demand.ts`) on the first call, so that a bundle that never calls these
- * endpoints does not carry it.
+ * `{method} {base}/responses/{id}` (`/input_items` for `inputItems.list`), its answer made into the
+ * method's value. The request itself, with the id checked and a missing endpoint recognised, is
+ * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
+ * never calls these endpoints does not carry it.
  */
-async function getJSON<T>(
+function storedCall<T, V, P extends APIPromise<V>>(
+  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
   transport: Transport,
   method: "GET" | "DELETE",
   id: string,
-  caller: string,
-  suffix: "" | "/input_items",
+  name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
-): Promise<JSONResult<T>> {
-  const { requestStored } = await import("../on-demand.js");
-  return requestStored<T>(transport, method, id, caller, suffix, options);
-}
-
-function answerOf<T>(r: JSONResult<unknown>, data: T): AcceptedAnswer<T> {
-  return {
-    response: r.response,
-    requestId: r.requestId,
-    read: () => data,
-    unread: () => unreadCopy(r.response, r.text),
-  };
+  make: (r: JSONResult<T>) => V,
+): P {
+  const answer = import("../on-demand.js").then(async ({ requestStored }) => {
+    const r = await requestStored<T>(transport, method, id, name, options);
+    return jsonAnswer(r, make(r));
+  });
+  return new PromiseClass(answer);
 }

@@ -4,24 +4,33 @@
  * `previous_response_id` or resends the whole context, falls back to a full resend when the server lost
  * the previous response, and compacts on request (rule W6). The same code runs over HTTP (the client)
  * and over a WebSocket session: both only need to stream one turn.
+ *
+ * This file holds what must happen synchronously (the items, staging, queueing a turn and handing back
+ * its stream); running a turn and compacting are `turn.ts`, loaded with the first turn (through
+ * `src/on-demand.ts`), so a client that never holds a conversation does not carry them.
  */
 
 import type { ResponsesClient } from "../core/responses-api.js";
-import { APIError, OpenResponsesError } from "../errors.js";
-import { isRecord } from "../internal/guards.js";
-import { isTerminalEventType } from "../internal/terminal-events.js";
-import {
-  type CompactResource,
-  type CompactResponseMethodPublicBody,
-  type CreateResponseBody,
-  type FunctionCallItemParam,
-  type ResponseResource,
-  type ResponseWithOutputText,
-  withOutputText,
+import { OpenResponsesError } from "../errors.js";
+import type {
+  CompactResource,
+  CompactResponseMethodPublicBody,
+  CreateResponseBody,
+  FunctionCallItemParam,
+  ResponseWithOutputText,
 } from "../spec/index.js";
-import { ResponseAccumulator, ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
+import { ResponseStream, type ResponseStreamEvent } from "../streaming/index.js";
 import { ResponsesSocket } from "../websocket/session.js";
-import { type ConversationInput, type ConversationItem, normalizeInput, toInputItems } from "./items.js";
+import {
+  type ConversationInput,
+  type ConversationItem,
+  normalizeInput,
+  stageToolOutputs,
+  type ToolOutput,
+  toInputItems,
+} from "./items.js";
+
+export type { ToolOutput } from "./items.js";
 
 /** How a turn refers to the turns before it. */
 export type ConversationMode =
@@ -57,18 +66,17 @@ export interface ConversationOptions {
   strict?: boolean;
 }
 
-/** One answer to a function call: `call_id` of the `function_call`, and what the tool returned. */
-export interface ToolOutput {
-  call_id: string;
-  /** A string (usually JSON) or content parts; any other value is sent as its JSON text. */
-  output: unknown;
-}
-
-/** The code servers use when they no longer hold the response a turn continues from (W4, W5). */
-const PREVIOUS_NOT_FOUND = "previous_response_not_found";
-
-function isPreviousNotFound(error: unknown): boolean {
-  return error instanceof APIError && error.code === PREVIOUS_NOT_FOUND;
+/** @internal A conversation's bookkeeping, which the turn engine (`turn.ts`) reads and records into. */
+export interface ConversationState {
+  readonly client: ResponsesClient | null;
+  readonly options: ConversationOptions;
+  readonly transport: ConversationTransport;
+  /** Over a WebSocket session, `previous_response_id` reaches `store: false` responses too. */
+  readonly overSocket: boolean;
+  items: ConversationItem[];
+  pending: ConversationItem[];
+  previousId: string | null;
+  lastResponse: ResponseWithOutputText | null;
 }
 
 /**
@@ -85,14 +93,7 @@ function isPreviousNotFound(error: unknown): boolean {
  * ```
  */
 export class Conversation {
-  readonly #client: ResponsesClient | null;
-  readonly #options: ConversationOptions;
-  readonly #transport: ConversationTransport;
-  readonly #overSocket: boolean;
-  #items: ConversationItem[];
-  #pending: ConversationItem[] = [];
-  #previousId: string | null = null;
-  #lastResponse: ResponseWithOutputText | null = null;
+  readonly #state: ConversationState;
   /** Turns run one after another; each waits for the one before to settle. */
   #tail: Promise<void> = Promise.resolve();
 
@@ -101,53 +102,53 @@ export class Conversation {
    *   `null` when a `transport` is given and compaction is not needed.
    */
   constructor(client: ResponsesClient | null, options: ConversationOptions = {}) {
-    this.#client = client;
-    this.#options = options;
-    // Starting items may be a saved `response.output`: put them in request form like any recorded output.
-    this.#items = toInputItems(options.items ?? []);
-    const transport = options.transport;
-    if (transport instanceof ResponsesSocket) {
-      this.#transport = { stream: (body) => transport.create(body) };
-      this.#overSocket = true;
-    } else if (transport) {
-      this.#transport = transport;
-      this.#overSocket = false;
-    } else if (client) {
-      this.#transport = { stream: (body) => client.responses.stream(body) };
-      this.#overSocket = false;
-    } else {
-      throw new OpenResponsesError("A Conversation needs a client or a `transport`.");
-    }
+    const given = options.transport;
+    const overSocket = given instanceof ResponsesSocket;
+    const transport: ConversationTransport | undefined = overSocket
+      ? { stream: (body) => given.create(body) }
+      : (given ?? (client ? { stream: (body) => client.responses.stream(body) } : undefined));
+    if (!transport) throw new OpenResponsesError("A Conversation needs a client or a `transport`.");
+    this.#state = {
+      client,
+      options,
+      transport,
+      overSocket,
+      // Starting items may be a saved `response.output`: put them in request form like any recorded output.
+      items: toInputItems(options.items ?? []),
+      pending: [],
+      previousId: null,
+      lastResponse: null,
+    };
   }
 
   /** Every item of the exchange so far, in request form: what a full resend would send. */
   get items(): readonly ConversationItem[] {
-    return this.#items;
+    return this.#state.items;
   }
 
   /** Items staged for the next turn (tool outputs, `add()`), not yet sent. */
   get pendingItems(): readonly ConversationItem[] {
-    return this.#pending;
+    return this.#state.pending;
   }
 
   /** The latest completed (or incomplete) response. */
   get lastResponse(): ResponseWithOutputText | null {
-    return this.#lastResponse;
+    return this.#state.lastResponse;
   }
 
   /** The id the next turn continues from in `previous_response_id` mode; null after `compact()`. */
   get previousResponseId(): string | null {
-    return this.#previousId;
+    return this.#state.previousId;
   }
 
   /** `function_call` items of the latest response that have no `function_call_output` yet. */
   get pendingToolCalls(): FunctionCallItemParam[] {
     const answered = new Set(
-      [...this.#items, ...this.#pending]
+      [...this.#state.items, ...this.#state.pending]
         .filter((item) => item.type === "function_call_output")
         .map((item) => (item as { call_id?: string }).call_id),
     );
-    const output = this.#lastResponse ? toInputItems(this.#lastResponse.output) : [];
+    const output = this.#state.lastResponse ? toInputItems(this.#state.lastResponse.output) : [];
     return output.filter(
       (item): item is FunctionCallItemParam =>
         item.type === "function_call" && !answered.has((item as { call_id?: string }).call_id),
@@ -156,7 +157,7 @@ export class Conversation {
 
   /** Stages items for the next turn (output items, e.g. from another response, are put in request form). */
   add(input: ConversationInput): this {
-    this.#pending.push(...toInputItems(normalizeInput(input)));
+    this.#state.pending.push(...toInputItems(normalizeInput(input)));
     return this;
   }
 
@@ -165,27 +166,7 @@ export class Conversation {
    * record from call id to output. A call id the conversation never saw is an error (nothing is staged).
    */
   addToolOutputs(outputs: ToolOutput[] | Record<string, unknown>): this {
-    const list: ToolOutput[] = Array.isArray(outputs)
-      ? outputs
-      : Object.entries(outputs).map(([call_id, output]) => ({ call_id, output }));
-    const known = new Set(
-      [...this.#items, ...(this.#lastResponse ? toInputItems(this.#lastResponse.output) : [])]
-        .filter((item) => item.type === "function_call")
-        .map((item) => (item as { call_id?: string }).call_id),
-    );
-    const unknown = list.filter((entry) => !known.has(entry.call_id)).map((entry) => entry.call_id);
-    if (unknown.length > 0) {
-      throw new OpenResponsesError(
-        `No function_call with call_id ${unknown.join(", ")} in this conversation.`,
-      );
-    }
-    for (const { call_id, output } of list) {
-      const value =
-        typeof output === "string" || Array.isArray(output) ? output : JSON.stringify(output ?? null);
-      // The answer to the `function_call` with this `call_id` (rule P4), kept as given: the builders'
-      // `functionCallOutput` checks the id and rewrites arrays, which a recorded call must not be.
-      this.#pending.push({ type: "function_call_output", call_id, output: value } as ConversationItem);
-    }
+    stageToolOutputs(this.#state, outputs);
     return this;
   }
 
@@ -200,20 +181,21 @@ export class Conversation {
    */
   stream(input?: ConversationInput, overrides?: ConversationDefaults): ResponseStream {
     if (input !== undefined) this.add(input);
+    const state = this.#state;
     let current: AsyncIterable<ResponseStreamEvent> | null = null;
     const previousTurn = this.#tail;
     let settle: () => void = () => {};
     this.#tail = new Promise<void>((resolve) => {
       settle = resolve;
     });
-    const self = this;
     let abandoned = false;
     async function* relay(): AsyncGenerator<{ event?: string; data: string }> {
       try {
         await previousTurn;
+        const { runTurn } = await import("../on-demand.js");
         // Abandoned while queued: never send it (it would run, and bill, for nobody).
         if (abandoned) return;
-        yield* self.#runTurn(overrides, (source) => {
+        yield* runTurn(state, overrides, (source) => {
           current = source;
         });
       } finally {
@@ -221,7 +203,7 @@ export class Conversation {
       }
     }
     return ResponseStream.fromMessages(relay(), {
-      strict: this.#options.strict ?? this.#client?.strict,
+      strict: state.options.strict ?? state.client?.strict,
       requestId: null,
       abort: () => {
         abandoned = true;
@@ -241,89 +223,11 @@ export class Conversation {
    * `previous_response_id`.
    */
   async compact(overrides?: Partial<CompactResponseMethodPublicBody>): Promise<CompactResource> {
-    const client = this.#client;
+    const { client } = this.#state;
     if (!client)
       throw new OpenResponsesError("compact() needs the HTTP client (pass it to the constructor).");
     await this.#tail;
-    const model = overrides?.model ?? this.#options.model ?? this.#options.defaults?.model ?? client.model;
-    if (!model) throw new OpenResponsesError("compact() needs a `model` (rule H2).");
-    const body: CompactResponseMethodPublicBody = {
-      model,
-      input: this.#items as CompactResponseMethodPublicBody["input"],
-      ...(this.#options.instructions ? { instructions: this.#options.instructions } : {}),
-      ...overrides,
-    };
-    const resource = await client.responses.compact(body);
-    this.#items = toInputItems(resource.output);
-    this.#previousId = null;
-    return resource;
-  }
-
-  /** Whether this turn can use `previous_response_id` (HTTP cannot reach `store: false` responses). */
-  #continues(): boolean {
-    if ((this.#options.mode ?? "previous_response_id") !== "previous_response_id") return false;
-    if (this.#previousId === null) return false;
-    return this.#overSocket || this.#options.defaults?.store !== false;
-  }
-
-  #body(continuing: boolean, overrides: ConversationDefaults | undefined): CreateResponseBody {
-    const { model, instructions, tools, defaults } = this.#options;
-    const body: Record<string, unknown> = { ...defaults };
-    if (model !== undefined) body.model = model;
-    if (instructions !== undefined) body.instructions = instructions;
-    if (tools !== undefined) body.tools = tools;
-    Object.assign(body, overrides);
-    body.input = continuing ? [...this.#pending] : [...this.#items, ...this.#pending];
-    if (continuing) body.previous_response_id = this.#previousId;
-    return body as CreateResponseBody;
-  }
-
-  async *#runTurn(
-    overrides: ConversationDefaults | undefined,
-    onSource: (source: AsyncIterable<ResponseStreamEvent>) => void,
-  ): AsyncGenerator<{ event?: string; data: string }> {
-    let continuing = this.#continues();
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const sent = [...this.#pending];
-      const source = this.#transport.stream(this.#body(continuing, overrides));
-      onSource(source);
-      let relayed = 0;
-      let ended = false;
-      // The terminal snapshot alone can lack what was streamed (servers that send `output: []` there);
-      // the accumulator reconciles both, exactly as `finalResponse()` does, so no item is lost.
-      const accumulator = new ResponseAccumulator();
-      try {
-        for await (const event of source) {
-          if (ended) continue;
-          accumulator.apply(event);
-          if (isTerminalEventType(event.type)) {
-            ended = true;
-            this.#record(event, accumulator.finalResponse, sent);
-          }
-          relayed += 1;
-          yield { event: event.type, data: JSON.stringify(event) };
-        }
-        return;
-      } catch (error) {
-        // The terminal event already told the reader how the turn ended; what follows adds nothing.
-        if (ended) return;
-        // W4/W5/W9: the server no longer has the previous response; resend the whole context once.
-        if (continuing && relayed === 0 && attempt === 0 && isPreviousNotFound(error)) {
-          continuing = false;
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  #record(event: ResponseStreamEvent, reconciled: ResponseResource | null, sent: ConversationItem[]): void {
-    const response = reconciled ?? (event as { response?: unknown }).response;
-    if (event.type === "response.failed" || !isRecord(response) || typeof response.id !== "string") return;
-    const resource = response as unknown as ResponseResource;
-    this.#items.push(...sent, ...toInputItems(resource.output ?? []));
-    this.#pending.splice(0, sent.length);
-    this.#previousId = resource.id;
-    this.#lastResponse = withOutputText(resource);
+    const { compactConversation } = await import("../on-demand.js");
+    return compactConversation(this.#state, client, overrides);
   }
 }

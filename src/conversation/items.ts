@@ -5,6 +5,7 @@
  * items, fields a server added under rule X4) survives the round trip.
  */
 
+import { OpenResponsesError } from "../errors.js";
 import { isRecord, type JsonRecord } from "../internal/guards.js";
 import type { CreateResponseBody, ItemField, ItemParam } from "../spec/index.js";
 
@@ -72,3 +73,46 @@ export function normalizeInput(input: CreateResponseBody["input"] | Conversation
 
 /** What `Conversation.send` accepts: text, one item, or a list of items. */
 export type ConversationInput = string | ConversationItem | ConversationItem[];
+
+/** One answer to a function call: `call_id` of the `function_call`, and what the tool returned. */
+export interface ToolOutput {
+  call_id: string;
+  /** A string (usually JSON) or content parts; any other value is sent as its JSON text. */
+  output: unknown;
+}
+
+/**
+ * Stages `function_call_output` items in `pending` (`Conversation.addToolOutputs`, and the tool loop). A
+ * call id the conversation never saw is an error (nothing is staged).
+ */
+export function stageToolOutputs(
+  conversation: {
+    items: ConversationItem[];
+    pending: ConversationItem[];
+    lastResponse: { output: ItemField[] } | null;
+  },
+  outputs: ToolOutput[] | Record<string, unknown>,
+): void {
+  const list: ToolOutput[] = Array.isArray(outputs)
+    ? outputs
+    : Object.entries(outputs).map(([call_id, output]) => ({ call_id, output }));
+  const known = new Set(
+    [
+      ...conversation.items,
+      ...(conversation.lastResponse ? toInputItems(conversation.lastResponse.output) : []),
+    ]
+      .filter((item) => item.type === "function_call")
+      .map((item) => (item as { call_id?: string }).call_id),
+  );
+  const unknown = list.filter((entry) => !known.has(entry.call_id)).map((entry) => entry.call_id);
+  if (unknown.length > 0) {
+    throw new OpenResponsesError(`No function_call with call_id ${unknown.join(", ")} in this conversation.`);
+  }
+  for (const { call_id, output } of list) {
+    const value =
+      typeof output === "string" || Array.isArray(output) ? output : JSON.stringify(output ?? null);
+    // The answer to the `function_call` with this `call_id` (rule P4), kept as given: the builders'
+    // `functionCallOutput` checks the id and rewrites arrays, which a recorded call must not be.
+    conversation.pending.push({ type: "function_call_output", call_id, output: value } as ConversationItem);
+  }
+}

@@ -39,15 +39,18 @@ export class APIPromise<T> implements PromiseLike<T> {
   #parsed: Promise<T> | undefined;
   #withParsed: Promise<WithResponse<T>> | undefined;
 
+  readonly #answer: Promise<AcceptedAnswer<T>>;
+
   /** @internal The client's methods build it. */
-  constructor(private readonly answer: Promise<AcceptedAnswer<T>>) {
+  constructor(answer: Promise<AcceptedAnswer<T>>) {
+    this.#answer = answer;
     // Errors surface through whichever method the caller uses.
     answer.catch(() => undefined);
   }
 
   /** The value together with the `Response` and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    this.#withParsed ??= this.answer.then(async (answer) => {
+    this.#withParsed ??= this.#answer.then(async (answer) => {
       const data = await this.#value();
       return { data, response: answer.response, requestId: answer.requestId, request_id: answer.requestId };
     });
@@ -59,13 +62,13 @@ export class APIPromise<T> implements PromiseLike<T> {
    * this takes the body instead of the `ResponseStream`: use one or the other.
    */
   asResponse(): Promise<Response> {
-    return this.answer.then((answer) => answer.unread());
+    return this.#answer.then((answer) => answer.unread());
   }
 
   // The value is built on first use, so `.asResponse()` alone never opens a stream nor leaves an
   // unobserved rejection behind.
   #value(): Promise<T> {
-    this.#parsed ??= this.answer.then((answer) => answer.read());
+    this.#parsed ??= this.#answer.then((answer) => answer.read());
     return this.#parsed;
   }
 
@@ -84,6 +87,19 @@ export class APIPromise<T> implements PromiseLike<T> {
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.#value().finally(onfinally);
   }
+}
+
+/** A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body. */
+export function jsonAnswer<T>(
+  r: { response: Response; requestId: string | null; text: string },
+  data: T,
+): AcceptedAnswer<T> {
+  return {
+    response: r.response,
+    requestId: r.requestId,
+    read: () => data,
+    unread: () => unreadCopy(r.response, r.text),
+  };
 }
 
 /** A fresh `Response` carrying `text` as its body, with the status, headers and url of `original`. */

@@ -13,8 +13,8 @@ const HEAD_BYTES = 8192;
  * declared `Content-Length` above the bound fails before anything is read.
  */
 export async function readBodyWithin(response: Response, limit: number): Promise<string> {
-  const declared = declaredLength(response);
-  if (declared !== undefined && declared > limit) {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared >= 0 && declared > limit) {
     await discard(response);
     throw tooLarge(limit, declared, "");
   }
@@ -35,13 +35,6 @@ export async function discard(response: Response): Promise<void> {
   } catch {
     // Nothing to release.
   }
-}
-
-function declaredLength(response: Response): number | undefined {
-  const header = response.headers.get("content-length");
-  if (header === null) return undefined;
-  const value = Number(header);
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 async function readUpTo(

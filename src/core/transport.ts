@@ -46,8 +46,9 @@ export interface TransportConfig {
   /** JSON answers: the most bytes of the body. */
   maxBodyBytes: number;
   /**
-   * Lower-case names of headers that are credentials (the auth header, `authorization`, `cookie`, the
-   * `secretHeaders` option...): never sent to another origin than the base URL's.
+   * Lower-case names of headers that are credentials (the auth header, `authorization`, the
+   * `secretHeaders` option...): never sent to another origin than the base URL's. Names that look like
+   * credentials (`isSecretHeaderName`) count too.
    */
   secretHeaders: ReadonlySet<string>;
   maxRetries: number;
@@ -58,14 +59,11 @@ export interface TransportConfig {
 /** The most redirects followed for one request (as fetch does). */
 const MAX_REDIRECTS = 20;
 
-/** Header names that are credentials by their look, whatever the configuration says. */
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   path: string;
   body?: unknown;
-  /** Asks for `text/event-stream`; after the headers, the timeout becomes an idle timeout per chunk. */
-  stream: boolean;
-  options?: RequestOptions;
+  options?: RequestOptions | undefined;
 }
 
 /** What reads a body: a stream's default reader has these two methods. */
@@ -83,7 +81,6 @@ export interface TransportResult {
   /** The answer as fetch returned it (status, headers, url); its body is locked by `response`. */
   httpResponse: Response;
   requestId: string | null;
-  url: string;
   /** Aborts the in-flight request or stream as a user abort. */
   abort: (reason?: unknown) => void;
 }
@@ -95,13 +92,6 @@ export interface JSONResult<T> {
   requestId: string | null;
   /** The body as received, for `asResponse()`. */
   text: string;
-}
-
-// Markers given to `AbortController.abort()` so that a rejection can be traced to its cause.
-class TimeoutReason {}
-class TotalTimeoutReason {}
-class UserAbortReason {
-  constructor(readonly reason: unknown) {}
 }
 
 export class Transport {
@@ -117,16 +107,18 @@ export class Transport {
   }
 
   /** Sends a request and parses its JSON answer; the timeout covers the whole body. */
-  async requestJSON<T>(request: Omit<TransportRequest, "stream">): Promise<JSONResult<T>> {
-    const maxBodyBytes = this.maxBodyBytes(request.options);
-    return this.send(request, false, async (response) => {
-      const text = await readBodyWithin(response, maxBodyBytes);
+  requestJSON<T>(request: TransportRequest): Promise<JSONResult<T>> {
+    const limit = this.maxBodyBytes(request.options);
+    return this.#send(request, false, async (response) => {
+      const text = await readBodyWithin(response, limit);
       const requestId = requestIdFrom(response.headers);
       try {
         return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
+        const flat = text.replace(/\s+/g, " ").trim();
+        const shown = flat === "" ? "empty body" : `starts with ${JSON.stringify(flat.slice(0, 60))}`;
         throw new APIError(
-          `${response.status} The server answered with a body that is not JSON (${describeBody(text)}).`,
+          `${response.status} The server answered with a body that is not JSON (${shown}).`,
           {
             status: response.status,
             headers: headersToRecord(response.headers),
@@ -156,8 +148,8 @@ export class Transport {
   }
 
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */
-  async requestStream(request: Omit<TransportRequest, "stream">): Promise<TransportResult> {
-    return this.send(request, true, async (response, url, attempt) => {
+  requestStream(request: TransportRequest): Promise<TransportResult> {
+    return this.#send(request, true, async (response, attempt) => {
       const reader = attempt.streamBody(response);
       let wrapped: Response | undefined;
       return {
@@ -168,105 +160,111 @@ export class Transport {
         },
         httpResponse: response,
         requestId: requestIdFrom(response.headers),
-        url,
         abort: attempt.abort,
       };
     });
   }
 
-  private async send<R>(
-    request: Omit<TransportRequest, "stream">,
+  async #send<R>(
+    request: TransportRequest,
     stream: boolean,
-    accept: (response: Response, url: string, attempt: Attempt) => Promise<R>,
+    accept: (response: Response, attempt: Attempt) => Promise<R>,
   ): Promise<R> {
+    const { config } = this;
+    const { logger } = config;
+    const { method, body } = request;
     const options = request.options ?? {};
     const signal = options.signal ?? undefined;
     if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
 
-    const url = buildURL(this.config.baseURL, request.path, {
-      ...this.config.defaultQuery,
-      ...options.query,
-    });
+    const url = buildURL(config.baseURL, request.path, { ...config.defaultQuery, ...options.query });
     const safeURL = stripCredentials(url);
-    const headers = await this.buildHeaders(request, stream, options);
-    const body = request.body === undefined ? undefined : serializeBody(request.body);
-    const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? this.config.maxRetries));
-    const timeout = options.timeout ?? this.config.timeout;
-    const totalTimeout = options.totalTimeout ?? this.config.totalTimeout;
-    const deadline =
-      Number.isFinite(totalTimeout) && totalTimeout > 0
-        ? Date.now() + totalTimeout
-        : Number.POSITIVE_INFINITY;
+    const initial: Record<string, string> = { accept: stream ? "text/event-stream" : "application/json" };
+    if (body !== undefined) initial["content-type"] = "application/json";
+    // One key per logical request: every retry of this POST carries the same one, so the server can
+    // deduplicate an attempt that did reach it before the connection dropped.
+    const headers = await this.#headers(
+      initial,
+      method === "POST" ? (options.idempotencyKey ?? randomId()) : undefined,
+    );
+    applyHeaders(headers, options.headers);
+    const sent = body === undefined ? undefined : serializeBody(body);
+    const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
+    const timeout = options.timeout ?? config.timeout;
+    const totalTimeout = options.totalTimeout ?? config.totalTimeout;
+    const deadline = totalTimeout > 0 && totalTimeout < Infinity ? Date.now() + totalTimeout : Infinity;
     const errorBodyBytes = Math.min(MAX_ERROR_BODY_BYTES, this.maxBodyBytes(options));
-    const { logger } = this.config;
+    const fetchOptions = { ...config.fetchOptions, ...options.fetchOptions };
+    const giveUp = (error: OpenResponsesError): OpenResponsesError => {
+      // The caller receives the error itself, so this is only a trace line, not an `error` log.
+      if (!(error instanceof APIUserAbortError)) logger.info(`${method} ${safeURL} failed: ${error.message}`);
+      return error;
+    };
 
     for (let attemptIndex = 0; ; attemptIndex++) {
-      const attempt = new Attempt(signal, timeout, safeURL, { deadline, totalTimeout });
-      logger.debug(`${request.method} ${safeURL}${attemptIndex > 0 ? ` (retry ${attemptIndex})` : ""}`, {
+      const attempt = startAttempt(signal, timeout, safeURL, deadline, totalTimeout);
+      logger.debug(`${method} ${safeURL}${attemptIndex > 0 ? ` (retry ${attemptIndex})` : ""}`, {
         headers: Object.fromEntries(headers.entries()),
       });
-      let response: Response;
+      // Set by whichever branch below failed (a fetch that threw, or an error answer).
+      let error!: OpenResponsesError;
+      let answered: Headers | undefined;
+      let response: Response | undefined;
       try {
-        response = await this.fetchFollowingRedirects(url, request.method, headers, body, attempt.signal, {
-          ...this.config.fetchOptions,
-          ...options.fetchOptions,
+        response = await this.#fetch(url, headers, {
+          ...fetchOptions,
+          method,
+          body: sent,
+          signal: attempt.signal,
+          redirect: "manual",
         });
-      } catch (error) {
+      } catch (thrown) {
         attempt.finish();
-        const translated = attempt.translate(error, safeURL);
+        error = attempt.translate(thrown);
         // Only failures to get an answer at all are worth another attempt; an abort never is.
-        const retryable = translated instanceof APIConnectionError;
-        if (!retryable || attemptIndex >= maxRetries) throw this.giveUp(request.method, safeURL, translated);
-        await this.waitBeforeRetry(
-          request.method,
-          safeURL,
-          translated,
-          attemptIndex,
-          maxRetries,
-          undefined,
-          signal,
-          deadline,
-        );
-        continue;
+        if (!(error instanceof APIConnectionError)) throw giveUp(error);
       }
-
-      if (response.ok) {
-        logger.debug(`${response.status} from ${request.method} ${safeURL}`);
-        // Past this point the answer is accepted: whatever happens to its body is never retried.
-        try {
-          const result = await accept(response, safeURL, attempt);
-          if (!stream) attempt.finish();
-          return result;
-        } catch (error) {
-          attempt.finish();
-          throw this.giveUp(request.method, safeURL, attempt.translate(error, safeURL));
+      if (response) {
+        if (response.ok) {
+          logger.debug(`${response.status} from ${method} ${safeURL}`);
+          // Past this point the answer is accepted: whatever happens to its body is never retried.
+          try {
+            const result = await accept(response, attempt);
+            if (!stream) attempt.finish();
+            return result;
+          } catch (thrown) {
+            attempt.finish();
+            throw giveUp(attempt.translate(thrown));
+          }
         }
+        try {
+          const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
+          error = buildAPIError(response.status, response.statusText, response.headers, text);
+        } catch (thrown) {
+          error = attempt.translate(thrown);
+        }
+        attempt.finish();
+        // An abort while the error body was being read wins over the half-read error.
+        if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
+        if (error instanceof APIUserAbortError) throw error;
+        if (!shouldRetryResponse(response.status, response.headers)) throw giveUp(error);
+        answered = response.headers;
       }
-
-      let error: OpenResponsesError;
-      try {
-        const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
-        error = buildAPIError(response.status, response.statusText, response.headers, text);
-      } catch (cause) {
-        error = attempt.translate(cause, safeURL);
+      if (attemptIndex >= maxRetries) throw giveUp(error);
+      const delay = retryDelay(attemptIndex, answered, config.retryTiming);
+      // A retry that could not even start within the total timeout is not made: the last failure is the answer.
+      if (Date.now() + delay >= deadline) throw giveUp(error);
+      const requested = serverRequestedDelay(answered);
+      if (requested !== undefined && requested > delay) {
+        logger.warn(
+          `${safeURL} asked to wait ${Math.round(requested)} ms before retrying; waiting the cap of ${delay} ms instead`,
+        );
       }
-      attempt.finish();
-      // An abort while the error body was being read wins over the half-read error.
-      if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
-      if (error instanceof APIUserAbortError) throw error;
-      if (!shouldRetryResponse(response.status, response.headers) || attemptIndex >= maxRetries) {
-        throw this.giveUp(request.method, safeURL, error);
-      }
-      await this.waitBeforeRetry(
-        request.method,
-        safeURL,
-        error,
-        attemptIndex,
-        maxRetries,
-        response.headers,
-        signal,
-        deadline,
+      logger.info(
+        `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +
+          `in ${Math.round(delay)} ms`,
       );
+      await sleep(delay, signal);
     }
   }
 
@@ -277,27 +275,22 @@ export class Transport {
    * (301/302/303 on a POST, 303 on a DELETE) is a `RedirectError`, never a silent GET whose answer would
    * be taken as the result. Browsers hide a manual redirect's target, so there any redirect is an error.
    */
-  private async fetchFollowingRedirects(
-    url: string,
-    method: TransportRequest["method"],
-    headers: Headers,
-    body: string | undefined,
-    signal: AbortSignal,
-    fetchOptions: FetchOptions,
-  ): Promise<Response> {
+  async #fetch(url: string, headers: Headers, init: RequestInit & { method: string }): Promise<Response> {
+    const { method } = init;
     const origin = new URL(url).origin;
-    let target = url;
     let withoutSecrets: Headers | undefined;
-    for (let hop = 0; ; hop++) {
+    for (let hop = 0, target = url; ; hop++) {
       const sameOrigin = hop === 0 || new URL(target).origin === origin;
-      if (!sameOrigin && withoutSecrets === undefined) withoutSecrets = this.withoutSecrets(headers);
+      if (!sameOrigin && !withoutSecrets) {
+        withoutSecrets = new Headers();
+        for (const [name, value] of headers) {
+          if (!this.config.secretHeaders.has(name) && !isSecretHeaderName(name))
+            withoutSecrets.set(name, value);
+        }
+      }
       const response = await this.config.fetch(target, {
-        ...fetchOptions,
-        method,
+        ...init,
         headers: sameOrigin ? headers : (withoutSecrets as Headers),
-        body,
-        signal,
-        redirect: "manual",
       });
       if (response.type === "opaqueredirect") {
         throw new RedirectError(
@@ -305,106 +298,57 @@ export class Transport {
           { status: response.status, location: null },
         );
       }
-      const location = isRedirectStatus(response.status) ? response.headers.get("location") : null;
+      const { status } = response;
+      const location = [301, 302, 303, 307, 308].includes(status) ? response.headers.get("location") : null;
       if (location === null) return response;
       await discard(response);
       const next = resolveLocation(location, target);
       const shown = next === null ? location : stripCredentials(next);
-      const init = {
-        status: response.status,
-        headers: headersToRecord(response.headers),
-        requestId: requestIdFrom(response.headers),
-        location: shown,
-      };
+      const error = (message: string) =>
+        new RedirectError(message, {
+          status,
+          headers: headersToRecord(response.headers),
+          requestId: requestIdFrom(response.headers),
+          location: shown,
+        });
       if (next === null) {
-        throw new RedirectError(
-          `${response.status} redirect to ${JSON.stringify(shown)}, which is not an http(s) URL.`,
-          init,
+        throw error(`${status} redirect to ${JSON.stringify(shown)}, which is not an http(s) URL.`);
+      }
+      // What fetch would do to the method: 303 makes anything but GET a GET; 301/302 make a POST a GET.
+      if (status === 303 ? method !== "GET" : status < 303 && method === "POST") {
+        throw error(
+          `${status} redirect to ${shown}: following it would turn the ${method} into a GET, so it is not followed; set baseURL to the final address (or have the server answer 307/308).`,
         );
       }
-      if (changesMethod(response.status, method)) {
-        throw new RedirectError(
-          `${response.status} redirect to ${shown}: following it would turn the ${method} into a GET, so it is not followed; set baseURL to the final address (or have the server answer 307/308).`,
-          init,
-        );
-      }
-      if (hop >= MAX_REDIRECTS) {
-        throw new RedirectError(`More than ${MAX_REDIRECTS} redirects; the last one to ${shown}.`, init);
-      }
-      this.config.logger.debug(`${response.status} redirect of ${method} to ${shown}`);
+      if (hop >= MAX_REDIRECTS)
+        throw error(`More than ${MAX_REDIRECTS} redirects; the last one to ${shown}.`);
+      this.config.logger.debug(`${status} redirect of ${method} to ${shown}`);
       target = next;
     }
   }
 
-  /** A copy of `headers` without any credential. */
-  private withoutSecrets(headers: Headers): Headers {
-    const copy = new Headers();
-    headers.forEach((value, name) => {
-      if (!this.isSecretHeader(name)) copy.set(name, value);
-    });
-    return copy;
-  }
-
-  private isSecretHeader(name: string): boolean {
-    const lower = name.toLowerCase();
-    return (
-      lower === this.config.authHeader.toLowerCase() ||
-      this.config.secretHeaders.has(lower) ||
-      isSecretHeaderName(lower)
-    );
-  }
-
-  private giveUp(method: string, safeURL: string, error: OpenResponsesError): OpenResponsesError {
-    // The caller receives the error itself, so this is only a trace line, not an `error` log.
-    if (!(error instanceof APIUserAbortError))
-      this.config.logger.info(`${method} ${safeURL} failed: ${error.message}`);
-    return error;
-  }
-
-  private async waitBeforeRetry(
-    method: string,
-    safeURL: string,
-    error: OpenResponsesError,
-    attemptIndex: number,
-    maxRetries: number,
-    headers: Headers | undefined,
-    signal: AbortSignal | undefined,
-    deadline: number,
-  ): Promise<void> {
-    const delay = retryDelay(attemptIndex, headers, this.config.retryTiming);
-    // A retry that could not even start within the total timeout is not made: the last failure is the answer.
-    if (Date.now() + delay >= deadline) throw this.giveUp(method, safeURL, error);
-    const requested = serverRequestedDelay(headers);
-    if (requested !== undefined && requested > delay) {
-      this.config.logger.warn(
-        `${safeURL} asked to wait ${Math.round(requested)} ms before retrying; waiting the cap of ${delay} ms instead`,
-      );
+  /** `initial`, then the auth header, the idempotency key and the client's default headers. */
+  async #headers(initial: Record<string, string>, idempotencyKey?: string): Promise<Headers> {
+    const { authHeader, authScheme, defaultHeaders } = this.config;
+    const headers = new Headers(initial);
+    const key = await this.#key();
+    if (key) {
+      // `Headers` rejects a value with a line break, a NUL or a character above U+00FF (a key pasted with
+      // a newline, a typographic dash...) with a TypeError that quotes the whole value: replaced by one
+      // that names the problem without the key.
+      try {
+        headers.set(authHeader, authScheme ? `${authScheme} ${key}` : key);
+      } catch (error) {
+        // A bad header name (the `authHeader` option) is no secret: let its own message through.
+        throw new OpenResponsesError(
+          error instanceof TypeError && error.message.includes("header name")
+            ? `The authHeader option is not a valid header name: ${error.message}`
+            : `The API key cannot be sent in the ${authHeader} header: it contains a character that HTTP headers do not allow (a line break, a NUL, or a character above U+00FF).`,
+        );
+      }
     }
-    this.config.logger.info(
-      `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +
-        `in ${Math.round(delay)} ms`,
-    );
-    await sleep(delay, signal);
-  }
-
-  private async buildHeaders(
-    request: Omit<TransportRequest, "stream">,
-    stream: boolean,
-    options: RequestOptions,
-  ): Promise<Headers> {
-    const headers = new Headers();
-    headers.set("accept", stream ? "text/event-stream" : "application/json");
-    if (request.body !== undefined) headers.set("content-type", "application/json");
-
-    const key = await this.resolveApiKey();
-    if (key) setAuthHeader(headers, this.config.authHeader, this.config.authScheme, key);
-    // One key per logical request: every retry of this POST carries the same one, so the server can
-    // deduplicate an attempt that did reach it before the connection dropped.
-    if (request.method === "POST") {
-      headers.set("idempotency-key", options.idempotencyKey ?? randomId());
-    }
-    applyHeaders(headers, this.config.defaultHeaders);
-    applyHeaders(headers, options.headers);
+    if (idempotencyKey !== undefined) headers.set("idempotency-key", idempotencyKey);
+    applyHeaders(headers, defaultHeaders);
     return headers;
   }
 
@@ -413,25 +357,17 @@ export class Transport {
    * WebSocket upgrade of `responses.connect()`), so a socket carries the credentials an HTTP request would.
    */
   async connectionHeaders(): Promise<Record<string, string>> {
-    const headers = new Headers();
-    const key = await this.resolveApiKey();
-    const { authHeader, authScheme } = this.config;
-    if (key) setAuthHeader(headers, authHeader, authScheme, key);
-    applyHeaders(headers, this.config.defaultHeaders);
-    return Object.fromEntries(headers.entries());
+    return Object.fromEntries(await this.#headers({}));
   }
 
-  private async resolveApiKey(): Promise<string | null> {
+  async #key(): Promise<string | null> {
     const source = this.#apiKey;
-    if (source === null) return null;
-    if (typeof source === "string") return source;
+    if (typeof source !== "function") return source;
     let key: string;
     try {
       key = await source();
     } catch (cause) {
-      throw new OpenResponsesError(
-        `The apiKey function failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      );
+      throw new OpenResponsesError(`The apiKey function failed: ${messageOf(cause)}`);
     }
     if (typeof key !== "string" || key === "") {
       throw new OpenResponsesError("The apiKey function must resolve to a non-empty string.");
@@ -442,32 +378,12 @@ export class Transport {
 }
 
 /**
- * Sets the auth header. `Headers` rejects a value with a line break, a NUL or a character above U+00FF
- * (a key pasted with a newline, a typographic dash...) with a TypeError that quotes the whole value, so
- * that error is replaced by one that names the problem without the key.
- */
-function setAuthHeader(headers: Headers, name: string, scheme: string, key: string): void {
-  try {
-    headers.set(name, scheme ? `${scheme} ${key}` : key);
-  } catch (error) {
-    // A bad header name (the `authHeader` option) is no secret: let its own message through.
-    if (error instanceof TypeError && error.message.includes("header name")) {
-      throw new OpenResponsesError(`The authHeader option is not a valid header name: ${error.message}`);
-    }
-    throw new OpenResponsesError(
-      `The API key cannot be sent in the ${name} header: it contains a character that HTTP headers do not allow (a line break, a NUL, or a character above U+00FF).`,
-    );
-  }
-}
-
-/**
  * Merges header values case-insensitively; `null`/`undefined` removes. An invalid value is reported by
  * the header's name only: the TypeError of `Headers` quotes the value, which may be a credential.
  */
-export function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
-  if (!values) return;
-  for (const [name, value] of Object.entries(values)) {
-    if (value === null || value === undefined) {
+function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (value == null) {
       target.delete(name);
       continue;
     }
@@ -481,147 +397,147 @@ export function applyHeaders(target: Headers, values: HeaderValues | undefined):
   }
 }
 
+/** One try at the network: its AbortController, linked to the caller's signal, and its timers. */
+type Attempt = ReturnType<typeof startAttempt>;
+
 /**
- * One try at the network: its own AbortController, linked to the caller's signal, and the timer. For a
- * stream the attempt lives on after `send` returns, until the body ends, errors or is cancelled.
+ * Starts one try. For a stream the attempt lives on after `send` returns, until the body ends, errors or
+ * is cancelled.
  */
-class Attempt {
-  private readonly controller = new AbortController();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private totalTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onUserAbort = (): void =>
-    this.controller.abort(new UserAbortReason(this.userSignal?.reason));
-
-  constructor(
-    private readonly userSignal: AbortSignal | undefined,
-    private readonly timeout: number,
-    /** The URL without credentials, for messages. */
-    private readonly url: string,
-    private readonly total: { deadline: number; totalTimeout: number },
-  ) {
-    userSignal?.addEventListener("abort", this.onUserAbort, { once: true });
-    this.armTimer();
-    if (Number.isFinite(total.deadline)) {
-      const remaining = Math.max(0, total.deadline - Date.now());
-      this.totalTimer = setTimeout(() => this.controller.abort(new TotalTimeoutReason()), remaining);
-      // A stream nobody reads to its end must not keep the process alive until the deadline.
-      (this.totalTimer as { unref?: () => void }).unref?.();
+function startAttempt(
+  userSignal: AbortSignal | undefined,
+  timeout: number,
+  /** The URL without credentials, for messages. */
+  url: string,
+  deadline: number,
+  totalTimeout: number,
+) {
+  const controller = new AbortController();
+  // Why the attempt was aborted (the first reason wins): 1 the timeout, 2 the total timeout, 3 the caller.
+  let why = 0;
+  let callerReason: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let totalTimer: ReturnType<typeof setTimeout> | undefined;
+  const stop = (code: number, reason?: unknown): void => {
+    if (!why) {
+      why = code;
+      callerReason = reason;
     }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  readonly abort = (reason?: unknown): void => {
-    this.finish();
-    this.controller.abort(new UserAbortReason(reason));
+    controller.abort();
   };
-
+  const onUserAbort = (): void => stop(3, userSignal?.reason);
+  const clear = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const arm = (): void => {
+    clear();
+    if (timeout > 0 && timeout < Infinity) timer = setTimeout(stop, timeout, 1);
+  };
   /** Stops the timers and unlinks the caller's signal, so nothing outlives the request. */
-  finish(): void {
-    this.clearTimer();
-    if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
-    this.totalTimer = undefined;
-    this.userSignal?.removeEventListener("abort", this.onUserAbort);
-  }
-
-  private totalTimeoutError(url: string): APIConnectionTimeoutError {
-    return new APIConnectionTimeoutError(
-      `Request to ${url} took longer than the total timeout of ${this.total.totalTimeout} ms.`,
-      { url },
+  const finish = (): void => {
+    clear();
+    clearTimeout(totalTimer);
+    userSignal?.removeEventListener("abort", onUserAbort);
+  };
+  const abort = (reason?: unknown): void => {
+    finish();
+    stop(3, reason);
+  };
+  const userAbort = () => new APIUserAbortError(undefined, { cause: callerReason });
+  const totalTimeoutError = () =>
+    new APIConnectionTimeoutError(
+      `Request to ${url} took longer than the total timeout of ${totalTimeout} ms.`,
+      {
+        url,
+      },
     );
+  userSignal?.addEventListener("abort", onUserAbort, { once: true });
+  arm();
+  if (deadline < Infinity) {
+    totalTimer = setTimeout(stop, Math.max(0, deadline - Date.now()), 2);
+    // A stream nobody reads to its end must not keep the process alive until the deadline.
+    (totalTimer as { unref?: () => void }).unref?.();
   }
 
-  private armTimer(): void {
-    this.clearTimer();
-    if (Number.isFinite(this.timeout) && this.timeout > 0) {
-      this.timer = setTimeout(() => this.controller.abort(new TimeoutReason()), this.timeout);
-    }
-  }
+  return {
+    signal: controller.signal,
+    abort,
+    finish,
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  /** Maps whatever fetch or a body read threw to the package's classes. */
-  translate(error: unknown, safeURL: string): OpenResponsesError {
-    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
-    if (reason instanceof TimeoutReason) {
-      return new APIConnectionTimeoutError(`Request to ${safeURL} timed out after ${this.timeout} ms.`, {
-        url: safeURL,
+    /** Maps whatever fetch or a body read threw to the package's classes. */
+    translate(error: unknown): OpenResponsesError {
+      if (why === 1) {
+        return new APIConnectionTimeoutError(`Request to ${url} timed out after ${timeout} ms.`, { url });
+      }
+      if (why === 2) return totalTimeoutError();
+      if (why === 3) return userAbort();
+      if (error instanceof OpenResponsesError) return error;
+      return new APIConnectionError(`Connection error: could not reach ${url}${describeCause(error)}.`, {
+        url,
+        cause: redactError(error),
       });
-    }
-    if (reason instanceof TotalTimeoutReason) return this.totalTimeoutError(safeURL);
-    if (reason instanceof UserAbortReason) return new APIUserAbortError(undefined, { cause: reason.reason });
-    if (error instanceof OpenResponsesError) return error;
-    return new APIConnectionError(`Connection error: could not reach ${safeURL}${describeCause(error)}.`, {
-      url: safeURL,
-      cause: redactError(error),
-    });
-  }
+    },
 
-  /**
-   * A failure while reading an accepted stream. Caller aborts stay `APIUserAbortError`; a drop or an idle
-   * timeout becomes a `ResponseStreamError` (kind `interrupted`), which the stream engine completes with
-   * the partial response, with the connection or timeout error as its `cause`.
-   */
-  streamFailure(error: unknown): OpenResponsesError {
-    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
-    if (reason instanceof UserAbortReason) return new APIUserAbortError(undefined, { cause: reason.reason });
-    if (error instanceof OpenResponsesError) return error;
-    const url = this.url;
-    const cause =
-      reason instanceof TotalTimeoutReason
-        ? this.totalTimeoutError(url)
-        : reason instanceof TimeoutReason
-          ? new APIConnectionTimeoutError(`No data from ${url} for ${this.timeout} ms (the idle timeout).`, {
-              url,
-            })
-          : new APIConnectionError(`Connection to ${url} lost during the stream${describeCause(error)}.`, {
-              url,
-              cause: redactError(error),
+    /**
+     * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
+     * the caller's signal once the body is over. Reads only on demand, so a slow consumer is never
+     * mistaken for a silent server. Null (and the attempt finished) when the answer has no body.
+     *
+     * A failure while reading: caller aborts stay `APIUserAbortError`; a drop or an idle timeout becomes a
+     * `ResponseStreamError` (kind `interrupted`), which the stream engine completes with the partial
+     * response, with the connection or timeout error as its `cause`.
+     */
+    streamBody(response: Response): BodyReader | null {
+      clear();
+      const reader = response.body?.getReader();
+      if (!reader) {
+        finish();
+        return null;
+      }
+      return {
+        read: async () => {
+          arm();
+          try {
+            const result = await reader.read();
+            clear();
+            if (result.done) finish();
+            return result;
+          } catch (error) {
+            finish();
+            if (why === 3) throw userAbort();
+            if (error instanceof OpenResponsesError) throw error;
+            const cause =
+              why === 2
+                ? totalTimeoutError()
+                : why === 1
+                  ? new APIConnectionTimeoutError(
+                      `No data from ${url} for ${timeout} ms (the idle timeout).`,
+                      {
+                        url,
+                      },
+                    )
+                  : new APIConnectionError(
+                      `Connection to ${url} lost during the stream${describeCause(error)}.`,
+                      {
+                        url,
+                        cause: redactError(error),
+                      },
+                    );
+            throw new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
+              kind: "interrupted",
+              partialResponse: null,
+              cause,
             });
-    return new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
-      kind: "interrupted",
-      partialResponse: null,
-      cause,
-    });
-  }
-
-  /**
-   * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
-   * the caller's signal once the body is over. Reads only on demand, so a slow consumer is never mistaken
-   * for a silent server. Null (and the attempt finished) when the answer has no body.
-   */
-  streamBody(response: Response): BodyReader | null {
-    this.clearTimer();
-    const source = response.body;
-    if (!source) {
-      this.finish();
-      return null;
-    }
-    const reader = source.getReader();
-    return {
-      read: async () => {
-        this.armTimer();
-        try {
-          const result = await reader.read();
-          this.clearTimer();
-          if (result.done) this.finish();
-          return result;
-        } catch (error) {
-          this.finish();
-          throw this.streamFailure(error);
-        }
-      },
-      cancel: (reason) => {
-        this.abort(reason);
-        return reader.cancel(reason).catch(() => undefined);
-      },
-    };
-  }
+          }
+        },
+        cancel: (reason) => {
+          abort(reason);
+          return reader.cancel(reason).catch(() => undefined);
+        },
+      };
+    },
+  };
 }
 
 /** A `Response` like `like` whose body is read from `reader` on demand. */
@@ -648,10 +564,6 @@ function readerResponse(reader: BodyReader, like: Response): Response {
 /** Waits before a retry; the caller's signal cuts the wait short. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new APIUserAbortError(undefined, { cause: signal.reason }));
-      return;
-    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(new APIUserAbortError(undefined, { cause: signal?.reason }));
@@ -660,7 +572,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -669,15 +582,20 @@ function serializeBody(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new OpenResponsesError(`The request body cannot be serialised to JSON: ${reason}`);
+    throw new OpenResponsesError(`The request body cannot be serialised to JSON: ${messageOf(cause)}`);
   }
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function randomId(): string {
-  const cryptoObject = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (cryptoObject?.randomUUID) return cryptoObject.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+  // `randomUUID` exists only in secure contexts (a page served over http has none).
+  return (
+    (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.() ??
+    `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+  );
 }
 
 /** `: connect ECONNREFUSED 127.0.0.1:9` — the low-level reason fetch hides in `cause`. */
@@ -689,28 +607,12 @@ function describeCause(error: unknown): string {
   return text ? ` (${redactSecrets(text)})` : "";
 }
 
-function isRedirectStatus(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
-/** What fetch would do to the method: 303 makes anything but GET/HEAD a GET; 301/302 make a POST a GET. */
-function changesMethod(status: number, method: string): boolean {
-  if (status === 303) return method !== "GET";
-  return (status === 301 || status === 302) && method === "POST";
-}
-
 /** The absolute http(s) URL a `Location` names, or null. */
 function resolveLocation(location: string, base: string): string | null {
   try {
     const next = new URL(location, base);
-    return next.protocol === "http:" || next.protocol === "https:" ? next.href : null;
+    return /^https?:$/.test(next.protocol) ? next.href : null;
   } catch {
     return null;
   }
-}
-
-function describeBody(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "empty body";
-  return `starts with ${JSON.stringify(flat.slice(0, 60))}`;
 }

@@ -47,23 +47,13 @@ function looksLikeToken(value: string): boolean {
   return false;
 }
 
-/** Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word. */
-function looksLikeBase64(value: string): boolean {
-  return value.length % 4 === 0 && !/^[a-z]+$/.test(value);
-}
-
-/** A long token (a JWT, a key without a known prefix): all three of upper case, lower case and digits. */
-function looksLikeLongToken(value: string): boolean {
-  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value);
-}
-
 /**
  * The credentials registered with `registerSecret`, most recent last. Bounded: an `apiKey` function may
  * hand out a fresh token per request, and every one kept would be memory never freed and a slower
  * redaction. The keys in use are the recent ones (each request registers its key again, which makes it
  * the most recent), so the oldest is forgotten first.
  */
-const registeredSecrets = new Map<string, true>();
+const registeredSecrets = new Set<string>();
 
 /** How many registered secrets are kept (the most recently registered ones). */
 export const MAX_REGISTERED_SECRETS = 64;
@@ -75,11 +65,11 @@ export const MAX_REGISTERED_SECRETS = 64;
  */
 export function registerSecret(secret: string | undefined | null): void {
   if (!secret || secret.length < 4) return;
-  if (registeredSecrets.has(secret)) registeredSecrets.delete(secret);
-  registeredSecrets.set(secret, true);
+  // Deleted first, so that registering a key again makes it the most recent.
+  registeredSecrets.delete(secret);
+  registeredSecrets.add(secret);
   if (registeredSecrets.size > MAX_REGISTERED_SECRETS) {
-    const oldest = registeredSecrets.keys().next().value;
-    if (oldest !== undefined) registeredSecrets.delete(oldest);
+    registeredSecrets.delete(registeredSecrets.values().next().value as string);
   }
 }
 
@@ -91,42 +81,39 @@ export function registeredSecretCount(): number {
 /** Replaces anything that looks like, or is known to be, a credential with `[redacted]`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const secret of registeredSecrets.keys()) {
+  for (const secret of registeredSecrets) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
   out = out.replace(KEY_PREFIX, "[redacted]");
-  out = replaceWhere(out, SCHEME_VALUE, (groups) =>
-    looksLikeToken(groups[2]) || /^bearer$/i.test(groups[0]) ? `${groups[0]}${groups[1]}[redacted]` : null,
+  out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || /^bearer$/i.test(found[1]));
+  // Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word.
+  out = replaceWhere(out, BASIC_VALUE, ([, , , value]) => value.length % 4 === 0 && !/^[a-z]+$/.test(value));
+  out = replaceWhere(out, HEADER_VALUE, (found) => looksLikeToken(found[3]));
+  // A long token (a JWT, a key without a known prefix): all three of upper case, lower case and digits.
+  return replaceWhere(
+    out,
+    LONG_TOKEN,
+    ([token]) => /[A-Z]/.test(token) && /[a-z]/.test(token) && /\d/.test(token),
   );
-  out = replaceWhere(out, BASIC_VALUE, (groups) =>
-    looksLikeBase64(groups[2]) ? `${groups[0]}${groups[1]}[redacted]` : null,
-  );
-  out = replaceWhere(out, HEADER_VALUE, (groups) =>
-    looksLikeToken(groups[2]) ? `${groups[0]}${groups[1]}[redacted]` : null,
-  );
-  out = replaceWhere(out, LONG_TOKEN, (_groups, match) => (looksLikeLongToken(match) ? "[redacted]" : null));
-  return out;
 }
 
+/** A match of one of the patterns above: the whole match, then its (up to) three groups. */
+type Groups = [string, string, string, string];
+
 /**
- * `text` with each match of the global `pattern` that `replace` maps to a string replaced, and the
- * others kept. Unlike `String.prototype.replace`, a text with nothing to replace comes back as itself:
- * a large partial response full of long plain runs is not copied once per pattern.
+ * `text` with each match of the global `pattern` that `redact` accepts replaced (its first two groups,
+ * the scheme or header name and what follows it, kept), and the others kept. Unlike
+ * `String.prototype.replace`, a text with nothing to replace comes back as itself: a large partial
+ * response full of long plain runs is not copied once per pattern.
  */
-function replaceWhere(
-  text: string,
-  pattern: RegExp,
-  replace: (groups: [string, string, string], match: string) => string | null,
-): string {
+function replaceWhere(text: string, pattern: RegExp, redact: (found: Groups) => boolean): string {
   pattern.lastIndex = 0;
   let parts: string[] | null = null;
   let copied = 0;
   for (let found = pattern.exec(text); found !== null; found = pattern.exec(text)) {
-    const groups = [found[1] ?? "", found[2] ?? "", found[3] ?? ""] as [string, string, string];
-    const replacement = replace(groups, found[0]);
-    if (replacement === null) continue;
+    if (!redact(found as unknown as Groups)) continue;
     parts ??= [];
-    parts.push(text.slice(copied, found.index), replacement);
+    parts.push(text.slice(copied, found.index), `${found[1] ?? ""}${found[2] ?? ""}[redacted]`);
     copied = found.index + found[0].length;
   }
   pattern.lastIndex = 0;

@@ -19,6 +19,7 @@ import {
 import { formatSSE, SSE_DONE } from "../internal/sse.js";
 import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
 import { ResponseAccumulator } from "./accumulator.js";
+import { drainAfterDone } from "./drain.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
 import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
@@ -594,7 +595,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       this.#batch = [];
       this.#batchIndex = 0;
       this.#finish();
-      this.#cancelSource();
+      // A byte body is read to its end in the background (bounded) so its connection can be reused.
+      if (this.#reader) drainAfterDone(this.#reader);
+      else this.#cancelSource();
       return null;
     }
     if (parsed.kind === "invalid") {

@@ -154,6 +154,13 @@ export class SSEDecoder {
     while (start < length) {
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf("\n", start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf("\r", start);
+      if (this.#eventSize === 0 && this.#pendingLength === 0 && nextLF !== -1) {
+        const after = this.#wholeEvent(text, start, nextLF, nextCR, out);
+        if (after !== -1) {
+          start = after;
+          continue;
+        }
+      }
       let end: number;
       if (nextLF === -1) end = nextCR;
       else if (nextCR === -1) end = nextLF;
@@ -171,6 +178,32 @@ export class SSEDecoder {
       start = next;
     }
     return out;
+  }
+
+  /**
+   * The common case, taken whole: between events, an event that is all in this chunk as `event: name`
+   * (optional) + `data: value` + a blank line, LF line ends, within the size bound. It is dispatched as
+   * the line-by-line path would, in one step. Returns where the scan goes on, or -1 for anything else
+   * (the line-by-line path then takes it).
+   */
+  #wholeEvent(text: string, start: number, lineEnd: number, nextCR: number, out: SSEMessage[]): number {
+    let dataStart = start;
+    let name: string | undefined;
+    if (isEventLine(text, start)) {
+      if (text.charCodeAt(start + 6) !== 32) return -1;
+      if (lineEnd > start + 7) name = text.slice(start + 7, lineEnd);
+      dataStart = lineEnd + 1;
+    }
+    if (!isDataLine(text, dataStart) || text.charCodeAt(dataStart + 5) !== 32) return -1;
+    const dataEnd = dataStart === start ? lineEnd : text.indexOf("\n", dataStart);
+    // The blank line must follow, with no CR anywhere in the event (past the end, charCodeAt is NaN).
+    if (dataEnd === -1 || text.charCodeAt(dataEnd + 1) !== LF) return -1;
+    if ((nextCR !== -1 && nextCR <= dataEnd) || dataEnd - start + 1 > this.#maxEventSize) return -1;
+    const message: SSEMessage = { data: text.slice(dataStart + 6, dataEnd) };
+    if (name !== undefined) message.event = name;
+    if (this.#lastEventId !== undefined) message.id = this.#lastEventId;
+    out.push(message);
+    return dataEnd + 2;
   }
 
   /** The line `text[start, end)`, its line break already consumed. */

@@ -21,13 +21,13 @@ export type ResponseParseErrorKind = "invalid_json" | "schema_mismatch";
  */
 export class ResponseParseError extends OpenResponsesError {
   /** `invalid_json`: the text is not JSON. `schema_mismatch`: it is, but the schema rejects it. */
-  readonly kind: ResponseParseErrorKind;
+  declare readonly kind: ResponseParseErrorKind;
   /** The text exactly as the model produced it (the `output_text`, or a call's `arguments`). */
-  readonly rawText: string;
+  declare readonly rawText: string;
   /** What the schema rejected (empty for `invalid_json`). */
-  readonly issues: ReadonlyArray<SchemaIssue>;
+  declare readonly issues: ReadonlyArray<SchemaIssue>;
   /** The function tool whose arguments failed, or `null` for the response's text. */
-  readonly toolName: string | null;
+  declare readonly toolName: string | null;
   /** The whole response, so that nothing the server sent is lost (`null` until it is attached). */
   response: ResponseResource | null = null;
 

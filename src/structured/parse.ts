@@ -15,10 +15,10 @@ import type {
   OutputTextContent,
   ResponseResource,
 } from "../spec/index.js";
-import type { RunnableTool } from "../tools/tool.js";
+import type { RunnableTool } from "../tools/runnable.js";
+import { isRunnableTool } from "../tools/runnable.js";
 import { ResponseParseError } from "./errors.js";
 import type { ParseableFunctionTool, ParseableTextFormat } from "./format.js";
-import { isRunnable } from "./wire-tools.js";
 
 /** What a parse request may carry in `tools`: plain definitions, schema-built ones, runnable tools. */
 export type ParseTool = { readonly type: string } | RunnableTool;
@@ -125,7 +125,7 @@ function toolParsersOf(tools: unknown): Map<string, Parser> {
   const parsers = new Map<string, Parser>();
   if (!Array.isArray(tools)) return parsers;
   for (const tool of tools) {
-    if (isRunnable(tool)) parsers.set(tool.name, (text) => tool.parse(text));
+    if (isRunnableTool(tool)) parsers.set(tool.name, (text) => tool.parse(text));
     else if (isRecord(tool) && typeof tool.name === "string") {
       const parser = parserOf(tool);
       if (parser) parsers.set(tool.name, parser);

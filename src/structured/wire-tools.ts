@@ -3,20 +3,10 @@
  * its definition, since its parser and `execute` are functions JSON would drop.
  */
 
-import { isRecord } from "../internal/guards.js";
-import type { RunnableTool } from "../tools/tool.js";
+import { isRunnableTool } from "../tools/runnable.js";
 
 /** The body as sent: runnable tools become their definitions (parsers are functions, dropped by JSON). */
 export function toWireTools(tools: unknown): unknown {
   if (!Array.isArray(tools)) return tools;
-  return tools.map((tool) => (isRunnable(tool) ? tool.definition : tool));
-}
-
-export function isRunnable(value: unknown): value is RunnableTool {
-  return (
-    isRecord(value) &&
-    typeof value.execute === "function" &&
-    typeof value.parse === "function" &&
-    isRecord(value.definition)
-  );
+  return tools.map((tool) => (isRunnableTool(tool) ? tool.definition : tool));
 }

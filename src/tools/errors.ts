@@ -19,40 +19,37 @@ export interface ToolRunProgress {
  * run; they are in `pendingCalls`.
  */
 export class ToolRunMaxTurnsError extends OpenResponsesError {
-  readonly maxTurns: number;
-  readonly response: ResponseWithOutputText;
-  readonly responses: ResponseWithOutputText[];
-  readonly items: ConversationItem[];
-  readonly pendingCalls: FunctionCall[];
+  declare readonly maxTurns: number;
+  declare readonly response: ResponseWithOutputText;
+  declare readonly responses: ResponseWithOutputText[];
+  declare readonly items: ConversationItem[];
+  declare readonly pendingCalls: FunctionCall[];
 
   constructor(maxTurns: number, progress: ToolRunProgress, pendingCalls: FunctionCall[]) {
     const names = [...new Set(pendingCalls.map((call) => call.name))].join(", ");
     super(
       `The model was still calling tools (${names}) after ${maxTurns} response${maxTurns === 1 ? "" : "s"} (maxTurns).`,
     );
-    this.maxTurns = maxTurns;
-    this.response = progress.response;
-    this.responses = progress.responses;
-    this.items = progress.items;
-    this.pendingCalls = pendingCalls;
+    Object.assign(this, { maxTurns, ...progressOf(progress), pendingCalls });
   }
 }
 
 /** A tool's `execute` threw and the run has `throwOnToolError: true`; the original error is `cause`. */
 export class ToolExecutionError extends OpenResponsesError {
-  readonly toolName: string;
-  readonly call: FunctionCall;
-  readonly response: ResponseWithOutputText;
-  readonly responses: ResponseWithOutputText[];
-  readonly items: ConversationItem[];
+  declare readonly toolName: string;
+  declare readonly call: FunctionCall;
+  declare readonly response: ResponseWithOutputText;
+  declare readonly responses: ResponseWithOutputText[];
+  declare readonly items: ConversationItem[];
 
   constructor(call: FunctionCall, cause: unknown, progress: ToolRunProgress) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Tool ${call.name} (call ${call.call_id}) failed: ${reason}`, { cause });
-    this.toolName = call.name;
-    this.call = call;
-    this.response = progress.response;
-    this.responses = progress.responses;
-    this.items = progress.items;
+    Object.assign(this, { toolName: call.name, call, ...progressOf(progress) });
   }
+}
+
+/** The fields both errors copy from the run's progress. */
+function progressOf({ response, responses, items }: ToolRunProgress): ToolRunProgress {
+  return { response, responses, items };
 }

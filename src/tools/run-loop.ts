@@ -2,21 +2,27 @@
  * The tool-calling loop itself: create a response, run the function calls it made with the tools' own
  * code, send the outputs back, and repeat until the model answers without calling a tool. The turn
  * bookkeeping (previous_response_id or a full resend, and the fallback when the server lost the previous
- * response) is the `Conversation` helper's; this file only decides what to run and what to send. It is
- * loaded by `ToolRunStream` when a run starts, so a client that never runs tools does not carry it (nor
- * `Conversation`).
+ * response) is the `Conversation` helper's, used through its state and turn engine (`conversation/turn.ts`)
+ * rather than its class; this file only decides what to run and what to send. It is loaded by
+ * `ToolRunStream` when a run starts, so a client that never runs tools does not carry it.
  */
 
-import {
-  Conversation,
-  type ConversationDefaults,
-  type ConversationTransport,
+import type {
+  ConversationDefaults,
+  ConversationState,
+  ConversationTransport,
 } from "../conversation/conversation.js";
-import type { ConversationInput } from "../conversation/items.js";
+import {
+  type ConversationInput,
+  normalizeInput,
+  stageToolOutputs,
+  toInputItems,
+} from "../conversation/items.js";
+import { runTurn } from "../conversation/turn.js";
 import type { RequestTool } from "../core/request-types.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { FunctionCall, FunctionCallOutputItemParam, ResponseWithOutputText } from "../spec/index.js";
-import type { ResponseStream } from "../streaming/index.js";
+import { ResponseStream } from "../streaming/index.js";
 import { ToolExecutionError, ToolRunMaxTurnsError, type ToolRunProgress } from "./errors.js";
 import {
   DEFAULT_MAX_TOOL_CALLS_PER_TURN,
@@ -30,7 +36,7 @@ import {
   type ToolRunResult,
   type ToolRunStopReason,
 } from "./run-types.js";
-import { isRunnableTool, type RunnableTool, type ToolContext } from "./tool.js";
+import { isRunnableTool, type RunnableTool, type ToolContext } from "./runnable.js";
 
 function abortError(signal: AbortSignal): OpenResponsesError {
   const reason: unknown = signal.reason;
@@ -208,12 +214,19 @@ export async function* runLoop(
   };
   const defaults = { ...rest } as ConversationDefaults;
   if (definitions !== undefined) (defaults as { tools?: unknown }).tools = definitions;
-  const conversation = new Conversation(null, {
+  const strict = options.strict ?? host.strict ?? false;
+  // A conversation's bookkeeping without the `Conversation` class: a bundler puts code that lazily loaded
+  // code uses from a file the package's entry exports in the part every client loads up front.
+  const conversation: ConversationState = {
+    client: null,
+    options: { defaults, ...(mode !== undefined ? { mode } : {}), strict },
     transport,
-    defaults,
-    ...(mode !== undefined ? { mode } : {}),
-    strict: options.strict ?? host.strict ?? false,
-  });
+    overSocket: false,
+    items: [],
+    pending: [],
+    previousId: null,
+    lastResponse: null,
+  };
   // A run that continues an earlier response: the first turn (and a full resend) must still refer to
   // it, since the items before it are not ours to resend. `previous_response_id` is not among the
   // fields Conversation's types let a caller set, so it goes in as a per-turn override.
@@ -238,10 +251,17 @@ export async function* runLoop(
 
   for (let turn = 1; ; turn++) {
     if (signal.aborted) throw abortError(signal);
-    const stream: ResponseStream = conversation.stream(
-      // Conversation puts each item in request form; a type-less message passes as the message it is.
-      turn === 1 ? ((input ?? undefined) as ConversationInput | undefined) : undefined,
-      overrides,
+    // Each item in request form, as `Conversation.add` stages it; a type-less message passes as the
+    // message it is.
+    if (turn === 1 && input != null) {
+      conversation.pending.push(...toInputItems(normalizeInput(input as ConversationInput)));
+    }
+    let source: { abort?: () => void } | null = null;
+    const stream = ResponseStream.fromMessages(
+      runTurn(conversation, overrides, (current) => {
+        source = current as { abort?: () => void };
+      }),
+      { strict, requestId: null, abort: () => source?.abort?.() },
     );
     const stopStream = () => stream.abort(abortError(signal));
     signal.addEventListener("abort", stopStream, { once: true });
@@ -319,7 +339,8 @@ export async function* runLoop(
       toolCalls.push(record);
       yield { type: "tool_output", ...record };
     }
-    conversation.addToolOutputs(
+    stageToolOutputs(
+      conversation,
       records.map((record) => ({ call_id: record.call.call_id, output: record.output })),
     );
   }

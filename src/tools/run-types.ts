@@ -10,7 +10,7 @@ import type { ResponsesAPI } from "../core/responses-api.js";
 import type { FunctionCall, FunctionCallOutputItemParam } from "../spec/index.js";
 import type { ResponseStreamEvent } from "../streaming/index.js";
 import type { ToolRunProgress } from "./errors.js";
-import type { RunnableTool } from "./tool.js";
+import type { RunnableTool } from "./runnable.js";
 
 export const DEFAULT_MAX_TURNS = 10;
 export const DEFAULT_TOOL_CONCURRENCY = 8;

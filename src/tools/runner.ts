@@ -8,8 +8,6 @@ import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { ResponseWithOutputText } from "../spec/index.js";
 import type { RunToolsBody, RunToolsOptions, ToolRunEvent, ToolRunHost, ToolRunResult } from "./run-types.js";
 
-type Outcome = { ok: true; value: ToolRunResult } | { ok: false; error: unknown };
-
 /**
  * A run in progress. Iterate it for `{ type: "event", turn, event }` (every streaming event of every
  * turn) and `{ type: "tool_output", ... }` items, or await `finalResult()` / `finalResponse()`.
@@ -19,18 +17,17 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   readonly #controller = new AbortController();
   readonly #generator: AsyncGenerator<ToolRunEvent, ToolRunResult>;
   readonly #completion: Promise<ToolRunResult>;
-  #settle: (outcome: Outcome) => void = () => {};
-  #settled = false;
-  #consumer: "iterator" | "drain" | null = null;
+  /** Settles the run's result (the first call wins); `undefined` once it has. */
+  #settle: ((ok: boolean, value: unknown) => void) | undefined;
+  #consumed = false;
 
   /** @internal `client.responses.runTools()` builds it. */
   constructor(host: ToolRunHost, body: RunToolsBody, options: RunToolsOptions = {}) {
     this.#completion = new Promise<ToolRunResult>((resolve, reject) => {
-      this.#settle = (outcome) => {
-        if (this.#settled) return;
-        this.#settled = true;
-        if (outcome.ok) resolve(outcome.value);
-        else reject(outcome.error);
+      this.#settle = (ok, value) => {
+        this.#settle = undefined;
+        if (ok) resolve(value as ToolRunResult);
+        else reject(value);
       };
     });
     // Nobody may ever ask for the result of a run that is only iterated; its failure still reaches
@@ -38,15 +35,13 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
     this.#completion.catch(() => undefined);
     const signal = options.signal ?? undefined;
     if (signal) {
-      if (signal.aborted) this.#controller.abort(signal.reason);
+      const forward = () => this.#controller.abort(signal.reason);
+      if (signal.aborted) forward();
       else {
-        const forward = () => this.#controller.abort(signal.reason);
         signal.addEventListener("abort", forward, { once: true });
         // Drop the listener when the run ends, so a long-lived signal does not collect them.
-        this.#completion.then(
-          () => signal.removeEventListener("abort", forward),
-          () => signal.removeEventListener("abort", forward),
-        );
+        const drop = () => signal.removeEventListener("abort", forward);
+        this.#completion.then(drop, drop);
       }
     }
     this.#generator = lazyLoop(host, body, options, this.#controller.signal);
@@ -54,15 +49,23 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
 
   /** Iterates every event of every turn, and the tool outputs between turns. */
   [Symbol.asyncIterator](): AsyncIterator<ToolRunEvent> {
-    this.#claim("iterator");
+    if (this.#consumed) {
+      throw new OpenResponsesError(
+        "This ToolRunStream is already being consumed; iterate it or call finalResult(), not both.",
+      );
+    }
+    this.#consumed = true;
     return this.#events();
   }
 
   /** Resolves when the run ends: the final response, every turn's response, the items, the calls. */
   finalResult(): Promise<ToolRunResult> {
-    if (this.#consumer === null) {
-      this.#consumer = "drain";
-      void this.#drain();
+    if (!this.#consumed) {
+      this.#consumed = true;
+      // Drained for its result: a failure settles the result, which is where it is reported.
+      (async () => {
+        for await (const _ of this.#events());
+      })().catch(() => undefined);
     }
     return this.#completion;
   }
@@ -82,51 +85,24 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
     this.#controller.abort(reason ?? new APIUserAbortError("The tool run was aborted."));
   }
 
-  #claim(consumer: "iterator" | "drain"): void {
-    if (this.#consumer !== null) {
-      throw new OpenResponsesError(
-        "This ToolRunStream is already being consumed; iterate it or call finalResult(), not both.",
-      );
-    }
-    this.#consumer = consumer;
-  }
-
-  async #drain(): Promise<void> {
-    try {
-      for (;;) {
-        const next = await this.#generator.next();
-        if (next.done) return this.#settle({ ok: true, value: next.value });
-      }
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  /** A failed run (a tool error with `throwOnToolError`, say) also stops the tools still running. */
-  #fail(error: unknown): void {
-    this.#settle({ ok: false, error });
-    this.#controller.abort(error);
-  }
-
   async *#events(): AsyncGenerator<ToolRunEvent, void, undefined> {
     try {
       for (;;) {
         const next = await this.#generator.next();
-        if (next.done) {
-          this.#settle({ ok: true, value: next.value });
-          return;
-        }
+        if (next.done) return this.#settle?.(true, next.value);
         yield next.value;
       }
     } catch (error) {
-      this.#fail(error);
+      // A failed run (a tool error with `throwOnToolError`, say) also stops the tools still running.
+      this.#settle?.(false, error);
+      this.#controller.abort(error);
       throw error;
     } finally {
-      if (!this.#settled) {
+      if (this.#settle) {
         // The loop was left early: stop the run, and let `finalResult()` say so.
         const error = new APIUserAbortError("The tool run's consumer stopped early.");
         this.#controller.abort(error);
-        this.#settle({ ok: false, error });
+        this.#settle(false, error);
         await this.#generator.return(undefined as never).catch(() => undefined);
       }
     }

@@ -4,22 +4,13 @@
  */
 
 import { type FunctionToolInit, functionTool } from "../builders/tools.js";
-import type { FunctionCall, FunctionToolParam, ResponseResource } from "../spec/index.js";
 import { type JSONSchemaObject, jsonSchemaOf, parseWithSchema } from "../structured/format.js";
 import { isStandardSchema, type SchemaOutput, type StandardSchema } from "../structured/standard-schema.js";
+import type { RunnableTool, ToolContext } from "./runnable.js";
 
-/** What a tool's `execute` is given besides its arguments. */
-export interface ToolContext {
-  /** The `function_call` item being answered (`call_id`, `name`, the raw `arguments` JSON). */
-  readonly call: FunctionCall;
-  /** The response that made the call. */
-  readonly response: ResponseResource;
-  /** 1 for the first model response of the run, 2 for the next, ... */
-  readonly turn: number;
-  /** Aborted when the run is aborted (its `signal`, `.abort()`, or a consumer that stopped early). */
-  readonly signal: AbortSignal;
-}
+export { isRunnableTool, type RunnableTool, type ToolContext } from "./runnable.js";
 
+/** What `tool()` takes for a tool whose arguments `parse` reads (JSON by default). */
 export interface ToolInit<Args, Result> extends FunctionToolInit {
   /**
    * Turns the call's `arguments` JSON into `Args`: the place to validate (with a schema library, say).
@@ -48,17 +39,6 @@ export interface SchemaToolInit<S extends StandardSchema, Result>
   /** Default `true` for a schema tool: the server must follow the schema exactly. */
   strict?: boolean;
   execute: (args: SchemaOutput<S>, context: ToolContext) => Result | Promise<Result>;
-}
-
-/** A function tool with its code. Put it in `tools` of `client.responses.runTools()`. */
-export interface RunnableTool<Args = unknown, Result = unknown> {
-  /** The tool definition sent to the server (a plain `FunctionToolParam`). */
-  readonly definition: FunctionToolParam;
-  readonly name: string;
-  // Method syntax on purpose: it keeps `RunnableTool<{ city: string }>` assignable to `RunnableTool`,
-  // so tools with different argument types sit in one `tools` array.
-  parse(argumentsJson: string): Args | Promise<Args>;
-  execute(args: Args, context: ToolContext): Result | Promise<Result>;
 }
 
 /**
@@ -98,18 +78,6 @@ export function tool<Args, Result>(
     parse,
     execute: init.execute as (args: Args, context: ToolContext) => Result | Promise<Result>,
   };
-}
-
-/** Whether a `tools` entry is a runnable tool (rather than a plain tool definition sent as is). */
-export function isRunnableTool(value: unknown): value is RunnableTool {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<RunnableTool>;
-  return (
-    typeof candidate.execute === "function" &&
-    typeof candidate.parse === "function" &&
-    typeof candidate.definition === "object" &&
-    candidate.definition !== null
-  );
 }
 
 /** The default `parse`: JSON, with a message the model can act on when it is not. */

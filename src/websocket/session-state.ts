@@ -79,7 +79,7 @@ export interface ResponsesSocketOptions {
 
 /** Raised synchronously for a body a WebSocket turn must not carry (rule W1). */
 export class WebSocketRequestError extends OpenResponsesError {
-  readonly param: string;
+  declare readonly param: string;
   constructor(message: string, param: string) {
     super(message);
     this.param = param;

@@ -6,6 +6,8 @@
  */
 
 import { spawn } from "node:child_process";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResponsesHandler, mockModel, type RunningServer, serve } from "../../src/server/index.js";
@@ -27,9 +29,9 @@ afterAll(async () => {
 });
 
 /** Runs the fixture; resolves to how long after letting go it exited (killed after 30 s: a failure). */
-function letGo(mode: string): Promise<number> {
+function letGo(mode: string, baseURL = `${server.url}/v1`): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, `${server.url}/v1`, mode], {
+    const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, baseURL, mode], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -55,4 +57,39 @@ describe("a process exits once the caller lets go of what the client made", { ti
       expect(await letGo(mode)).toBeLessThan(BOUND_MS);
     });
   }
+});
+
+describe("S3: a server that keeps the body open after [DONE]", { timeout: 60_000 }, () => {
+  it("does not keep a process that read the stream alive (the drain after [DONE] is bounded)", async () => {
+    const held: ServerResponse[] = [];
+    const holding = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        const created = {
+          type: "response.created",
+          sequence_number: 0,
+          response: { id: "r", object: "response", status: "in_progress", output: [] },
+        };
+        const completed = {
+          type: "response.completed",
+          sequence_number: 1,
+          response: { id: "r", object: "response", status: "completed", output: [] },
+        };
+        response.write(
+          `data: ${JSON.stringify(created)}\n\ndata: ${JSON.stringify(completed)}\n\ndata: [DONE]\n\n`,
+        );
+        held.push(response);
+      });
+    });
+    await new Promise<void>((done) => holding.listen(0, "127.0.0.1", done));
+    try {
+      const url = `http://127.0.0.1:${(holding.address() as AddressInfo).port}/v1`;
+      expect(await letGo("read-stream", url)).toBeLessThan(BOUND_MS);
+    } finally {
+      for (const response of held) response.destroy();
+      holding.closeAllConnections();
+      await new Promise((done) => holding.close(done));
+    }
+  });
 });

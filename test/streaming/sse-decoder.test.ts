@@ -192,4 +192,40 @@ describe("SSE decoder (WHATWG rules)", () => {
       { numRuns: 400 },
     );
   });
+
+  it("property: events taken whole from a chunk are the events read line by line", () => {
+    // Mostly the common shape (`event:` + `data:` + blank line), with each way of leaving it: no space
+    // after the colon, CR line ends, an `id` or `retry` or comment line, a second data line, an empty
+    // name, a block cut short. One byte per push never holds a whole event, so it reads line by line.
+    const value = fc.string({ unit: fc.constantFrom("a", "é", "世", " ", ":", "{", '"'), maxLength: 8 });
+    const block = fc.oneof(
+      { weight: 6, arbitrary: fc.tuple(value, value).map(([n, d]) => `event: ${n}\ndata: ${d}\n\n`) },
+      { weight: 3, arbitrary: value.map((d) => `data: ${d}\n\n`) },
+      fc.tuple(value, value).map(([n, d]) => `event:${n}\ndata:${d}\n\n`),
+      fc.tuple(value, value).map(([n, d]) => `event: ${n}\r\ndata: ${d}\r\n\r\n`),
+      fc.tuple(value, value).map(([n, d]) => `event: ${n}\ndata: ${d}\r\n`),
+      fc.tuple(value, value).map(([i, d]) => `id: ${i}\ndata: ${d}\n\n`),
+      value.map((d) => `retry: 5\ndata: ${d}\n\n`),
+      value.map((d) => `: note\ndata: ${d}\n\n`),
+      fc.tuple(value, value).map(([a, b]) => `data: ${a}\ndata: ${b}\n\n`),
+      value.map((d) => `event: \ndata: ${d}\n\n`),
+      value.map((n) => `event: ${n}\n`),
+      fc.constant("\n"),
+    );
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 20 }), (blocks) => {
+        const bytes = encoder.encode(blocks.join(""));
+        const oneByOne = Array.from(bytes, (byte) => Uint8Array.of(byte));
+        expect(decodeChunks([bytes])).toEqual(decodeChunks(oneByOne));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("an event taken whole over the size bound still fails at its bound", () => {
+    const decoder = new SSEDecoder({ maxEventSize: 20 });
+    // 9 + 11 characters: at the bound, accepted; one more past it fails.
+    expect(decoder.push(encoder.encode("event: e\ndata: 1234\n\n"))).toEqual([{ event: "e", data: "1234" }]);
+    expect(() => decoder.push(encoder.encode("event: e\ndata: 1234567890\n\n"))).toThrow(ResponseStreamError);
+  });
 });

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { ProtocolError, ResponseStreamError } from "../../src/errors.js";
+import { DRAIN_GRACE_MS, DRAIN_MAX_BYTES } from "../../src/streaming/drain.js";
 import { ResponseStream } from "../../src/streaming/response-stream.js";
+import { until } from "../support/until.js";
 import { Events, type Loose, messageItem, toSSE } from "./fixtures.js";
 
 const encoder = new TextEncoder();
@@ -147,5 +149,74 @@ describe("S5: after the terminal event of a byte stream", () => {
     for await (const event of stream) types.push(event.type);
     expect(types.at(-1)).toBe("response.completed");
     expect(await stream.finalText()).toBe("Hello");
+  });
+});
+
+/**
+ * A byte stream that delivers `text`, then `tail` pieces (each on its own pull) and ends; records the
+ * pulls that reached the end and whether it was cancelled.
+ */
+function endsAfter(text: string, tail: string[]) {
+  const state = { cancelled: false, ended: false };
+  const pieces = [text, ...tail];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = pieces.shift();
+      if (next === undefined) {
+        state.ended = true;
+        controller.close();
+      } else controller.enqueue(encoder.encode(next));
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { stream, state };
+}
+
+describe("S3: after [DONE] on a byte stream, the rest of the body is drained, bounded", () => {
+  it("a body that ends after [DONE] is read to its end, not cancelled (so fetch can reuse the connection)", async () => {
+    const { stream: body, state } = endsAfter(toSSE(helloStream()), ["\n", ": bye\n"]);
+    const stream = ResponseStream.fromReadableStream(body);
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types.at(-1)).toBe("response.completed");
+    await until(() => state.ended, "the body read to its end after [DONE]");
+    expect(state.cancelled).toBe(false);
+    expect(await stream.finalText()).toBe("Hello");
+  });
+
+  it("a body held open after [DONE] does not hold the consumer, and is cancelled after the grace", async () => {
+    const { stream: body, state } = openAfter(toSSE(helloStream()));
+    const stream = ResponseStream.fromReadableStream(body, { terminalGraceMs: 60_000 });
+    const started = Date.now();
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types.at(-1)).toBe("response.completed");
+    expect((await stream.finalResponse()).status).toBe("completed");
+    // The loop ended at [DONE], before the drain's grace ran out (it cancels the body when it does).
+    expect(state.cancelled).toBe(false);
+    await until(() => state.cancelled, "the held body cancelled after the grace");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_GRACE_MS - 5);
+  });
+
+  it("more than DRAIN_MAX_BYTES after [DONE] cancels the body without reading the rest", async () => {
+    const junk = ": x\n".repeat(DRAIN_MAX_BYTES / 4 + 1);
+    const { stream: body, state } = endsAfter(toSSE(helloStream()), [junk, junk, junk]);
+    const stream = ResponseStream.fromReadableStream(body);
+    expect(await stream.finalText()).toBe("Hello");
+    // Past the bound it is cancelled with junk still unread, where without one it would be read to its end.
+    await until(() => state.cancelled, "the body cancelled past DRAIN_MAX_BYTES");
+    expect(state.ended).toBe(false);
+    expect(stream.violations).toEqual([]);
+  });
+
+  it("what follows [DONE] is not parsed: junk there is neither an error nor a violation", async () => {
+    const { stream: body, state } = endsAfter(toSSE(helloStream()), ["data: {not json\n\n"]);
+    const stream = ResponseStream.fromReadableStream(body, { strict: true });
+    const final = await stream.finalResponse();
+    expect(final.status).toBe("completed");
+    await until(() => state.ended, "the body read to its end after [DONE]");
+    expect(stream.violations).toEqual([]);
   });
 });

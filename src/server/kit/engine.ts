@@ -22,10 +22,11 @@ import { assertDialect, type Dialect, eventsInDialect } from "./dialect.js";
 import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { KitError } from "./kit-error.js";
-import { createMemoryStore } from "./memory-store.js";
+import { createMemoryStore, keepWithText } from "./memory-store.js";
 import { openTurn } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { resolveContext } from "./resolve-context.js";
+import { HEADERS_LATER } from "./turn-request.js";
 
 export interface ResponsesEngineOptions {
   /** The model backend (see `Model` in `openresponses/server`). */
@@ -108,14 +109,14 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      ...(runOptions.headers === undefined ? {} : { headers: runOptions.headers }),
-      save: async (finished, own) => {
+      ...headersOf(runOptions),
+      save: async (finished, own, text) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
         // The store's own copy: what the events handed out share with the writer stays theirs.
         const response = own ? finished.response : copyData(finished.response);
         const stored = { response, input: finished.input };
-        const kept = !wanted || (await keep(runStore, stored));
+        const kept = !wanted || (await keep(runStore, stored, text));
         // A response the store did not take says so (`store: false`), so nobody relies on finding it.
         if (!kept) stored.response.store = false;
         try {
@@ -131,10 +132,15 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
   }
 
-  /** Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`). */
-  async function keep(runStore: ResponseStore, stored: StoredResponse): Promise<boolean> {
+  /**
+   * Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`).
+   * `text`, the response's JSON text when the turn made it, lets the default store keep that instead.
+   */
+  async function keep(runStore: ResponseStore, stored: StoredResponse, text?: string): Promise<boolean> {
     try {
-      return (await runStore.set(stored.response.id, stored)) !== false;
+      const id = stored.response.id;
+      const kept = text === undefined ? undefined : keepWithText(runStore, id, stored, text);
+      return (kept ?? (await runStore.set(id, stored))) !== false;
     } catch (error) {
       report(error, "store");
       return false;
@@ -157,4 +163,11 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   }
 
   return { store, parseCreateBody, parseCompactBody, run, compact };
+}
+
+/** The run's headers for the turn: as given, or the internal `HEADERS_LATER` function (turn-request.ts). */
+function headersOf(options: RunOptions): { headers?: Headers | (() => Headers) } {
+  const later = (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER];
+  if (later !== undefined) return { headers: later };
+  return options.headers === undefined ? {} : { headers: options.headers };
 }

@@ -347,6 +347,7 @@ export class EventWriter {
     if (open.kind === "reasoning") this.#closeSummary(open);
     open.item.status = status;
     this.#open = null;
+    if (this.#quiet) return;
     // Finished: the writer never changes it again, so the event carries the item itself.
     this.#emit({
       type: "response.output_item.done",
@@ -364,6 +365,7 @@ export class EventWriter {
     const done = copyData(item);
     const outputIndex = this.#response.output.length;
     this.#response.output.push(done);
+    if (this.#quiet) return;
     this.#emit({
       type: "response.output_item.added",
       sequence_number: 0,
@@ -596,6 +598,8 @@ export class EventWriter {
     const content = open.content;
     if (content === null) return;
     open.content = null;
+    // A quiet writer builds no events (not even to drop them in `#emit`).
+    if (this.#quiet) return;
     const base = {
       sequence_number: 0,
       item_id: open.item.id,
@@ -670,6 +674,7 @@ export class EventWriter {
     const summary = open.summary;
     if (summary === null) return;
     open.summary = null;
+    if (this.#quiet) return;
     const base = {
       sequence_number: 0,
       item_id: open.item.id,

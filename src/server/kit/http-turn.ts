@@ -12,19 +12,33 @@ import type {
   StreamingEvent,
 } from "../../spec/index.js";
 import { type KitAnswer, toResponse } from "./answer.js";
-import type { ResponsesEngine } from "./engine.js";
+import type { ResponsesEngine, RunOptions } from "./engine.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import type { Claimed } from "./idempotent-answer.js";
 import { errorAnswer, errorResponse, kitError } from "./kit-error.js";
 import { sseChunks } from "./sse.js";
+import { HEADERS_LATER } from "./turn-request.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache",
-  // Tells reverse proxies (nginx) not to buffer the stream.
-  "x-accel-buffering": "no",
-};
+
+/**
+ * An answer's own headers, which the wrapper adds to (`x-request-id`). Made as a literal each time, not
+ * spread from a shared object: on Node 20, V8 keeps an object made by a spread and then added to (and
+ * everything it holds) alive through young-generation collections after it is dead, so every answer's
+ * headers would be copied and promoted before they could be freed.
+ */
+function jsonHeaders(): Record<string, string> {
+  return { "content-type": "application/json" };
+}
+
+function sseHeaders(): Record<string, string> {
+  return {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    // Tells reverse proxies (nginx) not to buffer the stream.
+    "x-accel-buffering": "no",
+  };
+}
 
 /** `POST {base}/responses`: runs the engine and frames its events as JSON or SSE. */
 export async function answerCreate(
@@ -48,8 +62,8 @@ export interface CreateCall {
    */
   signal?: AbortSignal;
   onClose?: (stop: (reason: unknown) => void) => void;
-  /** The request's headers, for `ModelRequest.headers`. */
-  headers?: Headers;
+  /** The request's headers, for `ModelRequest.headers`, or a function that builds them when the model reads them. */
+  headers?: Headers | (() => Headers);
 }
 
 /** The create turn's answer, and whether an idempotency claim may record it (not an error). */
@@ -58,11 +72,15 @@ export async function createAnswer(
   body: CreateResponseBody,
   call: CreateCall,
 ): Promise<{ answer: KitAnswer; keep: boolean }> {
-  // A cancelled SSE body stops the turn itself.
-  const run = await engine.run(body, {
-    ...(call.signal === undefined ? {} : { signal: call.signal }),
-    ...(call.headers === undefined ? {} : { headers: call.headers }),
-  });
+  // A cancelled SSE body stops the turn itself. Options set field by field: a spread of objects would
+  // keep the headers alive through young-generation collections (see `jsonHeaders`).
+  const options: RunOptions = {};
+  if (call.signal !== undefined) options.signal = call.signal;
+  const headers = call.headers;
+  if (typeof headers === "function")
+    (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER] = headers;
+  else if (headers !== undefined) options.headers = headers;
+  const run = await engine.run(body, options);
   if (!run.ok) return { answer: errorAnswer(run.error), keep: false };
   let events: AsyncIterable<StreamingEvent> | EventBatchSource = run.events;
   if (call.onClose !== undefined && events instanceof TurnEvents) {
@@ -71,7 +89,7 @@ export async function createAnswer(
     events = batches;
   }
   if (body.stream === true) {
-    return { answer: { status: 200, headers: { ...SSE_HEADERS }, body: sseChunks(events) }, keep: true };
+    return { answer: { status: 200, headers: sseHeaders(), body: sseChunks(events) }, keep: true };
   }
   const final = await finalResponse(events);
   if (final === null) {
@@ -81,7 +99,7 @@ export async function createAnswer(
   // The JSON answer is exactly the terminal event's snapshot. A failed response also answers 500, and
   // its `error` carries message, type, param and code, so it reads as a spec error body (E1) too.
   const status = final.response.status === "failed" ? 500 : 200;
-  return { answer: { status, headers: { ...JSON_HEADERS }, body: final.json }, keep: true };
+  return { answer: { status, headers: jsonHeaders(), body: final.json }, keep: true };
 }
 
 /**

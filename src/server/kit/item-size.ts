@@ -31,16 +31,3 @@ function jsonLength(value: unknown): number {
     return Number.POSITIVE_INFINITY;
   }
 }
-
-/**
- * Records `item`'s JSON length when the caller has its JSON text already (a collected response, whose
- * text is the answer): the store's size check then reads it instead of serialising the item again.
- */
-export function rememberSize(item: object, size: number): void {
-  sizes.set(item, size);
-}
-
-/** The JSON length recorded or computed for `item` before, if any. */
-export function knownSize(item: object): number | undefined {
-  return sizes.get(item);
-}

@@ -2,11 +2,17 @@
  * The default `ResponseStore`: an in-memory LRU bounded by entry count and by approximate size, so a
  * long-running server cannot grow without limit (a thousand 10 MiB requests would otherwise be kept).
  * Users with their own database implement `ResponseStore` from `../model.js` instead.
+ *
+ * A response whose JSON text the engine already made (a JSON answer's, `keepWithText`) is kept as that
+ * text's UTF-8 bytes and parsed when first read. A busy server's store holds its last thousand
+ * responses, most never read again: as bytes each is a small handle on memory outside the JavaScript
+ * heap, where objects (or a string) would be copied out of the young generation and later swept from
+ * the old one, turn after turn.
  */
 
-import type { ItemField, ItemParam } from "../../spec/index.js";
+import type { ItemField, ItemParam, ResponseResource } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
-import { itemSize, itemsSize, knownSize } from "./item-size.js";
+import { itemSize, itemsSize } from "./item-size.js";
 
 export interface MemoryStoreOptions {
   /** How many responses to keep; the least recently used one is evicted first. Default 1000. */
@@ -21,17 +27,39 @@ export interface MemoryStoreOptions {
 
 export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024;
 
+/** One kept response. */
+interface Entry {
+  /** The response and its context; null while the response is kept as its JSON text. */
+  value: StoredResponse | null;
+  /** The response's JSON text, UTF-8 encoded, while `value` is null. */
+  json: Uint8Array | null;
+  input: StoredResponse["input"];
+  bytes: number;
+  /** The item ids this entry indexed in `#items` (the first holder of each), dropped with it. */
+  ids: string[] | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Set by the store's static block: the one way to reach its private `#keep`. */
+let keepText: (store: MemoryResponseStore, id: string, value: StoredResponse, text: string) => boolean;
+
 export class MemoryResponseStore implements ResponseStore {
   readonly maxEntries: number;
   readonly maxBytes: number;
   // A Map iterates in insertion order; re-inserting on access makes the first key the least recently used.
-  readonly #entries = new Map<string, { value: StoredResponse; bytes: number }>();
+  readonly #entries = new Map<string, Entry>();
   #bytes = 0;
   /**
    * Item id → the id of the first kept response that holds it (`findItem`). The first holder wins, so
    * a chain's later turns, which repeat the earlier items in their input, do not each re-index them.
    */
   readonly #items = new Map<string, string>();
+
+  static {
+    keepText = (store, id, value, text) => store.#keep(id, value, text);
+  }
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxEntries ?? 1000;
@@ -56,19 +84,31 @@ export class MemoryResponseStore implements ResponseStore {
     if (entry === undefined) return undefined;
     this.#entries.delete(id);
     this.#entries.set(id, entry);
-    return entry.value;
+    return storedOf(entry);
   }
 
   /** False when the entry is larger than `maxBytes` and so not kept. */
   set(id: string, value: StoredResponse): boolean {
+    return this.#keep(id, value, undefined);
+  }
+
+  /** `set`, keeping the response as `text` (its JSON text, when given) until it is read. */
+  #keep(id: string, value: StoredResponse, text: string | undefined): boolean {
     this.delete(id);
-    const bytes = approximateBytes(value);
+    const bytes = approximateBytes(value, text);
     if (bytes > this.maxBytes) return false;
-    this.#entries.set(id, { value, bytes });
+    const entry: Entry =
+      text === undefined
+        ? { value, json: null, input: value.input, bytes, ids: null }
+        : { value: null, json: encoder.encode(text), input: value.input, bytes, ids: null };
+    this.#entries.set(id, entry);
     this.#bytes += bytes;
     const items = this.#items;
     forEachItemId(value, (itemId) => {
-      if (!items.has(itemId)) items.set(itemId, id);
+      if (items.has(itemId)) return;
+      items.set(itemId, id);
+      if (entry.ids === null) entry.ids = [itemId];
+      else entry.ids.push(itemId);
     });
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
@@ -83,19 +123,45 @@ export class MemoryResponseStore implements ResponseStore {
     if (entry === undefined) return;
     this.#entries.delete(id);
     this.#bytes -= entry.bytes;
+    if (entry.ids === null) return;
     const items = this.#items;
-    forEachItemId(entry.value, (itemId) => {
-      if (items.get(itemId) === id) items.delete(itemId);
-    });
+    for (const itemId of entry.ids) items.delete(itemId);
   }
 
   findItem(itemId: string): ItemParam | ItemField | undefined {
     const holder = this.#items.get(itemId);
     const entry = holder === undefined ? undefined : this.#entries.get(holder);
     if (entry === undefined) return undefined;
-    const { response, input } = entry.value;
+    const { response, input } = storedOf(entry);
     return response.output.find((item) => item.id === itemId) ?? input.find((item) => item.id === itemId);
   }
+}
+
+/**
+ * Keeps a finished response in `store` as `text`, its JSON text, which the caller made from it just now
+ * and which nothing changes later; parsed when first read. Undefined when `store` is not exactly the
+ * default store (a subclass may have its own `set`): the caller then calls `set` as for any store.
+ */
+export function keepWithText(
+  store: ResponseStore,
+  id: string,
+  value: StoredResponse,
+  text: string,
+): boolean | undefined {
+  if (!(store instanceof MemoryResponseStore) || store.set !== MemoryResponseStore.prototype.set) {
+    return undefined;
+  }
+  return keepText(store, id, value, text);
+}
+
+/** The entry's response and context, the response parsed from its text on the first read. */
+function storedOf(entry: Entry): StoredResponse {
+  if (entry.value === null) {
+    const response = JSON.parse(decoder.decode(entry.json ?? undefined)) as ResponseResource;
+    entry.value = { response, input: entry.input };
+    entry.json = null;
+  }
+  return entry.value;
 }
 
 /** Calls `visit` with the id of each item of the entry (its output, then its input). */
@@ -120,13 +186,10 @@ function idsOf(list: unknown, visit: (id: string) => void): void {
  * repeats one large item many times costs one serialisation, not one per repetition. Not serialisable
  * (a cycle from a custom model's item) counts as too large to keep.
  */
-function approximateBytes(value: StoredResponse): number {
+function approximateBytes(value: StoredResponse, text: string | undefined): number {
   const list = (items: unknown) => (Array.isArray(items) ? itemsSize(items) : itemSize(items));
-  const response = value.response;
-  // A collected response's JSON text was just made for its answer (model-loop.ts): its length is known.
-  const whole = typeof response === "object" && response !== null ? knownSize(response) : undefined;
-  if (whole !== undefined) return whole + list(value.input);
-  const { output, ...rest } = response;
+  if (text !== undefined) return text.length + list(value.input);
+  const { output, ...rest } = value.response;
   return itemSize(rest) + list(output) + list(value.input);
 }
 

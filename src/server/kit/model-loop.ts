@@ -14,17 +14,17 @@
  */
 
 import type { CreateResponseBody, ResponseResource, StreamingEvent } from "../../spec/index.js";
-import type { Model, ModelPart, ModelRequest, StoredResponse } from "../model.js";
+import type { Model, ModelPart, StoredResponse } from "../model.js";
 import type { ContextItem } from "./context-item.js";
 import type { ErrorReporter } from "./error-report.js";
 import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import { EventWriter, type EventWriterOptions, quietEventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
-import { rememberSize } from "./item-size.js";
 import { describeThrown, type KitError } from "./kit-error.js";
 import { ABORTED, type ModelSource, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
+import { TURN_ABORT, TurnAbort, withLazyHeaders, withLazySignal } from "./turn-request.js";
 import { countContextCharacters } from "./usage.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
@@ -49,15 +49,15 @@ export interface Turn {
   readonly input: ContextItem[];
   readonly responseId: string;
   readonly signal: AbortSignal | undefined;
-  /** The caller's request headers, for `ModelRequest.headers`. */
-  readonly headers?: Headers;
+  /** The caller's request headers, for `ModelRequest.headers`; a function builds them when first read. */
+  readonly headers?: Headers | (() => Headers);
   /**
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep, unless `own` says nothing else holds it (a collected turn, whose only
-   * reader is its JSON text, made before the call). False when the response was meant to be stored and
-   * was not.
+   * reader is its JSON text, made before the call and handed over as `text` when there is one). False
+   * when the response was meant to be stored and was not.
    */
-  readonly save: (finished: StoredResponse, own: boolean) => Promise<boolean>;
+  readonly save: (finished: StoredResponse, own: boolean, text?: string) => Promise<boolean>;
 }
 
 /** A collected turn: the final snapshot and its JSON text. */
@@ -83,7 +83,8 @@ type Wake = (value: typeof INTERRUPTED | typeof FLUSH) => void;
 class TurnLoop implements EventBatchSource {
   readonly #settings: TurnSettings;
   readonly #turn: Turn;
-  readonly #controller = new AbortController();
+  /** The model's signal is made only when the model first reads it (turn-abort.ts says why). */
+  readonly #abort = new TurnAbort();
   readonly #policy: ToolPolicy;
   #state: "opening" | "new" | "running" | "ended" = "opening";
   #source: ModelSource | undefined;
@@ -101,11 +102,11 @@ class TurnLoop implements EventBatchSource {
     this.#turn = turn;
     this.#policy = createToolPolicy(turn.body);
     const signal = turn.signal;
-    if (signal?.aborted) this.#controller.abort(signal.reason);
+    if (signal?.aborted) this.#abort.abort(signal.reason);
     else if (signal !== undefined) {
       // Made only when there is a signal to follow (serve()'s plain route stops the turn directly).
       this.#onAbort = () => {
-        this.#controller.abort(signal.reason);
+        this.#abort.abort(signal.reason);
         this.#wake?.(INTERRUPTED);
       };
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -116,16 +117,22 @@ class TurnLoop implements EventBatchSource {
 
   async open(): Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
-    const request: ModelRequest = {
+    const abort = this.#abort;
+    // `signal` is added by `withLazySignal`, after the fields of the literal: made in the literal (as an
+    // accessor, or as a value reconfigured later) it would cost more.
+    const request = withLazySignal({
       body,
       input,
       responseId,
-      signal: this.#controller.signal,
       tools: this.#policy.tools,
       toolChoice: this.#policy.mode,
-      ...(this.#turn.headers === undefined ? {} : { headers: this.#turn.headers }),
-    };
-    const opened = await openModel(this.#settings.model, request);
+      [TURN_ABORT]: abort,
+    });
+    const headers = this.#turn.headers;
+    if (typeof headers === "function") withLazyHeaders(request, headers);
+    else if (headers !== undefined) request.headers = headers;
+    const aborted = () => abort.aborted;
+    const opened = await openModel(this.#settings.model, request, aborted);
     if (!opened.ok) {
       this.#detach();
       this.#state = "ended";
@@ -142,7 +149,7 @@ class TurnLoop implements EventBatchSource {
     if (this.#state === "ended") return Promise.resolve(null);
     this.#batch++;
     if (this.#state === "new") {
-      if (this.#controller.signal.aborted) {
+      if (this.#abort.aborted) {
         this.#end();
         return Promise.resolve(null);
       }
@@ -162,10 +169,10 @@ class TurnLoop implements EventBatchSource {
    * JSON answer): the snapshot and its JSON text, or null when the turn was stopped or aborted first.
    * Called instead of `next`, before it; the model is driven as `next` drives it (an async model's
    * steps awaited, the event loop given a turn every `YIELD_INTERVAL_MS`), and the response is saved the
-   * same way, with its JSON size known to the store (item-size.ts) so it is not serialised twice.
+   * same way, with its JSON text, so the store need not serialise it again (memory-store.ts keeps it).
    */
   async collect(): Promise<CollectedResponse | null> {
-    if (this.#state !== "new" || this.#controller.signal.aborted) {
+    if (this.#state !== "new" || this.#abort.aborted) {
       this.#end();
       return null;
     }
@@ -202,13 +209,12 @@ class TurnLoop implements EventBatchSource {
       writer.fail(describeThrown(error));
     }
     const response = writer.response;
-    // Made before the save, so the store knows its size; a snapshot that cannot be serialised (a
-    // model's item with a cycle) is saved as before, and the serialisation after it throws.
+    // Made before the save, so the store can keep it; a snapshot that cannot be serialised (a model's
+    // item with a cycle) is saved as before, and the serialisation after it throws.
     let json = serialised(response);
-    if (json !== undefined) rememberSize(response, json.length);
     try {
-      // Nothing but `json` has read the snapshot: the store may keep it as it is.
-      const kept = await this.#turn.save({ response, input: this.#turn.input }, true);
+      // Nothing but `json` has read the snapshot: the store may keep it as it is, or as `json`.
+      const kept = await this.#turn.save({ response, input: this.#turn.input }, true, json);
       if (!kept) {
         response.store = false;
         json = undefined;
@@ -317,7 +323,7 @@ class TurnLoop implements EventBatchSource {
   }
 
   #stopped(): boolean {
-    return this.#state === "ended" || this.#controller.signal.aborted;
+    return this.#state === "ended" || this.#abort.aborted;
   }
 
   /** Ends a collected turn that was interrupted: there is no final snapshot. */
@@ -344,8 +350,8 @@ class TurnLoop implements EventBatchSource {
     // Reached early when the consumer went away (even before its first batch: the model is already
     // running) or the model ended the response (incomplete): tell the model to stop, and let its
     // generator run its own cleanup.
-    if (!this.#writer?.finished && !this.#controller.signal.aborted) {
-      this.#controller.abort(reason ?? new Error("The client went away."));
+    if (!this.#writer?.finished && !this.#abort.aborted) {
+      this.#abort.abort(reason ?? new Error("The client went away."));
     }
     this.#source?.close();
   }

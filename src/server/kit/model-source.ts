@@ -27,8 +27,15 @@ export interface ModelSource {
 
 export type OpenedModel = { ok: true; source: ModelSource } | { ok: false; error: KitError; thrown: unknown };
 
-/** Calls the model and waits for its first step (or the abort of `request.signal`). */
-export async function openModel(model: Model, request: ModelRequest): Promise<OpenedModel> {
+/**
+ * Calls the model and waits for its first step (or the abort of `request.signal`). `aborted` says
+ * whether the turn was aborted without reading `request.signal` (turn-abort.ts), for a sync model.
+ */
+export async function openModel(
+  model: Model,
+  request: ModelRequest,
+  aborted: () => boolean = () => request.signal.aborted,
+): Promise<OpenedModel> {
   let iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined;
   let isAsync = false;
   let first: Step | typeof ABORTED | { thrown: unknown };
@@ -40,7 +47,7 @@ export async function openModel(model: Model, request: ModelRequest): Promise<Op
       ? await firstOrAbort((iterator as AsyncIterator<ModelPart>).next(), request.signal)
       : (iterator as Iterator<ModelPart>).next();
   } catch (thrown) {
-    const answer = request.signal.aborted ? null : statusAnswerOf(thrown);
+    const answer = aborted() ? null : statusAnswerOf(thrown);
     if (answer !== null) {
       closeQuietly(iterator);
       return { ok: false, error: answer, thrown };
@@ -56,7 +63,7 @@ export async function openModel(model: Model, request: ModelRequest): Promise<Op
         if (step !== ABORTED && "thrown" in step) throw step.thrown;
         return step;
       }
-      if (request.signal.aborted) return ABORTED;
+      if (aborted()) return ABORTED;
       if (iterator === undefined) return { done: true, value: undefined };
       return isAsync
         ? (iterator as AsyncIterator<ModelPart>).next()

@@ -109,8 +109,8 @@ async function create(context: PlainRouteContext, request: PlainRequest): Promis
   if (!read.ok) return errorAnswer(read.error);
   const call = {
     onClose: (stop: (reason: unknown) => void) => request.onClose(stop),
-    // For a model that reads them (a bridge that forwards the caller's credentials does).
-    headers: request.headers(),
+    // For a model that reads them (a bridge that forwards the caller's credentials does): built then.
+    headers: () => request.headers(),
   };
   return (await createAnswer(engine, read.body, call)).answer;
 }

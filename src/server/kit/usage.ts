@@ -45,18 +45,38 @@ export function buildUsage(
   };
 }
 
-/** Merges a model's `usage` part into what it reported before (later fields win). */
+/**
+ * Merges a model's `usage` part into what it reported before: a field `next` has (its own, as a spread
+ * would copy it) wins. Only the fields `buildUsage` reads are kept. Written out rather than spread
+ * (`{ ...previous, ...next, details }`): V8 (Node 20) keeps such an object alive through young-generation
+ * collections after it is dead.
+ */
 export function mergeUsage(previous: Partial<Usage> | undefined, next: Partial<Usage>): Partial<Usage> {
   return {
-    ...previous,
-    ...next,
+    input_tokens: later(previous, next, "input_tokens"),
+    output_tokens: later(previous, next, "output_tokens"),
+    total_tokens: later(previous, next, "total_tokens"),
     input_tokens_details: {
-      ...previous?.input_tokens_details,
-      ...next.input_tokens_details,
+      cached_tokens: later(previous?.input_tokens_details, next.input_tokens_details, "cached_tokens"),
     } as Usage["input_tokens_details"],
     output_tokens_details: {
-      ...previous?.output_tokens_details,
-      ...next.output_tokens_details,
+      reasoning_tokens: later(
+        previous?.output_tokens_details,
+        next.output_tokens_details,
+        "reasoning_tokens",
+      ),
     } as Usage["output_tokens_details"],
   };
+}
+
+const ownEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** `{ ...earlier, ...next }[key]`, without making the merged object. */
+function later(earlier: unknown, next: unknown, key: string): number | undefined {
+  const from = hasOwn(next, key) ? next : hasOwn(earlier, key) ? earlier : undefined;
+  return (from as Record<string, number | undefined> | undefined)?.[key];
+}
+
+function hasOwn(value: unknown, key: string): boolean {
+  return value !== null && value !== undefined && ownEnumerable.call(value, key);
 }

@@ -6,6 +6,7 @@
 
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { itemsSize } from "../kit/item-size.js";
+import { abortCheck } from "../kit/turn-request.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
 import { stableHash } from "./hash.js";
@@ -140,7 +141,6 @@ function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<
   const userText = analysedText(context.lastUser?.text.trim() ?? "");
   const includeEncrypted =
     Array.isArray(body.include) && body.include.includes("reasoning.encrypted_content");
-  const base = { encrypted: undefined, commentary: undefined, calls: [], finalPhase: undefined };
 
   const { tools, policy } = setup;
   // After function outputs arrive the model answers, unless tool_choice still demands a call (P2).
@@ -160,8 +160,9 @@ function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<
         `They need ${call.tool.name} to answer.`,
         outcome,
       );
+      // Each plan is one object literal, never a spread of shared defaults plus fields: V8 (Node 20)
+      // lets such an object, and all it holds, survive young-generation collections it is dead for.
       return {
-        ...base,
         reasoning,
         encrypted: includeEncrypted && reasoning.text ? encryptedReasoning(reasoning.summary) : undefined,
         commentary: formatOf(body)?.type.startsWith("json")
@@ -170,6 +171,7 @@ function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<
         calls,
         answer: undefined,
         finalText: undefined,
+        finalPhase: undefined,
         json: false,
       };
     }
@@ -181,9 +183,10 @@ function plan(context: ConversationContext, body: JsonRecord, setup: ReturnType<
   const outcome = result.refusal ? "I will decline." : `So the answer is: ${result.text}`;
   const reasoning = planReasoning(body.reasoning, userText, result.rationale, outcome);
   return {
-    ...base,
     reasoning,
     encrypted: includeEncrypted && reasoning.text ? encryptedReasoning(reasoning.summary) : undefined,
+    commentary: undefined,
+    calls: [],
     answer: result,
     finalText: rendered.text,
     finalPhase: afterTools ? "final_answer" : undefined,
@@ -250,9 +253,9 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
   // Each delta is taken from the budget first; when it runs out (or the request was aborted) the
   // response ends incomplete. Written out as loops in this one generator: a generator per stream of
   // chunks, and one per chunker, cost more per delta than making the delta.
-  const signal = request.signal;
+  const aborted = abortCheck(request);
   const admit = (reasoning: boolean): boolean => {
-    if (signal.aborted || !budget.take()) return false;
+    if (aborted() || !budget.take()) return false;
     if (reasoning) budget.reasoning++;
     return true;
   };
