@@ -90,32 +90,45 @@ interface ItemState {
 /**
  * Where wire indexes land. A well-behaved server numbers items (and parts) 0, 1, 2... and the index is the
  * slot; one that skips ahead, goes negative or sends 1e9 gets the next free slot instead, remembered so
- * that its later events with the same index reach the same placeholder.
+ * that its later events with the same index reach the same placeholder. A list has no `Slots` (null)
+ * until its first index out of bounds.
  */
-class Slots {
+interface Slots {
   /** Wire index → slot, for the indexes that are not their own slot. */
-  readonly remap = new Map<number, number>();
+  remap: Map<number, number>;
   /** The wire index that created each slot (absent: the slot was created without one). */
-  readonly wireOf: Array<number | undefined> = [];
+  wireOf: Array<number | undefined>;
+}
 
-  /** The slot of wire index `raw` in a list of `length`; `bad` is called when it is not `raw` itself. */
-  resolve(raw: number, length: number, bad: (slot: number) => void): number {
-    const known = this.remap.get(raw);
+/**
+ * The slot of wire index `raw` in a list of `length`. When it is not `raw` itself, `bad` is called
+ * with the list's `Slots` (new on the first such index: the caller keeps it) and the slot.
+ */
+function slotOf(
+  slots: Slots | null,
+  raw: number,
+  length: number,
+  bad: (slots: Slots, slot: number) => void,
+): number {
+  const integer = Number.isInteger(raw) && raw >= 0;
+  if (slots === null) {
+    // The hot path: a list whose indexes were never out of bounds.
+    if (integer && raw <= length) return raw;
+    slots = { remap: new Map(), wireOf: [] };
+  } else {
+    const known = slots.remap.get(raw);
     if (known !== undefined) return known;
-    if (Number.isInteger(raw) && raw >= 0) {
-      if (raw < length) {
-        const owner = this.wireOf[raw];
-        if (owner === undefined || owner === raw) return raw;
-      } else if (raw === length) {
-        this.wireOf[raw] = raw;
-        return raw;
-      }
+    if (integer && raw === length) {
+      slots.wireOf[raw] = raw;
+      return raw;
     }
-    this.remap.set(raw, length);
-    this.wireOf[length] = raw;
-    bad(length);
-    return length;
+    const owner = slots.wireOf[raw];
+    if (integer && raw < length && (owner === undefined || owner === raw)) return raw;
   }
+  slots.remap.set(raw, length);
+  slots.wireOf[length] = raw;
+  bad(slots, length);
+  return length;
 }
 
 /** Reports a rule violation the accumulator found (the stream passes them to its protocol checker). */
@@ -221,9 +234,8 @@ export class ResponseAccumulator {
   readonly #output: Loose[] = [];
   readonly #states: Array<ItemState | undefined> = [];
   readonly #indexById = new Map<string, number>();
-  /** Output slots; `remapped` stays false (the fast path) until a server sends an index out of bounds. */
-  readonly #slots = new Slots();
-  #remapped = false;
+  /** Output slots, once a server sent an index out of bounds. */
+  #slots: Slots | null = null;
   readonly #onViolation: AccumulatorViolation | undefined;
   /** The event being applied, for violation reports. */
   #current: Loose = {};
@@ -325,10 +337,10 @@ export class ResponseAccumulator {
     const raw = event.output_index;
     const length = this.#output.length;
     if (typeof raw === "number") {
-      // The hot path: a known slot of a server that never sent an index out of bounds.
-      if (!this.#remapped && raw >= 0 && raw < length && Number.isInteger(raw)) return raw;
-      return this.#slots.resolve(raw, length, (slot) => {
-        this.#remapped = true;
+      // The hot path (before a callback is made for the rare one): a known slot, no index out of bounds.
+      if (this.#slots === null && raw >= 0 && raw < length && Number.isInteger(raw)) return raw;
+      return slotOf(this.#slots, raw, length, (slots, slot) => {
+        this.#slots = slots;
         this.#violation(
           "S6",
           `output_index ${raw} is not an existing item or the next one (${length} items so far); its events go to output[${slot}].`,
@@ -367,11 +379,8 @@ export class ResponseAccumulator {
   /** The slot in `list` of a part index from the wire (`content_index`/`summary_index`). */
   #partSlot(state: ItemState, family: number, raw: unknown, list: unknown[]): number {
     if (typeof raw !== "number") return 0;
-    const slots = state.slots[family] as Slots | null;
-    if (slots === null && raw >= 0 && raw < list.length && Number.isInteger(raw)) return raw;
-    const resolved = slots ?? new Slots();
-    return resolved.resolve(raw, list.length, (slot) => {
-      state.slots[family] = resolved;
+    return slotOf(state.slots[family] as Slots | null, raw, list.length, (slots, slot) => {
+      state.slots[family] = slots;
       this.#violation(
         "S7",
         `${INDEX_KEYS[family]} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
@@ -400,46 +409,48 @@ export class ResponseAccumulator {
 
   /** The buffer an event's text goes to (a placeholder item or part when the server never added it). */
   #buffer(event: Loose, role: EventRole): TextBuffer {
+    // Small, so that the compiler inlines it into apply(): a delta's usual path is these few lines.
     const family = role[1] as number;
-    const partType = role[2] as string;
-    const state = this.#stateFor(
-      event,
-      family === ARGUMENTS
-        ? "function_call"
-        : family === SUMMARY || partType === "reasoning_text"
-          ? "reasoning"
-          : "message",
-    );
     let buffer: TextBuffer | undefined;
     if (family === ARGUMENTS) {
+      const state = this.#stateFor(event, "function_call");
       buffer = state.args ??= newBuffer(state.item, "arguments");
     } else {
+      const state = this.#stateFor(
+        event,
+        family === SUMMARY || role[2] === "reasoning_text" ? "reasoning" : "message",
+      );
       const index = family === SUMMARY ? event.summary_index : event.content_index;
-      const buffers = state.parts[family] as Array<TextBuffer | undefined>;
       // The hot path: the buffer of a part whose index was never remapped.
-      if (typeof index === "number" && state.slots[family] === null) buffer = buffers[index];
-      if (buffer === undefined) {
-        const list = this.#list(state.item, family);
-        const slot = this.#partSlot(state, family, index, list);
-        buffer = buffers[slot];
-        if (buffer === undefined) {
-          let part = list[slot];
-          if (!isRecord(part)) {
-            const field = role[3] as string;
-            part =
-              partType === "output_text"
-                ? { type: partType, text: "", annotations: [] }
-                : { type: partType, [field]: "" };
-            list[slot] = part;
-          }
-          buffer = newBuffer(part as Loose, role[3] as string);
-          buffers[slot] = buffer;
-        }
-      }
+      if (typeof index === "number" && state.slots[family] === null) buffer = state.parts[family]?.[index];
+      buffer ??= this.#partBuffer(state, family, index, role);
     }
     if (!buffer.dirty) {
       buffer.dirty = true;
       this.#dirty.push(buffer);
+    }
+    return buffer;
+  }
+
+  /** The buffer of a part the hot path did not find: made, with a placeholder part if there is none. */
+  #partBuffer(state: ItemState, family: number, index: unknown, role: EventRole): TextBuffer {
+    const buffers = state.parts[family] as Array<TextBuffer | undefined>;
+    const list = this.#list(state.item, family);
+    const slot = this.#partSlot(state, family, index, list);
+    let buffer = buffers[slot];
+    if (buffer === undefined) {
+      const partType = role[2] as string;
+      const field = role[3] as string;
+      let part = list[slot];
+      if (!isRecord(part)) {
+        part =
+          partType === "output_text"
+            ? { type: partType, text: "", annotations: [] }
+            : { type: partType, [field]: "" };
+        list[slot] = part;
+      }
+      buffer = newBuffer(part as Loose, field);
+      buffers[slot] = buffer;
     }
     return buffer;
   }

@@ -176,8 +176,9 @@ describe("timeouts", () => {
       startSSE(res);
       for (const event of textStreamEvents(["before ", "silence"]).slice(0, 5)) res.write(sseFrame(event));
     });
+    // `timeout` bounds the wait for the headers too: long enough that they arrive on a busy machine.
     const error = await rejection(
-      clientFor(server, { timeout: 150 }).responses.stream({ model: "m" }).finalResponse(),
+      clientFor(server, { timeout: 1000 }).responses.stream({ model: "m" }).finalResponse(),
     );
     expect(error).toBeInstanceOf(ResponseStreamError);
     const e = error as ResponseStreamError;
