@@ -53,7 +53,8 @@ async function startBare(file: string): Promise<{ port: number; server: Server }
         res.writeHead(200, sseHeaders);
         writeEvents(res, idle, false);
       } else {
-        res.writeHead(200, { "content-type": recording.jsonType });
+        // With its length, as the kit sends a whole answer: one write, no chunk framing.
+        res.writeHead(200, { "content-type": recording.jsonType, "content-length": json.length });
         res.end(json);
       }
     });

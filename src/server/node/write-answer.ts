@@ -48,13 +48,20 @@ export async function writeAnswer(
   // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
   const unread = !req.complete;
   if (unread) headers.connection = "close";
-  res.writeHead(answer.status, headers);
   const body = answer.body;
   if (typeof body === "string") {
+    // A whole answer says its length: Node then sends the headers and the body in one write, where a
+    // chunked body takes a vectored write of four pieces (and the client reads no chunk framing).
+    // 204 and 304 carry no body and must not say a length.
+    if (answer.status !== 204 && answer.status !== 304 && headers["content-length"] === undefined) {
+      headers["content-length"] = String(Buffer.byteLength(body));
+    }
+    res.writeHead(answer.status, headers);
     res.end(body);
     if (unread) res.once("finish", () => req.destroy());
     return;
   }
+  res.writeHead(answer.status, headers);
   res.flushHeaders();
   if (body === null) {
     res.end();

@@ -252,6 +252,21 @@ describe("serve: the plain route answers as the fetch handler does", () => {
     }
   });
 
+  it("a whole answer (JSON, an error) says its length and is not chunked; a stream is chunked", async () => {
+    const whole: Sent[] = [
+      { body: JSON.stringify({ model: "m", input: "hi", instructions: "é – 日本" }) },
+      { body: "{not json" },
+    ];
+    for (const sent of whole) {
+      const answer = await send(plain, sent);
+      expect(answer.headers["transfer-encoding"]).toBeUndefined();
+      expect(answer.headers["content-length"]).toBe(String(Buffer.byteLength(answer.body)));
+    }
+    const stream = await send(plain, { body: JSON.stringify({ model: "m", input: "hi", stream: true }) });
+    expect(stream.headers["content-length"]).toBeUndefined();
+    expect(stream.headers["transfer-encoding"]).toBe("chunked");
+  });
+
   it("a wrapper around a kit handler is never skipped, even one that copies the handler's properties", async () => {
     const inner = createResponsesHandler({ model });
     let seen = 0;
