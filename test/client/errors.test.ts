@@ -12,6 +12,7 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from "../../src/errors.js";
+import { rejection } from "../support/thrown.js";
 import { recordingLogger, sendJSON, startServer, type TestServer } from "./helpers.js";
 
 /** Everything an error could leak through: message, stack, fields, cause chain. */
@@ -29,15 +30,6 @@ function dumpError(error: unknown): string {
     }
   }
   return parts.join("\n");
-}
-
-async function caught(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("HTTP errors map to typed classes (E1, E2)", () => {
@@ -98,7 +90,7 @@ describe("HTTP errors map to typed classes (E1, E2)", () => {
 
   const client = () => new OpenResponses({ baseURL: server.origin, maxRetries: 0 });
   const failWith = (status: number, shape: string) =>
-    caught(client().responses.create({ model: "m" }, { query: { status: String(status), shape } }));
+    rejection(client().responses.create({ model: "m" }, { query: { status: String(status), shape } }));
 
   const cases: [number, new (...args: never[]) => APIError][] = [
     [400, BadRequestError],
@@ -200,7 +192,7 @@ describe("no error, log line or stack contains the API key", () => {
   it("a key echoed in the error body and in a header is redacted everywhere", async () => {
     const { lines, logger } = recordingLogger();
     const client = new OpenResponses({ baseURL: server.origin, apiKey: KEY, logLevel: "debug", logger });
-    const error = await caught(client.responses.create({ model: "m" }));
+    const error = await rejection(client.responses.create({ model: "m" }));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as APIError).message).toContain("Incorrect API key provided");
     expect(dumpError(error)).not.toContain(KEY);
@@ -215,7 +207,7 @@ describe("no error, log line or stack contains the API key", () => {
       apiKey: async () => rotated,
       authHeader: "api-key",
     });
-    const error = await caught(client.responses.create({ model: "m" }));
+    const error = await rejection(client.responses.create({ model: "m" }));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(dumpError(error)).not.toContain(rotated);
   });
@@ -227,7 +219,7 @@ describe("no error, log line or stack contains the API key", () => {
     );
     try {
       const client = new OpenResponses({ baseURL: echo.origin, defaultHeaders: { "x-api-key": headerKey } });
-      const error = await caught(client.responses.create({ model: "m" }));
+      const error = await rejection(client.responses.create({ model: "m" }));
       expect(error).toBeInstanceOf(PermissionDeniedError);
       expect((error as Error).message).toBe("403 key [redacted] is not allowed");
       expect(dumpError(error)).not.toContain(headerKey);
@@ -246,7 +238,7 @@ describe("no error, log line or stack contains the API key", () => {
       defaultQuery: { key: queryKey },
       maxRetries: 0,
     });
-    const error = await caught(client.responses.create({ model: "m" }));
+    const error = await rejection(client.responses.create({ model: "m" }));
     expect(error).toBeInstanceOf(APIConnectionError);
     expect((error as APIConnectionError).url).toBe(`${closed.origin}/v1/responses`);
     expect((error as Error).message).toContain(`could not reach ${closed.origin}/v1/responses (`);
@@ -261,7 +253,7 @@ describe("no error, log line or stack contains the API key", () => {
     );
     try {
       const client = new OpenResponses({ baseURL: `${echo.origin}/v1?api_key=${baseKey}` });
-      const error = await caught(client.responses.create({ model: "m" }));
+      const error = await rejection(client.responses.create({ model: "m" }));
       expect(error).toBeInstanceOf(BadRequestError);
       expect((error as Error).message).toBe("400 bad url /v1/responses?api_key=[redacted]");
       expect(dumpError(error)).not.toContain(baseKey);
@@ -272,7 +264,7 @@ describe("no error, log line or stack contains the API key", () => {
 
   it("a 200 answer that is not JSON gives a typed error without the echoed key", async () => {
     const client = new OpenResponses({ baseURL: server.origin, apiKey: KEY });
-    const error = await caught(client.responses.create({ model: "m" }, { query: { mode: "json-ok" } }));
+    const error = await rejection(client.responses.create({ model: "m" }, { query: { mode: "json-ok" } }));
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).message).toMatch(/not JSON/);
     expect(dumpError(error)).not.toContain(KEY);

@@ -8,6 +8,7 @@ import {
   InternalServerError,
   ResponseStreamError,
 } from "../../src/errors.js";
+import { rejection } from "../support/thrown.js";
 import {
   responseResource,
   sendJSON,
@@ -23,15 +24,6 @@ const serve = trackedServers();
 
 const clientFor = (server: TestServer, extra: ConstructorParameters<typeof OpenResponses>[0] = {}) =>
   new OpenResponses({ baseURL: server.origin, maxRetries: 0, logLevel: "off", ...extra });
-
-async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** When the server saw the connection close, and whether it had sent the whole stream by then. */
 interface Closed {

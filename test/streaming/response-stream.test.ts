@@ -12,6 +12,7 @@ import {
 import type { ResponseStreamEvent } from "../../src/streaming/events.js";
 import { ResponseStream } from "../../src/streaming/response-stream.js";
 import type { SSEMessage } from "../../src/streaming/sse-decoder.js";
+import { rejection } from "../support/thrown.js";
 import {
   chunkStream,
   Events,
@@ -22,15 +23,6 @@ import {
   sseResponse,
   toSSE,
 } from "./fixtures.js";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 async function collect(stream: AsyncIterable<ResponseStreamEvent>): Promise<ResponseStreamEvent[]> {
   const events: ResponseStreamEvent[] = [];

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { refuser } from "../../../src/server/bridges/refuse.js";
 import { ModelError } from "../../../src/server/kit/model-error.js";
+import { thrownAs } from "../../support/thrown.js";
 
-function thrown(run: () => unknown): ModelError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ModelError) return error;
-    throw error;
-  }
-  throw new Error("expected a ModelError");
-}
+const thrown = (run: () => unknown): ModelError => thrownAs(ModelError, run);
 
 describe("refuser", () => {
   it("E1: a refusal is a 400 invalid_request naming the field", () => {

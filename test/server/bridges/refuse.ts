@@ -1,6 +1,7 @@
 /** A `Refuse` for unit tests of the request mappers: throws an error that carries the refused field. */
 
 import type { Refuse } from "../../../src/server/bridges/refuse.js";
+import { thrownAs } from "../../support/thrown.js";
 
 export class Refused extends Error {
   constructor(
@@ -17,11 +18,5 @@ export const refuse: Refuse = (param, message) => {
 
 /** The refusal `run` ends with (fails the test when it does not refuse). */
 export function refusalOf(run: () => unknown): Refused {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof Refused) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
+  return thrownAs(Refused, run);
 }

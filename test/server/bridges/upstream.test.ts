@@ -22,6 +22,7 @@ import {
   startFakeUpstream,
   waitForRequests,
 } from "../../support/fake-upstream.js";
+import { rejection } from "../../support/thrown.js";
 
 const target: UpstreamTarget = { name: "the test upstream", authHeaders: bearerAuth };
 const KEY = "sk-upstreamsecret1234567890";
@@ -50,14 +51,10 @@ function call(options: UpstreamOptions, init: { signal?: AbortSignal; headers?: 
   );
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelError);
-    return error as ModelError;
-  }
-  throw new Error("expected a rejection");
+async function modelErrorOf(promise: Promise<unknown>): Promise<ModelError> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(ModelError);
+  return error as ModelError;
 }
 
 describe("postUpstream", () => {
@@ -118,7 +115,7 @@ describe("postUpstream", () => {
 
   it("an upstream that does not answer in time is a 504 upstream_timeout, and the request is aborted", async () => {
     const server = await upstream({ kind: "hang" });
-    const error = await rejection(call({ baseURL: server.url, timeoutMs: 50 }));
+    const error = await modelErrorOf(call({ baseURL: server.url, timeoutMs: 50 }));
     expect(error).toMatchObject({ status: 504, type: "server_error", code: "upstream_timeout" });
     await server.waitForAborts(1);
   });
@@ -128,7 +125,7 @@ describe("postUpstream", () => {
     const url = server.url;
     await server.close();
     fake = undefined;
-    const error = await rejection(call({ baseURL: url, apiKey: KEY }));
+    const error = await modelErrorOf(call({ baseURL: url, apiKey: KEY }));
     expect(error).toMatchObject({ status: 502, type: "server_error", code: "upstream_unreachable" });
   });
 
@@ -145,7 +142,7 @@ describe("postUpstream", () => {
           },
         },
       });
-      const error = await rejection(call({ baseURL: server.url, apiKey: KEY }));
+      const error = await modelErrorOf(call({ baseURL: server.url, apiKey: KEY }));
       expect(error.status).toBe(status);
       expect(error.code).toBe("invalid_api_key");
       expect(error.message).toContain("Incorrect API key provided");
@@ -162,7 +159,7 @@ describe("postUpstream", () => {
       status: 401,
       body: { error: { message: "bad key plainword99" } },
     });
-    const error = await rejection(
+    const error = await modelErrorOf(
       call(
         { baseURL: server.url, forwardAuthorization: true },
         { headers: new Headers({ authorization: "Bearer plainword99" }) },
@@ -178,7 +175,7 @@ describe("postUpstream", () => {
       body: { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } },
       headers: { "retry-after": "12" },
     });
-    const error = await rejection(call({ baseURL: server.url }));
+    const error = await modelErrorOf(call({ baseURL: server.url }));
     expect(error).toMatchObject({ status: 429, type: "too_many_requests", code: "rate_limit_exceeded" });
     expect(error.headers).toEqual({ "retry-after": "12" });
   });
@@ -189,7 +186,7 @@ describe("postUpstream", () => {
       status: 400,
       body: { error: { message: "messages[0].role is wrong", param: "messages", code: null } },
     });
-    const error = await rejection(call({ baseURL: server.url }));
+    const error = await modelErrorOf(call({ baseURL: server.url }));
     expect(error).toMatchObject({ status: 400, type: "invalid_request", param: null });
     expect(error.message).toContain("messages[0].role is wrong");
   });
@@ -203,7 +200,7 @@ describe("postUpstream", () => {
     const server = await upstream((index) => replies[index] as FakeReply);
     const messages: string[] = [];
     for (let i = 0; i < replies.length; i++) {
-      const error = await rejection(call({ baseURL: server.url }));
+      const error = await modelErrorOf(call({ baseURL: server.url }));
       expect(error).toMatchObject({ status: 502, type: "server_error", code: "upstream_error" });
       messages.push(error.message);
     }
@@ -243,12 +240,12 @@ describe("readJSONEvents", () => {
   });
 
   it("bad JSON is a 502 ModelError", async () => {
-    const error = await rejection(collect(["data: {nope\n\n"]));
+    const error = await modelErrorOf(collect(["data: {nope\n\n"]));
     expect(error).toMatchObject({ status: 502, code: "upstream_error" });
   });
 
   it("a stream cut mid-way is a 502 ModelError saying it broke off", async () => {
-    const error = await rejection(collect(['data: {"a":1}\n\n', "data: {"], "cut"));
+    const error = await modelErrorOf(collect(['data: {"a":1}\n\n', "data: {"], "cut"));
     expect(error.message).toContain("broke off");
   });
 
@@ -260,7 +257,7 @@ describe("readJSONEvents", () => {
       signal: new AbortController().signal,
       maxEventSize: 1000,
     });
-    const error = await rejection(events.next());
+    const error = await modelErrorOf(events.next());
     expect(error.message).toContain("malformed");
   });
 });
