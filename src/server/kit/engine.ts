@@ -23,7 +23,7 @@ import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { KitError } from "./kit-error.js";
 import { createMemoryStore, keepWithText } from "./memory-store.js";
-import { openTurn } from "./model-loop.js";
+import { type JsonText, openTurn } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { resolveContext } from "./resolve-context.js";
 import { HEADERS_LATER } from "./turn-request.js";
@@ -110,13 +110,13 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       responseId,
       signal: runOptions.signal,
       ...headersOf(runOptions),
-      save: async (finished, own, text) => {
+      save: async (finished, own, json) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
         // The store's own copy: what the events handed out share with the writer stays theirs.
         const response = own ? finished.response : copyData(finished.response);
         const stored = { response, input: finished.input };
-        const kept = !wanted || (await keep(runStore, stored, text));
+        const kept = !wanted || (await keep(runStore, stored, json));
         // A response the store did not take says so (`store: false`), so nobody relies on finding it.
         if (!kept) stored.response.store = false;
         try {
@@ -134,12 +134,13 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
   /**
    * Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`).
-   * `text`, the response's JSON text when the turn made it, lets the default store keep that instead.
+   * `json`, the response's JSON text and bytes when the turn made them, lets the default store keep
+   * those instead.
    */
-  async function keep(runStore: ResponseStore, stored: StoredResponse, text?: string): Promise<boolean> {
+  async function keep(runStore: ResponseStore, stored: StoredResponse, json?: JsonText): Promise<boolean> {
     try {
       const id = stored.response.id;
-      const kept = text === undefined ? undefined : keepWithText(runStore, id, stored, text);
+      const kept = json === undefined ? undefined : keepWithText(runStore, id, stored, json);
       return (kept ?? (await runStore.set(id, stored))) !== false;
     } catch (error) {
       report(error, "store");

@@ -50,14 +50,15 @@ export async function writeAnswer(
   if (unread) headers.connection = "close";
   const body = answer.body;
   if (typeof body === "string") {
-    // A whole answer says its length: Node then sends the headers and the body in one write, where a
-    // chunked body takes a vectored write of four pieces (and the client reads no chunk framing).
-    // 204 and 304 carry no body and must not say a length.
+    // A whole answer says its length, so it goes out in one write with no chunk framing for the client
+    // to read. Its bytes, when the kit made them (the store keeps the same), are written as they are:
+    // the text is not measured and encoded again. 204 and 304 carry no body and must not say a length.
+    const bytes = "bytes" in answer ? answer.bytes : undefined;
     if (answer.status !== 204 && answer.status !== 304 && headers["content-length"] === undefined) {
-      headers["content-length"] = String(Buffer.byteLength(body));
+      headers["content-length"] = String(bytes === undefined ? Buffer.byteLength(body) : bytes.byteLength);
     }
     res.writeHead(answer.status, headers);
-    res.end(body);
+    res.end(bytes ?? body);
     if (unread) res.once("finish", () => req.destroy());
     return;
   }
