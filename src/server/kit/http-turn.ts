@@ -109,9 +109,7 @@ export async function createAnswer(
  * events when the turn can (the engine's own turns), else read from the terminal event. Null when the
  * turn ended without one.
  */
-async function finalResponse(
-  events: AsyncIterable<StreamingEvent> | EventBatchSource,
-): Promise<{
+async function finalResponse(events: AsyncIterable<StreamingEvent> | EventBatchSource): Promise<{
   readonly response: ResponseResource;
   readonly json: string;
   readonly bytes?: Uint8Array<ArrayBuffer>;

@@ -93,9 +93,7 @@ function wholeBody(req: IncomingMessage): Uint8Array | null {
 const EMPTY = new Uint8Array(0);
 
 /** `read` for a body taken whole: its bytes, then the end. */
-function readWhole(
-  whole: Uint8Array,
-): () => Promise<{ done: true } | { done: false; value: Uint8Array }> {
+function readWhole(whole: Uint8Array): () => Promise<{ done: true } | { done: false; value: Uint8Array }> {
   let given = false;
   return async () => {
     if (given) return { done: true };
