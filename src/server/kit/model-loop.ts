@@ -184,6 +184,8 @@ class TurnLoop implements EventBatchSource {
       return null;
     }
     this.#begin(true);
+    // The model may now send its text in fewer parts: nobody reads them one by one.
+    this.#abort.collected = true;
     const writer = this.#writer!;
     const loop = this.#loop!;
     try {
