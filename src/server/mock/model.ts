@@ -52,6 +52,8 @@ export function chunkEnd(text: string, start: number, json = false): number {
 
 // The characters `\s` matches, so chunks split where they always did.
 function isSpace(code: number): boolean {
+  // Most characters are printable ASCII, none of them a space but 0x20: one test for them all.
+  if (code > 0x20 && code < 0x7f) return false;
   return (
     (code >= 0x09 && code <= 0x0d) ||
     code === 0x20 ||
