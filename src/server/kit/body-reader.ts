@@ -16,11 +16,6 @@ export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: 
 export interface ChunkReader {
   read(): Promise<{ done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array }>;
   cancel(): Promise<void>;
-  /**
-   * The whole body, when it had all arrived before the reader was opened (the usual small request):
-   * taken at once instead of through `read`, which would cost a wait per chunk and one for the end.
-   */
-  readonly whole?: Uint8Array;
 }
 
 export function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
@@ -50,12 +45,6 @@ export async function readJsonChunks(
   const reader = open();
   if (reader === null) {
     bytes = new Uint8Array(0);
-  } else if (reader.whole !== undefined) {
-    bytes = reader.whole;
-    if (bytes.byteLength > maxBytes) {
-      reader.cancel().catch(() => {});
-      return tooLarge();
-    }
   } else {
     const chunks: Uint8Array[] = [];
     let size = 0;

@@ -74,35 +74,6 @@ function headerValue(raw: string[], name: string): string | null {
 }
 
 /**
- * The body, when Node has already parsed all of it (`complete`) and holds it unread: the usual small
- * request arrives with its headers, and is taken with one `read()` rather than through 'data' and 'end'
- * listeners, a resume on the next tick and a wait per event. Only a body under the stream's high-water
- * mark, which Node never paused the socket for; anything else is read as it streams. Null otherwise.
- */
-function wholeBody(req: IncomingMessage): Uint8Array | null {
-  if (!req.complete || req.readableFlowing !== null || req.readableLength >= req.readableHighWaterMark) {
-    return null;
-  }
-  const empty = req.readableLength === 0;
-  // Reading the stream to its end, as a listener would: it then emits 'end'.
-  const chunk: unknown = req.read();
-  if (chunk instanceof Uint8Array) return chunk;
-  return empty ? EMPTY : null;
-}
-
-const EMPTY = new Uint8Array(0);
-
-/** `read` for a body taken whole: its bytes, then the end. */
-function readWhole(whole: Uint8Array): () => Promise<{ done: true } | { done: false; value: Uint8Array }> {
-  let given = false;
-  return async () => {
-    if (given) return { done: true };
-    given = true;
-    return { done: false, value: whole };
-  };
-}
-
-/**
  * Bytes the body may hold unread before the socket is paused. A small body (the usual request) is read
  * with no pause and resume; a large one never has more than this waiting beyond what the kit has read.
  */
@@ -110,8 +81,6 @@ const PAUSE_AT = 64 * 1024;
 
 /** The body's chunks, one at a time: the socket is paused while more than `PAUSE_AT` waits to be read. */
 function bodyChunks(req: IncomingMessage): ChunkReader {
-  const whole = wholeBody(req);
-  if (whole !== null) return { whole, read: readWhole(whole), cancel: async () => {} };
   const queue: Uint8Array[] = [];
   let queued = 0;
   let paused = false;
