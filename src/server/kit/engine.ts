@@ -104,12 +104,14 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const responseId = ids("response");
     // The model runs to its first part here, so an error it throws with an HTTP status before then (a
     // bridge's refusal, an upstream's 429) is this call's answer, not a failed stream.
+    // One literal, not a spread of the headers into it: on Node 20 an object made by a spread outlives
+    // young-generation collections with all it holds (the body, the context, this closure).
     const opened = await openTurn(turnSettings, {
       body,
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      ...headersOf(runOptions),
+      headers: headersOf(runOptions),
       save: async (finished, own, json) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
@@ -167,8 +169,6 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 }
 
 /** The run's headers for the turn: as given, or the internal `HEADERS_LATER` function (turn-request.ts). */
-function headersOf(options: RunOptions): { headers?: Headers | (() => Headers) } {
-  const later = (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER];
-  if (later !== undefined) return { headers: later };
-  return options.headers === undefined ? {} : { headers: options.headers };
+function headersOf(options: RunOptions): Headers | (() => Headers) | undefined {
+  return (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER] ?? options.headers;
 }
