@@ -1,8 +1,9 @@
 /**
  * Everything the client loads only when a feature is first used, in one module: the WebSocket session's
  * engine (`ResponsesSocket`'s first turn or `ready()`), a `Conversation`'s turns and compaction, the tool
- * loop (`runTools`), the stored-response requests (`retrieve`, `delete`, `inputItems.list`), reading a
- * `parse()` answer through its schemas, and the JSON answer of a server that ignored `stream: true`.
+ * loop and what drives a `ToolRunStream` (`runTools`), the stored-response requests (`retrieve`,
+ * `delete`, `inputItems.list`), reading a `parse()` answer through its schemas, and the JSON answer of a
+ * server that ignored `stream: true`.
  *
  * One module, so one chunk: a bundler splits the code that the entry and the lazily loaded modules share
  * by the set of modules that use it, and each lazily loaded module of its own would cut the client's
@@ -17,5 +18,5 @@ export { streamFromJSON } from "./client/json-stream.js";
 export { requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
 export { parseResponse } from "./structured/parse.js";
-export { runLoop } from "./tools/run-loop.js";
+export { ToolRunDriver } from "./tools/run-driver.js";
 export { SessionEngine } from "./websocket/session-engine.js";
