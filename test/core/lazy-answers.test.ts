@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionError } from "../../src/errors.js";
+import { rejection } from "../support/thrown.js";
 
 // The module loads but cannot run: the same rejection a failed chunk load gives the transport.
 vi.mock("../../src/core/http-errors.js", () => ({
@@ -37,7 +38,7 @@ describe("an error answer or a redirect when their handling cannot be loaded", (
           headers: { "content-type": "application/json" },
         }),
     );
-    const failure = await client.responses.create({ model: "m", input: "hi" }).catch((error: unknown) => error);
+    const failure = await rejection(client.responses.create({ model: "m", input: "hi" }));
     expect(failure).toBeInstanceOf(APIConnectionError);
     expect((failure as Error).message).toMatch(/chunk could not be loaded/);
   });
@@ -46,7 +47,7 @@ describe("an error answer or a redirect when their handling cannot be loaded", (
     const client = clientAnswering(
       () => new Response(null, { status: 307, headers: { location: "http://127.0.0.1:9/v1/elsewhere" } }),
     );
-    const failure = await client.responses.create({ model: "m", input: "hi" }).catch((error: unknown) => error);
+    const failure = await rejection(client.responses.create({ model: "m", input: "hi" }));
     expect(failure).toBeInstanceOf(APIConnectionError);
     expect((failure as Error).message).toMatch(/chunk could not be loaded/);
   });
