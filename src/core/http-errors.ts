@@ -2,6 +2,9 @@
  * Turns an HTTP error answer into the matching typed error, reading the spec envelope (rule E1) and the
  * shapes real servers send instead: a bare string `error`, FastAPI's `{detail}` (string or list),
  * `{message}`, an HTML page from a proxy, or nothing at all. The message is always one readable line.
+ *
+ * Error answers are the exception, so the transport imports this file (through `src/on-demand.ts`) when
+ * the first one arrives: a bundle that never sees one does not load it.
  */
 
 import {
@@ -11,7 +14,6 @@ import {
   BadRequestError,
   ConflictError,
   type ErrorDetails,
-  type HeaderRecord,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -19,6 +21,7 @@ import {
   UnprocessableEntityError,
 } from "../errors.js";
 import { redactDeep, redactSecrets } from "../internal/redact.js";
+import { headersToRecord, requestIdFrom } from "./answer-headers.js";
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -36,19 +39,6 @@ const CLASS_BY_STATUS: Record<number, APIErrorClass> = {
 
 export function errorClassForStatus(status: number): APIErrorClass {
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
-}
-
-/** Response headers as a plain record with credential-looking values masked. */
-export function headersToRecord(headers: Headers): HeaderRecord {
-  const out: HeaderRecord = {};
-  headers.forEach((value, key) => {
-    out[key] = redactSecrets(value);
-  });
-  return out;
-}
-
-export function requestIdFrom(headers: Headers): string | null {
-  return headers.get("x-request-id") ?? headers.get("request-id") ?? null;
 }
 
 /** Builds the error for a failed response from its (bounded, already read) body text. Never throws. */
