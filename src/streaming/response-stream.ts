@@ -83,11 +83,6 @@ const ignore = (): undefined => undefined;
  * (A property, not a variable only ever written, which a minifier could drop.)
  */
 const idle: { engine?: ResponseStream } = {};
-/** The idle engine's source: a body that is already over. */
-const ENDED_BODY: ByteReader = {
-  read: () => Promise.resolve({ done: true, value: undefined }),
-  cancel: () => Promise.resolve(),
-};
 
 /**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
@@ -672,7 +667,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #announceEnd(): void {
     if (this.#announced) return;
     this.#announced = true;
-    idle.engine = new ResponseStream({}, ENDED_BODY);
+    // With no source: it is never read, and reads nothing.
+    idle.engine = new ResponseStream({}, undefined);
     if (this.#listenerCount === 0) return;
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
