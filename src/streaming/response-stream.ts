@@ -77,8 +77,8 @@ const ignore = (): undefined => undefined;
  * V8 keeps the hidden classes ("maps") of a class's instances only while something refers to them, and
  * the optimised code of the engine (decoder, checker, accumulator, this class) is built on them: a full
  * garbage collection that finds no stream alive drops them, throws that code away, and the next stream
- * runs unoptimised until it is compiled again (on the parallel-calls bench, about twice the CPU for a
- * request and a half: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
+ * runs unoptimised until it is compiled again (on the parallel-calls bench, some 75 ms of CPU over the
+ * two requests after it: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
  * them; it is made anew each time a stream ends, so that it has the classes the last stream ended with.
  * (A property, not a variable only ever written, which a minifier could drop.)
  */
