@@ -24,7 +24,7 @@ export { OpenResponses } from "./client/client.js";
 export { streamFromJSON } from "./client/json-stream.js";
 export { requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
-export { buildAPIError } from "./core/http-errors.js";
+export { buildAPIError, notJSONError } from "./core/http-errors.js";
 export { followRedirect } from "./core/redirects.js";
 export { parseResponse } from "./structured/parse.js";
 export { ToolRunDriver } from "./tools/run-driver.js";

@@ -6,13 +6,12 @@
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
-  APIError,
   APIUserAbortError,
   OpenResponsesError,
   ResponseStreamError,
 } from "../errors.js";
 import { redactError, redactSecrets, registerSecret } from "../internal/redact.js";
-import { headersToRecord, requestIdFrom } from "./answer-headers.js";
+import { requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
 import { readBodyCut, readBodyWithin } from "./body.js";
 import type { Logger } from "./logger.js";
@@ -114,19 +113,9 @@ export class Transport {
       try {
         return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
-        const flat = text.replace(/\s+/g, " ").trim();
-        const shown = flat === "" ? "empty body" : `starts with ${JSON.stringify(flat.slice(0, 60))}`;
-        throw new APIError(
-          `${response.status} The server answered with a body that is not JSON (${shown}).`,
-          {
-            status: response.status,
-            headers: headersToRecord(response.headers),
-            body: redactSecrets(text.slice(0, 2000)),
-            requestId,
-            // JSON.parse quotes the body in its message (all of it, when it is short).
-            cause: redactError(cause),
-          },
-        );
+        // Like an error answer, a body that is not JSON is the exception: its error is built on demand.
+        const { notJSONError } = await import("../on-demand.js");
+        throw notJSONError(response, text, requestId, cause);
       }
     });
   }
