@@ -100,6 +100,18 @@ describe("the client's bundle size", () => {
     expect(upFront).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 30_000);
 
+  it("an app that only reads a ResponseStream gets neither the client nor its transport", async () => {
+    const { upFrontInputs } = await bundle(`
+      import { ResponseStream } from "./src/index.ts";
+      const response = await fetch("https://example.invalid/stream");
+      console.log(await ResponseStream.fromSSEResponse(response).finalResponse());
+    `);
+    expect(upFrontInputs.has("src/streaming/response-stream.ts")).toBe(true);
+    expect(upFrontInputs.has("src/client/client.ts")).toBe(false);
+    expect(upFrontInputs.has("src/client/responses.ts")).toBe(false);
+    expect(upFrontInputs.has("src/core/transport.ts")).toBe(false);
+  }, 30_000);
+
   // Each feature: the names the app imports and its use of them, the shell that must load with the
   // client (its class, when it has one) and the engine that must come as a chunk loaded on demand.
   const onDemand = [
