@@ -2,6 +2,10 @@
  * Turns an HTTP error answer into the matching typed error, reading the spec envelope (rule E1) and the
  * shapes real servers send instead: a bare string `error`, FastAPI's `{detail}` (string or list),
  * `{message}`, an HTML page from a proxy, or nothing at all. The message is always one readable line.
+ *
+ * Error answers (and a 2xx answer whose body is not JSON) are the exception, so the transport imports
+ * this file (through `src/on-demand.ts`) when the first one arrives: a bundle that never sees one does
+ * not load it.
  */
 
 import {
@@ -11,14 +15,14 @@ import {
   BadRequestError,
   ConflictError,
   type ErrorDetails,
-  type HeaderRecord,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
 } from "../errors.js";
-import { redactDeep, redactSecrets } from "../internal/redact.js";
+import { redactDeep, redactError, redactSecrets } from "../internal/redact.js";
+import { headersToRecord, requestIdFrom } from "./answer-headers.js";
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -36,19 +40,6 @@ const CLASS_BY_STATUS: Record<number, APIErrorClass> = {
 
 export function errorClassForStatus(status: number): APIErrorClass {
   return CLASS_BY_STATUS[status] ?? (status >= 500 ? InternalServerError : APIError);
-}
-
-/** Response headers as a plain record with credential-looking values masked. */
-export function headersToRecord(headers: Headers): HeaderRecord {
-  const out: HeaderRecord = {};
-  headers.forEach((value, key) => {
-    out[key] = redactSecrets(value);
-  });
-  return out;
-}
-
-export function requestIdFrom(headers: Headers): string | null {
-  return headers.get("x-request-id") ?? headers.get("request-id") ?? null;
 }
 
 /** Builds the error for a failed response from its (bounded, already read) body text. Never throws. */
@@ -144,4 +135,23 @@ function stringifyShort(value: unknown): string {
 export function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : flat;
+}
+
+/** A 2xx JSON answer whose body does not parse: an `APIError` quoting its start, with the body kept. */
+export function notJSONError(
+  response: Response,
+  text: string,
+  requestId: string | null,
+  cause: unknown,
+): APIError {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const shown = flat === "" ? "empty body" : `starts with ${JSON.stringify(flat.slice(0, 60))}`;
+  return new APIError(`${response.status} The server answered with a body that is not JSON (${shown}).`, {
+    status: response.status,
+    headers: headersToRecord(response.headers),
+    body: redactSecrets(text.slice(0, 2000)),
+    requestId,
+    // JSON.parse quotes the body in its message (all of it, when it is short).
+    cause: redactError(cause),
+  });
 }

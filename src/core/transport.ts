@@ -6,16 +6,14 @@
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
-  APIError,
   APIUserAbortError,
   OpenResponsesError,
-  RedirectError,
   ResponseStreamError,
 } from "../errors.js";
-import { isSecretHeaderName, redactError, redactSecrets, registerSecret } from "../internal/redact.js";
+import { redactError, redactSecrets, registerSecret } from "../internal/redact.js";
+import { requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
-import { discard, readBodyCut, readBodyWithin } from "./body.js";
-import { buildAPIError, headersToRecord, requestIdFrom } from "./http-errors.js";
+import { readBodyCut, readBodyWithin } from "./body.js";
 import type { Logger } from "./logger.js";
 import {
   type ApiKeySource,
@@ -56,8 +54,8 @@ export interface TransportConfig {
   logger: Logger;
 }
 
-/** The most redirects followed for one request (as fetch does). */
-const MAX_REDIRECTS = 20;
+/** The statuses whose `Location` is followed. */
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
@@ -115,19 +113,9 @@ export class Transport {
       try {
         return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
-        const flat = text.replace(/\s+/g, " ").trim();
-        const shown = flat === "" ? "empty body" : `starts with ${JSON.stringify(flat.slice(0, 60))}`;
-        throw new APIError(
-          `${response.status} The server answered with a body that is not JSON (${shown}).`,
-          {
-            status: response.status,
-            headers: headersToRecord(response.headers),
-            body: redactSecrets(text.slice(0, 2000)),
-            requestId,
-            // JSON.parse quotes the body in its message (all of it, when it is short).
-            cause: redactError(cause),
-          },
-        );
+        // Like an error answer, a body that is not JSON is the exception: its error is built on demand.
+        const { notJSONError } = await import("../on-demand.js");
+        throw notJSONError(response, text, requestId, cause);
       }
     });
   }
@@ -239,6 +227,8 @@ export class Transport {
         }
         try {
           const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
+          // Error answers are the exception: how one is read (`http-errors.ts`) is loaded with the first.
+          const { buildAPIError } = await import("../on-demand.js");
           error = buildAPIError(response.status, response.statusText, response.headers, text);
         } catch (thrown) {
           error = attempt.translate(thrown);
@@ -270,60 +260,25 @@ export class Transport {
 
   /**
    * fetch with `redirect: "manual"`, following redirects here so that no credential leaves the base URL's
-   * origin: a hop to another origin is sent without any secret header (see `secretHeaders`), and a hop
-   * back to the base URL's origin carries them again. A redirect that would turn the method into a GET
-   * (301/302/303 on a POST, 303 on a DELETE) is a `RedirectError`, never a silent GET whose answer would
-   * be taken as the result. Browsers hide a manual redirect's target, so there any redirect is an error.
+   * origin and no redirect turns the request into a GET (`redirects.ts`, loaded when the first redirect
+   * arrives).
    */
   async #fetch(url: string, headers: Headers, init: RequestInit & { method: string }): Promise<Response> {
-    const { method } = init;
-    const origin = new URL(url).origin;
-    let withoutSecrets: Headers | undefined;
-    for (let hop = 0, target = url; ; hop++) {
-      const sameOrigin = hop === 0 || new URL(target).origin === origin;
-      if (!sameOrigin && !withoutSecrets) {
-        withoutSecrets = new Headers();
-        for (const [name, value] of headers) {
-          if (!this.config.secretHeaders.has(name) && !isSecretHeaderName(name))
-            withoutSecrets.set(name, value);
-        }
-      }
-      const response = await this.config.fetch(target, {
-        ...init,
-        headers: sameOrigin ? headers : (withoutSecrets as Headers),
+    const { config } = this;
+    let next = { target: url, headers };
+    for (let hop = 0; ; hop++) {
+      const response = await config.fetch(next.target, { ...init, headers: next.headers });
+      const location = REDIRECT_STATUSES.includes(response.status) ? response.headers.get("location") : null;
+      // A browser hides a manual redirect's target: an `opaqueredirect` has neither status nor headers.
+      if (location === null && response.type !== "opaqueredirect") return response;
+      const { followRedirect } = await import("../on-demand.js");
+      next = await followRedirect(response, location, next.target, hop, {
+        url,
+        method: init.method,
+        headers,
+        secretHeaders: config.secretHeaders,
+        logger: config.logger,
       });
-      if (response.type === "opaqueredirect") {
-        throw new RedirectError(
-          `${method} ${stripCredentials(target)} was redirected, and this runtime (a browser) does not let the client see where to; set baseURL to the final address.`,
-          { status: response.status, location: null },
-        );
-      }
-      const { status } = response;
-      const location = [301, 302, 303, 307, 308].includes(status) ? response.headers.get("location") : null;
-      if (location === null) return response;
-      await discard(response);
-      const next = resolveLocation(location, target);
-      const shown = next === null ? location : stripCredentials(next);
-      const error = (message: string) =>
-        new RedirectError(message, {
-          status,
-          headers: headersToRecord(response.headers),
-          requestId: requestIdFrom(response.headers),
-          location: shown,
-        });
-      if (next === null) {
-        throw error(`${status} redirect to ${JSON.stringify(shown)}, which is not an http(s) URL.`);
-      }
-      // What fetch would do to the method: 303 makes anything but GET a GET; 301/302 make a POST a GET.
-      if (status === 303 ? method !== "GET" : status < 303 && method === "POST") {
-        throw error(
-          `${status} redirect to ${shown}: following it would turn the ${method} into a GET, so it is not followed; set baseURL to the final address (or have the server answer 307/308).`,
-        );
-      }
-      if (hop >= MAX_REDIRECTS)
-        throw error(`More than ${MAX_REDIRECTS} redirects; the last one to ${shown}.`);
-      this.config.logger.debug(`${status} redirect of ${method} to ${shown}`);
-      target = next;
     }
   }
 
@@ -605,14 +560,4 @@ function describeCause(error: unknown): string {
   const code = (inner as { code?: unknown }).code;
   const text = inner.message || (typeof code === "string" ? code : "");
   return text ? ` (${redactSecrets(text)})` : "";
-}
-
-/** The absolute http(s) URL a `Location` names, or null. */
-function resolveLocation(location: string, base: string): string | null {
-  try {
-    const next = new URL(location, base);
-    return /^https?:$/.test(next.protocol) ? next.href : null;
-  } catch {
-    return null;
-  }
 }
