@@ -35,8 +35,11 @@ interface Entry {
   json: Uint8Array | null;
   input: StoredResponse["input"];
   bytes: number;
-  /** The item ids this entry indexed in `#items` (the first holder of each), dropped with it. */
-  ids: string[] | null;
+  /**
+   * The item ids this entry indexed in `#items` (the first holder of each), dropped with it: one as
+   * itself, more in a list (a kept entry outlives young-generation collections: one object fewer).
+   */
+  ids: string | string[] | null;
 }
 
 const decoder = new TextDecoder();
@@ -108,13 +111,9 @@ export class MemoryResponseStore implements ResponseStore {
         : { value: null, json: json.bytes, input: value.input, bytes, ids: null };
     this.#entries.set(id, entry);
     this.#bytes += bytes;
-    const items = this.#items;
-    forEachItemId(value, (itemId) => {
-      if (items.has(itemId)) return;
-      items.set(itemId, id);
-      if (entry.ids === null) entry.ids = [itemId];
-      else entry.ids.push(itemId);
-    });
+    // Its output, then its input.
+    this.#index(id, entry, value.response?.output);
+    this.#index(id, entry, value.input);
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -123,14 +122,32 @@ export class MemoryResponseStore implements ResponseStore {
     return true;
   }
 
+  /** Indexes under `id` the ids of `list`'s items that no kept entry holds yet. */
+  #index(id: string, entry: Entry, list: unknown): void {
+    // A store keeps whatever it is given; only well-formed lists are indexed.
+    if (!Array.isArray(list)) return;
+    const items = this.#items;
+    for (const item of list as unknown[]) {
+      const itemId = (item as { id?: unknown } | null)?.id;
+      if (typeof itemId !== "string" || items.has(itemId)) continue;
+      items.set(itemId, id);
+      const ids = entry.ids;
+      if (ids === null) entry.ids = itemId;
+      else if (typeof ids === "string") entry.ids = [ids, itemId];
+      else ids.push(itemId);
+    }
+  }
+
   delete(id: string): void {
     const entry = this.#entries.get(id);
     if (entry === undefined) return;
     this.#entries.delete(id);
     this.#bytes -= entry.bytes;
-    if (entry.ids === null) return;
+    const ids = entry.ids;
+    if (ids === null) return;
     const items = this.#items;
-    for (const itemId of entry.ids) items.delete(itemId);
+    if (typeof ids === "string") items.delete(ids);
+    else for (const itemId of ids) items.delete(itemId);
   }
 
   findItem(itemId: string): ItemParam | ItemField | undefined {
@@ -168,21 +185,6 @@ function storedOf(entry: Entry): StoredResponse {
     entry.json = null;
   }
   return entry.value;
-}
-
-/** Calls `visit` with the id of each item of the entry (its output, then its input). */
-function forEachItemId(value: StoredResponse, visit: (id: string) => void): void {
-  // A store keeps whatever it is given; only well-formed lists are indexed.
-  idsOf(value.response?.output, visit);
-  idsOf(value.input, visit);
-}
-
-function idsOf(list: unknown, visit: (id: string) => void): void {
-  if (!Array.isArray(list)) return;
-  for (const item of list as unknown[]) {
-    const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id === "string") visit(id);
-  }
 }
 
 /**

@@ -10,6 +10,36 @@ const big = (id: string, characters: number): StoredResponse => ({
   input: [{ type: "message", role: "user", content: "x".repeat(characters) }],
 });
 
+const withItems = (id: string, output: string[], input: string[]): StoredResponse => ({
+  response: {
+    id,
+    output: output.map((itemId) => ({ type: "message", id: itemId, role: "assistant", content: [] })),
+  } as unknown as StoredResponse["response"],
+  input: input.map((itemId) => ({ type: "message", id: itemId, role: "user", content: "hi" })),
+});
+
+describe("MemoryResponseStore item index", () => {
+  it("P1: finds the items of entries holding one or many, the first holder's, until it is evicted or deleted", () => {
+    const store = createMemoryStore({ maxEntries: 3 });
+    store.set("one", withItems("one", ["m1"], []));
+    store.set("many", withItems("many", ["m2", "m3"], ["u1", "m1"]));
+    for (const itemId of ["m1", "m2", "m3", "u1"]) expect(store.findItem(itemId)?.id).toBe(itemId);
+    // m1 is indexed under "one", its first holder: deleting "many" leaves it found.
+    store.delete("many");
+    expect(store.findItem("m1")?.id).toBe("m1");
+    for (const itemId of ["m2", "m3", "u1"]) expect(store.findItem(itemId)).toBeUndefined();
+    store.set("two", withItems("two", ["m4"], []));
+    store.set("three", withItems("three", ["m5", "m6"], []));
+    store.set("four", withItems("four", [], []));
+    // "one" was the least recently used: evicted with its index entry.
+    expect(store.findItem("m1")).toBeUndefined();
+    for (const itemId of ["m4", "m5", "m6"]) expect(store.findItem(itemId)?.id).toBe(itemId);
+    store.delete("three");
+    expect(store.findItem("m5")).toBeUndefined();
+    expect(store.findItem("m6")).toBeUndefined();
+  });
+});
+
 describe("MemoryResponseStore byte budget", () => {
   it("evicts the least recently used entries once their size passes maxBytes", () => {
     const store = createMemoryStore({ maxBytes: 3500 });
