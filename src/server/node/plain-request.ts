@@ -52,8 +52,9 @@ class NodePlainRequest implements PlainRequest {
     const gone = () => {
       if (!res.writableFinished) listener(new Error("The client disconnected."));
     };
+    // `on`, not `once`: a response closes once, and `once` would wrap the listener for each request.
     if (res.closed) gone();
-    else res.once("close", gone);
+    else res.on("close", gone);
   }
 }
 
