@@ -74,6 +74,17 @@ const encoder = new TextEncoder();
 const ignore = (): undefined => undefined;
 
 /**
+ * V8 keeps the hidden classes ("maps") of a class's instances only while something refers to them, and
+ * the optimised code of the engine (decoder, checker, accumulator, this class) is built on them: a full
+ * garbage collection that finds no stream alive drops them, throws that code away, and the next stream
+ * runs unoptimised until it is compiled again (on the parallel-calls bench, some 75 ms of CPU over the
+ * two requests after it: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
+ * them; it is made anew each time a stream ends, so that it has the classes the last stream ended with.
+ * (A property, not a variable only ever written, which a minifier could drop.)
+ */
+const idle: { engine?: ResponseStream } = {};
+
+/**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
  * arrive (`snapshot`, `text`), and the final response (`finalResponse()`), over HTTP, a WebSocket turn, or
  * bytes passed on from a server. Read once; a failed response throws from the loop after its last event
@@ -656,6 +667,8 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #announceEnd(): void {
     if (this.#announced) return;
     this.#announced = true;
+    // With no source: it is never read, and reads nothing.
+    idle.engine = new ResponseStream({}, undefined);
     if (this.#listenerCount === 0) return;
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
