@@ -11,6 +11,11 @@ export interface KitAnswer {
   headers: Record<string, string>;
   /** A JSON text, a body made on demand (an event stream), or nothing. */
   body: string | ChunkSource | null;
+  /**
+   * A JSON text's UTF-8 bytes, when the kit made them already (a collected turn's, which the default
+   * store keeps): written as they are, never changed, so the text is not encoded again.
+   */
+  bytes?: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -49,7 +54,8 @@ export function foldHeaders(headers: Record<string, string>): Record<string, str
 export function toResponse(answer: KitAnswer): Response {
   const body = answer.body;
   const init = { status: answer.status, headers: answer.headers };
-  return new Response(typeof body === "string" || body === null ? body : chunkStream(body), init);
+  if (typeof body === "string") return new Response(answer.bytes ?? body, init);
+  return new Response(body === null ? body : chunkStream(body), init);
 }
 
 const encoder = new TextEncoder();

@@ -23,7 +23,7 @@ import { type KitErrorPhase, safeReporter } from "./error-report.js";
 import { type IdGenerator, randomIds } from "./ids.js";
 import type { KitError } from "./kit-error.js";
 import { createMemoryStore, keepWithText } from "./memory-store.js";
-import { openTurn } from "./model-loop.js";
+import { type JsonText, openTurn } from "./model-loop.js";
 import { type ParseResult, parseCompactBody, parseCreateBody } from "./request-validation.js";
 import { resolveContext } from "./resolve-context.js";
 import { HEADERS_LATER } from "./turn-request.js";
@@ -104,19 +104,21 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     const responseId = ids("response");
     // The model runs to its first part here, so an error it throws with an HTTP status before then (a
     // bridge's refusal, an upstream's 429) is this call's answer, not a failed stream.
+    // One literal, not a spread of the headers into it: on Node 20 an object made by a spread outlives
+    // young-generation collections with all it holds (the body, the context, this closure).
     const opened = await openTurn(turnSettings, {
       body,
       input: context.input,
       responseId,
       signal: runOptions.signal,
-      ...headersOf(runOptions),
-      save: async (finished, own, text) => {
+      headers: headersOf(runOptions),
+      save: async (finished, own, json) => {
         const wanted = body.store !== false;
         if (!wanted && runOptions.onFinished === undefined) return true;
         // The store's own copy: what the events handed out share with the writer stays theirs.
         const response = own ? finished.response : copyData(finished.response);
         const stored = { response, input: finished.input };
-        const kept = !wanted || (await keep(runStore, stored, text));
+        const kept = !wanted || (await keep(runStore, stored, json));
         // A response the store did not take says so (`store: false`), so nobody relies on finding it.
         if (!kept) stored.response.store = false;
         try {
@@ -134,12 +136,13 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
   /**
    * Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`).
-   * `text`, the response's JSON text when the turn made it, lets the default store keep that instead.
+   * `json`, the response's JSON text and bytes when the turn made them, lets the default store keep
+   * those instead.
    */
-  async function keep(runStore: ResponseStore, stored: StoredResponse, text?: string): Promise<boolean> {
+  async function keep(runStore: ResponseStore, stored: StoredResponse, json?: JsonText): Promise<boolean> {
     try {
       const id = stored.response.id;
-      const kept = text === undefined ? undefined : keepWithText(runStore, id, stored, text);
+      const kept = json === undefined ? undefined : keepWithText(runStore, id, stored, json);
       return (kept ?? (await runStore.set(id, stored))) !== false;
     } catch (error) {
       report(error, "store");
@@ -166,8 +169,6 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 }
 
 /** The run's headers for the turn: as given, or the internal `HEADERS_LATER` function (turn-request.ts). */
-function headersOf(options: RunOptions): { headers?: Headers | (() => Headers) } {
-  const later = (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER];
-  if (later !== undefined) return { headers: later };
-  return options.headers === undefined ? {} : { headers: options.headers };
+function headersOf(options: RunOptions): Headers | (() => Headers) | undefined {
+  return (options as { [HEADERS_LATER]?: () => Headers })[HEADERS_LATER] ?? options.headers;
 }

@@ -19,10 +19,15 @@ export interface EventBatchSource {
   stop(reason?: unknown): void;
   /**
    * Instead of any `next`: runs the turn to its end without making events, for a consumer that wants
-   * only the final snapshot, and gives it with its JSON text (null: stopped before the end). Absent on
+   * only the final snapshot, and gives it with its JSON text and, when it made them, that text's UTF-8
+   * bytes (null: stopped before the end). Absent on
    * a source that cannot.
    */
-  collect?(): Promise<{ readonly response: ResponseResource; readonly json: string } | null>;
+  collect?(): Promise<{
+    readonly response: ResponseResource;
+    readonly json: string;
+    readonly bytes?: Uint8Array<ArrayBuffer>;
+  } | null>;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });

@@ -15,6 +15,7 @@ import { type CorsOptions, corsPolicy } from "./cors.js";
 import { createResponsesEngine, type ResponsesEngine, type ResponsesEngineOptions } from "./engine.js";
 import { safeReporter } from "./error-report.js";
 import { IdempotencyCache, type IdempotencyOptions } from "./idempotency.js";
+import { randomHex } from "./ids.js";
 import { errorResponse, kitError } from "./kit-error.js";
 import { plainRoute, setPlainRoute } from "./plain-route.js";
 import { normaliseBasePath, routeRequest } from "./routing.js";
@@ -115,5 +116,5 @@ export function createResponsesHandler(options: ResponsesHandlerOptions): Respon
 
 /** Clients surface it (`_request_id`, `error.requestId`) so a user can quote it in a bug report. */
 function requestId(): string {
-  return `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  return `req_${randomHex()}`;
 }

@@ -99,16 +99,21 @@ export async function createAnswer(
   // The JSON answer is exactly the terminal event's snapshot. A failed response also answers 500, and
   // its `error` carries message, type, param and code, so it reads as a spec error body (E1) too.
   const status = final.response.status === "failed" ? 500 : 200;
-  return { answer: { status, headers: jsonHeaders(), body: final.json }, keep: true };
+  const answer: KitAnswer = { status, headers: jsonHeaders(), body: final.json };
+  if (final.bytes !== undefined) answer.bytes = final.bytes;
+  return { answer, keep: true };
 }
 
 /**
- * The final snapshot and its JSON text: collected without events when the turn can (the engine's own
- * turns), else read from the terminal event. Null when the turn ended without one.
+ * The final snapshot and its JSON text (with its bytes when the turn made them): collected without
+ * events when the turn can (the engine's own turns), else read from the terminal event. Null when the
+ * turn ended without one.
  */
-async function finalResponse(
-  events: AsyncIterable<StreamingEvent> | EventBatchSource,
-): Promise<{ readonly response: ResponseResource; readonly json: string } | null> {
+async function finalResponse(events: AsyncIterable<StreamingEvent> | EventBatchSource): Promise<{
+  readonly response: ResponseResource;
+  readonly json: string;
+  readonly bytes?: Uint8Array<ArrayBuffer>;
+} | null> {
   const source = events instanceof TurnEvents ? events.takeBatches() : events;
   if (!(Symbol.asyncIterator in source) && source.collect !== undefined) return source.collect();
   const terminal = await lastTerminal(source);

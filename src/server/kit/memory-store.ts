@@ -39,11 +39,16 @@ interface Entry {
   ids: string[] | null;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** A response's JSON text and its UTF-8 bytes (`JsonText` of model-loop.ts). */
+interface Text {
+  readonly text: string;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+}
+
 /** Set by the store's static block: the one way to reach its private `#keep`. */
-let keepText: (store: MemoryResponseStore, id: string, value: StoredResponse, text: string) => boolean;
+let keepText: (store: MemoryResponseStore, id: string, value: StoredResponse, json: Text) => boolean;
 
 export class MemoryResponseStore implements ResponseStore {
   readonly maxEntries: number;
@@ -58,7 +63,7 @@ export class MemoryResponseStore implements ResponseStore {
   readonly #items = new Map<string, string>();
 
   static {
-    keepText = (store, id, value, text) => store.#keep(id, value, text);
+    keepText = (store, id, value, json) => store.#keep(id, value, json);
   }
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -92,15 +97,15 @@ export class MemoryResponseStore implements ResponseStore {
     return this.#keep(id, value, undefined);
   }
 
-  /** `set`, keeping the response as `text` (its JSON text, when given) until it is read. */
-  #keep(id: string, value: StoredResponse, text: string | undefined): boolean {
+  /** `set`, keeping the response as `json` (its JSON text's bytes, when given) until it is read. */
+  #keep(id: string, value: StoredResponse, json: Text | undefined): boolean {
     this.delete(id);
-    const bytes = approximateBytes(value, text);
+    const bytes = approximateBytes(value, json?.text);
     if (bytes > this.maxBytes) return false;
     const entry: Entry =
-      text === undefined
+      json === undefined
         ? { value, json: null, input: value.input, bytes, ids: null }
-        : { value: null, json: encoder.encode(text), input: value.input, bytes, ids: null };
+        : { value: null, json: json.bytes, input: value.input, bytes, ids: null };
     this.#entries.set(id, entry);
     this.#bytes += bytes;
     const items = this.#items;
@@ -138,20 +143,21 @@ export class MemoryResponseStore implements ResponseStore {
 }
 
 /**
- * Keeps a finished response in `store` as `text`, its JSON text, which the caller made from it just now
- * and which nothing changes later; parsed when first read. Undefined when `store` is not exactly the
- * default store (a subclass may have its own `set`): the caller then calls `set` as for any store.
+ * Keeps a finished response in `store` as `json`, its JSON text and that text's UTF-8 bytes, which the
+ * caller made from it just now and which nothing changes later (the bytes may also be written to a
+ * client, never altered); parsed when first read. Undefined when `store` is not exactly the default
+ * store (a subclass may have its own `set`): the caller then calls `set` as for any store.
  */
 export function keepWithText(
   store: ResponseStore,
   id: string,
   value: StoredResponse,
-  text: string,
+  json: Text,
 ): boolean | undefined {
   if (!(store instanceof MemoryResponseStore) || store.set !== MemoryResponseStore.prototype.set) {
     return undefined;
   }
-  return keepText(store, id, value, text);
+  return keepText(store, id, value, json);
 }
 
 /** The entry's response and context, the response parsed from its text on the first read. */

@@ -57,13 +57,20 @@ export interface Turn {
    * reader is its JSON text, made before the call and handed over as `text` when there is one). False
    * when the response was meant to be stored and was not.
    */
-  readonly save: (finished: StoredResponse, own: boolean, text?: string) => Promise<boolean>;
+  readonly save: (finished: StoredResponse, own: boolean, json?: JsonText) => Promise<boolean>;
 }
 
-/** A collected turn: the final snapshot and its JSON text. */
+/** A response's JSON text and its UTF-8 bytes, made once for the store and the answer alike. */
+export interface JsonText {
+  readonly text: string;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** A collected turn: the final snapshot, its JSON text and, when the turn made them, that text's bytes. */
 export interface CollectedResponse {
   readonly response: ResponseResource;
   readonly json: string;
+  readonly bytes?: Uint8Array<ArrayBuffer>;
 }
 
 export type OpenedTurn = { ok: true; events: TurnEvents } | { ok: false; error: KitError };
@@ -177,6 +184,8 @@ class TurnLoop implements EventBatchSource {
       return null;
     }
     this.#begin(true);
+    // The model may now send its text in fewer parts: nobody reads them one by one.
+    this.#abort.collected = true;
     const writer = this.#writer!;
     const loop = this.#loop!;
     try {
@@ -210,8 +219,9 @@ class TurnLoop implements EventBatchSource {
     }
     const response = writer.response;
     // Made before the save, so the store can keep it; a snapshot that cannot be serialised (a model's
-    // item with a cycle) is saved as before, and the serialisation after it throws.
-    let json = serialised(response);
+    // item with a cycle) is saved as before, and the serialisation after it throws. Its bytes are made
+    // here once: the default store keeps them, and serve() writes them and their length as they are.
+    let json = jsonText(response);
     try {
       // Nothing but `json` has read the snapshot: the store may keep it as it is, or as `json`.
       const kept = await this.#turn.save({ response, input: this.#turn.input }, true, json);
@@ -222,7 +232,8 @@ class TurnLoop implements EventBatchSource {
     } finally {
       this.#end();
     }
-    return { response, json: json ?? JSON.stringify(response) };
+    if (json === undefined) return { response, json: JSON.stringify(response) };
+    return { response, json: json.text, bytes: json.bytes };
   }
 
   /** The writer's first events; the model is already running. */
@@ -357,13 +368,17 @@ class TurnLoop implements EventBatchSource {
   }
 }
 
-/** The JSON text of `value`, or undefined when it has none (JSON.stringify throws). */
-function serialised(value: unknown): string | undefined {
+const encoder = new TextEncoder();
+
+/** The JSON text of `value` and its bytes, or undefined when it has none (JSON.stringify throws). */
+function jsonText(value: unknown): JsonText | undefined {
+  let text: string;
   try {
-    return JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch {
     return undefined;
   }
+  return { text, bytes: encoder.encode(text) };
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */

@@ -88,6 +88,7 @@ function checkSchema(
 
 /** O(n): a Set, not `indexOf` per tool (150k tools took seconds). */
 function firstDuplicateName(tools: ReadonlyArray<{ name: string }>): string | undefined {
+  if (tools.length < 2) return undefined;
   const seen = new Set<string>();
   for (const { name } of tools) {
     if (seen.has(name)) return name;

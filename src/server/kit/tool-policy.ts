@@ -33,8 +33,10 @@ export function toFunctionTools(body: CreateResponseBody): FunctionTool[] {
 
 /** The names `tool_choice` refers to that are not among the request's tools (a 400 for the caller). */
 export function unknownToolChoiceNames(body: CreateResponseBody): string[] {
+  const referenced = referencedNames(body);
+  if (referenced.length === 0) return referenced;
   const known = new Set((body.tools ?? []).map((tool) => tool.name));
-  return referencedNames(body).filter((name) => !known.has(name));
+  return referenced.filter((name) => !known.has(name));
 }
 
 function referencedNames(body: CreateResponseBody): string[] {

@@ -9,15 +9,27 @@
  *   signal.
  * - `headers`: an adapter that has the raw headers (serve()'s plain route) hands the engine a function
  *   that builds them (`HEADERS_LATER`, an option outside the public `RunOptions`).
+ *
+ * The same `TurnAbort` also says when the turn is collected into its final snapshot (`collectedCheck`),
+ * for the built-in model, which then sends its texts in fewer parts.
  */
 
 import type { ModelRequest } from "../model.js";
 
 export const TURN_ABORT: unique symbol = Symbol("openresponses.turnAbort");
 
-/** Whether the turn was aborted, and the signal that says so once the model asks for one. */
+/**
+ * Whether the turn was aborted, and the signal that says so once the model asks for one; whether it is
+ * collected.
+ */
 export class TurnAbort {
   aborted = false;
+  /**
+   * Set when the turn is collected into its final snapshot (a JSON answer, `TurnLoop.collect`): nobody
+   * sees its parts one by one, so a model that knows the kit (the built-in one) may send fewer, larger
+   * ones that add up to the same response.
+   */
+  collected = false;
   #reason: unknown;
   #controller: AbortController | null = null;
 
@@ -100,4 +112,14 @@ export function abortCheck(request: ModelRequest): () => boolean {
   if (abort instanceof TurnAbort) return () => abort.aborted;
   const signal = request.signal;
   return () => signal.aborted;
+}
+
+/**
+ * Whether the turn is collected into its final snapshot (see `TurnAbort.collected`); false for a
+ * request the kit did not make, as when a model is called directly.
+ */
+export function collectedCheck(request: ModelRequest): () => boolean {
+  const abort = (request as { [TURN_ABORT]?: unknown })[TURN_ABORT];
+  if (abort instanceof TurnAbort) return () => abort.collected;
+  return () => false;
 }

@@ -90,6 +90,9 @@ function tokenize(expression: string): string[] {
 
 /** Finds and evaluates the arithmetic in `text`; undefined when there is none. */
 export function findArithmetic(text: string): ArithmeticResult | undefined {
+  // Every candidate holds a digit of the text (the rewrites below only remove digits or keep them): a
+  // text without one, most of what anyone says, has nothing to find.
+  if (!/\d/.test(text)) return undefined;
   // Dates and times are not sums: "2026-01-15" must not read as 2026 - 1 - 15.
   let normalised = text
     .replace(/\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g, " ")

@@ -62,8 +62,16 @@ const STATEMENTS: Pattern[] = [
   { match: /\bmy ([a-z][a-z' -]{0,40}?) (?:is|are)\s+(.+)$/i },
 ];
 
+/**
+ * Every statement names the speaker: a word ending in "i", "my" or "call" ("I live", "my name", "call
+ * me"). A text with none, most of what anyone says, states no fact, and is not split and matched.
+ */
+const MAY_STATE = /(?:i|my|call)\b/i;
+
 /** Returns `facts` extended with every fact stated in `text`; later statements overwrite earlier ones. */
 export function extractFacts(text: string, facts: Facts = new Map()): Facts {
+  // Nothing to add: `facts` as it is (every caller replaces its map with the result).
+  if (!MAY_STATE.test(text)) return facts;
   const next: Facts = new Map(facts);
   for (const clause of clauses(text)) {
     if (/^(what|who|where|when|how|do|does|did|is|are|can)\b/i.test(clause) || clause.endsWith("?")) continue;
@@ -110,8 +118,12 @@ const QUESTIONS: Array<{ match: RegExp; key?: string }> = [
   { match: /\bdo you (?:know|remember) my ([a-z][a-z' -]{0,40}?)\s*\??$/i },
 ];
 
+/** Every question about a fact asks about the speaker: a word ending in "i", "me" or "my". */
+const MAY_ASK = /(?:i|me|my)\b/i;
+
 /** Recognises a question about a stated fact. */
 export function parseRecallQuestion(text: string): RecallQuestion | undefined {
+  if (!MAY_ASK.test(text)) return undefined;
   const trimmed = text.trim();
   for (const question of QUESTIONS) {
     const found = question.match.exec(trimmed);

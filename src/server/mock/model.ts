@@ -6,7 +6,7 @@
 
 import { isRecord, type JsonRecord } from "../../internal/guards.js";
 import { itemsSize } from "../kit/item-size.js";
-import { abortCheck } from "../kit/turn-request.js";
+import { abortCheck, collectedCheck } from "../kit/turn-request.js";
 import type { Compactor, Model, ModelPart, ModelRequest } from "../model.js";
 import { compactContext } from "./compact.js";
 import { stableHash } from "./hash.js";
@@ -52,6 +52,8 @@ export function chunkEnd(text: string, start: number, json = false): number {
 
 // The characters `\s` matches, so chunks split where they always did.
 function isSpace(code: number): boolean {
+  // Most characters are printable ASCII, none of them a space but 0x20: one test for them all.
+  if (code > 0x20 && code < 0x7f) return false;
   return (
     (code >= 0x09 && code <= 0x0d) ||
     code === 0x20 ||
@@ -265,15 +267,42 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
     yield { type: "incomplete", reason: "max_output_tokens" };
   }
 
+  // A turn collected into its final snapshot (a JSON answer) shows no part to anyone: there the rest of
+  // a text goes as one delta, its chunks still taken from the budget one by one, so the text, the usage
+  // and where `max_output_tokens` cuts are those of the chunked stream.
+  const collected = collectedCheck(request);
+  /** Where the chunks from `at` that the budget admits end (the text's length when it admits them all). */
+  const admitRest = (text: string, at: number, json: boolean, reasoning: boolean): number => {
+    let end = at;
+    while (end < text.length) {
+      const next = chunkEnd(text, end, json);
+      if (!admit(reasoning)) break;
+      end = next;
+    }
+    return end;
+  };
+
   const reasoningText = steps.reasoning.text;
   if (reasoningText) {
     for (let at = 0, end = 0; at < reasoningText.length; at = end) {
+      if (collected()) {
+        end = admitRest(reasoningText, at, false, true);
+        if (end > at) yield { type: "reasoning", delta: reasoningText.slice(at, end) };
+        if (end < reasoningText.length) return yield* outOfBudget();
+        break;
+      }
       end = chunkEnd(reasoningText, at);
       if (!admit(true)) return yield* outOfBudget();
       yield { type: "reasoning", delta: reasoningText.slice(at, end) };
     }
     const summary = steps.reasoning.summary;
     for (let at = 0, end = 0; at < summary.length; at = end) {
+      if (collected()) {
+        end = admitRest(summary, at, false, true);
+        if (end > at) yield { type: "reasoning_summary", delta: summary.slice(at, end), summaryIndex: 0 };
+        if (end < summary.length) return yield* outOfBudget();
+        break;
+      }
       end = chunkEnd(summary, at);
       if (!admit(true)) return yield* outOfBudget();
       yield { type: "reasoning_summary", delta: summary.slice(at, end), summaryIndex: 0 };
@@ -286,6 +315,12 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
   if (commentary) {
     yield { type: "phase", phase: "commentary" };
     for (let at = 0, end = 0; at < commentary.length; at = end) {
+      if (collected()) {
+        end = admitRest(commentary, at, false, false);
+        if (end > at) yield { type: "text", delta: commentary.slice(at, end) };
+        if (end < commentary.length) return yield* outOfBudget();
+        break;
+      }
       end = chunkEnd(commentary, at);
       if (!admit(false)) return yield* outOfBudget();
       yield { type: "text", delta: commentary.slice(at, end) };
@@ -311,6 +346,12 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
     const json = steps.json;
     const type = steps.answer.refusal === true && !json ? "refusal" : "text";
     for (let at = 0, end = 0; at < finalText.length; at = end) {
+      if (collected()) {
+        end = admitRest(finalText, at, json, false);
+        if (end > at) yield { type, delta: finalText.slice(at, end) };
+        if (end < finalText.length) return yield* outOfBudget();
+        break;
+      }
       end = chunkEnd(finalText, at, json);
       if (!admit(false)) return yield* outOfBudget();
       yield { type, delta: finalText.slice(at, end) };

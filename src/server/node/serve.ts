@@ -62,9 +62,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   // Browser requests name an allowed Host, as WebSocket upgrades must (DNS rebinding).
   const guard = browserHostGuard(options.handler, hosts);
+  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts). It
+  // takes no browser request, so the browser guard has nothing to say about what it answers.
+  const plainRoute = plainRouteOf(options.handler);
   const server = createServer((req, res) => {
+    const plain = plainRoute?.(plainRequest(req, res));
     // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
-    respond(options.handler, guard, req, res, host).catch(() => res.destroy());
+    if (plain) plain.then((answer) => writeAnswer(answer, req, res)).catch(() => res.destroy());
+    else respond(options.handler, guard, req, res, host).catch(() => res.destroy());
   });
   // Node's own answers to requests it cannot parse (400, 431, 408) get an E1 body too.
   answerClientErrors(server);
@@ -109,13 +114,6 @@ async function respond(
   res: ServerResponse,
   host: string,
 ): Promise<void> {
-  // A kit handler answers its create route without a Request or Response (kit/plain-route.ts). It
-  // takes no browser request, so the browser guard below has nothing to say about what it answers.
-  const plain = plainRouteOf(handler)?.(plainRequest(req, res));
-  if (plain) {
-    await writeAnswer(await plain, req, res);
-    return;
-  }
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort(new Error("The client disconnected."));

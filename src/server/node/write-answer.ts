@@ -39,29 +39,41 @@ function readerSource(reader: ReadableStreamDefaultReader<Uint8Array>): ChunkSou
   };
 }
 
-export async function writeAnswer(
+/** Writes `answer`; a whole one (a JSON text) at once, with nothing left to wait for. */
+export function writeAnswer(
   answer: Answer | KitAnswer,
   req: IncomingMessage,
   res: ServerResponse,
-): Promise<void> {
+): Promise<void> | undefined {
   const headers = answer.headers;
   // A request body the handler did not read to the end (a 413) cannot be reused on a keep-alive socket.
   const unread = !req.complete;
   if (unread) headers.connection = "close";
   const body = answer.body;
-  if (typeof body === "string") {
-    // A whole answer says its length: Node then sends the headers and the body in one write, where a
-    // chunked body takes a vectored write of four pieces (and the client reads no chunk framing).
-    // 204 and 304 carry no body and must not say a length.
-    if (answer.status !== 204 && answer.status !== 304 && headers["content-length"] === undefined) {
-      headers["content-length"] = String(Buffer.byteLength(body));
-    }
-    res.writeHead(answer.status, headers);
-    res.end(body);
-    if (unread) res.once("finish", () => req.destroy());
-    return;
+  if (typeof body !== "string") return writeStream(answer.status, headers, body, unread, req, res);
+  // A whole answer says its length, so it goes out in one write with no chunk framing for the client
+  // to read. Its bytes, when the kit made them (the store keeps the same), are written as they are:
+  // the text is not measured and encoded again. 204 and 304 carry no body and must not say a length.
+  const bytes = "bytes" in answer ? answer.bytes : undefined;
+  if (answer.status !== 204 && answer.status !== 304 && headers["content-length"] === undefined) {
+    headers["content-length"] = String(bytes === undefined ? Buffer.byteLength(body) : bytes.byteLength);
   }
   res.writeHead(answer.status, headers);
+  res.end(bytes ?? body);
+  if (unread) res.once("finish", () => req.destroy());
+  return undefined;
+}
+
+/** Writes the head, then the body as it comes, chunk by chunk. */
+async function writeStream(
+  status: number,
+  headers: Answer["headers"],
+  body: ChunkSource<string | Uint8Array> | null,
+  unread: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  res.writeHead(status, headers);
   res.flushHeaders();
   if (body === null) {
     res.end();

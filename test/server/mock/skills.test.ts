@@ -65,6 +65,20 @@ describe("mockModel: answers from the input", () => {
     );
   });
 
+  it("hears facts and questions about them in any case and glued to a greeting", async () => {
+    expect(await ask("HI,MY NAME IS ADA")).toContain("Nice to meet you, ADA!");
+    expect(await ask("himy name is Bob")).toContain("Nice to meet you, Bob!");
+    expect(await ask("heyi'm called Eve")).toContain("Nice to meet you, Eve!");
+    expect(await ask("Call me Ishmael.")).toContain("Nice to meet you, Ishmael!");
+    expect(await ask("I'M 42 YEARS OLD")).toContain("you are 42 years old");
+    const told = [user("My favourite colour is green")];
+    const recall = async (question: string) => textOf(await runModel({}, [...told, user(question)]));
+    expect(await recall("WHAT IS MY FAVOURITE COLOUR")).toBe("Your favourite colour is green.");
+    expect(await recall("What do you know about ME?")).toBe("Your favourite colour is green.");
+    // Nothing about the speaker: no fact, no recall.
+    expect(await ask("Hello! What can you do?")).toMatch(/^You said: "Hello! What can you do\?"/);
+  });
+
   it("reads back earlier messages", async () => {
     const parts = await runModel({}, [user("first thing"), user("what did I say?")]);
     expect(textOf(parts)).toBe('Earlier you said: "first thing".');
