@@ -240,9 +240,9 @@ export class Responses {
     const { httpResponse, requestId } = accepted;
     if (/\bjson\b/i.test(contentType)) {
       // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
-      const { streamFromJSON } = await import("../on-demand.js");
+      const { readerResponse, streamFromJSON } = await import("../on-demand.js");
       const stream = await streamFromJSON(
-        accepted.response,
+        accepted.reader === null ? httpResponse : readerResponse(accepted.reader, httpResponse),
         streamOptions,
         transport.maxBodyBytes(options),
         transport.config.logger,
@@ -252,6 +252,7 @@ export class Responses {
     // The stream is opened on demand, so that `asResponse()` can hand out the body unread instead.
     let taken: "stream" | "body" | null = null;
     let stream: ResponseStream | undefined;
+    let unread: Promise<Response> | undefined;
     return {
       response: httpResponse,
       requestId,
@@ -262,14 +263,20 @@ export class Responses {
         taken = "stream";
         stream ??=
           accepted.reader === null
-            ? ResponseStream.fromSSEResponse(accepted.response, streamOptions)
+            ? ResponseStream.fromSSEResponse(httpResponse, streamOptions)
             : ResponseStream.fromBodyReader(accepted.reader, streamOptions);
         return stream;
       },
       unread: () => {
         if (taken === "stream") return httpResponse;
         taken = "body";
-        return withURL(accepted.response, httpResponse.url);
+        const reader = accepted.reader;
+        if (reader === null) return httpResponse;
+        // The body as a `Response` of its own: made (by `core/unread-body.ts`) when first asked for.
+        unread ??= import("../on-demand.js").then(({ readerResponse }) =>
+          readerResponse(reader, httpResponse),
+        );
+        return unread;
       },
     };
   }
@@ -284,11 +291,6 @@ export class Responses {
     if (out.model == null && this.context.model !== undefined) out.model = this.context.model;
     return { ...out, ...options?.extraBody } as T;
   }
-}
-
-function withURL(response: Response, url: string): Response {
-  if (url && !response.url) Object.defineProperty(response, "url", { value: url });
-  return response;
 }
 
 /** A body that is not a JSON object is a programming error: say so before anything is sent. */

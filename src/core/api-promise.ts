@@ -22,7 +22,7 @@ export interface AcceptedAnswer<T> {
   /** Builds the value (parses the JSON, opens the stream). Called at most once. */
   read: () => T | Promise<T>;
   /** A `Response` whose body nobody has read (status, headers and url of the original). */
-  unread: () => Response;
+  unread: () => Response | Promise<Response>;
 }
 
 /**
@@ -89,7 +89,10 @@ export class APIPromise<T> implements PromiseLike<T> {
   }
 }
 
-/** A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body. */
+/**
+ * A JSON answer: its value is already parsed; `asResponse()` gets the same bytes as a fresh body, made by
+ * `unread-body.ts` (loaded when first asked for).
+ */
 export function jsonAnswer<T>(
   r: { response: Response; requestId: string | null; text: string },
   data: T,
@@ -98,18 +101,6 @@ export function jsonAnswer<T>(
     response: r.response,
     requestId: r.requestId,
     read: () => data,
-    unread: () => unreadCopy(r.response, r.text),
+    unread: async () => (await import("../on-demand.js")).unreadCopy(r.response, r.text),
   };
-}
-
-/** A fresh `Response` carrying `text` as its body, with the status, headers and url of `original`. */
-export function unreadCopy(original: Response, text: string): Response {
-  const nullBody = [101, 204, 205, 304].includes(original.status);
-  const copy = new Response(nullBody ? null : text, {
-    status: original.status,
-    statusText: original.statusText,
-    headers: original.headers,
-  });
-  if (original.url) Object.defineProperty(copy, "url", { value: original.url });
-  return copy;
 }

@@ -71,12 +71,10 @@ export type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | 
 export interface TransportResult {
   /**
    * The body under the idle timeout, for the stream engine (no stream in between); null when the answer
-   * has no body. Read either this or `response`, not both.
+   * has no body. To hand the body out instead, `readerResponse` (`unread-body.ts`) makes a `Response` of it.
    */
   reader: BodyReader | null;
-  /** A copy of the answer whose body is `reader` (made when first asked for): to hand the body out. */
-  readonly response: Response;
-  /** The answer as fetch returned it (status, headers, url); its body is locked by `response`. */
+  /** The answer as fetch returned it (status, headers, url); its body is locked by `reader`. */
   httpResponse: Response;
   requestId: string | null;
   /** Aborts the in-flight request or stream as a user abort. */
@@ -138,14 +136,8 @@ export class Transport {
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */
   requestStream(request: TransportRequest): Promise<TransportResult> {
     return this.#send(request, true, async (response, attempt) => {
-      const reader = attempt.streamBody(response);
-      let wrapped: Response | undefined;
       return {
-        reader,
-        get response() {
-          wrapped ??= reader === null ? response : readerResponse(reader, response);
-          return wrapped;
-        },
+        reader: attempt.streamBody(response),
         httpResponse: response,
         requestId: requestIdFrom(response.headers),
         abort: attempt.abort,
@@ -493,27 +485,6 @@ function startAttempt(
       };
     },
   };
-}
-
-/** A `Response` like `like` whose body is read from `reader` on demand. */
-function readerResponse(reader: BodyReader, like: Response): Response {
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
-  // A Response is the init of its copy: status, statusText and headers are read from it.
-  return new Response(body, like);
 }
 
 /** Waits before a retry; the caller's signal cuts the wait short. */

@@ -3,8 +3,8 @@
  * `stream`, bundled by esbuild (minified, tree-shaken, browser platform, code-splitting on so the parts
  * loaded on demand become their own chunks). The bytes counted are the ones loaded up front: the entry
  * and every chunk it imports statically, gzipped. The tool loop, the WebSocket session's engine, the
- * stored-response requests, `parse()`'s reading and the transport's handling of error answers and
- * redirects are one module (`src/on-demand.ts`) loaded by a dynamic import when one of them is first
+ * stored-response requests, `parse()`'s reading, the transport's handling of error answers and
+ * redirects and the unread bodies of `asResponse()` are one module (`src/on-demand.ts`) loaded by a dynamic import when one of them is first
  * needed, so their code must not be among them. (esbuild assigns
  * code to chunks by the files each entry reaches, used or not: code that a lazy chunk uses from a file
  * the package's barrel exports lands up front, which is why the tool loop runs a conversation through
@@ -20,7 +20,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 20.0 * 1024;
+const BUDGET_GZIP_BYTES = 19.9 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 
 interface Bundle {
@@ -97,6 +97,7 @@ describe("the client's bundle size", () => {
     expect(upFrontInputs.has("src/conversation/turn.ts")).toBe(false);
     expect(upFrontInputs.has("src/core/http-errors.ts")).toBe(false);
     expect(upFrontInputs.has("src/core/redirects.ts")).toBe(false);
+    expect(upFrontInputs.has("src/core/unread-body.ts")).toBe(false);
     expect(upFront).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 30_000);
 

@@ -125,8 +125,11 @@ describe("withResponse(), asResponse(), fetchOptions", () => {
     const json = (await response.json()) as { id: string };
     expect(json.id).toBe("resp_1");
 
-    const raw = await client().responses.create({ model: "m", stream: true }).asResponse();
+    const pending = client().responses.create({ model: "m", stream: true });
+    const raw = await pending.asResponse();
+    expect(await pending.asResponse()).toBe(raw);
     expect(raw.bodyUsed).toBe(false);
+    expect(raw.url).toMatch(/\/v1\/responses$/);
     const text = await raw.text();
     expect(text).toContain("response.output_text.delta");
     expect(text).toContain("data: [DONE]");
