@@ -13,20 +13,19 @@ import type { JsonRecord } from "../../internal/guards.js";
 const MAX_INPUT_LENGTH = 10_485_760;
 
 /** The fields taken here, each with the check the schema (`CreateResponseBody`) makes of it. */
-const FIELDS: Readonly<Record<string, (value: unknown) => boolean>> = {
-  __proto__: null,
-  model: isString,
-  input: (value) => typeof value === "string" && value.length <= MAX_INPUT_LENGTH,
-  instructions: isString,
-  previous_response_id: isString,
-  stream: isBoolean,
-  store: isBoolean,
+const FIELDS = new Map<string, (value: unknown) => boolean>([
+  ["model", isString],
+  ["input", (value) => typeof value === "string" && value.length <= MAX_INPUT_LENGTH],
+  ["instructions", isString],
+  ["previous_response_id", isString],
+  ["stream", isBoolean],
+  ["store", isBoolean],
   // The validator's `integer` and `minimum: 16`.
-  max_output_tokens: (value) => typeof value === "number" && Number.isInteger(value) && value >= 16,
+  ["max_output_tokens", (value) => typeof value === "number" && Number.isInteger(value) && value >= 16],
   // The validator's `number`: finite.
-  temperature: isFiniteNumber,
-  top_p: isFiniteNumber,
-} as Readonly<Record<string, (value: unknown) => boolean>>;
+  ["temperature", isFiniteNumber],
+  ["top_p", isFiniteNumber],
+]);
 
 /**
  * `{ ok: true, body }` with the copy of `json` that the full check would give (no liberal reading applies
@@ -38,7 +37,7 @@ export function plainCreateBody(json: unknown): { ok: true; body: JsonRecord } |
   const body: JsonRecord = { ...(json as JsonRecord) };
   let fields = 0;
   for (const key in body) {
-    const check = FIELDS[key];
+    const check = FIELDS.get(key);
     if (check === undefined || !check(body[key])) return null;
     fields++;
   }
