@@ -93,21 +93,30 @@ const ARGUMENTS_DELTA = EVENT_ROLES.get("response.function_call_arguments.delta"
 const REASONING_DELTA = EVENT_ROLES.get("response.reasoning.delta") as EventRole;
 const SUMMARY_DELTA = EVENT_ROLES.get("response.reasoning_summary_text.delta") as EventRole;
 
+// The type looked up last: the checker and the accumulator ask for the same event's type in turn.
+let lastType = "";
+let lastRole: EventRole | undefined;
+
 /**
- * The role of an event type (`undefined`: not a standard event). The delta types, nearly every event of
- * a stream, are compared first: comparing a freshly parsed string with a constant is far cheaper than
- * hashing it for a keyed look-up.
+ * The role of an event type (`undefined`: not a standard event). The type of the event before is
+ * compared first (the second look-up of an event is the same string, found without reading it), then
+ * the delta types, nearly every event of a stream: comparing a freshly parsed string with a constant is
+ * far cheaper than hashing it for a keyed look-up.
  */
 export function roleOf(type: string): EventRole | undefined {
-  return type === "response.output_text.delta"
-    ? TEXT_DELTA
-    : type === "response.function_call_arguments.delta"
-      ? ARGUMENTS_DELTA
-      : type === "response.reasoning.delta"
-        ? REASONING_DELTA
-        : type === "response.reasoning_summary_text.delta"
-          ? SUMMARY_DELTA
-          : EVENT_ROLES.get(type);
+  if (type === lastType) return lastRole;
+  lastRole =
+    type === "response.output_text.delta"
+      ? TEXT_DELTA
+      : type === "response.function_call_arguments.delta"
+        ? ARGUMENTS_DELTA
+        : type === "response.reasoning.delta"
+          ? REASONING_DELTA
+          : type === "response.reasoning_summary_text.delta"
+            ? SUMMARY_DELTA
+            : EVENT_ROLES.get(type);
+  lastType = type;
+  return lastRole;
 }
 
 /** The 24 standard event names, used to tell extension events from standard ones. */
