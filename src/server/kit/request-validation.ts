@@ -8,6 +8,7 @@ import type { CompactResponseMethodPublicBody, CreateResponseBody } from "../../
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { invalidRequest, type KitError } from "./kit-error.js";
 import { normaliseRequest, schemaView } from "./normalise-request.js";
+import { plainCreateBody } from "./plain-body.js";
 import { firstSchemaIssue } from "./schema-check.js";
 import { unknownToolChoiceNames } from "./tool-policy.js";
 
@@ -16,7 +17,7 @@ export { MAX_BODY_DEPTH };
 export type ParseResult<T> = { ok: true; body: T } | { ok: false; error: KitError };
 
 export function parseCreateBody(json: unknown): ParseResult<CreateResponseBody> {
-  const shape = checkSchema("CreateResponseBody", json);
+  const shape = plainCreateBody(json) ?? checkSchema("CreateResponseBody", json);
   if (!shape.ok) return shape;
   const body = shape.body as unknown as CreateResponseBody;
   if (body.background === true) {
@@ -59,8 +60,11 @@ export function parseCompactBody(json: unknown): ParseResult<CompactResponseMeth
   return { ok: true, body: shape.body as unknown as CompactResponseMethodPublicBody };
 }
 
-/** The body as the kit reads it (see `normalise-request.ts`), or the first reason it is refused. */
-function checkSchema(
+/**
+ * The body as the kit reads it (see `normalise-request.ts`), or the first reason it is refused. Exported
+ * for the test that holds `plainCreateBody` to it.
+ */
+export function checkSchema(
   schema: "CreateResponseBody" | "CompactResponseMethodPublicBody",
   json: unknown,
 ): ParseResult<Record<string, unknown>> {
