@@ -237,8 +237,6 @@ export class ResponseAccumulator {
   /** Output slots, once a server sent an index out of bounds. */
   #slots: Slots | null = null;
   readonly #onViolation: AccumulatorViolation | undefined;
-  /** The event being applied, for violation reports. */
-  #current: Loose = {};
   #dirty: TextBuffer[] = [];
   #final: ResponseResource | null = null;
   /** The payload of the last `error` event, if any. */
@@ -254,7 +252,6 @@ export class ResponseAccumulator {
     // reported by the checker and must not change what finalResponse() returned.
     if (this.#final !== null) return;
     const event = streamEvent as unknown as Loose;
-    this.#current = event;
     const role = roleOf(event.type as string);
     if (role === undefined) return;
     const kind = role[0];
@@ -342,6 +339,7 @@ export class ResponseAccumulator {
       return slotOf(this.#slots, raw, length, (slots, slot) => {
         this.#slots = slots;
         this.#violation(
+          event,
           "S6",
           `output_index ${raw} is not an existing item or the next one (${length} items so far); its events go to output[${slot}].`,
         );
@@ -372,16 +370,17 @@ export class ResponseAccumulator {
     );
   }
 
-  #violation(rule: string, message: string): void {
-    this.#onViolation?.(rule, message, this.#current);
+  #violation(event: Loose, rule: string, message: string): void {
+    this.#onViolation?.(rule, message, event);
   }
 
   /** The slot in `list` of a part index from the wire (`content_index`/`summary_index`). */
-  #partSlot(state: ItemState, family: number, raw: unknown, list: unknown[]): number {
+  #partSlot(event: Loose, state: ItemState, family: number, raw: unknown, list: unknown[]): number {
     if (typeof raw !== "number") return 0;
     return slotOf(state.slots[family] as Slots | null, raw, list.length, (slots, slot) => {
       state.slots[family] = slots;
       this.#violation(
+        event,
         "S7",
         `${INDEX_KEYS[family]} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
       );
@@ -423,7 +422,7 @@ export class ResponseAccumulator {
       const index = family === SUMMARY ? event.summary_index : event.content_index;
       // The hot path: the buffer of a part whose index was never remapped.
       if (typeof index === "number" && state.slots[family] === null) buffer = state.parts[family]?.[index];
-      buffer ??= this.#partBuffer(state, family, index, role);
+      buffer ??= this.#partBuffer(event, state, family, index, role);
     }
     if (!buffer.dirty) {
       buffer.dirty = true;
@@ -433,10 +432,10 @@ export class ResponseAccumulator {
   }
 
   /** The buffer of a part the hot path did not find: made, with a placeholder part if there is none. */
-  #partBuffer(state: ItemState, family: number, index: unknown, role: EventRole): TextBuffer {
+  #partBuffer(event: Loose, state: ItemState, family: number, index: unknown, role: EventRole): TextBuffer {
     const buffers = state.parts[family] as Array<TextBuffer | undefined>;
     const list = this.#list(state.item, family);
-    const slot = this.#partSlot(state, family, index, list);
+    const slot = this.#partSlot(event, state, family, index, list);
     let buffer = buffers[slot];
     if (buffer === undefined) {
       const partType = role[2] as string;
@@ -476,6 +475,7 @@ export class ResponseAccumulator {
       if (Number.isInteger(raw) && raw >= 0 && raw <= at) at = raw;
       else {
         this.#violation(
+          event,
           "S7",
           `annotation_index ${raw} is not an existing annotation or the next one (${at} so far).`,
         );
@@ -490,7 +490,8 @@ export class ResponseAccumulator {
     const index = family === SUMMARY ? event.summary_index : event.content_index;
     const list = this.#list(state.item, family);
     // Added without an index: the next part. (A `.done` without one is part 0.)
-    const slot = done || typeof index === "number" ? this.#partSlot(state, family, index, list) : list.length;
+    const slot =
+      done || typeof index === "number" ? this.#partSlot(event, state, family, index, list) : list.length;
     const buffer = state.parts[family]?.[slot];
     if (buffer) this.#flushBuffer(buffer);
     const part = event.part;

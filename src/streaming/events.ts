@@ -88,26 +88,20 @@ export const EVENT_ROLES: ReadonlyMap<string, EventRole> = new Map<StreamingEven
   ["error", [ERROR]],
 ]);
 
-const TEXT_DELTA = EVENT_ROLES.get("response.output_text.delta") as EventRole;
-const ARGUMENTS_DELTA = EVENT_ROLES.get("response.function_call_arguments.delta") as EventRole;
-const REASONING_DELTA = EVENT_ROLES.get("response.reasoning.delta") as EventRole;
-const SUMMARY_DELTA = EVENT_ROLES.get("response.reasoning_summary_text.delta") as EventRole;
+// The type looked up last, and its role. The checker and the accumulator look up each event's type in
+// turn, and a stream's deltas come in runs of one type, so nearly every look-up is answered here: the
+// accumulator's by identity, the checker's by comparing with the previous event's type. Comparing strings
+// is far cheaper than hashing a freshly parsed one for the keyed look-up.
+let lastType = "";
+let lastRole: EventRole | undefined;
 
-/**
- * The role of an event type (`undefined`: not a standard event). The delta types, nearly every event of
- * a stream, are compared first: comparing a freshly parsed string with a constant is far cheaper than
- * hashing it for a keyed look-up.
- */
+/** The role of an event type (`undefined`: not a standard event). */
 export function roleOf(type: string): EventRole | undefined {
-  return type === "response.output_text.delta"
-    ? TEXT_DELTA
-    : type === "response.function_call_arguments.delta"
-      ? ARGUMENTS_DELTA
-      : type === "response.reasoning.delta"
-        ? REASONING_DELTA
-        : type === "response.reasoning_summary_text.delta"
-          ? SUMMARY_DELTA
-          : EVENT_ROLES.get(type);
+  if (type !== lastType) {
+    lastRole = EVENT_ROLES.get(type);
+    lastType = type;
+  }
+  return lastRole;
 }
 
 /** The 24 standard event names, used to tell extension events from standard ones. */

@@ -79,6 +79,11 @@ export class ProtocolChecker {
   #awaitingFailedAfterError = false;
   #incompleteItemIndex: number | undefined;
   readonly #items = new Map<number, ItemState>();
+  /**
+   * The same states at the indexes 0, 1, 2... a server numbers its items with: every delta looks its
+   * item up, and an array read costs less than a keyed one. The map stays the record of every index.
+   */
+  readonly #byIndex: ItemState[] = [];
   readonly #indexById = new Map<string, number>();
 
   constructor(options: ProtocolCheckerOptions = {}) {
@@ -192,7 +197,10 @@ export class ProtocolChecker {
     if (this.#incompleteItemIndex !== undefined) {
       this.report("S9", `An item was added after the incomplete item ${this.#incompleteItemIndex}.`, event);
     }
-    this.#items.set(index, { done: false, parts: [new Map(), new Map()] });
+    const state: ItemState = { done: false, parts: [new Map(), new Map()] };
+    this.#items.set(index, state);
+    // Only the next free slot or an existing one, so the array stays dense.
+    if (index >= 0 && index <= this.#byIndex.length && Number.isInteger(index)) this.#byIndex[index] = state;
     if (typeof item?.id === "string") this.#indexById.set(item.id, index);
     const itemType = item?.type;
     if (typeof itemType === "string" && !STANDARD_ITEM_TYPES.has(itemType) && !hasPrefix(itemType)) {
@@ -225,11 +233,12 @@ export class ProtocolChecker {
   /** S6: the event's item was added and is not done yet. */
   #openItem(event: LooseEvent, closing = false): ItemState | undefined {
     const index = this.#indexOf(event);
-    const state = index === undefined ? undefined : this.#items.get(index);
+    const state = index === undefined ? undefined : (this.#byIndex[index] ?? this.#items.get(index));
+    if (state !== undefined && !state.done) return state;
     const name = closing ? "response.output_item.done" : event.type;
     if (state === undefined) {
       this.report("S6", `${name} for output item ${index} came before its output_item.added.`, event);
-    } else if (state.done) {
+    } else {
       this.report(
         "S6",
         closing
@@ -237,7 +246,7 @@ export class ProtocolChecker {
           : `${name} for output item ${index} came after its output_item.done.`,
         event,
       );
-    } else return state;
+    }
     return undefined;
   }
 

@@ -141,6 +141,59 @@ describe("protocol checker", () => {
     expectRule(neverDone, "S6");
   });
 
+  it("S6: items added out of order, at odd indexes or twice are each found by their later events", () => {
+    const call = (id: string) => ({ type: "function_call", id, name: "n", arguments: "" });
+    const added = (index: number) =>
+      ["response.output_item.added", { output_index: index, item: call(`f${index}`) }] as const;
+    const delta = (index: number) =>
+      [
+        "response.function_call_arguments.delta",
+        { item_id: `f${index}`, output_index: index, delta: "x" },
+      ] as const;
+    const done = (index: number) =>
+      ["response.output_item.done", { output_index: index, item: call(`f${index}`) }] as const;
+    const steps = [
+      added(2),
+      added(0),
+      added(1),
+      added(-1),
+      added(0.5),
+      added(1e9),
+      delta(2),
+      delta(0),
+      delta(1),
+      delta(-1),
+      delta(0.5),
+      delta(1e9),
+      done(1),
+      done(2),
+      done(-1),
+      done(0.5),
+      done(1e9),
+      added(1),
+      delta(1),
+      done(1),
+      delta(3),
+    ] as const;
+    const events = new Events().created();
+    for (const [type, fields] of steps) events.add(type, fields);
+    // Only item 1 added twice, item 3 never added, and item 0 left open are violations.
+    expect(run(events.completed([]).list).map((v) => v.message)).toEqual([
+      "Output item 1 was added twice.",
+      "response.function_call_arguments.delta for output item 3 came before its output_item.added.",
+      "Output item 0 was never closed by response.output_item.done.",
+    ]);
+    // An item done, then added again at its index: its deltas go to the new, open item; done twice is not.
+    const again = new Events().created();
+    for (const [type, fields] of [added(0), done(0), added(0), delta(0), done(0), delta(0)] as const) {
+      again.add(type, fields);
+    }
+    expect(run(again.list).map((v) => v.message)).toEqual([
+      "Output item 0 was added twice.",
+      "response.function_call_arguments.delta for output item 0 came after its output_item.done.",
+    ]);
+  });
+
   it("S7: a delta before its content part was added", () => {
     const events = simple();
     events.splice(2, 1); // drop content_part.added
