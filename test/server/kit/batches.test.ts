@@ -108,9 +108,14 @@ describe("event batches", () => {
       setTimeout(() => {
         firedAt = parts;
       }, 0);
-      const until = performance.now() + 100;
-      while (performance.now() < until) {
+      // The model stops 10 parts after the timer ran, not at a time: on a loaded machine a 100 ms run
+      // could be descheduled past its end between two yields. If the engine never yields, the timer
+      // runs only after the turn, which gives up after 5 s.
+      const until = performance.now() + 5_000;
+      let after = 0;
+      while (performance.now() < until && after < 10) {
         parts++;
+        if (firedAt >= 0) after++;
         yield { type: "text" as const, delta: "x" };
       }
     }
