@@ -529,7 +529,7 @@ function randomId(): string {
  * can fail to load that chunk (offline, or a new deploy removed it): the call then ends saying so,
  * rather than blaming a server that did answer.
  */
-function loadOnDemand(): Promise<typeof import("../on-demand.js")> {
+function loadOnDemand() {
   return import("../on-demand.js").catch((cause: unknown) => {
     throw new APIConnectionError(
       `Connection error: the client's code for this answer, loaded on demand, could not be loaded${describeCause(cause)}.`,
