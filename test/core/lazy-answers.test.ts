@@ -5,8 +5,8 @@
  */
 
 import { describe, expect, it, vi } from "vitest";
-import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionError } from "../../src/errors.js";
+import { clientAnswering } from "../support/answering-client.js";
 import { rejection } from "../support/thrown.js";
 
 // The module loads but cannot run: the same rejection a failed chunk load gives the transport.
@@ -18,16 +18,6 @@ vi.mock("../../src/core/http-errors.js", () => ({
 vi.mock("../../src/core/redirects.js", () => ({
   followRedirect: () => Promise.reject(new Error("chunk could not be loaded")),
 }));
-
-function clientAnswering(answer: () => Response): OpenResponses {
-  return new OpenResponses({
-    baseURL: "http://127.0.0.1:9/v1",
-    apiKey: "k",
-    maxRetries: 0,
-    logLevel: "off",
-    fetch: async () => answer(),
-  });
-}
 
 describe("an error answer or a redirect when their handling cannot be loaded", () => {
   it("an error answer ends the call with an APIConnectionError naming the reason (rule E1)", async () => {

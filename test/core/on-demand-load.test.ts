@@ -6,23 +6,15 @@
  */
 
 import { describe, expect, it, vi } from "vitest";
-import { OpenResponses } from "../../src/client/index.js";
 import { APIConnectionError } from "../../src/errors.js";
+import { clientAnswering } from "../support/answering-client.js";
 import { rejection } from "../support/thrown.js";
 
 vi.mock("../../src/on-demand.js", () => {
   throw new Error("Failed to fetch dynamically imported module: /assets/on-demand-X1.js");
 });
 
-function clientAnswering(answer: () => Response): OpenResponses {
-  return new OpenResponses({
-    baseURL: "http://127.0.0.1:9/v1",
-    apiKey: "sk-secret-key-123456",
-    maxRetries: 0,
-    logLevel: "off",
-    fetch: async () => answer(),
-  });
-}
+const API_KEY = "sk-secret-key-123456";
 
 const answers: Array<[string, () => Response]> = [
   ["an error answer", () => new Response(JSON.stringify({ error: { message: "bad key" } }), { status: 401 })],
@@ -34,13 +26,15 @@ describe("the code loaded on demand cannot be loaded", () => {
   it.each(answers)(
     "%s ends the call with an APIConnectionError that says so (rule E1)",
     async (_, answer) => {
-      const failure = await rejection(clientAnswering(answer).responses.create({ model: "m", input: "hi" }));
+      const failure = await rejection(
+        clientAnswering(answer, API_KEY).responses.create({ model: "m", input: "hi" }),
+      );
       expect(failure).toBeInstanceOf(APIConnectionError);
       const message = (failure as Error).message;
       expect(message).toMatch(/loaded on demand, could not be loaded/);
       expect(message).toMatch(/Failed to fetch dynamically imported module/);
       expect(message).not.toMatch(/could not reach/);
-      expect(message).not.toContain("sk-secret-key-123456");
+      expect(message).not.toContain(API_KEY);
     },
   );
 });
