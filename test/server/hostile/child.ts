@@ -23,6 +23,12 @@ export interface FixtureChild {
   exited(): { code: number | null; signal: NodeJS.Signals | null } | null;
   stderr(): string;
   stop(): Promise<void>;
+  /**
+   * Asks the fixture for a full garbage collection and resolves with the report it makes after it: the
+   * memory still alive, without the garbage V8 has not yet had a reason to collect (an idle server
+   * makes none). Only fixtures that read their stdin answer (websocket-server.ts).
+   */
+  collect(): Promise<ChildReport>;
 }
 
 export async function startFixture(
@@ -30,11 +36,11 @@ export async function startFixture(
   options: { heapMb: number; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<FixtureChild> {
   const path = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
-  const child = spawn(process.execPath, [`--max-old-space-size=${options.heapMb}`, "--import", "tsx", path], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${options.heapMb}`, "--expose-gc", "--import", "tsx", path],
+    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] },
+  );
   const reports: ChildReport[] = [];
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let stderr = "";
@@ -77,6 +83,21 @@ export async function startFixture(
     reports,
     exited: () => exit,
     stderr: () => stderr,
+    collect: () => {
+      const seen = reports.length;
+      child.stdin?.write("collect\n");
+      return new Promise<ChildReport>((resolve, reject) => {
+        const deadline = Date.now() + 5000;
+        const poll = () => {
+          const report = reports.slice(seen).find((candidate) => candidate.collected === true);
+          if (report) resolve(report);
+          else if (exit !== null || Date.now() > deadline)
+            reject(new Error(`no report after a collection: ${stderr}`));
+          else setTimeout(poll, 20);
+        };
+        poll();
+      });
+    },
     stop: async () => {
       if (exit !== null) return;
       const gone = new Promise((resolve) => child.once("exit", resolve));
