@@ -26,6 +26,7 @@ import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { TURN_ABORT, TurnAbort, withLazyHeaders, withLazySignal } from "./turn-request.js";
 import { countContextCharacters } from "./usage.js";
+import { utf8Bytes } from "./utf8-blocks.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
 /**
@@ -368,8 +369,6 @@ class TurnLoop implements EventBatchSource {
   }
 }
 
-const encoder = new TextEncoder();
-
 /** The JSON text of `value` and its bytes, or undefined when it has none (JSON.stringify throws). */
 function jsonText(value: unknown): JsonText | undefined {
   let text: string;
@@ -378,7 +377,7 @@ function jsonText(value: unknown): JsonText | undefined {
   } catch {
     return undefined;
   }
-  return { text, bytes: encoder.encode(text) };
+  return { text, bytes: utf8Bytes(text) };
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */
