@@ -76,6 +76,8 @@ export class MemoryResponseStore implements ResponseStore {
    * a chain's later turns, which repeat the earlier items in their input, do not each re-index them.
    */
   readonly #items = new Map<string, string>();
+  /** Where the last eviction stopped (`#oldestId`). */
+  #oldest: MapIterator<string> | null = null;
 
   static {
     keepText = (store, id, value, json) => store.#keep(id, value, json);
@@ -136,11 +138,26 @@ export class MemoryResponseStore implements ResponseStore {
     this.#index(id, entry, value.response?.output);
     if (message === null) this.#index(id, entry, value.input);
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
-      const oldest = this.#entries.keys().next().value;
+      const oldest = this.#oldestId();
       if (oldest === undefined) break;
       this.delete(oldest);
     }
     return true;
+  }
+
+  /**
+   * The least recently used id. The iterator is kept from one eviction to the next: a Map iterator
+   * goes on from where it was, over the entries added since, and every entry it has passed was
+   * evicted (an entry read since was moved to the end). A new iterator would step again over the holes
+   * they left at the front of the Map's table, up to a thousand of them each time.
+   */
+  #oldestId(): string | undefined {
+    let step = this.#oldest?.next();
+    if (step === undefined || step.done === true) {
+      this.#oldest = this.#entries.keys();
+      step = this.#oldest.next();
+    }
+    return step.value;
   }
 
   /** Indexes under `id` the ids of `list`'s items that no kept entry holds yet. */
