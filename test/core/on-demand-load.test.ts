@@ -112,7 +112,7 @@ describe("the code loaded on demand cannot be loaded", () => {
   });
 
   it("runTools() fails its run saying the tool loop could not be loaded, without sending a request", async () => {
-    const fetch = vi.fn(sse);
+    const fetch = vi.fn(async () => sse());
     const client = new OpenResponses({ baseURL: "http://127.0.0.1:9/v1", apiKey: API_KEY, fetch, maxRetries: 0 });
     const echo = tool({ name: "echo", parameters: { type: "object" }, execute: () => "ok" });
     expectLoadFailure(
