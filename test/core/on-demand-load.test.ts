@@ -13,9 +13,9 @@ import { Conversation } from "../../src/conversation/index.js";
 import { APIConnectionError } from "../../src/errors.js";
 import { jsonSchemaFormat, type StandardSchema } from "../../src/structured/index.js";
 import { tool } from "../../src/tools/index.js";
+import { responseResource, sseFrame, textStreamEvents } from "../client/helpers.js";
 import { clientAnswering } from "../support/answering-client.js";
 import { rejection } from "../support/thrown.js";
-import { responseResource, sseFrame, textStreamEvents } from "../client/helpers.js";
 
 const LOADER_MESSAGE = "Failed to fetch dynamically imported module: /assets/on-demand-X1.js";
 
@@ -55,12 +55,15 @@ const answers: Array<[string, () => Response]> = [
 ];
 
 describe("the code loaded on demand cannot be loaded", () => {
-  it.each(answers)("%s ends the call with an APIConnectionError that says so (rule E1)", async (_, answer) => {
-    const failure = await rejection(
-      clientAnswering(answer, API_KEY).responses.create({ model: "m", input: "hi" }),
-    );
-    expectLoadFailure(failure, "this answer");
-  });
+  it.each(answers)(
+    "%s ends the call with an APIConnectionError that says so (rule E1)",
+    async (_, answer) => {
+      const failure = await rejection(
+        clientAnswering(answer, API_KEY).responses.create({ model: "m", input: "hi" }),
+      );
+      expectLoadFailure(failure, "this answer");
+    },
+  );
 
   it("a stream request answered with JSON (rule S1) fails its stream with the same error", async () => {
     const client = clientAnswering(() => json(responseResource("hi")), API_KEY);
@@ -82,7 +85,12 @@ describe("the code loaded on demand cannot be loaded", () => {
 
   it("retrieve, delete and inputItems.list reject naming the call, without sending it", async () => {
     const fetch = vi.fn(async () => json(responseResource("hi")));
-    const client = new OpenResponses({ baseURL: "http://127.0.0.1:9/v1", apiKey: API_KEY, fetch, maxRetries: 0 });
+    const client = new OpenResponses({
+      baseURL: "http://127.0.0.1:9/v1",
+      apiKey: API_KEY,
+      fetch,
+      maxRetries: 0,
+    });
     expectLoadFailure(await rejection(client.responses.retrieve("resp_1")), "retrieve");
     expectLoadFailure(await rejection(client.responses.delete("resp_1")), "delete");
     expectLoadFailure(await rejection(client.responses.inputItems.list("resp_1")), "inputItems.list");
@@ -91,7 +99,11 @@ describe("the code loaded on demand cannot be loaded", () => {
 
   it("parse() rejects when it reads the answer through its schema, as a call and as a stream", async () => {
     const schema: StandardSchema<{ answer: string }> = {
-      "~standard": { version: 1, vendor: "test", validate: (value) => ({ value: value as { answer: string } }) },
+      "~standard": {
+        version: 1,
+        vendor: "test",
+        validate: (value) => ({ value: value as { answer: string } }),
+      },
     };
     const format = jsonSchemaFormat(schema, "a", { jsonSchema: { type: "object" } });
     const resource = responseResource('{"answer":"hi"}');
@@ -113,7 +125,12 @@ describe("the code loaded on demand cannot be loaded", () => {
 
   it("runTools() fails its run saying the tool loop could not be loaded, without sending a request", async () => {
     const fetch = vi.fn(async () => sse());
-    const client = new OpenResponses({ baseURL: "http://127.0.0.1:9/v1", apiKey: API_KEY, fetch, maxRetries: 0 });
+    const client = new OpenResponses({
+      baseURL: "http://127.0.0.1:9/v1",
+      apiKey: API_KEY,
+      fetch,
+      maxRetries: 0,
+    });
     const echo = tool({ name: "echo", parameters: { type: "object" }, execute: () => "ok" });
     expectLoadFailure(
       await rejection(client.responses.runTools({ model: "m", input: "hi", tools: [echo] })),
