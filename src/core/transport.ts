@@ -365,8 +365,6 @@ function startAttempt(
   let callerReason: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let totalTimer: ReturnType<typeof setTimeout> | undefined;
-  // Set by finish(): nothing of this attempt may set a timer again.
-  let over = false;
   const stop = (code: number, reason?: unknown): void => {
     if (!why) {
       why = code;
@@ -385,7 +383,6 @@ function startAttempt(
   };
   /** Stops the timers and unlinks the caller's signal, so nothing outlives the request. */
   const finish = (): void => {
-    over = true;
     clear();
     clearTimeout(totalTimer);
     userSignal?.removeEventListener("abort", onUserAbort);
@@ -430,15 +427,9 @@ function startAttempt(
     },
 
     /**
-     * The body of an accepted stream under an idle timeout, releasing the caller's signal once the body is
-     * over. Reads only on demand, so a slow consumer is never mistaken for a silent server: the idle time
-     * is the time a read has been waiting. Null (and the attempt finished) when the answer has no body.
-     *
-     * One timer serves the whole body: a read notes when it started, and the timer, when it fires, ends
-     * the attempt only if the read pending then has waited the whole timeout; otherwise it is set again
-     * for what is left of it (or, with no read pending, left for the next read to set). Between reads it
-     * is unref'd, as no timer at all was when each read set and cleared its own (which cost more than
-     * the rest of a read's own work).
+     * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
+     * the caller's signal once the body is over. Reads only on demand, so a slow consumer is never
+     * mistaken for a silent server. Null (and the attempt finished) when the answer has no body.
      *
      * A failure while reading: caller aborts stay `APIUserAbortError`; a drop or an idle timeout becomes a
      * `ResponseStreamError` (kind `interrupted`), which the stream engine completes with the partial
@@ -451,56 +442,41 @@ function startAttempt(
         finish();
         return null;
       }
-      const timed = timeout > 0 && timeout < Infinity;
-      // When the pending read started; -1 while no read is pending.
-      let readSince = -1;
-      const onIdleTimer = (): void => {
-        timer = undefined;
-        if (readSince < 0) return;
-        const left = readSince + timeout - Date.now();
-        if (left > 0) timer = setTimeout(onIdleTimer, left);
-        else stop(1);
-      };
-      const received = (result: ReadableStreamReadResult<Uint8Array>) => {
-        readSince = -1;
-        if (result.done) finish();
-        // With no read pending, the timer must not keep a process alive (a consumer may stop reading).
-        else (timer as { unref?: () => void } | undefined)?.unref?.();
-        return result;
-      };
-      const failed = (error: unknown): never => {
-        finish();
-        if (why === 3) throw userAbort();
-        if (error instanceof OpenResponsesError) throw error;
-        const cause =
-          why === 2
-            ? totalTimeoutError()
-            : why === 1
-              ? new APIConnectionTimeoutError(`No data from ${url} for ${timeout} ms (the idle timeout).`, {
-                  url,
-                })
-              : new APIConnectionError(
-                  `Connection to ${url} lost during the stream${describeCause(error)}.`,
-                  {
-                    url,
-                    cause: redactError(error),
-                  },
-                );
-        throw new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
-          kind: "interrupted",
-          partialResponse: null,
-          cause,
-        });
-      };
       return {
-        read: () => {
-          if (timed) {
-            readSince = Date.now();
-            // A body already finished (ended, failed or cancelled) sets no timer.
-            if (timer !== undefined) (timer as { ref?: () => void }).ref?.();
-            else if (!why && !over) timer = setTimeout(onIdleTimer, timeout);
+        read: async () => {
+          arm();
+          try {
+            const result = await reader.read();
+            clear();
+            if (result.done) finish();
+            return result;
+          } catch (error) {
+            finish();
+            if (why === 3) throw userAbort();
+            if (error instanceof OpenResponsesError) throw error;
+            const cause =
+              why === 2
+                ? totalTimeoutError()
+                : why === 1
+                  ? new APIConnectionTimeoutError(
+                      `No data from ${url} for ${timeout} ms (the idle timeout).`,
+                      {
+                        url,
+                      },
+                    )
+                  : new APIConnectionError(
+                      `Connection to ${url} lost during the stream${describeCause(error)}.`,
+                      {
+                        url,
+                        cause: redactError(error),
+                      },
+                    );
+            throw new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
+              kind: "interrupted",
+              partialResponse: null,
+              cause,
+            });
           }
-          return reader.read().then(received, failed);
         },
         cancel: (reason) => {
           abort(reason);

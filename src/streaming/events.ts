@@ -95,11 +95,18 @@ export const EVENT_ROLES: ReadonlyMap<string, EventRole> = new Map<StreamingEven
 let lastType = "";
 let lastRole: EventRole | undefined;
 
+/**
+ * The latest event of each type that began a run (at most 64 types) since a stream last ended:
+ * response-stream.ts keeps copies with their hidden classes (`idle.shapes`), and clears it then.
+ */
+export const runStarts = new Map<string, object>();
+
 /** The role of an event type (`undefined`: not a standard event). */
-export function roleOf(type: string): EventRole | undefined {
+export function roleOf(type: string, event: object): EventRole | undefined {
   if (type !== lastType) {
     lastRole = EVENT_ROLES.get(type);
     lastType = type;
+    if (runStarts.size < 64) runStarts.set(type, event);
   }
   return lastRole;
 }

@@ -35,16 +35,8 @@ export class ReadAhead implements ByteReader {
     this.#stopped = true;
   }
 
-  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#stopped = true;
-    // Once what was read ahead is handed out, reads are the source's own (no promise in between).
-    if (this.#buffered.length === 0 && this.#pending === null && this.#failure === null) {
-      return this.#source.read();
-    }
-    return this.#readAhead();
-  }
-
-  async #readAhead(): Promise<ReadableStreamReadResult<Uint8Array>> {
     if (this.#buffered.length === 0 && this.#pending) await this.#pending;
     const next = this.#buffered.shift();
     if (next) {

@@ -23,7 +23,7 @@ import { drainAfterDone } from "./drain.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
 import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
-import { isTerminalEventType } from "./events.js";
+import { isTerminalEventType, runStarts } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
 import { type ByteReader, ReadAhead } from "./read-ahead.js";
 import { DEFAULT_MAX_EVENT_SIZE, SSEDecoder, type SSEMessage } from "./sse-decoder.js";
@@ -80,9 +80,17 @@ const ignore = (): undefined => undefined;
  * runs unoptimised until it is compiled again (on the parallel-calls bench, some 75 ms of CPU over the
  * two requests after it: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
  * them; it is made anew each time a stream ends, so that it has the classes the last stream ended with.
- * (A property, not a variable only ever written, which a minifier could drop.)
+ * (A property, not a variable only ever written, which a minifier could drop.) The parsed events' classes
+ * die the same way (after a few collections: V8 keeps unused ones a little longer), throwing away the
+ * same code: `shapes` holds a copy of one event of each type the last stream sent (`runStarts`, noted
+ * by the checker), made by `JSON.parse` as the events were, so with the same classes, and with every
+ * string emptied and every array cut to its first element, so that it holds nothing the stream said.
  */
-const idle: { engine?: ResponseStream } = {};
+const idle: { engine?: ResponseStream; shapes?: unknown[] } = {};
+
+/** For `JSON.stringify`: what of a value the copies in `idle.shapes` keep. */
+const blank = (_key: string, value: unknown): unknown =>
+  typeof value === "string" ? "" : Array.isArray(value) ? value.slice(0, 1) : value;
 
 /**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
@@ -669,6 +677,12 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.#announced = true;
     // With no source: it is never read, and reads nothing.
     idle.engine = new ResponseStream({}, undefined);
+    try {
+      idle.shapes = [...runStarts.values()].map((event) => JSON.parse(JSON.stringify(event, blank)));
+    } catch {
+      // An event nested past the stack's depth: the shapes are simply not kept this time.
+    }
+    runStarts.clear();
     if (this.#listenerCount === 0) return;
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
