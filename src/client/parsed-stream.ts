@@ -3,6 +3,7 @@
  * is parsed.
  */
 
+import { loadOnDemand } from "../core/load-on-demand.js";
 import type { ResponseWithOutputText } from "../spec/index.js";
 import { withRequestId } from "./output-text.js";
 import { PendingResponseStream } from "./pending-stream.js";
@@ -30,7 +31,7 @@ export class ParsedResponseStream<Parsed extends ResponseWithOutputText> extends
       const stream = await this;
       const response = withRequestId(await stream.finalResponse(), stream.requestId);
       // The schema reading is imported when a parsed response is first asked for.
-      const { parseResponse } = await import("../on-demand.js");
+      const { parseResponse } = await loadOnDemand("parse()");
       return (await parseResponse(response, this.#body)) as unknown as Parsed;
     })();
     return this.#parsed;

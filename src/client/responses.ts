@@ -4,6 +4,7 @@
  */
 
 import { type AcceptedAnswer, APIPromise, jsonAnswer, type WithResponse } from "../core/api-promise.js";
+import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
 import type { Transport } from "../core/transport.js";
@@ -135,7 +136,7 @@ export class Responses {
         ...accepted,
         read: async () => {
           const response = await accepted.read();
-          const { parseResponse } = await import("../on-demand.js");
+          const { parseResponse } = await loadOnDemand("parse()");
           return (await parseResponse(response, checked)) as unknown as ParsedResponseOf<ParseRequestBody>;
         },
       }),
@@ -240,7 +241,7 @@ export class Responses {
     const { httpResponse, requestId } = accepted;
     if (/\bjson\b/i.test(contentType)) {
       // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
-      const { readerResponse, streamFromJSON } = await import("../on-demand.js");
+      const { readerResponse, streamFromJSON } = await loadOnDemand("this answer");
       const stream = await streamFromJSON(
         accepted.reader === null ? httpResponse : readerResponse(accepted.reader, httpResponse),
         streamOptions,
@@ -273,7 +274,7 @@ export class Responses {
         const reader = accepted.reader;
         if (reader === null) return httpResponse;
         // The body as a `Response` of its own: made (by `core/unread-body.ts`) when first asked for.
-        unread ??= import("../on-demand.js").then(({ readerResponse }) =>
+        unread ??= loadOnDemand("asResponse()").then(({ readerResponse }) =>
           readerResponse(reader, httpResponse),
         );
         return unread;

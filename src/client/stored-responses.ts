@@ -6,6 +6,7 @@
  */
 
 import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
+import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
@@ -203,7 +204,7 @@ function storedCall<T, V, P extends APIPromise<V>>(
   options: RequestOptions | undefined,
   make: (r: JSONResult<T>) => V,
 ): P {
-  const answer = import("../on-demand.js").then(async ({ requestStored }) => {
+  const answer = loadOnDemand(name).then(async ({ requestStored }) => {
     const r = await requestStored<T>(transport, method, id, name, options);
     return jsonAnswer(r, make(r));
   });

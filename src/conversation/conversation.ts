@@ -10,6 +10,7 @@
  * `src/on-demand.ts`), so a client that never holds a conversation does not carry them.
  */
 
+import { loadOnDemand } from "../core/load-on-demand.js";
 import type { ResponsesClient } from "../core/responses-api.js";
 import { OpenResponsesError } from "../errors.js";
 import type {
@@ -192,7 +193,7 @@ export class Conversation {
     async function* relay(): AsyncGenerator<{ event?: string; data: string }> {
       try {
         await previousTurn;
-        const { runTurn } = await import("../on-demand.js");
+        const { runTurn } = await loadOnDemand("Conversation");
         // Abandoned while queued: never send it (it would run, and bill, for nobody).
         if (abandoned) return;
         yield* runTurn(state, overrides, (source) => {
@@ -227,7 +228,7 @@ export class Conversation {
     if (!client)
       throw new OpenResponsesError("compact() needs the HTTP client (pass it to the constructor).");
     await this.#tail;
-    const { compactConversation } = await import("../on-demand.js");
+    const { compactConversation } = await loadOnDemand("Conversation");
     return compactConversation(this.#state, client, overrides);
   }
 }

@@ -3,6 +3,8 @@
  * HTTP answer through `.withResponse()` / `.asResponse()`, as in the `openai` SDK.
  */
 
+import { loadOnDemand } from "./load-on-demand.js";
+
 export interface WithResponse<T> {
   data: T;
   /** The HTTP response (status, headers, url). Its body belongs to `data`: read it through `asResponse()`. */
@@ -101,6 +103,6 @@ export function jsonAnswer<T>(
     response: r.response,
     requestId: r.requestId,
     read: () => data,
-    unread: async () => (await import("../on-demand.js")).unreadCopy(r.response, r.text),
+    unread: async () => (await loadOnDemand("asResponse()")).unreadCopy(r.response, r.text),
   };
 }

@@ -10,10 +10,12 @@ import {
   OpenResponsesError,
   ResponseStreamError,
 } from "../errors.js";
-import { redactError, redactSecrets, registerSecret } from "../internal/redact.js";
+import { redactError, registerSecret } from "../internal/redact.js";
 import { requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
 import { readBodyCut, readBodyWithin } from "./body.js";
+import { describeCause } from "./describe-cause.js";
+import { loadOnDemand } from "./load-on-demand.js";
 import type { Logger } from "./logger.js";
 import {
   type ApiKeySource,
@@ -112,7 +114,7 @@ export class Transport {
         return { data: JSON.parse(text) as T, response, requestId, text };
       } catch (cause) {
         // Like an error answer, a body that is not JSON is the exception: its error is built on demand.
-        const { notJSONError } = await loadOnDemand();
+        const { notJSONError } = await loadOnDemand("this answer");
         throw notJSONError(response, text, requestId, cause);
       }
     });
@@ -220,7 +222,7 @@ export class Transport {
         try {
           const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
           // Error answers are the exception: how one is read (`http-errors.ts`) is loaded with the first.
-          const { buildAPIError } = await loadOnDemand();
+          const { buildAPIError } = await loadOnDemand("this answer");
           error = buildAPIError(response.status, response.statusText, response.headers, text);
         } catch (thrown) {
           error = attempt.translate(thrown);
@@ -263,7 +265,7 @@ export class Transport {
       const location = REDIRECT_STATUSES.includes(response.status) ? response.headers.get("location") : null;
       // A browser hides a manual redirect's target: an `opaqueredirect` has neither status nor headers.
       if (location === null && response.type !== "opaqueredirect") return response;
-      const { followRedirect } = await loadOnDemand();
+      const { followRedirect } = await loadOnDemand("this answer");
       next = await followRedirect(response, location, next.target, hop, {
         url,
         method: init.method,
@@ -522,27 +524,4 @@ function randomId(): string {
     (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.() ??
     `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
   );
-}
-
-/**
- * `src/on-demand.ts`, which the rare answers need (an error, a redirect, a body that is not JSON). A page
- * can fail to load that chunk (offline, or a new deploy removed it): the call then ends saying so,
- * rather than blaming a server that did answer.
- */
-function loadOnDemand() {
-  return import("../on-demand.js").catch((cause: unknown) => {
-    throw new APIConnectionError(
-      `Connection error: the client's code for this answer, loaded on demand, could not be loaded${describeCause(cause)}.`,
-      { cause: redactError(cause) },
-    );
-  });
-}
-
-/** `: connect ECONNREFUSED 127.0.0.1:9` — the low-level reason fetch hides in `cause`. */
-function describeCause(error: unknown): string {
-  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (!(inner instanceof Error)) return "";
-  const code = (inner as { code?: unknown }).code;
-  const text = inner.message || (typeof code === "string" ? code : "");
-  return text ? ` (${redactSecrets(text)})` : "";
 }

@@ -5,6 +5,7 @@
  * the run is made, so `runTools` costs a bundle little until it is used.
  */
 
+import { loadOnDemand } from "../core/load-on-demand.js";
 import { APIUserAbortError, OpenResponsesError } from "../errors.js";
 import type { ResponseWithOutputText } from "../spec/index.js";
 import type { ToolRunDriver } from "./run-driver.js";
@@ -24,7 +25,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   /** @internal `client.responses.runTools()` builds it. */
   constructor(host: ToolRunHost, body: RunToolsBody, options: RunToolsOptions = {}) {
     const controller = this.#controller;
-    this.#driver = import("../on-demand.js").then(
+    this.#driver = loadOnDemand("runTools()").then(
       ({ ToolRunDriver }) => new ToolRunDriver(host, body, options, controller),
     );
     // A run nobody reads must not report a failed load as unhandled; its readers still get the failure.

@@ -11,6 +11,7 @@
  */
 
 import { stripCredentials } from "../core/base-url.js";
+import { loadOnDemand } from "../core/load-on-demand.js";
 import { APIConnectionError } from "../errors.js";
 import type { CreateResponseBody } from "../spec/index.js";
 import { ResponseStream } from "../streaming/response-stream.js";
@@ -147,10 +148,17 @@ export class ResponsesSocket {
   }
 
   #load(): Promise<SessionEngine> {
-    this.#loading ??= import("../on-demand.js").then(({ SessionEngine }) => {
-      this.#engine = new SessionEngine(this.#state);
-      return this.#engine;
-    });
+    this.#loading ??= loadOnDemand("connect()").then(
+      ({ SessionEngine }) => {
+        this.#engine = new SessionEngine(this.#state);
+        return this.#engine;
+      },
+      (error: unknown) => {
+        // Not kept: the next turn or `ready()` loads again (the page may be back online).
+        this.#loading = null;
+        throw error;
+      },
+    );
     return this.#loading;
   }
 }
