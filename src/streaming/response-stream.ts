@@ -23,7 +23,7 @@ import { drainAfterDone } from "./drain.js";
 import type { LifecycleEventName, ResponseStreamEventName, ResponseStreamListener } from "./event-names.js";
 import { parseMessage } from "./event-parser.js";
 import type { ProtocolViolation, ResponseStreamEvent, StreamDifference } from "./events.js";
-import { isTerminalEventType, runStarts } from "./events.js";
+import { isTerminalEventType } from "./events.js";
 import { ProtocolChecker } from "./protocol-checker.js";
 import { type ByteReader, ReadAhead } from "./read-ahead.js";
 import { DEFAULT_MAX_EVENT_SIZE, SSEDecoder, type SSEMessage } from "./sse-decoder.js";
@@ -81,16 +81,9 @@ const ignore = (): undefined => undefined;
  * two requests after it: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
  * them; it is made anew each time a stream ends, so that it has the classes the last stream ended with.
  * (A property, not a variable only ever written, which a minifier could drop.) The parsed events' classes
- * die the same way (after a few collections: V8 keeps unused ones a little longer), throwing away the
- * same code: `shapes` holds a copy of one event of each type the last stream sent (`runStarts`, noted
- * by the checker), made by `JSON.parse` as the events were, so with the same classes, and with every
- * string emptied and every array cut to its first element, so that it holds nothing the stream said.
+ * are kept in events.ts.
  */
-const idle: { engine?: ResponseStream; shapes?: unknown[] } = {};
-
-/** For `JSON.stringify`: what of a value the copies in `idle.shapes` keep. */
-const blank = (_key: string, value: unknown): unknown =>
-  typeof value === "string" ? "" : Array.isArray(value) ? value.slice(0, 1) : value;
+const idle: { engine?: ResponseStream } = {};
 
 /**
  * A streamed response: typed events (iterate it, or listen with `.on()`), the response rebuilt as they
@@ -154,7 +147,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
 
   private constructor(
     options: ResponseStreamOptions,
-    reader: ByteReader | undefined,
+    reader?: ByteReader,
     messages?: AsyncIterator<SSEMessage>,
   ) {
     this.#options = options;
@@ -513,8 +506,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #race<T>(read: Promise<T>, ms?: number): Promise<T | null> {
     return new Promise((resolve, reject) => {
       const stop = () => resolve(null);
-      const timer = ms === undefined ? undefined : setTimeout(stop, ms);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       if (ms === undefined) this.#abortSignalled = stop;
+      else timer = setTimeout(stop, ms);
       const settled = () => {
         clearTimeout(timer);
         this.#abortSignalled = undefined;
@@ -676,13 +670,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (this.#announced) return;
     this.#announced = true;
     // With no source: it is never read, and reads nothing.
-    idle.engine = new ResponseStream({}, undefined);
-    try {
-      idle.shapes = [...runStarts.values()].map((event) => JSON.parse(JSON.stringify(event, blank)));
-    } catch {
-      // An event nested past the stack's depth: the shapes are simply not kept this time.
-    }
-    runStarts.clear();
+    idle.engine = new ResponseStream({});
     if (this.#listenerCount === 0) return;
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
