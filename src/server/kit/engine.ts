@@ -99,7 +99,9 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
 
   async function run(body: CreateResponseBody, runOptions: RunOptions = {}): Promise<RunResult> {
     const runStore = runOptions.store ?? store;
-    const context = await resolveContext(body, runStore, limits);
+    // A first turn's context is made at once: no turn of the microtask queue for it.
+    const resolved = resolveContext(body, runStore, limits);
+    const context = resolved instanceof Promise ? await resolved : resolved;
     if (!context.ok) return context;
     const responseId = ids("response");
     // The model runs to its first part here, so an error it throws with an HTTP status before then (a
@@ -112,21 +114,17 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
       responseId,
       signal: runOptions.signal,
       headers: headersOf(runOptions),
-      save: async (finished, own, json) => {
+      save: (finished, own, json) => {
         const wanted = body.store !== false;
-        if (!wanted && runOptions.onFinished === undefined) return true;
+        const onFinished = runOptions.onFinished;
+        if (!wanted && onFinished === undefined) return true;
         // The store's own copy: what the events handed out share with the writer stays theirs.
         const response = own ? finished.response : copyData(finished.response);
         const stored = { response, input: finished.input };
-        const kept = !wanted || (await keep(runStore, stored, json));
-        // A response the store did not take says so (`store: false`), so nobody relies on finding it.
-        if (!kept) stored.response.store = false;
-        try {
-          await runOptions.onFinished?.(stored);
-        } catch (error) {
-          report(error, "store");
-        }
-        return kept;
+        const keeping = wanted ? keep(runStore, stored, json) : true;
+        // The default store keeps a JSON answer at once: then there is nothing to wait for.
+        if (onFinished === undefined && typeof keeping === "boolean") return keptOrNot(stored, keeping);
+        return saved(stored, keeping, onFinished);
       },
     });
     if (!opened.ok) return opened;
@@ -134,16 +132,47 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };
   }
 
+  /** Waits for the store, marks a response it did not keep, then tells `onFinished`. */
+  async function saved(
+    stored: StoredResponse,
+    keeping: boolean | Promise<boolean>,
+    onFinished: RunOptions["onFinished"],
+  ): Promise<boolean> {
+    const kept = keptOrNot(stored, await keeping);
+    try {
+      await onFinished?.(stored);
+    } catch (error) {
+      report(error, "store");
+    }
+    return kept;
+  }
+
   /**
    * Saves a finished response; false when the store failed or declined it (see `ResponseStore.set`).
    * `json`, the response's JSON text and bytes when the turn made them, lets the default store keep
-   * those instead.
+   * those instead, at once (a boolean, not a promise).
    */
-  async function keep(runStore: ResponseStore, stored: StoredResponse, json?: JsonText): Promise<boolean> {
+  function keep(
+    runStore: ResponseStore,
+    stored: StoredResponse,
+    json?: JsonText,
+  ): boolean | Promise<boolean> {
+    const id = stored.response.id;
+    if (json !== undefined) {
+      try {
+        const kept = keepWithText(runStore, id, stored, json);
+        if (kept !== undefined) return kept;
+      } catch (error) {
+        report(error, "store");
+        return false;
+      }
+    }
+    return set(runStore, id, stored);
+  }
+
+  async function set(runStore: ResponseStore, id: string, stored: StoredResponse): Promise<boolean> {
     try {
-      const id = stored.response.id;
-      const kept = json === undefined ? undefined : keepWithText(runStore, id, stored, json);
-      return (kept ?? (await runStore.set(id, stored))) !== false;
+      return (await runStore.set(id, stored)) !== false;
     } catch (error) {
       report(error, "store");
       return false;
@@ -166,6 +195,12 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
   }
 
   return { store, parseCreateBody, parseCompactBody, run, compact };
+}
+
+/** A response the store did not take says so (`store: false`), so nobody relies on finding it. */
+function keptOrNot(stored: StoredResponse, kept: boolean): boolean {
+  if (!kept) stored.response.store = false;
+  return kept;
 }
 
 /** The run's headers for the turn: as given, or the internal `HEADERS_LATER` function (turn-request.ts). */

@@ -109,13 +109,24 @@ export async function createAnswer(
  * events when the turn can (the engine's own turns), else read from the terminal event. Null when the
  * turn ended without one.
  */
-async function finalResponse(events: AsyncIterable<StreamingEvent> | EventBatchSource): Promise<{
+function finalResponse(
+  events: AsyncIterable<StreamingEvent> | EventBatchSource,
+): Promise<FinalResponse | null> {
+  const source = events instanceof TurnEvents ? events.takeBatches() : events;
+  // The turn's own promise, not one of this function's wrapped around it (each costs microtask turns).
+  if (!(Symbol.asyncIterator in source) && source.collect !== undefined) return source.collect();
+  return terminalResponse(source);
+}
+
+interface FinalResponse {
   readonly response: ResponseResource;
   readonly json: string;
   readonly bytes?: Uint8Array<ArrayBuffer>;
-} | null> {
-  const source = events instanceof TurnEvents ? events.takeBatches() : events;
-  if (!(Symbol.asyncIterator in source) && source.collect !== undefined) return source.collect();
+}
+
+async function terminalResponse(
+  source: AsyncIterable<StreamingEvent> | EventBatchSource,
+): Promise<FinalResponse | null> {
   const terminal = await lastTerminal(source);
   return terminal === null ? null : { response: terminal.response, json: JSON.stringify(terminal.response) };
 }

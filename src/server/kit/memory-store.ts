@@ -7,7 +7,9 @@
  * text's UTF-8 bytes and parsed when first read. A busy server's store holds its last thousand
  * responses, most never read again: as bytes each is a small handle on memory outside the JavaScript
  * heap, where objects (or a string) would be copied out of the young generation and later swept from
- * the old one, turn after turn.
+ * the old one, turn after turn. For the same reason an entry holds where its bytes are rather than a view
+ * of them (they usually share a block with other answers' bytes, utf8-blocks.ts), and a context that is
+ * only a string `input`'s user message as that string.
  */
 
 import type { ItemField, ItemParam, ResponseResource } from "../../spec/index.js";
@@ -31,9 +33,19 @@ export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024;
 interface Entry {
   /** The response and its context; null while the response is kept as its JSON text. */
   value: StoredResponse | null;
-  /** The response's JSON text, UTF-8 encoded, while `value` is null. */
-  json: Uint8Array | null;
-  input: StoredResponse["input"];
+  /**
+   * The buffer holding the response's JSON text, UTF-8 encoded, while `value` is null, and where in it
+   * the text is: numbers, not a view, so a kept entry makes no buffer object of its own (the bytes are
+   * usually in a block shared with other answers, utf8-blocks.ts).
+   */
+  json: ArrayBuffer | null;
+  start: number;
+  end: number;
+  /**
+   * The context, or, while `value` is null, the text of the user message that is all of it (a string
+   * `input`'s context, `{ type: "message", role: "user", content }`), made again on the first read.
+   */
+  input: StoredResponse["input"] | string;
   bytes: number;
   /**
    * The item ids this entry indexed in `#items` (the first holder of each), dropped with it: one as
@@ -64,6 +76,8 @@ export class MemoryResponseStore implements ResponseStore {
    * a chain's later turns, which repeat the earlier items in their input, do not each re-index them.
    */
   readonly #items = new Map<string, string>();
+  /** Where the last eviction stopped (`#oldestId`). */
+  #oldest: MapIterator<string> | null = null;
 
   static {
     keepText = (store, id, value, json) => store.#keep(id, value, json);
@@ -103,23 +117,47 @@ export class MemoryResponseStore implements ResponseStore {
   /** `set`, keeping the response as `json` (its JSON text's bytes, when given) until it is read. */
   #keep(id: string, value: StoredResponse, json: Text | undefined): boolean {
     this.delete(id);
-    const bytes = approximateBytes(value, json?.text);
+    const message = json === undefined ? null : messageText(value.input);
+    const bytes =
+      json !== undefined && message !== null
+        ? json.text.length + messageSize(value.input)
+        : approximateBytes(value, json?.text);
     if (bytes > this.maxBytes) return false;
-    const entry: Entry =
-      json === undefined
-        ? { value, json: null, input: value.input, bytes, ids: null }
-        : { value: null, json: json.bytes, input: value.input, bytes, ids: null };
+    let entry: Entry;
+    if (json === undefined) {
+      entry = { value, json: null, start: 0, end: 0, input: value.input, bytes, ids: null };
+    } else {
+      const view = json.bytes;
+      const start = view.byteOffset;
+      const end = start + view.byteLength;
+      entry = { value: null, json: view.buffer, start, end, input: message ?? value.input, bytes, ids: null };
+    }
     this.#entries.set(id, entry);
     this.#bytes += bytes;
-    // Its output, then its input.
+    // Its output, then its input (a lone user message made from a string has no id).
     this.#index(id, entry, value.response?.output);
-    this.#index(id, entry, value.input);
+    if (message === null) this.#index(id, entry, value.input);
     while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
-      const oldest = this.#entries.keys().next().value;
+      const oldest = this.#oldestId();
       if (oldest === undefined) break;
       this.delete(oldest);
     }
     return true;
+  }
+
+  /**
+   * The least recently used id. The iterator is kept from one eviction to the next: a Map iterator
+   * goes on from where it was, over the entries added since, and every entry it has passed was
+   * evicted (an entry read since was moved to the end). A new iterator would step again over the holes
+   * they left at the front of the Map's table, up to a thousand of them each time.
+   */
+  #oldestId(): string | undefined {
+    let step = this.#oldest?.next();
+    if (step === undefined || step.done === true) {
+      this.#oldest = this.#entries.keys();
+      step = this.#oldest.next();
+    }
+    return step.value;
   }
 
   /** Indexes under `id` the ids of `list`'s items that no kept entry holds yet. */
@@ -180,11 +218,47 @@ export function keepWithText(
 /** The entry's response and context, the response parsed from its text on the first read. */
 function storedOf(entry: Entry): StoredResponse {
   if (entry.value === null) {
-    const response = JSON.parse(decoder.decode(entry.json ?? undefined)) as ResponseResource;
-    entry.value = { response, input: entry.input };
+    const text = new Uint8Array(entry.json ?? new ArrayBuffer(0), entry.start, entry.end - entry.start);
+    const response = JSON.parse(decoder.decode(text)) as ResponseResource;
+    const kept = entry.input;
+    const input = typeof kept === "string" ? [userMessage(kept)] : kept;
+    entry.value = { response, input };
+    entry.input = input;
     entry.json = null;
   }
   return entry.value;
+}
+
+/** The keys of a string `input`'s message, in the order resolve-context.ts makes them. */
+const MESSAGE_KEYS = ["type", "role", "content"];
+
+function userMessage(content: string): StoredResponse["input"][number] {
+  return { type: "message", role: "user", content };
+}
+
+/**
+ * The text of the context's one item when that item is exactly a string `input`'s message (its three
+ * keys, in their order, and nothing else), which the entry can then keep as the text alone and make
+ * again, equal, when read; else null.
+ */
+function messageText(input: StoredResponse["input"]): string | null {
+  if (!Array.isArray(input) || input.length !== 1) return null;
+  const item = input[0] as { type?: unknown; role?: unknown; content?: unknown };
+  if (item.type !== "message" || item.role !== "user" || typeof item.content !== "string") return null;
+  if (Object.getPrototypeOf(item) !== Object.prototype) return null;
+  let index = 0;
+  for (const key in item) {
+    if (key !== MESSAGE_KEYS[index++]) return null;
+  }
+  return index === 3 ? item.content : null;
+}
+
+/**
+ * The JSON length of a context that is one string `input`'s message, as `itemsSize` counts it, without
+ * remembering the size by the object: the entry does not keep the object, so nothing would look it up.
+ */
+function messageSize(input: StoredResponse["input"]): number {
+  return 2 + JSON.stringify(input[0]).length;
 }
 
 /**

@@ -26,6 +26,7 @@ import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { TURN_ABORT, TurnAbort, withLazyHeaders, withLazySignal } from "./turn-request.js";
 import { countContextCharacters } from "./usage.js";
+import { utf8Bytes } from "./utf8-blocks.js";
 import { LoopYielder, nextMacrotask } from "./yield.js";
 
 /**
@@ -55,9 +56,9 @@ export interface Turn {
    * Receives the final snapshot (the writer's own, also the terminal event's) before the terminal event
    * leaves: copy what you keep, unless `own` says nothing else holds it (a collected turn, whose only
    * reader is its JSON text, made before the call and handed over as `text` when there is one). False
-   * when the response was meant to be stored and was not.
+   * when the response was meant to be stored and was not; a boolean when the store answered at once.
    */
-  readonly save: (finished: StoredResponse, own: boolean, json?: JsonText) => Promise<boolean>;
+  readonly save: (finished: StoredResponse, own: boolean, json?: JsonText) => boolean | Promise<boolean>;
 }
 
 /** A response's JSON text and its UTF-8 bytes, made once for the store and the answer alike. */
@@ -224,7 +225,9 @@ class TurnLoop implements EventBatchSource {
     let json = jsonText(response);
     try {
       // Nothing but `json` has read the snapshot: the store may keep it as it is, or as `json`.
-      const kept = await this.#turn.save({ response, input: this.#turn.input }, true, json);
+      // The default store answers at once: no turn of the microtask queue then.
+      const saving = this.#turn.save({ response, input: this.#turn.input }, true, json);
+      const kept = typeof saving === "boolean" ? saving : await saving;
       if (!kept) {
         response.store = false;
         json = undefined;
@@ -368,8 +371,6 @@ class TurnLoop implements EventBatchSource {
   }
 }
 
-const encoder = new TextEncoder();
-
 /** The JSON text of `value` and its bytes, or undefined when it has none (JSON.stringify throws). */
 function jsonText(value: unknown): JsonText | undefined {
   let text: string;
@@ -378,7 +379,7 @@ function jsonText(value: unknown): JsonText | undefined {
   } catch {
     return undefined;
   }
-  return { text, bytes: encoder.encode(text) };
+  return { text, bytes: utf8Bytes(text) };
 }
 
 /** `batch.push(...events)` without spreading into arguments (a failure may carry many events). */

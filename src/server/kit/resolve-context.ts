@@ -36,21 +36,43 @@ export interface ContextLimits {
   maxContextBytes?: number;
 }
 
-export async function resolveContext(
+/**
+ * The context of `body`: at once (no promise) when it needs no store, a string `input` that continues
+ * nothing (a new conversation's first turn, the common small request), else once the store has answered.
+ */
+export function resolveContext(
   body: ContextRequest,
   store: ResponseStore,
   limits: ContextLimits = {},
-): Promise<ContextResult> {
+): ContextResult | Promise<ContextResult> {
+  const input = body.input;
+  if (typeof input !== "string" || typeof body.previous_response_id === "string") {
+    return resolveWithStore(body, store, limits);
+  }
   const maxBytes = limits.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
-  let bytes = 0;
-  const tooLarge = (param: string | null): ContextResult => ({
+  if (input.length > maxBytes) return contextTooLarge(maxBytes, "input");
+  return { ok: true, input: [{ type: "message", role: "user", content: input }] };
+}
+
+function contextTooLarge(maxBytes: number, param: string | null): ContextResult {
+  return {
     ok: false,
     error: invalidRequest(
       `The resolved context (previous response, input, referenced items and unpacked compaction items) is larger than ${maxBytes} bytes.`,
       param,
       "context_too_large",
     ),
-  });
+  };
+}
+
+async function resolveWithStore(
+  body: ContextRequest,
+  store: ResponseStore,
+  limits: ContextLimits,
+): Promise<ContextResult> {
+  const maxBytes = limits.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+  let bytes = 0;
+  const tooLarge = (param: string | null): ContextResult => contextTooLarge(maxBytes, param);
   const context: ContextItem[] = [];
   const previousId = body.previous_response_id;
   if (typeof previousId === "string") {

@@ -182,3 +182,28 @@ describe("only JSON bodies are read (415 otherwise)", () => {
     expect((await answer).status).toBe(200);
   });
 });
+
+describe("a string input is bounded too", () => {
+  it("P1: a first turn's string input past maxContextBytes is a 400 on `input` before the model runs; at the bound it runs", async () => {
+    const model = hello();
+    const handler = createResponsesHandler({ model, maxContextBytes: 1000 });
+    const error = await specError(await handler(post("/v1/responses", { input: "a".repeat(1001) })), 400);
+    expect(error.code).toBe("context_too_large");
+    expect(error.param).toBe("input");
+    expect(model.requests).toHaveLength(0);
+    expect((await handler(post("/v1/responses", { input: "a".repeat(1000) }))).status).toBe(200);
+    expect(model.requests[0]?.input).toEqual([{ type: "message", role: "user", content: "a".repeat(1000) }]);
+  });
+
+  it("P1: after a previous response the string input counts on top of its context", async () => {
+    const model = hello();
+    const handler = createResponsesHandler({ model, maxContextBytes: 1000 });
+    const first = await handler(post("/v1/responses", { input: "a".repeat(500) }));
+    const { id } = (await first.json()) as { id: string };
+    const next = post("/v1/responses", { previous_response_id: id, input: "b".repeat(500) });
+    const error = await specError(await handler(next), 400);
+    expect(error.code).toBe("context_too_large");
+    expect(error.param).toBe("input");
+    expect(model.requests).toHaveLength(1);
+  });
+});

@@ -89,3 +89,47 @@ describe("MemoryResponseStore byte budget", () => {
     expect(store.size).toBeGreaterThan(0);
   });
 });
+
+describe("MemoryResponseStore eviction order", () => {
+  it("P1: evicts the least recently used entry, as a plain list in use order does, over many sets, reads, deletes and replacements", () => {
+    const store = createMemoryStore({ maxEntries: 8, maxBytes: 4000 });
+    // The reference: ids in use order (oldest first), with each entry's size as the store counts it.
+    let order: string[] = [];
+    const sizes = new Map<string, number>();
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let step = 0; step < 5000; step++) {
+      const id = `r${random(40)}`;
+      const action = random(10);
+      if (action < 5) {
+        const value = big(id, 50 + random(600));
+        // The entry's size as the store counts it, from a store of its own.
+        const probe = createMemoryStore();
+        probe.set(id, value);
+        const size = probe.bytes;
+        expect(store.set(id, value)).toBe(true);
+        order = order.filter((kept) => kept !== id);
+        order.push(id);
+        sizes.set(id, size);
+        let total = order.reduce((sum, kept) => sum + (sizes.get(kept) ?? 0), 0);
+        while (order.length > 8 || total > 4000) {
+          total -= sizes.get(order[0] ?? "") ?? 0;
+          order.shift();
+        }
+      } else if (action < 8) {
+        const found = store.get(id);
+        expect(found !== undefined).toBe(order.includes(id));
+        if (found !== undefined) order = [...order.filter((kept) => kept !== id), id];
+      } else {
+        store.delete(id);
+        order = order.filter((kept) => kept !== id);
+      }
+      expect(store.size).toBe(order.length);
+    }
+    const kept = new Set(order);
+    for (let n = 0; n < 40; n++) expect(store.get(`r${n}`) !== undefined).toBe(kept.has(`r${n}`));
+  });
+});

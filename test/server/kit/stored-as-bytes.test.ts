@@ -76,4 +76,52 @@ describe("the default store and a JSON answer's text", () => {
     expect(seen.map((value) => value.response.id)).toEqual([resource.id]);
     expect(store.get(resource.id)?.response).toEqual(resource);
   });
+
+  it("P1: many answers in a row read back exactly as answered, after all of them were made", async () => {
+    const store = createMemoryStore();
+    const texts: string[] = [];
+    let turn = 0;
+    const model = scriptedModel(() => {
+      turn++;
+      // Sizes that fill the shared blocks unevenly; one long answer among them; multi-byte text.
+      const delta =
+        turn === 7 ? "long ".repeat(900) : `${"é€🙂".repeat(turn % 11)}${"w".repeat((turn * 97) % 900)}`;
+      return [{ type: "text", delta }];
+    });
+    const handler = createResponsesHandler({ model, store });
+    for (let i = 0; i < 60; i++) {
+      const response = await handler(post("/v1/responses", { model: "m", input: `turn ${i}` }));
+      texts.push(await response.text());
+    }
+    for (const text of texts) {
+      const resource = JSON.parse(text) as Resource;
+      expect(JSON.stringify(store.get(resource.id)?.response)).toBe(text);
+    }
+  });
+
+  it("P1: a string input reads back as its user message, a new object equal to it, counted at its JSON size", async () => {
+    const store = createMemoryStore();
+    const handler = createResponsesHandler({ model: scriptedModel([{ type: "text", delta: "ok" }]), store });
+    const response = await handler(post("/v1/responses", { model: "m", input: 'say "hi" ☃' }));
+    const text = await response.text();
+    const { id } = JSON.parse(text) as Resource;
+    const message = { type: "message", role: "user", content: 'say "hi" ☃' };
+    expect(store.bytes).toBe(text.length + JSON.stringify([message]).length);
+    const input = store.get(id)?.input;
+    expect(JSON.stringify(input)).toBe(JSON.stringify([message]));
+    expect(Object.getPrototypeOf(input?.[0])).toBe(Object.prototype);
+    expect(store.get(id)?.input).toBe(input);
+  });
+
+  it("P1: a one-message input in another key order, or with an id, reads back as it was given", async () => {
+    const store = createMemoryStore();
+    const handler = createResponsesHandler({ model: scriptedModel([{ type: "text", delta: "ok" }]), store });
+    const reordered = [{ role: "user", content: "hi", type: "message" }];
+    const withId = [{ type: "message", role: "user", content: "hi", id: "msg_given_1" }];
+    const first = await answer(handler, { model: "m", input: reordered });
+    const second = await answer(handler, { model: "m", input: withId });
+    expect(JSON.stringify(store.get(first.id)?.input)).toBe(JSON.stringify(reordered));
+    expect(JSON.stringify(store.get(second.id)?.input)).toBe(JSON.stringify(withId));
+    expect(store.findItem("msg_given_1")).toMatchObject({ id: "msg_given_1", content: "hi" });
+  });
 });
