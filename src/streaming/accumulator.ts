@@ -252,7 +252,7 @@ export class ResponseAccumulator {
     // reported by the checker and must not change what finalResponse() returned.
     if (this.#final !== null) return;
     const event = streamEvent as unknown as Loose;
-    const role = roleOf(event.type as string);
+    const role = roleOf(event as { type: string });
     if (role === undefined) return;
     const kind = role[0];
     if (kind === DELTA) append(this.#buffer(event, role), event.delta);

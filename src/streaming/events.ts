@@ -95,11 +95,35 @@ export const EVENT_ROLES: ReadonlyMap<string, EventRole> = new Map<StreamingEven
 let lastType = "";
 let lastRole: EventRole | undefined;
 
-/** The role of an event type (`undefined`: not a standard event). */
-export function roleOf(type: string): EventRole | undefined {
+/**
+ * V8 keeps the hidden classes ("maps") of the parsed events only while an object has them, and the
+ * engine's optimised code is built on them: a full collection with no stream alive drops them (after a
+ * few collections: V8 keeps unused ones a little longer) and throws that code away, as it did for the
+ * engine's own classes (see `idle` in response-stream.ts). So a copy of the first event of each standard
+ * type is kept, made by `JSON.parse` as the events are, so with the same classes, with every string
+ * emptied and every array cut to its first element: it holds nothing a stream said. Made when a type
+ * begins a run in the checker, which looks it up first, before the accumulator changes anything.
+ */
+const shapes = new Map<string, unknown>();
+
+/** For `JSON.stringify`: what of a value the copies in `shapes` keep. */
+function blank(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? "" : Array.isArray(value) ? value.slice(0, 1) : value;
+}
+
+/** The role of an event's type (`undefined`: not a standard event). */
+export function roleOf(event: { type: string }): EventRole | undefined {
+  const type = event.type;
   if (type !== lastType) {
     lastRole = EVENT_ROLES.get(type);
     lastType = type;
+    if (lastRole && !shapes.has(type)) {
+      try {
+        shapes.set(type, JSON.parse(JSON.stringify(event, blank)));
+      } catch {
+        // Nested past the stack's depth: this type's classes are not kept (yet).
+      }
+    }
   }
   return lastRole;
 }

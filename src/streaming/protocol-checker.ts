@@ -139,7 +139,7 @@ export class ProtocolChecker {
       }
     }
 
-    const role = roleOf(type);
+    const role = roleOf(event);
     if (role === undefined) {
       if (!hasPrefix(type)) {
         this.report("X1", `Unknown event type "${type}" has no provider prefix (slug:name).`, event);

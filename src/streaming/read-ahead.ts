@@ -30,19 +30,13 @@ export class ReadAhead implements ByteReader {
     this.#pending = this.#loop();
   }
 
-  /** A consumer has arrived: read no further ahead (what was read is handed out first). */
-  stop(): void {
-    this.#stopped = true;
-  }
-
+  /** The consumer's read: reading ahead stops (what was read is handed out first). */
   async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#stopped = true;
     if (this.#buffered.length === 0 && this.#pending) await this.#pending;
+    // (What was read ahead no longer counts against the limit: nothing is read ahead any more.)
     const next = this.#buffered.shift();
-    if (next) {
-      if (!next.done) this.#bufferedBytes -= next.value.byteLength;
-      return next;
-    }
+    if (next) return next;
     if (this.#failure) {
       const { error } = this.#failure;
       this.#failure = null;

@@ -80,7 +80,8 @@ const ignore = (): undefined => undefined;
  * runs unoptimised until it is compiled again (on the parallel-calls bench, some 75 ms of CPU over the
  * two requests after it: docs/benchmarks.md). An idle engine, never read and holding no response, keeps
  * them; it is made anew each time a stream ends, so that it has the classes the last stream ended with.
- * (A property, not a variable only ever written, which a minifier could drop.)
+ * (A property, not a variable only ever written, which a minifier could drop.) The parsed events' classes
+ * are kept in events.ts.
  */
 const idle: { engine?: ResponseStream } = {};
 
@@ -146,7 +147,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
 
   private constructor(
     options: ResponseStreamOptions,
-    reader: ByteReader | undefined,
+    reader?: ByteReader,
     messages?: AsyncIterator<SSEMessage>,
   ) {
     this.#options = options;
@@ -505,8 +506,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #race<T>(read: Promise<T>, ms?: number): Promise<T | null> {
     return new Promise((resolve, reject) => {
       const stop = () => resolve(null);
-      const timer = ms === undefined ? undefined : setTimeout(stop, ms);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       if (ms === undefined) this.#abortSignalled = stop;
+      else timer = setTimeout(stop, ms);
       const settled = () => {
         clearTimeout(timer);
         this.#abortSignalled = undefined;
@@ -668,7 +670,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (this.#announced) return;
     this.#announced = true;
     // With no source: it is never read, and reads nothing.
-    idle.engine = new ResponseStream({}, undefined);
+    idle.engine = new ResponseStream({});
     if (this.#listenerCount === 0) return;
     const failure = this.#failure();
     if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);

@@ -181,6 +181,42 @@ describe("timeouts", () => {
     expect(message?.type === "message" && message.content[0]).toMatchObject({ text: "before " });
   });
 
+  it("an idle timeout after many chunks: the silence is timed from the last data, every event before it kept", async () => {
+    let lastWrite = 0;
+    const deltas = Array.from({ length: 120 }, (_, i) => `d${i} `);
+    const server = await serve((_req, res) => {
+      startSSE(res);
+      // Every event but the last few, one write each 10 ms (well past the timeout in all), then silence.
+      const events = textStreamEvents(deltas).slice(0, -4);
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i >= events.length) {
+          clearInterval(timer);
+          return;
+        }
+        res.write(sseFrame(events[i++]!));
+        lastWrite = Date.now();
+      }, 10);
+      res.on("close", () => clearInterval(timer));
+    });
+    const started = Date.now();
+    const error = await rejection(
+      clientFor(server, { timeout: 600 }).responses.stream({ model: "m" }).finalResponse(),
+    );
+    const failedAt = Date.now();
+    expect(error).toBeInstanceOf(ResponseStreamError);
+    const e = error as ResponseStreamError;
+    expect(e.kind).toBe("interrupted");
+    expect(e.cause).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(e.message).toMatch(/idle timeout/);
+    const message = e.partialResponse?.output[0];
+    expect(message?.type === "message" && message.content[0]).toMatchObject({ text: deltas.join("") });
+    // The data flowed for longer than the timeout; the timeout counts only the silence after it (a
+    // timer set at the first read and not moved by the later ones would have fired mid-stream).
+    expect(lastWrite - started).toBeGreaterThan(600);
+    expect(failedAt - lastWrite).toBeGreaterThanOrEqual(590);
+  });
+
   it("a stream whose headers never arrive hits the timeout before it opens", async () => {
     const server = await serve(() => undefined);
     const error = await rejection(clientFor(server, { timeout: 100 }).responses.stream({ model: "m" }));

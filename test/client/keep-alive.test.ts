@@ -1,6 +1,8 @@
 /**
  * Nothing the client holds keeps a process alive once the caller has let go of it: a stream created
- * and never read, a stream read to its end, a WebSocket session left open after a turn or with none.
+ * and never read, a stream read to its end, a stream left after a few events (neither read on nor
+ * cancelled: the idle timeout's timer stays set between reads), a WebSocket session left open after a
+ * turn or with none.
  * Each case runs in a child process (fixtures/let-go.ts) against a server here that keeps idle
  * connections for 60 s, so anything the client held would keep the child alive far past the bound.
  */
@@ -52,7 +54,14 @@ function letGo(mode: string, baseURL = `${server.url}/v1`): Promise<number> {
 }
 
 describe("a process exits once the caller lets go of what the client made", { timeout: 60_000 }, () => {
-  for (const mode of ["unread-stream", "pending-stream", "read-stream", "open-session", "ready-session"]) {
+  for (const mode of [
+    "unread-stream",
+    "pending-stream",
+    "read-stream",
+    "left-mid-stream",
+    "open-session",
+    "ready-session",
+  ]) {
     it(mode, async () => {
       expect(await letGo(mode)).toBeLessThan(BOUND_MS);
     });

@@ -1,7 +1,8 @@
 /**
  * The idle engine that response-stream.ts keeps between streams (so that a full garbage collection with
- * no stream alive does not drop the engine's hidden classes and its optimised code) must hold nothing of
- * the streams before it: a stream that ended, however it ended, is collected with its response.
+ * no stream alive does not drop the engine's hidden classes and its optimised code), and the copies of
+ * each type's first event that events.ts keeps for the same reason, must hold nothing of the streams
+ * before them: a stream that ended, however it ended, is collected with its response and its events.
  */
 
 import { setFlagsFromString } from "node:v8";
@@ -34,11 +35,12 @@ function body(text: string): string {
 }
 
 describe("the idle engine kept between streams", () => {
-  it("keeps no stream that completed, nor its response", async () => {
+  it("keeps no stream that completed, nor its response, nor its events (only emptied copies of them)", async () => {
     const refs: Array<WeakRef<object>> = [];
     await (async () => {
       for (let i = 0; i < 3; i++) {
         const stream = ResponseStream.fromSSEResponse(sseResponse(body(`reply ${i}`)));
+        stream.on("event", (event) => refs.push(new WeakRef(event)));
         const final = await stream.finalResponse();
         expect(final.output_text).toBe(`reply ${i}`);
         refs.push(new WeakRef(stream), new WeakRef(final));
