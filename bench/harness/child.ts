@@ -29,13 +29,17 @@ interface Reply {
 const START_TIMEOUT_MS = 60_000;
 const CALL_TIMEOUT_MS = 120_000;
 
-/** Starts `file` (TypeScript, through tsx) with `--expose-gc`, so the child can measure settled memory. */
+/**
+ * Starts `file` (TypeScript, through tsx) with `--expose-gc`, so the child can measure settled memory,
+ * and any further `nodeFlags`.
+ */
 export function startChild(
   file: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<Child> {
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", file, ...args], {
+  const child = spawn(process.execPath, ["--expose-gc", ...nodeFlags, "--import", "tsx", file, ...args], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, ...env },
   });

@@ -21,6 +21,18 @@ const CHILD = join(here, "server-child.ts");
 const OWN_ENTRY = resolve(here, "../../src/server/index.ts");
 const BASE = process.env.BENCH_KIT_BASE;
 
+/**
+ * V8 flags of every server runner, the same for each. The runners take turns, so each sits idle while
+ * the others are measured (several seconds), and V8 throws away the bytecode, and with it the optimised
+ * code, of functions that did not run over a few garbage collections. A server would start each round
+ * partly cold, and how cold varied from round to round: the kit's CPU per JSON turn on 50 connections
+ * was 67-74 µs in some rounds and 105-137 µs in others, its ratio to the bare server 0.33-0.63× in one
+ * run, where the rounds are meant to compare steady servers (a server under steady traffic is never idle
+ * that long). With the bytecode kept, the same run measured 0.34-0.39×. `BENCH_KIT_V8_DEFAULTS=1` runs
+ * the servers with V8's defaults instead.
+ */
+const SERVER_FLAGS: readonly string[] = process.env.BENCH_KIT_V8_DEFAULTS ? [] : ["--no-flush-bytecode"];
+
 export const BASELINE = "bare";
 export const RUNNERS: readonly string[] = BASE ? ["kit", "base", BASELINE] : ["kit", BASELINE];
 
@@ -29,6 +41,11 @@ export function describeRunners(): string[] {
     "kit: serve() + createResponsesHandler (this checkout); bare: node:http sending the bytes the kit sent",
   ];
   if (BASE) lines.push(`base: the kit of ${BASE}`);
+  lines.push(
+    SERVER_FLAGS.length > 0
+      ? `every server runs with ${SERVER_FLAGS.join(" ")} (steady between rounds; BENCH_KIT_V8_DEFAULTS=1 for V8's defaults)`
+      : "every server runs with V8's default flags (BENCH_KIT_V8_DEFAULTS)",
+  );
   return lines;
 }
 
@@ -45,11 +62,17 @@ export function recording(): Promise<{ file: string; recording: Recording }> {
 
 /** Starts one runner's server process. */
 export async function startRunner(runner: string): Promise<Child> {
-  if (runner === "kit") return startChild(CHILD, ["kit", await bundled(OWN_ENTRY, "server")]);
+  if (runner === "kit")
+    return startChild(CHILD, ["kit", await bundled(OWN_ENTRY, "server")], {}, SERVER_FLAGS);
   if (runner === "base" && BASE) {
-    return startChild(CHILD, ["kit", await bundled(resolve(BASE, "src/server/index.ts"), "server")]);
+    return startChild(
+      CHILD,
+      ["kit", await bundled(resolve(BASE, "src/server/index.ts"), "server")],
+      {},
+      SERVER_FLAGS,
+    );
   }
-  if (runner === BASELINE) return startChild(CHILD, ["bare", (await recording()).file]);
+  if (runner === BASELINE) return startChild(CHILD, ["bare", (await recording()).file], {}, SERVER_FLAGS);
   throw new Error(`unknown runner ${runner}`);
 }
 
