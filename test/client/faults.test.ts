@@ -32,6 +32,17 @@ interface Closed {
 }
 
 /** Writes the events of a 50-delta stream one at a time, `gapMs` apart, until the client goes away. */
+/** An idle timeout that interrupted the stream, its partial response holding the message `text`. */
+function expectIdleTimeoutKeeping(error: unknown, text: string): void {
+  expect(error).toBeInstanceOf(ResponseStreamError);
+  const e = error as ResponseStreamError;
+  expect(e.kind).toBe("interrupted");
+  expect(e.cause).toBeInstanceOf(APIConnectionTimeoutError);
+  expect(e.message).toMatch(/idle timeout/);
+  const message = e.partialResponse?.output[0];
+  expect(message?.type === "message" && message.content[0]).toMatchObject({ text });
+}
+
 function slowStream(res: ServerResponse, gapMs: number, closed: Closed) {
   startSSE(res);
   res.on("close", () => {
@@ -172,13 +183,7 @@ describe("timeouts", () => {
     const error = await rejection(
       clientFor(server, { timeout: 1000 }).responses.stream({ model: "m" }).finalResponse(),
     );
-    expect(error).toBeInstanceOf(ResponseStreamError);
-    const e = error as ResponseStreamError;
-    expect(e.kind).toBe("interrupted");
-    expect(e.cause).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(e.message).toMatch(/idle timeout/);
-    const message = e.partialResponse?.output[0];
-    expect(message?.type === "message" && message.content[0]).toMatchObject({ text: "before " });
+    expectIdleTimeoutKeeping(error, "before ");
   });
 
   it("an idle timeout after many chunks: the silence is timed from the last data, every event before it kept", async () => {
@@ -204,13 +209,7 @@ describe("timeouts", () => {
       clientFor(server, { timeout: 600 }).responses.stream({ model: "m" }).finalResponse(),
     );
     const failedAt = Date.now();
-    expect(error).toBeInstanceOf(ResponseStreamError);
-    const e = error as ResponseStreamError;
-    expect(e.kind).toBe("interrupted");
-    expect(e.cause).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(e.message).toMatch(/idle timeout/);
-    const message = e.partialResponse?.output[0];
-    expect(message?.type === "message" && message.content[0]).toMatchObject({ text: deltas.join("") });
+    expectIdleTimeoutKeeping(error, deltas.join(""));
     // The data flowed for longer than the timeout; the timeout counts only the silence after it (a
     // timer set at the first read and not moved by the later ones would have fired mid-stream).
     expect(lastWrite - started).toBeGreaterThan(600);
