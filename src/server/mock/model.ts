@@ -50,6 +50,18 @@ export function chunkEnd(text: string, start: number, json = false): number {
   return i;
 }
 
+/** How many chunks `chunkEnd` makes of `text` from `at`: its words, and a trailing run of whitespace. */
+export function chunkCount(text: string, at: number): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = at; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return text.length > at && !inWord ? count + 1 : count;
+}
+
 // The characters `\s` matches, so chunks split where they always did.
 function isSpace(code: number): boolean {
   // Most characters are printable ASCII, none of them a space but 0x20: one test for them all.
@@ -213,7 +225,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 class Budget {
   used = 0;
   reasoning = 0;
-  constructor(private readonly limit: number) {}
+  constructor(readonly limit: number) {}
   take(count = 1): boolean {
     if (this.used + count > this.limit) return false;
     this.used += count;
@@ -273,6 +285,15 @@ function* generate(request: ModelRequest): Generator<ModelPart> {
   const collected = collectedCheck(request);
   /** Where the chunks from `at` that the budget admits end (the text's length when it admits them all). */
   const admitRest = (text: string, at: number, json: boolean, reasoning: boolean): number => {
+    // Every chunk holds a character at least, so a budget with room for one per character admits them
+    // all: counted in one pass and taken at once, with the same total as one by one.
+    if (budget.limit - budget.used >= text.length - at) {
+      if (aborted()) return at;
+      const count = json ? Math.ceil((text.length - at) / 12) : chunkCount(text, at);
+      budget.take(count);
+      if (reasoning) budget.reasoning += count;
+      return text.length;
+    }
     let end = at;
     while (end < text.length) {
       const next = chunkEnd(text, end, json);

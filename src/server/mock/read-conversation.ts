@@ -17,11 +17,15 @@ import { extractFacts, type Facts } from "./facts.js";
  */
 export const MAX_ANALYSED_CHARS = 4096;
 
+/** Whitespace that `\s+ → " "` changes: any but a space, or two in a row. */
+const COLLAPSIBLE = /[^\S ]|\s\s/;
+
 /** The part of `text` the model's pattern matching reads (see `MAX_ANALYSED_CHARS`). */
 export function analysedText(text: string): string {
   // Cut before collapsing, so the regex below never runs over more than the bound (plus one run).
   const head = text.length > MAX_ANALYSED_CHARS * 4 ? text.slice(0, MAX_ANALYSED_CHARS * 4) : text;
-  const collapsed = head.replace(/\s+/g, " ");
+  // A text whose only whitespace is single spaces collapses to itself: tested without making a copy.
+  const collapsed = COLLAPSIBLE.test(head) ? head.replace(/\s+/g, " ") : head;
   return collapsed.length > MAX_ANALYSED_CHARS ? collapsed.slice(0, MAX_ANALYSED_CHARS) : collapsed;
 }
 

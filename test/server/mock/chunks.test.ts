@@ -1,12 +1,15 @@
 /**
  * The built-in model's deltas: word-sized chunks of its text (the whitespace before a word plus the
  * word, trailing whitespace a chunk of its own), JSON in slices of 12. Checked against the regular
- * expression that says the same, so a faster chunker cannot split anywhere else.
+ * expression that says the same, so a faster chunker cannot split anywhere else; the count a collected
+ * turn takes from the budget at once is that of the chunks, and the text the skills read is the message
+ * with each run of whitespace as one space, whether or not it had any to collapse.
  */
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chunkEnd } from "../../../src/server/mock/model.js";
+import { chunkCount, chunkEnd } from "../../../src/server/mock/model.js";
+import { analysedText } from "../../../src/server/mock/read-conversation.js";
 
 function chunks(text: string, json = false): string[] {
   const out: string[] = [];
@@ -40,5 +43,34 @@ describe("mockModel chunks", () => {
     const sliced = chunks(value, true);
     expect(sliced.join("")).toBe(value);
     expect(sliced.slice(0, -1).every((piece) => piece.length === 12)).toBe(true);
+  });
+
+  it("counts the chunks from any offset as chunkEnd makes them", () => {
+    expect(chunkCount("echo  one two   three ", 0)).toBe(5);
+    expect(chunkCount("echo  one two", 4)).toBe(2);
+    expect(chunkCount("   ", 0)).toBe(1);
+    expect(chunkCount("ab", 2)).toBe(0);
+    const text = fc
+      .array(fc.constantFrom(...SPACES, ...WORDS), { maxLength: 30 })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(text, fc.nat(), (value, offset) => {
+        const at = value.length === 0 ? 0 : offset % (value.length + 1);
+        expect(chunkCount(value, at)).toBe(chunks(value.slice(at)).length);
+      }),
+    );
+  });
+
+  it("reads a message with its runs of whitespace as one space", () => {
+    expect(analysedText("Hello! What can you do?")).toBe("Hello! What can you do?");
+    expect(analysedText("a  b\tc\n\nd\u00a0e")).toBe("a b c d e");
+    const text = fc
+      .array(fc.constantFrom(...SPACES, ...WORDS), { maxLength: 30 })
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(analysedText(value)).toBe(value.replace(/\s+/g, " "));
+      }),
+    );
   });
 });
