@@ -108,7 +108,7 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
     // bridge's refusal, an upstream's 429) is this call's answer, not a failed stream.
     // One literal, not a spread of the headers into it: on Node 20 an object made by a spread outlives
     // young-generation collections with all it holds (the body, the context, this closure).
-    const opened = await openTurn(turnSettings, {
+    const opening = openTurn(turnSettings, {
       body,
       input: context.input,
       responseId,
@@ -127,6 +127,8 @@ export function createResponsesEngine(options: ResponsesEngineOptions): Response
         return saved(stored, keeping, onFinished);
       },
     });
+    // A sync model's turn is open already: no turn of the microtask queue for it.
+    const opened = opening instanceof Promise ? await opening : opening;
     if (!opened.ok) return opened;
     const events = opened.events;
     return { ok: true, responseId, events: dialect === "spec" ? events : eventsInDialect(events, dialect) };

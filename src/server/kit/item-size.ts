@@ -7,13 +7,21 @@
 
 const sizes = new WeakMap<object, number>();
 
+/**
+ * Items whose JSON is shorter than this are not remembered: serialising one again costs about what the
+ * memo's lookup does, and each occurrence of it in a request takes request bytes of its own, so sizing
+ * them per occurrence stays O(request). A turn's small items (a string `input`'s message) then cost no
+ * entry in the memo, which the garbage collector would have to clear when the item goes.
+ */
+const REMEMBERED_FROM = 256;
+
 /** JSON length of `item` (characters, close to bytes); Infinity when it cannot be serialised (a cycle). */
 export function itemSize(item: unknown): number {
   if (typeof item !== "object" || item === null) return jsonLength(item);
   const known = sizes.get(item);
   if (known !== undefined) return known;
   const size = jsonLength(item);
-  sizes.set(item, size);
+  if (size >= REMEMBERED_FROM) sizes.set(item, size);
   return size;
 }
 

@@ -21,7 +21,7 @@ import { type EventBatchSource, TurnEvents } from "./event-batches.js";
 import { EventWriter, type EventWriterOptions, quietEventWriter } from "./event-writer.js";
 import type { IdGenerator } from "./ids.js";
 import { describeThrown, type KitError } from "./kit-error.js";
-import { ABORTED, type ModelSource, openModel } from "./model-source.js";
+import { ABORTED, type ModelSource, type OpenedModel, openModel } from "./model-source.js";
 import { initialResource } from "./resource.js";
 import { createToolPolicy, type ToolPolicy } from "./tool-policy.js";
 import { TURN_ABORT, TurnAbort, withLazyHeaders, withLazySignal } from "./turn-request.js";
@@ -76,8 +76,11 @@ export interface CollectedResponse {
 
 export type OpenedTurn = { ok: true; events: TurnEvents } | { ok: false; error: KitError };
 
-/** Starts the model and waits for its first part; the events follow from there. */
-export function openTurn(settings: TurnSettings, turn: Turn): Promise<OpenedTurn> {
+/**
+ * Starts the model and waits for its first part; the events follow from there. A sync model's turn is
+ * open at once (no promise): the caller awaits only what needs waiting for.
+ */
+export function openTurn(settings: TurnSettings, turn: Turn): OpenedTurn | Promise<OpenedTurn> {
   return new TurnLoop(settings, turn).open();
 }
 
@@ -123,7 +126,7 @@ class TurnLoop implements EventBatchSource {
 
   #onAbort: (() => void) | null = null;
 
-  async open(): Promise<OpenedTurn> {
+  open(): OpenedTurn | Promise<OpenedTurn> {
     const { body, input, responseId } = this.#turn;
     const abort = this.#abort;
     // `signal` is added by `withLazySignal`, after the fields of the literal: made in the literal (as an
@@ -140,7 +143,11 @@ class TurnLoop implements EventBatchSource {
     if (typeof headers === "function") withLazyHeaders(request, headers);
     else if (headers !== undefined) request.headers = headers;
     const aborted = () => abort.aborted;
-    const opened = await openModel(this.#settings.model, request, aborted);
+    const opening = openModel(this.#settings.model, request, aborted);
+    return opening instanceof Promise ? opening.then((opened) => this.#opened(opened)) : this.#opened(opening);
+  }
+
+  #opened(opened: OpenedModel): OpenedTurn {
     if (!opened.ok) {
       this.#detach();
       this.#state = "ended";

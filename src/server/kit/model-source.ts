@@ -30,30 +30,67 @@ export type OpenedModel = { ok: true; source: ModelSource } | { ok: false; error
 /**
  * Calls the model and waits for its first step (or the abort of `request.signal`). `aborted` says
  * whether the turn was aborted without reading `request.signal` (turn-abort.ts), for a sync model.
+ * A sync model's first step is taken at once, and the result is then no promise: a turn that never
+ * waits costs no turn of the microtask queue here.
  */
-export async function openModel(
+export function openModel(
   model: Model,
   request: ModelRequest,
   aborted: () => boolean = () => request.signal.aborted,
-): Promise<OpenedModel> {
+): OpenedModel | Promise<OpenedModel> {
   let iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined;
-  let isAsync = false;
   let first: Step | typeof ABORTED | { thrown: unknown };
   try {
     const source = model(request);
-    isAsync = typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function";
     iterator = openIterator(source);
-    first = isAsync
-      ? await firstOrAbort((iterator as AsyncIterator<ModelPart>).next(), request.signal)
-      : (iterator as Iterator<ModelPart>).next();
-  } catch (thrown) {
-    const answer = aborted() ? null : statusAnswerOf(thrown);
-    if (answer !== null) {
-      closeQuietly(iterator);
-      return { ok: false, error: answer, thrown };
+    if (typeof (source as AsyncIterable<ModelPart>)?.[Symbol.asyncIterator] === "function") {
+      return openAsync(iterator as AsyncIterator<ModelPart>, request, aborted);
     }
+    first = (iterator as Iterator<ModelPart>).next();
+  } catch (thrown) {
+    const failed = refusal(thrown, iterator, aborted);
+    if (failed !== null) return failed;
     first = { thrown };
   }
+  return opened(first, iterator, false, aborted);
+}
+
+/** An async model's first step, awaited (or the abort), with the same outcomes as a sync one's. */
+async function openAsync(
+  iterator: AsyncIterator<ModelPart>,
+  request: ModelRequest,
+  aborted: () => boolean,
+): Promise<OpenedModel> {
+  let first: Step | typeof ABORTED | { thrown: unknown };
+  try {
+    first = await firstOrAbort(iterator.next(), request.signal);
+  } catch (thrown) {
+    const failed = refusal(thrown, iterator, aborted);
+    if (failed !== null) return failed;
+    first = { thrown };
+  }
+  return opened(first, iterator, true, aborted);
+}
+
+/** The HTTP answer a model chose by throwing before its first part (e.g. a `ModelError`); else null. */
+function refusal(
+  thrown: unknown,
+  iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined,
+  aborted: () => boolean,
+): OpenedModel | null {
+  const answer = aborted() ? null : statusAnswerOf(thrown);
+  if (answer === null) return null;
+  closeQuietly(iterator);
+  return { ok: false, error: answer, thrown };
+}
+
+/** The source that replays the first step (or what it threw), then pulls the model. */
+function opened(
+  first: Step | typeof ABORTED | { thrown: unknown },
+  iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined,
+  isAsync: boolean,
+  aborted: () => boolean,
+): OpenedModel {
   let pending: typeof first | null = first;
   const source: ModelSource = {
     next() {

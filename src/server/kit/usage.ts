@@ -16,14 +16,18 @@ export function countContextCharacters(value: unknown, depth = 0): number {
   // The depth bound keeps a hostile, deeply nested input from exhausting the stack.
   if (depth > 32) return 0;
   if (typeof value === "string") return value.length;
-  if (Array.isArray(value))
-    return value.reduce((sum: number, entry) => sum + countContextCharacters(entry, depth + 1), 0);
-  if (typeof value !== "object" || value === null) return 0;
   let sum = 0;
-  for (const [key, entry] of Object.entries(value)) {
+  // Loops rather than `reduce` and `Object.entries`: no closure or pair per entry on every turn.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) sum += countContextCharacters(value[i], depth + 1);
+    return sum;
+  }
+  if (typeof value !== "object" || value === null) return 0;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
     // Ids, types and statuses are bookkeeping, not text the model reads.
     if (key === "id" || key === "type" || key === "status" || key === "call_id" || key === "role") continue;
-    sum += countContextCharacters(entry, depth + 1);
+    sum += countContextCharacters(record[key], depth + 1);
   }
   return sum;
 }
