@@ -27,11 +27,28 @@ export function readJsonBody(request: Request, maxBytes: number): Promise<BodyRe
  * The same, from the `Content-Length` header's value and the body's chunks; `open` is called only when
  * the body is to be read (null: there is none), so a body refused by its declared length is never read.
  */
-export async function readJsonChunks(
+export function readJsonChunks(
   contentLength: string | null,
   open: () => ChunkReader | null,
   maxBytes: number,
 ): Promise<BodyResult> {
+  return readParsedChunks(contentLength, open, maxBytes, parsedBody);
+}
+
+function parsedBody(json: unknown, bytes: Uint8Array): BodyResult {
+  return { ok: true, json, bytes };
+}
+
+/**
+ * `readJsonChunks` with what becomes of the parsed JSON decided by `finish` (a caller that validates it
+ * next does so there, in this one async function, rather than in another one awaiting this).
+ */
+export async function readParsedChunks<R>(
+  contentLength: string | null,
+  open: () => ChunkReader | null,
+  maxBytes: number,
+  finish: (json: unknown, bytes: Uint8Array) => R,
+): Promise<R | { ok: false; error: KitError }> {
   const tooLarge = () => ({
     ok: false as const,
     error: kitError(413, "invalid_request", `The request body is larger than ${maxBytes} bytes.`, {
@@ -80,8 +97,9 @@ export async function readJsonChunks(
       error: invalidRequest("The request body is empty; send a JSON object.", null, "invalid_json"),
     };
   }
+  let json: unknown;
   try {
-    return { ok: true, json: JSON.parse(text), bytes };
+    json = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : "parse error";
     return {
@@ -89,6 +107,7 @@ export async function readJsonChunks(
       error: invalidRequest(`The request body is not valid JSON (${detail}).`, null, "invalid_json"),
     };
   }
+  return finish(json, bytes);
 }
 
 /** Joins chunks read from a stream into one buffer of `size` bytes (the sum of their lengths). */

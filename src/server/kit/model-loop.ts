@@ -144,7 +144,9 @@ class TurnLoop implements EventBatchSource {
     else if (headers !== undefined) request.headers = headers;
     const aborted = () => abort.aborted;
     const opening = openModel(this.#settings.model, request, aborted);
-    return opening instanceof Promise ? opening.then((opened) => this.#opened(opened)) : this.#opened(opening);
+    return opening instanceof Promise
+      ? opening.then((opened) => this.#opened(opened))
+      : this.#opened(opening);
   }
 
   #opened(opened: OpenedModel): OpenedTurn {

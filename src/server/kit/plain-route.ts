@@ -81,7 +81,28 @@ export function plainRoute(context: PlainRouteContext): PlainRoute {
 async function answer(context: PlainRouteContext, request: PlainRequest): Promise<KitAnswer> {
   let result: KitAnswer;
   try {
-    result = await create(context, request);
+    // The turn in this one async function: each one more costs a promise and a turn of the queue.
+    const header = (name: string) => request.header(name);
+    const denied = context.checkKey === null ? null : await context.checkKey(header);
+    if (denied) result = errorAnswer(denied, { "www-authenticate": "Bearer" });
+    else {
+      const { engine } = context;
+      const read = await readBodyParts(
+        header,
+        () => request.openBody(),
+        context.maxBodyBytes,
+        (json) => engine.parseCreateBody(json),
+      );
+      if (!read.ok) result = errorAnswer(read.error);
+      else {
+        const call = {
+          onClose: (stop: (reason: unknown) => void) => request.onClose(stop),
+          // For a model that reads them (a bridge that forwards the caller's credentials does): built then.
+          headers: () => request.headers(),
+        };
+        result = (await createAnswer(engine, read.body, call)).answer;
+      }
+    }
   } catch (error) {
     context.report(error, "handler");
     result = errorAnswer(
@@ -91,26 +112,4 @@ async function answer(context: PlainRouteContext, request: PlainRequest): Promis
   result.headers = foldHeaders(result.headers);
   result.headers["x-request-id"] = context.requestId();
   return result;
-}
-
-async function create(context: PlainRouteContext, request: PlainRequest): Promise<KitAnswer> {
-  const header = (name: string) => request.header(name);
-  if (context.checkKey !== null) {
-    const denied = await context.checkKey(header);
-    if (denied) return errorAnswer(denied, { "www-authenticate": "Bearer" });
-  }
-  const { engine } = context;
-  const read = await readBodyParts(
-    header,
-    () => request.openBody(),
-    context.maxBodyBytes,
-    (json) => engine.parseCreateBody(json),
-  );
-  if (!read.ok) return errorAnswer(read.error);
-  const call = {
-    onClose: (stop: (reason: unknown) => void) => request.onClose(stop),
-    // For a model that reads them (a bridge that forwards the caller's credentials does): built then.
-    headers: () => request.headers(),
-  };
-  return (await createAnswer(engine, read.body, call)).answer;
 }

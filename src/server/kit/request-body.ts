@@ -4,7 +4,7 @@
  * fingerprint.
  */
 
-import { type ChunkReader, readJsonChunks } from "./body-reader.js";
+import { type ChunkReader, readParsedChunks } from "./body-reader.js";
 import { unsupportedMediaType } from "./content-type.js";
 import type { KitError } from "./kit-error.js";
 import type { ParseResult } from "./request-validation.js";
@@ -21,8 +21,11 @@ export function readRequestBody<T>(
   return readBodyParts(header, () => body?.getReader() ?? null, maxBodyBytes, parse);
 }
 
-/** The same, from the request's headers and its body's chunks (`open` as in `readJsonChunks`). */
-export async function readBodyParts<T>(
+/**
+ * The same, from the request's headers and its body's chunks (`open` as in `readJsonChunks`). Not async
+ * itself: the body is read and validated in one async function, one promise and turn fewer per request.
+ */
+export function readBodyParts<T>(
   header: (name: string) => string | null,
   open: () => ChunkReader | null,
   maxBodyBytes: number,
@@ -30,11 +33,16 @@ export async function readBodyParts<T>(
 ): Promise<RequestBody<T>> {
   // A browser page says where it comes from (`Origin`, Fetch Metadata): see browser-policy.ts.
   const browser = () => header("origin") !== null || header("sec-fetch-site") !== null;
-  const unsupported = unsupportedMediaType(header("content-type"), browser);
-  if (unsupported) return { ok: false, error: unsupported };
-  const read = await readJsonChunks(header("content-length"), open, maxBodyBytes);
-  if (!read.ok) return read;
-  const parsed = parse(read.json);
-  if (!parsed.ok) return parsed;
-  return { ok: true, body: parsed.body, bytes: read.bytes };
+  let unsupported: KitError | null;
+  try {
+    unsupported = unsupportedMediaType(header("content-type"), browser);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (unsupported) return Promise.resolve({ ok: false, error: unsupported });
+  return readParsedChunks(header("content-length"), open, maxBodyBytes, (json, bytes) => {
+    const parsed = parse(json);
+    if (!parsed.ok) return parsed;
+    return { ok: true as const, body: parsed.body, bytes };
+  });
 }

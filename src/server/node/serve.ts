@@ -68,8 +68,19 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     const plain = plainRoute?.(plainRequest(req, res));
     // Nothing may escape as an unhandled rejection: on Node 20 that ends the whole process.
-    if (plain) plain.then((answer) => writeAnswer(answer, req, res)).catch(() => res.destroy());
-    else respond(options.handler, guard, req, res, host).catch(() => res.destroy());
+    if (plain) {
+      // One reaction, not `then` and `catch`: a promise and a turn of the queue fewer per request.
+      plain.then(
+        (answer) => {
+          try {
+            writeAnswer(answer, req, res)?.catch(() => res.destroy());
+          } catch {
+            res.destroy();
+          }
+        },
+        () => res.destroy(),
+      );
+    } else respond(options.handler, guard, req, res, host).catch(() => res.destroy());
   });
   // Node's own answers to requests it cannot parse (400, 431, 408) get an E1 body too.
   answerClientErrors(server);
