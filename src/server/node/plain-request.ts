@@ -129,7 +129,10 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
           return { done: false, value: chunk };
         }
         if (failure !== null) throw failure;
-        if (ended) return { done: true };
+        // Node parsed the whole message and handed every byte of it over ('data' is emitted as it is
+        // parsed, so nothing waits in the stream's buffer): the body is done, without waiting for 'end',
+        // which comes a tick later.
+        if (ended || (req.complete && req.readableLength === 0 && !paused)) return { done: true };
         if (paused) {
           paused = false;
           req.resume();
