@@ -94,6 +94,13 @@ export class InvalidModelPartError extends Error {
 
 const NO_EVENTS: StreamingEvent[] = Object.freeze([]) as unknown as StreamingEvent[];
 
+/**
+ * Never added to: a writer with no streamed call reads these (deleting from or clearing them does
+ * nothing) and makes its own on the first call.
+ */
+const NO_CALLS = new Map<string, OpenCall>();
+const NO_KEYS = new Set<string>();
+
 /** Set by `EventWriter`'s static block: the one way to reach its private `#quiet`. */
 let makeQuiet: (writer: EventWriter) => void;
 
@@ -105,10 +112,14 @@ export class EventWriter {
   readonly #inputCharacters: number;
   #sequence = 0;
   #open: OpenItem | null = null;
-  /** Streamed calls by the model's key; several may be open at once, beside `#open`. */
-  readonly #calls = new Map<string, OpenCall>();
-  /** Keys of streamed calls the tool policy refused (P2): their pieces are dropped too. */
-  readonly #droppedCalls = new Set<string>();
+  /**
+   * Streamed calls by the model's key; several may be open at once, beside `#open`. The shared empty
+   * map until the first call starts (most turns make none): only `#startCall` adds, and it makes the
+   * writer's own map first.
+   */
+  #calls: Map<string, OpenCall> = NO_CALLS;
+  /** Keys of streamed calls the tool policy refused (P2): their pieces are dropped too. Shared, as above. */
+  #droppedCalls: Set<string> = NO_KEYS;
   #pendingPhase: Message["phase"] | undefined;
   #reportedUsage: Partial<Usage> | undefined;
   #outputCharacters = 0;
@@ -438,6 +449,7 @@ export class EventWriter {
     }
     // P2: a call the policy does not admit never reaches the client, nor do its pieces.
     if (this.#policy && !this.#policy.admit(name)) {
+      if (this.#droppedCalls === NO_KEYS) this.#droppedCalls = new Set();
       this.#droppedCalls.add(key);
       return;
     }
@@ -451,6 +463,7 @@ export class EventWriter {
       status: "in_progress",
     };
     this.#outputCharacters += name.length;
+    if (this.#calls === NO_CALLS) this.#calls = new Map();
     this.#calls.set(key, { outputIndex: this.#addItem(item), item });
   }
 

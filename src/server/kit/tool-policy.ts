@@ -46,14 +46,18 @@ function referencedNames(body: CreateResponseBody): string[] {
   return [choice.name];
 }
 
+/** No name: only ever read. */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 export function createToolPolicy(body: CreateResponseBody): ToolPolicy {
   const all = toFunctionTools(body);
   const choice = body.tool_choice ?? "auto";
   let mode: ToolChoiceValueEnum;
-  let allowed: Set<string>;
+  let allowed: ReadonlySet<string>;
   if (typeof choice === "string") {
     mode = choice;
-    allowed = new Set(all.map((tool) => tool.name));
+    // Most requests offer no tools: the shared empty set then, no new one per turn.
+    allowed = all.length === 0 ? NO_NAMES : new Set(all.map((tool) => tool.name));
   } else if (choice.type === "allowed_tools") {
     mode = choice.mode ?? "auto";
     allowed = new Set(choice.tools.map((tool) => tool.name));
@@ -61,8 +65,8 @@ export function createToolPolicy(body: CreateResponseBody): ToolPolicy {
     mode = "required";
     allowed = new Set([choice.name]);
   }
-  if (mode === "none") allowed = new Set();
-  const tools = all.filter((tool) => allowed.has(tool.name));
+  if (mode === "none") allowed = NO_NAMES;
+  const tools = all.length === 0 ? all : all.filter((tool) => allowed.has(tool.name));
   // `required` with nothing callable cannot be satisfied; the model is then free to answer in text.
   if (mode === "required" && tools.length === 0) mode = "auto";
 

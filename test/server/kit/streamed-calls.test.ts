@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelPart } from "../../../src/server/model.js";
 import type { StreamingEvent } from "../../../src/spec/index.js";
 import { ProtocolChecker, type ResponseStreamEvent } from "../../../src/streaming/index.js";
-import { runEvents, terminalOf, types } from "./helpers.js";
+import { runEvents, terminalOf, testEngine, types } from "./helpers.js";
 
 function strictCheck(events: StreamingEvent[]): void {
   const checker = new ProtocolChecker({ strict: true });
@@ -172,6 +172,44 @@ describe("event writer: function calls streamed in pieces", () => {
     expect(terminalOf(events).output.map((item) => item.type === "function_call" && item.name)).toEqual([
       "weather",
     ]);
+  });
+
+  it("two turns open at once keep their calls apart, kept or dropped, under the same keys", async () => {
+    let release = () => {};
+    const bothStarted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Bounded: a turn that fails before it waits would otherwise leave the other waiting.
+    const bound = setTimeout(release, 2000);
+    let waiting = 0;
+    const model = async function* (): AsyncGenerator<ModelPart> {
+      yield { type: "function_call_start", key: "0", name: "weather" };
+      yield { type: "function_call_start", key: "1", name: "time" };
+      if (++waiting === 2) release();
+      await bothStarted;
+      yield { type: "function_call_delta", key: "0", delta: "{}" };
+      yield { type: "function_call_end", key: "0" };
+      yield { type: "function_call_end", key: "1" };
+    };
+    const engine = testEngine(model);
+    const turn = async () => {
+      const run = await engine.run({
+        ...weatherTools,
+        tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "weather" }], mode: "auto" },
+      });
+      if (!run.ok) throw new Error(run.error.message);
+      const events: StreamingEvent[] = [];
+      for await (const event of run.events) events.push(event);
+      return events;
+    };
+    const turns = await Promise.all([turn(), turn()]);
+    clearTimeout(bound);
+    expect(waiting).toBe(2);
+    for (const events of turns) {
+      strictCheck(events);
+      expect(terminalOf(events).status).toBe("completed");
+      expect(terminalOf(events).output).toMatchObject([{ type: "function_call", name: "weather" }]);
+    }
   });
 
   it("P2: parallel_tool_calls false keeps the first streamed call only", async () => {
