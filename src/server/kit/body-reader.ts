@@ -12,9 +12,15 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /** `bytes` is the body as received (the idempotency check fingerprints it). */
 export type BodyResult = { ok: true; json: unknown; bytes: Uint8Array } | { ok: false; error: KitError };
 
-/** What the reader needs of a body: its chunks as they arrive, and a way to stop them. */
+/** One read of a body: a chunk, or the end. */
+export type ChunkRead = { done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array };
+
+/**
+ * What the reader needs of a body: its chunks as they arrive, and a way to stop them. `read` may answer
+ * at once (no promise) with what it holds already: serve()'s reader does, for the end of a body.
+ */
 export interface ChunkReader {
-  read(): Promise<{ done: true; value?: Uint8Array | undefined } | { done: false; value: Uint8Array }>;
+  read(): ChunkRead | Promise<ChunkRead>;
   cancel(): Promise<void>;
 }
 
@@ -67,7 +73,8 @@ export async function readParsedChunks<R>(
     let size = 0;
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const step = reader.read();
+        const { done, value } = step instanceof Promise ? await step : step;
         if (done) break;
         size += value.byteLength;
         if (size > maxBytes) {

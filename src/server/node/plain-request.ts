@@ -5,7 +5,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ChunkReader } from "../kit/body-reader.js";
+import type { ChunkRead, ChunkReader } from "../kit/body-reader.js";
 import type { PlainRequest } from "../kit/plain-route.js";
 
 export function plainRequest(req: IncomingMessage, res: ServerResponse): PlainRequest {
@@ -120,28 +120,32 @@ function bodyChunks(req: IncomingMessage): ChunkReader {
   req.on("data", onData);
   req.on("end", onEnd);
   req.on("error", onError);
+  // Not async: a chunk or the end that is here already is answered at once, with no promise.
+  const read = (): ChunkRead | Promise<ChunkRead> => {
+    const chunk = queue.shift();
+    if (chunk !== undefined) {
+      queued -= chunk.byteLength;
+      return { done: false, value: chunk };
+    }
+    if (failure !== null) return Promise.reject(failure);
+    // Node parsed the whole message and handed every byte of it over ('data' is emitted as it is
+    // parsed, so nothing waits in the stream's buffer): the body is done, without waiting for 'end',
+    // which comes a tick later.
+    if (ended || (req.complete && req.readableLength === 0 && !paused)) return { done: true };
+    return more();
+  };
+  const more = async (): Promise<ChunkRead> => {
+    if (paused) {
+      paused = false;
+      req.resume();
+    }
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    return read();
+  };
   return {
-    async read() {
-      for (;;) {
-        const chunk = queue.shift();
-        if (chunk !== undefined) {
-          queued -= chunk.byteLength;
-          return { done: false, value: chunk };
-        }
-        if (failure !== null) throw failure;
-        // Node parsed the whole message and handed every byte of it over ('data' is emitted as it is
-        // parsed, so nothing waits in the stream's buffer): the body is done, without waiting for 'end',
-        // which comes a tick later.
-        if (ended || (req.complete && req.readableLength === 0 && !paused)) return { done: true };
-        if (paused) {
-          paused = false;
-          req.resume();
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    },
+    read,
     async cancel() {
       // The kit stopped reading (a body over the size limit): stop reading it too.
       paused = true;

@@ -197,7 +197,7 @@ describe("event writer: function calls streamed in pieces", () => {
         ...weatherTools,
         tool_choice: { type: "allowed_tools", tools: [{ type: "function", name: "weather" }], mode: "auto" },
       });
-      if (!run.ok) throw new Error(run.error.message);
+      if (!run.ok) throw new Error(run.error.error.message);
       const events: StreamingEvent[] = [];
       for await (const event of run.events) events.push(event);
       return events;

@@ -31,7 +31,7 @@ function reader(message: Message) {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** What `read` gives within 200 ms, or "waited". */
-function within<T>(read: Promise<T>): Promise<T | "waited"> {
+function within<T>(read: T | Promise<T>): Promise<T | "waited"> {
   return Promise.race([read, new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 200))]);
 }
 
