@@ -52,6 +52,13 @@ export function chunkEnd(text: string, start: number, json = false): number {
 
 /** How many chunks `chunkEnd` makes of `text` from `at`: its words, and a trailing run of whitespace. */
 export function chunkCount(text: string, at: number): number {
+  // An answer is usually a text made by joining strings, whose characters are slow to read one by one
+  // (each read goes through the join); its bytes, when they are all ASCII, are read in a fraction of
+  // the time. A byte is then a character, at the same index.
+  if (text.length <= ASCII_SCRATCH.length) {
+    const { read, written } = utf8.encodeInto(text, ASCII_SCRATCH);
+    if (read === text.length && written === text.length) return asciiChunkCount(ASCII_SCRATCH, at, written);
+  }
   let count = 0;
   let inWord = false;
   for (let i = at; i < text.length; i++) {
@@ -60,6 +67,23 @@ export function chunkCount(text: string, at: number): number {
     inWord = !space;
   }
   return text.length > at && !inWord ? count + 1 : count;
+}
+
+const utf8 = new TextEncoder();
+/** Where `chunkCount` puts an ASCII text's bytes; a longer text is read character by character. */
+const ASCII_SCRATCH = new Uint8Array(4096);
+
+/** `chunkCount` over ASCII bytes, where `\s` is a space or a tab to carriage return (0x09–0x0d). */
+function asciiChunkCount(bytes: Uint8Array, at: number, end: number): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = at; i < end; i++) {
+    const byte = bytes[i]!;
+    const space = byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return end > at && !inWord ? count + 1 : count;
 }
 
 // The characters `\s` matches, so chunks split where they always did.

@@ -50,6 +50,12 @@ describe("mockModel chunks", () => {
     expect(chunkCount("echo  one two", 4)).toBe(2);
     expect(chunkCount("   ", 0)).toBe(1);
     expect(chunkCount("ab", 2)).toBe(0);
+    expect(chunkCount("a\tb\u000bc\u001fd\u007fe ", 0)).toBe(4);
+    expect(chunkCount("a\u00a0b\u3000c é", 1)).toBe(3);
+    // Longer than the bytes it reads ASCII texts through: read character by character.
+    const long = "word ".repeat(1000).concat("end\t");
+    expect(chunkCount(long, 0)).toBe(chunks(long).length);
+    expect(chunkCount(long, 7)).toBe(chunks(long.slice(7)).length);
     const text = fc
       .array(fc.constantFrom(...SPACES, ...WORDS), { maxLength: 30 })
       .map((parts) => parts.join(""));
