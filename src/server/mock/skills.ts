@@ -4,7 +4,7 @@
  */
 
 import { findArithmetic, formatNumber } from "./arithmetic.js";
-import { describeFact, extractFacts, parseRecallQuestion } from "./facts.js";
+import { describeFact, extractFacts, type Facts, parseRecallQuestion } from "./facts.js";
 import {
   type Attachment,
   analysedText,
@@ -208,9 +208,16 @@ function recall(text: string, context: ConversationContext): Answer | undefined 
   };
 }
 
+/**
+ * No fact: what `remember` extends. `extractFacts` never changes the map it is given (it returns a new
+ * one when the text states a fact), so one empty map serves every turn.
+ */
+const NO_FACTS: Facts = new Map();
+
 function remember(text: string): Answer | undefined {
-  const facts = [...extractFacts(text).entries()];
-  if (facts.length === 0) return undefined;
+  const stated = extractFacts(text, NO_FACTS);
+  if (stated.size === 0) return undefined;
+  const facts = [...stated.entries()];
   const name = facts.find(([key]) => key === "name");
   const others = facts.filter((entry) => entry !== name);
   const parts: string[] = [];

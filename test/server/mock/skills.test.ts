@@ -54,6 +54,13 @@ describe("mockModel: answers from the input", () => {
     expect(await recall("what is my dog's name?")).toContain("You haven't told me your dog's name yet");
   });
 
+  it("what one conversation states stays in it", async () => {
+    expect(textOf(await runModel({}, [user("my name is Grace")]))).toContain("Nice to meet you, Grace!");
+    const other = textOf(await runModel({}, [user("Hello!")]));
+    expect(other).not.toContain("Grace");
+    expect(other).toMatch(/^Hello!/);
+  });
+
   it("a later statement overrides an earlier one", async () => {
     const parts = await runModel({}, [user("my name is Ada"), user("my name is Grace"), user("who am I?")]);
     expect(textOf(parts)).toBe("Your name is Grace.");
