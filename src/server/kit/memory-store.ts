@@ -258,8 +258,12 @@ function messageText(input: StoredResponse["input"]): string | null {
  * remembering the size by the object: the entry does not keep the object, so nothing would look it up.
  */
 function messageSize(input: StoredResponse["input"]): number {
-  return 2 + JSON.stringify(input[0]).length;
+  // `[{"type":"message","role":"user","content":…}]`: the frame around the text is always the same.
+  return MESSAGE_FRAME + JSON.stringify((input[0] as { content: string }).content).length;
 }
+
+/** The JSON length of a lone user message's list without its text: `[{"type":…,"content":}]`. */
+const MESSAGE_FRAME = '[{"type":"message","role":"user","content":}]'.length;
 
 /**
  * The JSON length of the entry, close enough to what it occupies. Items an entry shares with earlier
