@@ -241,7 +241,7 @@ export class Transport {
       const requested = serverRequestedDelay(answered);
       if (requested !== undefined && requested > delay) {
         logger.warn(
-          `${safeURL} asked to wait ${Math.round(requested)} ms before retrying; waiting the cap of ${delay} ms instead`,
+          `${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`,
         );
       }
       logger.info(
@@ -292,7 +292,7 @@ export class Transport {
         throw new OpenResponsesError(
           error instanceof TypeError && error.message.includes("header name")
             ? `The authHeader option is not a valid header name: ${error.message}`
-            : `The API key cannot be sent in the ${authHeader} header: it contains a character that HTTP headers do not allow (a line break, a NUL, or a character above U+00FF).`,
+            : `The API key cannot be sent in the ${authHeader} header: it holds a line break, a NUL or a character above U+00FF.`,
         );
       }
     }
@@ -340,7 +340,7 @@ function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
       target.set(name, value);
     } catch {
       throw new OpenResponsesError(
-        `The header ${JSON.stringify(name)} cannot be sent: its name or value contains a character that HTTP headers do not allow.`,
+        `The header ${JSON.stringify(name)} cannot be sent: its name or value has a character HTTP does not allow.`,
       );
     }
   }
@@ -393,14 +393,34 @@ function startAttempt(
     finish();
     stop(3, reason);
   };
-  const userAbort = () => new APIUserAbortError(undefined, { cause: callerReason });
-  const totalTimeoutError = () =>
-    new APIConnectionTimeoutError(
-      `Request to ${url} took longer than the total timeout of ${totalTimeout} ms.`,
-      {
-        url,
-      },
+  /**
+   * Maps whatever fetch (or, `streaming`, a read of the accepted body) threw to the package's classes:
+   * the timeouts and the caller's abort by why the attempt was stopped, anything else as a lost connection.
+   */
+  const translate = (error: unknown, streaming = false): OpenResponsesError => {
+    if (why === 3) return new APIUserAbortError(undefined, { cause: callerReason });
+    if (why === 2) {
+      return new APIConnectionTimeoutError(
+        `Request to ${url} took longer than the total timeout of ${totalTimeout} ms.`,
+        { url },
+      );
+    }
+    if (why === 1) {
+      return new APIConnectionTimeoutError(
+        streaming
+          ? `No data from ${url} for ${timeout} ms (the idle timeout).`
+          : `Request to ${url} timed out after ${timeout} ms.`,
+        { url },
+      );
+    }
+    if (error instanceof OpenResponsesError) return error;
+    return new APIConnectionError(
+      streaming
+        ? `Connection to ${url} lost during the stream${describeCause(error)}.`
+        : `Connection error: could not reach ${url}${describeCause(error)}.`,
+      { url, cause: redactError(error) },
     );
+  };
   userSignal?.addEventListener("abort", onUserAbort, { once: true });
   arm();
   if (deadline < Infinity) {
@@ -414,19 +434,7 @@ function startAttempt(
     abort,
     finish,
 
-    /** Maps whatever fetch or a body read threw to the package's classes. */
-    translate(error: unknown): OpenResponsesError {
-      if (why === 1) {
-        return new APIConnectionTimeoutError(`Request to ${url} timed out after ${timeout} ms.`, { url });
-      }
-      if (why === 2) return totalTimeoutError();
-      if (why === 3) return userAbort();
-      if (error instanceof OpenResponsesError) return error;
-      return new APIConnectionError(`Connection error: could not reach ${url}${describeCause(error)}.`, {
-        url,
-        cause: redactError(error),
-      });
-    },
+    translate,
 
     /**
      * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
@@ -454,25 +462,9 @@ function startAttempt(
             return result;
           } catch (error) {
             finish();
-            if (why === 3) throw userAbort();
+            if (why === 3) throw translate(error);
             if (error instanceof OpenResponsesError) throw error;
-            const cause =
-              why === 2
-                ? totalTimeoutError()
-                : why === 1
-                  ? new APIConnectionTimeoutError(
-                      `No data from ${url} for ${timeout} ms (the idle timeout).`,
-                      {
-                        url,
-                      },
-                    )
-                  : new APIConnectionError(
-                      `Connection to ${url} lost during the stream${describeCause(error)}.`,
-                      {
-                        url,
-                        cause: redactError(error),
-                      },
-                    );
+            const cause = translate(error, true);
             throw new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
               kind: "interrupted",
               partialResponse: null,

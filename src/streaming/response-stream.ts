@@ -420,7 +420,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     if (this.#consumed) {
       throw new OpenResponsesError(
-        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
+        "This ResponseStream is already being consumed: a stream is read once.",
       );
     }
     this.#consumed = true;
@@ -741,7 +741,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       return {
         ok: false,
         error: new ResponseStreamError(
-          "The stream ended before a terminal event (response.completed, response.incomplete or response.failed).",
+          "The stream ended before a terminal event.",
           { kind: "interrupted", partialResponse: this.#accumulator.snapshot },
         ),
       };

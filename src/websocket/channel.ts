@@ -51,10 +51,6 @@ export class MessageChannel<T> implements AsyncIterable<T> {
     this.#buffered.length = 0;
   }
 
-  get isEnded(): boolean {
-    return this.#ended;
-  }
-
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => {
