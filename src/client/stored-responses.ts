@@ -5,13 +5,13 @@
  * `EndpointNotSupportedError` rather than a confusing 404.
  */
 
-import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
+import { type AcceptedAnswer, APIPromise } from "../core/api-promise.js";
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
-import type { JSONResult, Transport } from "../core/transport.js";
+import type { Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
-import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
-import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
+import type { ItemField, ItemParam } from "../spec/index.js";
+import { type RequestIdField, type ResponseResult, withRequestId } from "./output-text.js";
 
 /** What `responses.delete(id)` resolves to. */
 export interface ResponseDeleted extends RequestIdField {
@@ -125,27 +125,10 @@ export class InputItems {
     params: InputItemsListParams = {},
     options?: RequestOptions,
   ): InputItemsPagePromise {
-    const query: Record<string, string | undefined> = {
-      ...options?.query,
-      after: params.after,
-      limit: params.limit === undefined ? undefined : String(params.limit),
-      order: params.order,
-    };
-    return storedCall(
-      InputItemsPagePromise,
-      this.transport,
-      "GET",
-      responseId,
-      "inputItems.list",
-      { ...options, query },
-      (r: JSONResult<InputItemsList>) =>
-        new InputItemsPage(
-          r.data,
-          params,
-          (pageParams) => this.list(responseId, pageParams, options),
-          r.requestId,
-        ),
-    );
+    return storedCall(InputItemsPagePromise, this.transport, responseId, "inputItems.list", options, {
+      params,
+      next: (pageParams) => this.list(responseId, pageParams, options),
+    });
   }
 }
 
@@ -155,15 +138,7 @@ export function retrieveResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseResult> {
-  return storedCall(
-    APIPromise,
-    transport,
-    "GET",
-    id,
-    "retrieve",
-    options,
-    (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
-  );
+  return storedCall(APIPromise<ResponseResult>, transport, id, "retrieve", options);
 }
 
 /** `DELETE {base}/responses/{id}`. */
@@ -172,41 +147,36 @@ export function deleteResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseDeleted> {
-  return storedCall(
-    APIPromise,
-    transport,
-    "DELETE",
-    id,
-    "delete",
-    options,
-    (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
-      withRequestId(
-        typeof r.data === "object" && r.data !== null
-          ? r.data
-          : { id, object: "response" as const, deleted: true },
-        r.requestId,
-      ),
-  );
+  return storedCall(APIPromise<ResponseDeleted>, transport, id, "delete", options);
 }
 
 /**
- * `{method} {base}/responses/{id}` (`/input_items` for `inputItems.list`), its answer made into the
- * method's value. The request itself, with the id checked and a missing endpoint recognised, is
+ * `retrieve`, `delete` or `inputItems.list` (`name`) of the response `id`, as the method's promise. The
+ * request and the making of its value (the id checked, a missing endpoint recognised, the page built) are
  * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
- * never calls these endpoints does not carry it.
+ * never calls these endpoints does not carry them.
  */
-function storedCall<T, V, P extends APIPromise<V>>(
+function storedCall<V, P extends APIPromise<V>>(
   PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
   transport: Transport,
-  method: "GET" | "DELETE",
   id: string,
-  name: "retrieve" | "delete" | "inputItems.list",
+  name: StoredMethod,
   options: RequestOptions | undefined,
-  make: (r: JSONResult<T>) => V,
+  list?: StoredList,
 ): P {
-  const answer = loadOnDemand(name).then(async ({ requestStored }) => {
-    const r = await requestStored<T>(transport, method, id, name, options);
-    return jsonAnswer(r, make(r));
-  });
-  return new PromiseClass(answer);
+  return new PromiseClass(
+    loadOnDemand(name).then(
+      ({ storedAnswer }) =>
+        storedAnswer(transport, id, name, options, list) as Promise<AcceptedAnswer<V>>,
+    ),
+  );
+}
+
+/** The methods of the stored-response endpoints, as errors name them. */
+export type StoredMethod = "retrieve" | "delete" | "inputItems.list";
+
+/** What `inputItems.list` adds to a stored call: its page parameters and how a page fetches the next. */
+export interface StoredList {
+  params: InputItemsListParams;
+  next: FetchInputItemsPage;
 }
