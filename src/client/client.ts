@@ -196,10 +196,7 @@ function registerSensitiveValues(
 function defaultFetch(): FetchLike {
   const f = (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof f !== "function") {
-    return () =>
-      Promise.reject(
-        new TypeError("No global fetch here: pass the `fetch` option."),
-      );
+    return () => Promise.reject(new TypeError("No global fetch here: pass the `fetch` option."));
   }
   // Called unbound, some runtimes' fetch throws "Illegal invocation".
   return (url, init) => f.call(globalThis, url, init);

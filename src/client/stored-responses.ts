@@ -166,8 +166,7 @@ function storedCall<V, P extends APIPromise<V>>(
 ): P {
   return new PromiseClass(
     loadOnDemand(name).then(
-      ({ storedAnswer }) =>
-        storedAnswer(transport, id, name, options, list) as Promise<AcceptedAnswer<V>>,
+      ({ storedAnswer }) => storedAnswer(transport, id, name, options, list) as Promise<AcceptedAnswer<V>>,
     ),
   );
 }

@@ -240,9 +240,7 @@ export class Transport {
       if (Date.now() + delay >= deadline) throw giveUp(error);
       const requested = serverRequestedDelay(answered);
       if (requested !== undefined && requested > delay) {
-        logger.warn(
-          `${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`,
-        );
+        logger.warn(`${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`);
       }
       logger.info(
         `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +

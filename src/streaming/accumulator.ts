@@ -474,11 +474,7 @@ export class ResponseAccumulator {
     if (typeof raw === "number") {
       if (Number.isInteger(raw) && raw >= 0 && raw <= at) at = raw;
       else {
-        this.#violation(
-          event,
-          "S7",
-          `annotation_index ${raw} is out of bounds (${at} annotations).`,
-        );
+        this.#violation(event, "S7", `annotation_index ${raw} is out of bounds (${at} annotations).`);
       }
     }
     annotations[at] = cleanCopy(event.annotation);

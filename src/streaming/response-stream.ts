@@ -419,9 +419,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    */
   #events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     if (this.#consumed) {
-      throw new OpenResponsesError(
-        "This ResponseStream is already being consumed: a stream is read once.",
-      );
+      throw new OpenResponsesError("This ResponseStream is already being consumed: a stream is read once.");
     }
     this.#consumed = true;
     return this.#generate(throwTold);
@@ -740,10 +738,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (final === null) {
       return {
         ok: false,
-        error: new ResponseStreamError(
-          "The stream ended before a terminal event.",
-          { kind: "interrupted", partialResponse: this.#accumulator.snapshot },
-        ),
+        error: new ResponseStreamError("The stream ended before a terminal event.", {
+          kind: "interrupted",
+          partialResponse: this.#accumulator.snapshot,
+        }),
       };
     }
     if (this.#terminalType === "response.failed") {
