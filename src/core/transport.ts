@@ -25,7 +25,7 @@ import {
   MAX_ERROR_BODY_BYTES,
   type RequestOptions,
 } from "./options.js";
-import { type RetryTiming, retryDelay, serverRequestedDelay, shouldRetryResponse } from "./retry.js";
+import { backoffDelay, type RetryTiming, shouldRetryResponse } from "./retry.js";
 
 export interface TransportConfig {
   baseURL: string;
@@ -190,7 +190,8 @@ export class Transport {
       });
       // Set by whichever branch below failed (a fetch that threw, or an error answer).
       let error!: OpenResponsesError;
-      let answered: Headers | undefined;
+      // An error answer's wait before the next attempt, and the wait it asked for (its `Retry-After`).
+      let wait: { delay: number; requested: number | undefined } | undefined;
       let response: Response | undefined;
       try {
         response = await this.#fetch(url, headers, {
@@ -221,9 +222,14 @@ export class Transport {
         }
         try {
           const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
-          // Error answers are the exception: how one is read (`http-errors.ts`) is loaded with the first.
-          const { buildAPIError } = await loadOnDemand("this answer");
-          error = buildAPIError(response.status, response.statusText, response.headers, text);
+          // Error answers are the exception: how one is read (`http-errors.ts`) and how long it asks to
+          // wait before a retry (`retry-after.ts`) are loaded with the first.
+          const answer = await loadOnDemand("this answer");
+          error = answer.buildAPIError(response.status, response.statusText, response.headers, text);
+          wait = {
+            delay: answer.retryDelay(attemptIndex, response.headers, config.retryTiming),
+            requested: answer.serverRequestedDelay(response.headers),
+          };
         } catch (thrown) {
           error = attempt.translate(thrown);
         }
@@ -232,13 +238,13 @@ export class Transport {
         if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
         if (error instanceof APIUserAbortError) throw error;
         if (!shouldRetryResponse(response.status, response.headers)) throw giveUp(error);
-        answered = response.headers;
       }
       if (attemptIndex >= maxRetries) throw giveUp(error);
-      const delay = retryDelay(attemptIndex, answered, config.retryTiming);
+      // No answer (or none that could be read): the backoff alone.
+      const delay = wait ? wait.delay : backoffDelay(attemptIndex, config.retryTiming);
       // A retry that could not even start within the total timeout is not made: the last failure is the answer.
       if (Date.now() + delay >= deadline) throw giveUp(error);
-      const requested = serverRequestedDelay(answered);
+      const requested = wait?.requested;
       if (requested !== undefined && requested > delay) {
         logger.warn(`${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`);
       }
