@@ -6,7 +6,7 @@
  */
 
 import { RedirectError } from "../errors.js";
-import { isSecretHeaderName } from "../internal/redact.js";
+import { isSecretHeaderName } from "../internal/secret-headers.js";
 import { headersToRecord, requestIdFrom } from "./answer-headers.js";
 import { stripCredentials } from "./base-url.js";
 import { discard } from "./body.js";
