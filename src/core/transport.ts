@@ -25,6 +25,7 @@ import {
   MAX_ERROR_BODY_BYTES,
   type RequestOptions,
 } from "./options.js";
+import type { InputProblem } from "./request-input.js";
 import { backoffDelay, type RetryTiming, shouldRetryResponse } from "./retry.js";
 
 export interface TransportConfig {
@@ -169,8 +170,16 @@ export class Transport {
       initial,
       method === "POST" ? (options.idempotencyKey ?? randomId()) : undefined,
     );
-    applyHeaders(headers, options.headers);
-    const sent = body === undefined ? undefined : serializeBody(body);
+    await applyHeaders(headers, options.headers);
+    let sent: string | undefined;
+    if (body !== undefined) {
+      // A cycle or a BigInt: a typed error instead of a bare TypeError.
+      try {
+        sent = JSON.stringify(body);
+      } catch (cause) {
+        await refuse("body", cause);
+      }
+    }
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
     const timeout = options.timeout ?? config.timeout;
     const totalTimeout = options.totalTimeout ?? config.totalTimeout;
@@ -292,16 +301,12 @@ export class Transport {
       try {
         headers.set(authHeader, authScheme ? `${authScheme} ${key}` : key);
       } catch (error) {
-        // A bad header name (the `authHeader` option) is no secret: let its own message through.
-        throw new OpenResponsesError(
-          error instanceof TypeError && error.message.includes("header name")
-            ? `The authHeader option is not a valid header name: ${error.message}`
-            : `The API key cannot be sent in the ${authHeader} header: it holds a line break, a NUL or a character above U+00FF.`,
-        );
+        // `Headers` refused it; its TypeError may quote the key, which the error must not.
+        await refuse("auth", error, authHeader);
       }
     }
     if (idempotencyKey !== undefined) headers.set("idempotency-key", idempotencyKey);
-    applyHeaders(headers, defaultHeaders);
+    await applyHeaders(headers, defaultHeaders);
     return headers;
   }
 
@@ -320,11 +325,9 @@ export class Transport {
     try {
       key = await source();
     } catch (cause) {
-      throw new OpenResponsesError(`The apiKey function failed: ${messageOf(cause)}`);
+      return refuse("key", cause);
     }
-    if (typeof key !== "string" || key === "") {
-      throw new OpenResponsesError("The apiKey function must resolve to a non-empty string.");
-    }
+    if (typeof key !== "string" || key === "") return refuse("empty");
     registerSecret(key);
     return key;
   }
@@ -332,9 +335,10 @@ export class Transport {
 
 /**
  * Merges header values case-insensitively; `null`/`undefined` removes. An invalid value is reported by
- * the header's name only: the TypeError of `Headers` quotes the value, which may be a credential.
+ * the header's name only (the TypeError of `Headers` quotes the value, which may be a credential): the
+ * rejection `refuse` makes, else nothing.
  */
-function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
+function applyHeaders(target: Headers, values: HeaderValues | undefined): Promise<never> | undefined {
   for (const [name, value] of Object.entries(values ?? {})) {
     if (value == null) {
       target.delete(name);
@@ -343,11 +347,19 @@ function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
     try {
       target.set(name, value);
     } catch {
-      throw new OpenResponsesError(
-        `The header ${JSON.stringify(name)} cannot be sent: its name or value has a character HTTP does not allow.`,
-      );
+      return refuse("header", name);
     }
   }
+  return undefined;
+}
+
+/**
+ * Rejects with the error for something the caller gave that cannot be sent (see `InputProblem`). Such
+ * mistakes are the exception, so their messages (`request-input.ts`) are loaded when one happens.
+ */
+async function refuse(problem: InputProblem, detail?: unknown, authHeader?: string): Promise<never> {
+  const { requestInputError } = await loadOnDemand("this error");
+  throw requestInputError(problem, detail, authHeader);
 }
 
 /** One try at the network: its AbortController, linked to the caller's signal, and its timers. */
@@ -499,19 +511,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/** Serialises the body, turning a cycle or a BigInt into a typed error instead of a bare TypeError. */
-function serializeBody(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    throw new OpenResponsesError(`The request body cannot be serialised to JSON: ${messageOf(cause)}`);
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function randomId(): string {
