@@ -8,11 +8,18 @@
 import { type AcceptedAnswer, jsonAnswer } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import { APIError, EndpointNotSupportedError, InvalidResponseIdError } from "../errors.js";
+import {
+  APIError,
+  EndpointNotSupportedError,
+  InvalidResponseIdError,
+  OpenResponsesError,
+} from "../errors.js";
 import type { ResponseResource } from "../spec/index.js";
 import { toResponseResult, withRequestId } from "./output-text.js";
 import {
+  type FetchInputItemsPage,
   type InputItemsList,
+  type InputItemsListParams,
   InputItemsPage,
   type ResponseDeleted,
   type StoredList,
@@ -58,6 +65,33 @@ export async function storedAnswer(
   };
   const r = await requestStored<InputItemsList>(transport, "GET", id, name, { ...options, query });
   return jsonAnswer(r, new InputItemsPage(r.data, params, next, r.requestId));
+}
+
+/** `page.getNextPage()`: the page after `page`; throws when there is none. */
+export function nextPage(
+  page: InputItemsPage,
+  params: InputItemsListParams,
+  fetch: FetchInputItemsPage,
+): Promise<InputItemsPage> {
+  if (!page.hasNextPage() || page.last_id === null) {
+    throw new OpenResponsesError("There is no next page: check hasNextPage() before getNextPage().");
+  }
+  return fetch({ ...params, after: page.last_id });
+}
+
+/** At most this many pages are followed by one iteration, so a server that always says `has_more` ends. */
+const MAX_PAGES = 10_000;
+
+/** `page.iterPages()`: `page`, then each following page. */
+export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItemsPage, void, undefined> {
+  const seen = new Set<string>();
+  for (let count = 0; count < MAX_PAGES; count++) {
+    yield page;
+    if (!page.hasNextPage() || page.last_id === null || seen.has(page.last_id)) return;
+    // A cursor seen before would loop forever: the server is not paginating, so stop.
+    seen.add(page.last_id);
+    page = await page.getNextPage();
+  }
 }
 
 /**
