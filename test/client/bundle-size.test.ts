@@ -20,7 +20,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 19.4 * 1024;
+const BUDGET_GZIP_BYTES = 19.3 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 
 interface Bundle {
