@@ -26,7 +26,7 @@
 import { OpenResponses as _reachClientFiles } from "./client/client.js";
 
 export { streamFromJSON } from "./client/json-stream.js";
-export { nextPage, pagesFrom, storedAnswer } from "./client/stored-requests.js";
+export { nextPage, pagesFrom, requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
 export { buildAPIError, notJSONError } from "./core/http-errors.js";
 export { followRedirect } from "./core/redirects.js";

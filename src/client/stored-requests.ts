@@ -1,11 +1,13 @@
 /**
- * `retrieve`, `delete` and `inputItems.list` past their synchronous shell (`stored-responses.ts`),
- * imported on their first call: the id checked as one path segment before anything is sent, a server
- * without the endpoint recognised (an `EndpointNotSupportedError` rather than a confusing 404), and the
- * answer made into the method's value.
+ * The request half of `retrieve`, `delete` and `inputItems.list`, imported on their first call: the id
+ * checked as one path segment before anything is sent, and a server without the endpoint recognised
+ * (an `EndpointNotSupportedError` rather than a confusing 404); and what follows a page of input items.
+ *
+ * What the values are made of (the page class, the JSON answer) stays with the shell
+ * (`stored-responses.ts`): whatever code this module uses from the package's public files is in every
+ * app's bundle, since any app can reach this module, while the shell's code is only in a client's.
  */
 
-import { type AcceptedAnswer, jsonAnswer } from "../core/api-promise.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
 import {
@@ -14,58 +16,7 @@ import {
   InvalidResponseIdError,
   OpenResponsesError,
 } from "../errors.js";
-import type { ResponseResource } from "../spec/index.js";
-import { toResponseResult, withRequestId } from "./output-text.js";
-import {
-  type FetchInputItemsPage,
-  type InputItemsList,
-  type InputItemsListParams,
-  InputItemsPage,
-  type ResponseDeleted,
-  type StoredList,
-  type StoredMethod,
-} from "./stored-responses.js";
-
-/**
- * The answer of `name` for the response `id`: the stored response (`retrieve`, with `output_text`), the
- * deletion (`delete`; a server answering with no body deleted it) or the first page (`inputItems.list`).
- */
-export async function storedAnswer(
-  transport: Transport,
-  id: string,
-  name: StoredMethod,
-  options: RequestOptions | undefined,
-  list?: StoredList,
-): Promise<AcceptedAnswer<unknown>> {
-  if (name === "retrieve") {
-    const r = await requestStored<ResponseResource>(transport, "GET", id, name, options);
-    return jsonAnswer(r, toResponseResult(r.data, r.requestId));
-  }
-  if (name === "delete") {
-    const r = await requestStored<Omit<ResponseDeleted, "_request_id"> | null>(
-      transport,
-      "DELETE",
-      id,
-      name,
-      options,
-    );
-    const data =
-      typeof r.data === "object" && r.data !== null
-        ? r.data
-        : { id, object: "response" as const, deleted: true };
-    return jsonAnswer(r, withRequestId(data, r.requestId));
-  }
-  // `inputItems.list` always passes its page parameters and how a page fetches the next.
-  const { params, next } = list as StoredList;
-  const query: Record<string, string | undefined> = {
-    ...options?.query,
-    after: params.after,
-    limit: params.limit === undefined ? undefined : String(params.limit),
-    order: params.order,
-  };
-  const r = await requestStored<InputItemsList>(transport, "GET", id, name, { ...options, query });
-  return jsonAnswer(r, new InputItemsPage(r.data, params, next, r.requestId));
-}
+import type { FetchInputItemsPage, InputItemsListParams, InputItemsPage } from "./stored-responses.js";
 
 /** `page.getNextPage()`: the page after `page`; throws when there is none. */
 export function nextPage(
@@ -98,7 +49,7 @@ export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItem
  * `{method} {base}/responses/{id}` (with `/input_items` for `inputItems.list`), its JSON answer parsed;
  * `name` is the method of `client.responses` that asked.
  */
-async function requestStored<T>(
+export async function requestStored<T>(
   transport: Transport,
   method: "GET" | "DELETE",
   id: string,

@@ -5,12 +5,12 @@
  * `EndpointNotSupportedError` rather than a confusing 404.
  */
 
-import { type AcceptedAnswer, APIPromise } from "../core/api-promise.js";
+import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
-import type { Transport } from "../core/transport.js";
-import type { ItemField, ItemParam } from "../spec/index.js";
-import { type RequestIdField, type ResponseResult, withRequestId } from "./output-text.js";
+import type { JSONResult, Transport } from "../core/transport.js";
+import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
+import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 
 /** What `responses.delete(id)` resolves to. */
 export interface ResponseDeleted extends RequestIdField {
@@ -77,7 +77,7 @@ export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField 
     return this.has_more && this.last_id !== null && this.data.length > 0;
   }
 
-  // A page is made by the code loaded with the list call (`stored-requests.ts`), so what follows pages is
+  // A page exists once the list call's code (`stored-requests.ts`) has loaded, so what follows pages is
   // there too: loading it again here takes it from the module cache.
 
   /** The next page; throws when there is none (check `hasNextPage()` first). */
@@ -113,10 +113,27 @@ export class InputItems {
     params: InputItemsListParams = {},
     options?: RequestOptions,
   ): InputItemsPagePromise {
-    return storedCall(InputItemsPagePromise, this.transport, responseId, "inputItems.list", options, {
-      params,
-      next: (pageParams) => this.list(responseId, pageParams, options),
-    });
+    const query: Record<string, string | undefined> = {
+      ...options?.query,
+      after: params.after,
+      limit: params.limit === undefined ? undefined : String(params.limit),
+      order: params.order,
+    };
+    return storedCall(
+      InputItemsPagePromise,
+      this.transport,
+      "GET",
+      responseId,
+      "inputItems.list",
+      { ...options, query },
+      (r: JSONResult<InputItemsList>) =>
+        new InputItemsPage(
+          r.data,
+          params,
+          (pageParams) => this.list(responseId, pageParams, options),
+          r.requestId,
+        ),
+    );
   }
 }
 
@@ -126,7 +143,15 @@ export function retrieveResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseResult> {
-  return storedCall(APIPromise<ResponseResult>, transport, id, "retrieve", options);
+  return storedCall(
+    APIPromise,
+    transport,
+    "GET",
+    id,
+    "retrieve",
+    options,
+    (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
+  );
 }
 
 /** `DELETE {base}/responses/{id}`. */
@@ -135,35 +160,41 @@ export function deleteResponse(
   id: string,
   options?: RequestOptions,
 ): APIPromise<ResponseDeleted> {
-  return storedCall(APIPromise<ResponseDeleted>, transport, id, "delete", options);
-}
-
-/**
- * `retrieve`, `delete` or `inputItems.list` (`name`) of the response `id`, as the method's promise. The
- * request and the making of its value (the id checked, a missing endpoint recognised, the page built) are
- * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
- * never calls these endpoints does not carry them.
- */
-function storedCall<V, P extends APIPromise<V>>(
-  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
-  transport: Transport,
-  id: string,
-  name: StoredMethod,
-  options: RequestOptions | undefined,
-  list?: StoredList,
-): P {
-  return new PromiseClass(
-    loadOnDemand(name).then(
-      ({ storedAnswer }) => storedAnswer(transport, id, name, options, list) as Promise<AcceptedAnswer<V>>,
-    ),
+  return storedCall(
+    APIPromise,
+    transport,
+    "DELETE",
+    id,
+    "delete",
+    options,
+    (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
+      withRequestId(
+        typeof r.data === "object" && r.data !== null
+          ? r.data
+          : { id, object: "response" as const, deleted: true },
+        r.requestId,
+      ),
   );
 }
 
-/** The methods of the stored-response endpoints, as errors name them. */
-export type StoredMethod = "retrieve" | "delete" | "inputItems.list";
-
-/** What `inputItems.list` adds to a stored call: its page parameters and how a page fetches the next. */
-export interface StoredList {
-  params: InputItemsListParams;
-  next: FetchInputItemsPage;
+/**
+ * `{method} {base}/responses/{id}` (`/input_items` for `inputItems.list`), its answer made into the
+ * method's value. The request itself, with the id checked and a missing endpoint recognised, is
+ * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
+ * never calls these endpoints does not carry it.
+ */
+function storedCall<T, V, P extends APIPromise<V>>(
+  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
+  transport: Transport,
+  method: "GET" | "DELETE",
+  id: string,
+  name: "retrieve" | "delete" | "inputItems.list",
+  options: RequestOptions | undefined,
+  make: (r: JSONResult<T>) => V,
+): P {
+  const answer = loadOnDemand(name).then(async ({ requestStored }) => {
+    const r = await requestStored<T>(transport, method, id, name, options);
+    return jsonAnswer(r, make(r));
+  });
+  return new PromiseClass(answer);
 }
