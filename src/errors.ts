@@ -132,8 +132,8 @@ export class EndpointNotSupportedError extends APIError {
 
   constructor(endpoint: string, answer: APIError) {
     super(
-      `${endpoint} is not supported by this server (it answered ${answer.status ?? "an error"}). It is an ` +
-        "extension to the Open Responses specification, which servers need not offer.",
+      `${endpoint} is not supported by this server (it answered ${answer.status ?? "an error"}): an ` +
+        "extension of the specification, which servers need not offer.",
       {
         status: answer.status,
         headers: answer.headers,

@@ -26,10 +26,12 @@
 import { OpenResponses as _reachClientFiles } from "./client/client.js";
 
 export { streamFromJSON } from "./client/json-stream.js";
-export { requestStored } from "./client/stored-requests.js";
+export { nextPage, pagesFrom, requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
 export { buildAPIError, notJSONError } from "./core/http-errors.js";
 export { followRedirect } from "./core/redirects.js";
+export { requestInputError } from "./core/request-input.js";
+export { retryDelay, serverRequestedDelay } from "./core/retry-after.js";
 export { readerResponse, unreadCopy } from "./core/unread-body.js";
 export { parseResponse } from "./structured/parse.js";
 export { ToolRunDriver } from "./tools/run-driver.js";

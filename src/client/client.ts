@@ -130,8 +130,8 @@ export class OpenResponses {
     ) {
       // OpenAI answers every unauthenticated request with a 401: say what is missing before sending one.
       throw new OpenResponsesError(
-        `No API key for ${baseURL}: pass \`apiKey\`, or set OPENRESPONSES_API_KEY or OPENAI_API_KEY. ` +
-          "For another server, pass its `baseURL` (or set OPENRESPONSES_BASE_URL); local servers need no key.",
+        `No API key for ${baseURL}: pass \`apiKey\` or set OPENRESPONSES_API_KEY (or OPENAI_API_KEY); ` +
+          "for another server, set `baseURL`.",
       );
     }
 
@@ -196,10 +196,7 @@ function registerSensitiveValues(
 function defaultFetch(): FetchLike {
   const f = (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof f !== "function") {
-    return () =>
-      Promise.reject(
-        new TypeError("No global fetch in this runtime: pass `fetch` in the OpenResponses options."),
-      );
+    return () => Promise.reject(new TypeError("No global fetch here: pass the `fetch` option."));
   }
   // Called unbound, some runtimes' fetch throws "Illegal invocation".
   return (url, init) => f.call(globalThis, url, init);

@@ -1,12 +1,49 @@
 /**
  * The request half of `retrieve`, `delete` and `inputItems.list`, imported on their first call: the id
  * checked as one path segment before anything is sent, and a server without the endpoint recognised
- * (an `EndpointNotSupportedError` rather than a confusing 404).
+ * (an `EndpointNotSupportedError` rather than a confusing 404); and what follows a page of input items.
+ *
+ * What the values are made of (the page class, the JSON answer) stays with the shell
+ * (`stored-responses.ts`): whatever code this module uses from the package's public files is in every
+ * app's bundle, since any app can reach this module, while the shell's code is only in a client's.
  */
 
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import { APIError, EndpointNotSupportedError, InvalidResponseIdError } from "../errors.js";
+import {
+  APIError,
+  EndpointNotSupportedError,
+  InvalidResponseIdError,
+  OpenResponsesError,
+} from "../errors.js";
+import type { FetchInputItemsPage, InputItemsListParams, InputItemsPage } from "./stored-responses.js";
+
+/** `page.getNextPage()`: the page after `page`; throws when there is none. */
+export function nextPage(
+  page: InputItemsPage,
+  params: InputItemsListParams,
+  fetch: FetchInputItemsPage,
+): Promise<InputItemsPage> {
+  if (!page.hasNextPage() || page.last_id === null) {
+    throw new OpenResponsesError("There is no next page: check hasNextPage() before getNextPage().");
+  }
+  return fetch({ ...params, after: page.last_id });
+}
+
+/** At most this many pages are followed by one iteration, so a server that always says `has_more` ends. */
+const MAX_PAGES = 10_000;
+
+/** `page.iterPages()`: `page`, then each following page. */
+export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItemsPage, void, undefined> {
+  const seen = new Set<string>();
+  for (let count = 0; count < MAX_PAGES; count++) {
+    yield page;
+    if (!page.hasNextPage() || page.last_id === null || seen.has(page.last_id)) return;
+    // A cursor seen before would loop forever: the server is not paginating, so stop.
+    seen.add(page.last_id);
+    page = await page.getNextPage();
+  }
+}
 
 /**
  * `{method} {base}/responses/{id}` (with `/input_items` for `inputItems.list`), its JSON answer parsed;

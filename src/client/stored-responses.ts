@@ -9,7 +9,6 @@ import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import { OpenResponsesError } from "../errors.js";
 import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
 import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 
@@ -40,9 +39,6 @@ export interface InputItemsList {
   last_id: string | null;
   has_more: boolean;
 }
-
-/** At most this many pages are followed by one iteration, so a server that always says `has_more` ends. */
-const MAX_PAGES = 10_000;
 
 /** How a page fetches the page after it (the same list call, with `after` set). */
 export type FetchInputItemsPage = (params: InputItemsListParams) => APIPromise<InputItemsPage>;
@@ -81,25 +77,17 @@ export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField 
     return this.has_more && this.last_id !== null && this.data.length > 0;
   }
 
+  // A page exists once the list call's code (`stored-requests.ts`) has loaded, so what follows pages is
+  // there too: loading it again here takes it from the module cache.
+
   /** The next page; throws when there is none (check `hasNextPage()` first). */
   async getNextPage(): Promise<InputItemsPage> {
-    if (!this.hasNextPage() || this.last_id === null) {
-      throw new OpenResponsesError("There is no next page: check hasNextPage() before getNextPage().");
-    }
-    return this.#fetch({ ...this.#params, after: this.last_id });
+    return (await loadOnDemand("inputItems.list")).nextPage(this, this.#params, this.#fetch);
   }
 
   /** This page, then each following page. */
   async *iterPages(): AsyncGenerator<InputItemsPage, void, undefined> {
-    let page: InputItemsPage = this;
-    const seen = new Set<string>();
-    for (let count = 0; count < MAX_PAGES; count++) {
-      yield page;
-      if (!page.hasNextPage() || page.last_id === null || seen.has(page.last_id)) return;
-      // A cursor seen before would loop forever: the server is not paginating, so stop.
-      seen.add(page.last_id);
-      page = await page.getNextPage();
-    }
+    yield* (await loadOnDemand("inputItems.list")).pagesFrom(this);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<InputItem, void, undefined> {

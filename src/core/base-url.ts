@@ -30,8 +30,8 @@ export function normalizeBaseURL(input: string): string {
     registerSecret(url.password);
     registerSecret(decodeURIComponent(url.password));
     throw new OpenResponsesError(
-      `Invalid baseURL ${JSON.stringify(stripCredentials(url.toString()))}: it carries user:password, which ` +
-        "fetch does not send. Pass the credential as `apiKey` (with `authHeader`/`authScheme`) or in `defaultHeaders`.",
+      `Invalid baseURL ${JSON.stringify(stripCredentials(url.toString()))}: fetch does not send its user:password; ` +
+        "pass the credential as `apiKey` or in `defaultHeaders`.",
     );
   }
   const path = url.pathname.replace(/\/+$/, "");

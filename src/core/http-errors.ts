@@ -15,6 +15,7 @@ import {
   BadRequestError,
   ConflictError,
   type ErrorDetails,
+  type HeaderRecord,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -22,9 +23,18 @@ import {
   UnprocessableEntityError,
 } from "../errors.js";
 import { redactDeep, redactError, redactSecrets } from "../internal/redact.js";
-import { headersToRecord, requestIdFrom } from "./answer-headers.js";
+import { requestIdFrom } from "./answer-headers.js";
 
 const MAX_MESSAGE_LENGTH = 300;
+
+/** Response headers as a plain record with credential-looking values masked (an error's `headers`). */
+export function headersToRecord(headers: Headers): HeaderRecord {
+  const out: HeaderRecord = {};
+  headers.forEach((value, key) => {
+    out[key] = redactSecrets(value);
+  });
+  return out;
+}
 
 type APIErrorClass = new (message: string, init: APIErrorInit) => APIError;
 

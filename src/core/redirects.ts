@@ -6,10 +6,11 @@
  */
 
 import { RedirectError } from "../errors.js";
-import { isSecretHeaderName } from "../internal/redact.js";
-import { headersToRecord, requestIdFrom } from "./answer-headers.js";
+import { isSecretHeaderName } from "../internal/secret-headers.js";
+import { requestIdFrom } from "./answer-headers.js";
 import { stripCredentials } from "./base-url.js";
 import { discard } from "./body.js";
+import { headersToRecord } from "./http-errors.js";
 import type { Logger } from "./logger.js";
 
 /** The most redirects followed for one request (as fetch does). */

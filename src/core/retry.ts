@@ -1,6 +1,7 @@
 /**
  * When to retry and how long to wait. A retry only ever happens before a response's headers have been
- * accepted, so a stream that has begun delivering events is never replayed.
+ * accepted, so a stream that has begun delivering events is never replayed. The wait an error answer asks
+ * for is read by `retry-after.ts`, loaded with the code that reads error answers.
  */
 
 export interface RetryTiming {
@@ -31,37 +32,16 @@ export function shouldRetryResponse(status: number, headers: Headers): boolean {
   return isRetryableStatus(status);
 }
 
-/** The wait the server asked for, in ms, or undefined when it asked for none (or nonsense). */
-export function serverRequestedDelay(headers: Headers | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = headers.get("retry-after-ms");
-  if (ms !== null && ms.trim() !== "") {
-    const value = Number(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const after = headers.get("retry-after");
-  if (after !== null && after.trim() !== "") {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-    const date = Date.parse(after);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  return undefined;
-}
-
 /**
- * The delay before retry number `retryIndex` (0 for the first retry): the server's request, capped at
- * `maxRetryAfterMs` so that a far-future date cannot stall the caller for hours, else exponential backoff
- * with up to 25% jitter so that many clients do not retry in step.
+ * The backoff before retry number `retryIndex` (0 for the first retry): exponential, capped at
+ * `maxDelayMs`, with up to 25% jitter so that many clients do not retry in step. An error answer may ask
+ * for another wait (`retry-after.ts`).
  */
-export function retryDelay(
+export function backoffDelay(
   retryIndex: number,
-  headers: Headers | undefined,
   timing: RetryTiming,
   random: () => number = Math.random,
 ): number {
-  const requested = serverRequestedDelay(headers);
-  if (requested !== undefined) return Math.min(requested, timing.maxRetryAfterMs);
   const base = Math.min(timing.initialDelayMs * 2 ** retryIndex, timing.maxDelayMs);
   return base * (1 - 0.25 * random());
 }

@@ -25,7 +25,8 @@ import {
   MAX_ERROR_BODY_BYTES,
   type RequestOptions,
 } from "./options.js";
-import { type RetryTiming, retryDelay, serverRequestedDelay, shouldRetryResponse } from "./retry.js";
+import type { InputProblem } from "./request-input.js";
+import { backoffDelay, type RetryTiming, shouldRetryResponse } from "./retry.js";
 
 export interface TransportConfig {
   baseURL: string;
@@ -169,8 +170,16 @@ export class Transport {
       initial,
       method === "POST" ? (options.idempotencyKey ?? randomId()) : undefined,
     );
-    applyHeaders(headers, options.headers);
-    const sent = body === undefined ? undefined : serializeBody(body);
+    await applyHeaders(headers, options.headers);
+    let sent: string | undefined;
+    if (body !== undefined) {
+      // A cycle or a BigInt: a typed error instead of a bare TypeError.
+      try {
+        sent = JSON.stringify(body);
+      } catch (cause) {
+        await refuse("body", cause);
+      }
+    }
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
     const timeout = options.timeout ?? config.timeout;
     const totalTimeout = options.totalTimeout ?? config.totalTimeout;
@@ -190,7 +199,8 @@ export class Transport {
       });
       // Set by whichever branch below failed (a fetch that threw, or an error answer).
       let error!: OpenResponsesError;
-      let answered: Headers | undefined;
+      // An error answer's wait before the next attempt, and the wait it asked for (its `Retry-After`).
+      let wait: { delay: number; requested: number | undefined } | undefined;
       let response: Response | undefined;
       try {
         response = await this.#fetch(url, headers, {
@@ -221,9 +231,14 @@ export class Transport {
         }
         try {
           const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
-          // Error answers are the exception: how one is read (`http-errors.ts`) is loaded with the first.
-          const { buildAPIError } = await loadOnDemand("this answer");
-          error = buildAPIError(response.status, response.statusText, response.headers, text);
+          // Error answers are the exception: how one is read (`http-errors.ts`) and how long it asks to
+          // wait before a retry (`retry-after.ts`) are loaded with the first.
+          const answer = await loadOnDemand("this answer");
+          error = answer.buildAPIError(response.status, response.statusText, response.headers, text);
+          wait = {
+            delay: answer.retryDelay(attemptIndex, response.headers, config.retryTiming),
+            requested: answer.serverRequestedDelay(response.headers),
+          };
         } catch (thrown) {
           error = attempt.translate(thrown);
         }
@@ -232,17 +247,15 @@ export class Transport {
         if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
         if (error instanceof APIUserAbortError) throw error;
         if (!shouldRetryResponse(response.status, response.headers)) throw giveUp(error);
-        answered = response.headers;
       }
       if (attemptIndex >= maxRetries) throw giveUp(error);
-      const delay = retryDelay(attemptIndex, answered, config.retryTiming);
+      // No answer (or none that could be read): the backoff alone.
+      const delay = wait ? wait.delay : backoffDelay(attemptIndex, config.retryTiming);
       // A retry that could not even start within the total timeout is not made: the last failure is the answer.
       if (Date.now() + delay >= deadline) throw giveUp(error);
-      const requested = serverRequestedDelay(answered);
+      const requested = wait?.requested;
       if (requested !== undefined && requested > delay) {
-        logger.warn(
-          `${safeURL} asked to wait ${Math.round(requested)} ms before retrying; waiting the cap of ${delay} ms instead`,
-        );
+        logger.warn(`${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`);
       }
       logger.info(
         `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +
@@ -288,16 +301,12 @@ export class Transport {
       try {
         headers.set(authHeader, authScheme ? `${authScheme} ${key}` : key);
       } catch (error) {
-        // A bad header name (the `authHeader` option) is no secret: let its own message through.
-        throw new OpenResponsesError(
-          error instanceof TypeError && error.message.includes("header name")
-            ? `The authHeader option is not a valid header name: ${error.message}`
-            : `The API key cannot be sent in the ${authHeader} header: it contains a character that HTTP headers do not allow (a line break, a NUL, or a character above U+00FF).`,
-        );
+        // `Headers` refused it; its TypeError may quote the key, which the error must not.
+        await refuse("auth", error, authHeader);
       }
     }
     if (idempotencyKey !== undefined) headers.set("idempotency-key", idempotencyKey);
-    applyHeaders(headers, defaultHeaders);
+    await applyHeaders(headers, defaultHeaders);
     return headers;
   }
 
@@ -316,11 +325,9 @@ export class Transport {
     try {
       key = await source();
     } catch (cause) {
-      throw new OpenResponsesError(`The apiKey function failed: ${messageOf(cause)}`);
+      return refuse("key", cause);
     }
-    if (typeof key !== "string" || key === "") {
-      throw new OpenResponsesError("The apiKey function must resolve to a non-empty string.");
-    }
+    if (typeof key !== "string" || key === "") return refuse("empty");
     registerSecret(key);
     return key;
   }
@@ -328,9 +335,10 @@ export class Transport {
 
 /**
  * Merges header values case-insensitively; `null`/`undefined` removes. An invalid value is reported by
- * the header's name only: the TypeError of `Headers` quotes the value, which may be a credential.
+ * the header's name only (the TypeError of `Headers` quotes the value, which may be a credential): the
+ * rejection `refuse` makes, else nothing.
  */
-function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
+function applyHeaders(target: Headers, values: HeaderValues | undefined): Promise<never> | undefined {
   for (const [name, value] of Object.entries(values ?? {})) {
     if (value == null) {
       target.delete(name);
@@ -339,11 +347,19 @@ function applyHeaders(target: Headers, values: HeaderValues | undefined): void {
     try {
       target.set(name, value);
     } catch {
-      throw new OpenResponsesError(
-        `The header ${JSON.stringify(name)} cannot be sent: its name or value contains a character that HTTP headers do not allow.`,
-      );
+      return refuse("header", name);
     }
   }
+  return undefined;
+}
+
+/**
+ * Rejects with the error for something the caller gave that cannot be sent (see `InputProblem`). Such
+ * mistakes are the exception, so their messages (`request-input.ts`) are loaded when one happens.
+ */
+async function refuse(problem: InputProblem, detail?: unknown, authHeader?: string): Promise<never> {
+  const { requestInputError } = await loadOnDemand("this error");
+  throw requestInputError(problem, detail, authHeader);
 }
 
 /** One try at the network: its AbortController, linked to the caller's signal, and its timers. */
@@ -393,14 +409,34 @@ function startAttempt(
     finish();
     stop(3, reason);
   };
-  const userAbort = () => new APIUserAbortError(undefined, { cause: callerReason });
-  const totalTimeoutError = () =>
-    new APIConnectionTimeoutError(
-      `Request to ${url} took longer than the total timeout of ${totalTimeout} ms.`,
-      {
-        url,
-      },
+  /**
+   * Maps whatever fetch (or, `streaming`, a read of the accepted body) threw to the package's classes:
+   * the timeouts and the caller's abort by why the attempt was stopped, anything else as a lost connection.
+   */
+  const translate = (error: unknown, streaming = false): OpenResponsesError => {
+    if (why === 3) return new APIUserAbortError(undefined, { cause: callerReason });
+    if (why === 2) {
+      return new APIConnectionTimeoutError(
+        `Request to ${url} took longer than the total timeout of ${totalTimeout} ms.`,
+        { url },
+      );
+    }
+    if (why === 1) {
+      return new APIConnectionTimeoutError(
+        streaming
+          ? `No data from ${url} for ${timeout} ms (the idle timeout).`
+          : `Request to ${url} timed out after ${timeout} ms.`,
+        { url },
+      );
+    }
+    if (error instanceof OpenResponsesError) return error;
+    return new APIConnectionError(
+      streaming
+        ? `Connection to ${url} lost during the stream${describeCause(error)}.`
+        : `Connection error: could not reach ${url}${describeCause(error)}.`,
+      { url, cause: redactError(error) },
     );
+  };
   userSignal?.addEventListener("abort", onUserAbort, { once: true });
   arm();
   if (deadline < Infinity) {
@@ -414,19 +450,7 @@ function startAttempt(
     abort,
     finish,
 
-    /** Maps whatever fetch or a body read threw to the package's classes. */
-    translate(error: unknown): OpenResponsesError {
-      if (why === 1) {
-        return new APIConnectionTimeoutError(`Request to ${url} timed out after ${timeout} ms.`, { url });
-      }
-      if (why === 2) return totalTimeoutError();
-      if (why === 3) return userAbort();
-      if (error instanceof OpenResponsesError) return error;
-      return new APIConnectionError(`Connection error: could not reach ${url}${describeCause(error)}.`, {
-        url,
-        cause: redactError(error),
-      });
-    },
+    translate,
 
     /**
      * The body of an accepted stream, with the timer re-armed per read as an idle timeout, and releasing
@@ -454,25 +478,9 @@ function startAttempt(
             return result;
           } catch (error) {
             finish();
-            if (why === 3) throw userAbort();
+            if (why === 3) throw translate(error);
             if (error instanceof OpenResponsesError) throw error;
-            const cause =
-              why === 2
-                ? totalTimeoutError()
-                : why === 1
-                  ? new APIConnectionTimeoutError(
-                      `No data from ${url} for ${timeout} ms (the idle timeout).`,
-                      {
-                        url,
-                      },
-                    )
-                  : new APIConnectionError(
-                      `Connection to ${url} lost during the stream${describeCause(error)}.`,
-                      {
-                        url,
-                        cause: redactError(error),
-                      },
-                    );
+            const cause = translate(error, true);
             throw new ResponseStreamError(`The stream was interrupted: ${cause.message}`, {
               kind: "interrupted",
               partialResponse: null,
@@ -503,19 +511,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/** Serialises the body, turning a cycle or a BigInt into a typed error instead of a bare TypeError. */
-function serializeBody(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    throw new OpenResponsesError(`The request body cannot be serialised to JSON: ${messageOf(cause)}`);
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function randomId(): string {

@@ -4,19 +4,12 @@
  * deep redactor, one depth limit. Private: no entry re-exports it.
  */
 
-/** Header (and log field) names that always carry a credential, compared case-insensitively. */
-const SECRET_HEADER_NAMES = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key)$/i;
-
-/** Parts of a header name that mark a credential-bearing header (`x-goog-api-key`, `x-auth-token`...). */
-const CREDENTIAL_NAME_PART = /api[-_]?key|token|secret|password|signature|credential/i;
-
 /**
- * True for a header whose value is a credential: one of the names above, or a name containing a
- * credential word. Such headers are never logged, recorded, or sent to another origin.
+ * Header (and log field) names that always carry a credential, compared case-insensitively. Headers
+ * named like a credential count too: `isSecretHeaderName` (`secret-headers.ts`).
  */
-export function isSecretHeaderName(name: string): boolean {
-  return SECRET_HEADER_NAMES.test(name) || CREDENTIAL_NAME_PART.test(name);
-}
+export const SECRET_HEADER_NAMES =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key)$/i;
 
 /**
  * Credential-shaped text. Each pattern names what a credential looks like, not which word precedes it,

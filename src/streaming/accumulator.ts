@@ -341,7 +341,7 @@ export class ResponseAccumulator {
         this.#violation(
           event,
           "S6",
-          `output_index ${raw} is not an existing item or the next one (${length} items so far); its events go to output[${slot}].`,
+          `output_index ${raw} is out of bounds (${length} items); used output[${slot}].`,
         );
       });
     }
@@ -382,7 +382,7 @@ export class ResponseAccumulator {
       this.#violation(
         event,
         "S7",
-        `${INDEX_KEYS[family]} ${raw} is not an existing part or the next one (${list.length} so far); its events go to part ${slot}.`,
+        `${INDEX_KEYS[family]} ${raw} is out of bounds (${list.length} parts); used part ${slot}.`,
       );
     });
   }
@@ -474,11 +474,7 @@ export class ResponseAccumulator {
     if (typeof raw === "number") {
       if (Number.isInteger(raw) && raw >= 0 && raw <= at) at = raw;
       else {
-        this.#violation(
-          event,
-          "S7",
-          `annotation_index ${raw} is not an existing annotation or the next one (${at} so far).`,
-        );
+        this.#violation(event, "S7", `annotation_index ${raw} is out of bounds (${at} annotations).`);
       }
     }
     annotations[at] = cleanCopy(event.annotation);

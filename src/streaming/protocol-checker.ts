@@ -178,7 +178,7 @@ export class ProtocolChecker {
     if (this.#incompleteItemIndex !== undefined && event.type !== "response.incomplete") {
       this.report(
         "S9",
-        `Output item ${this.#incompleteItemIndex} is incomplete, so the response must end with response.incomplete, not ${event.type}.`,
+        `Output item ${this.#incompleteItemIndex} is incomplete: the response must end with response.incomplete, not ${event.type}.`,
         event,
       );
     }

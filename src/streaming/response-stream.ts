@@ -419,9 +419,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
    */
   #events(throwTold: boolean): AsyncGenerator<ResponseStreamEvent, void, undefined> {
     if (this.#consumed) {
-      throw new OpenResponsesError(
-        "This ResponseStream is already being consumed; a stream can be read once (iterate it, or call finalResponse(), textDeltas() or toReadableStream()).",
-      );
+      throw new OpenResponsesError("This ResponseStream is already being consumed: a stream is read once.");
     }
     this.#consumed = true;
     return this.#generate(throwTold);
@@ -740,10 +738,10 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (final === null) {
       return {
         ok: false,
-        error: new ResponseStreamError(
-          "The stream ended before a terminal event (response.completed, response.incomplete or response.failed).",
-          { kind: "interrupted", partialResponse: this.#accumulator.snapshot },
-        ),
+        error: new ResponseStreamError("The stream ended before a terminal event.", {
+          kind: "interrupted",
+          partialResponse: this.#accumulator.snapshot,
+        }),
       };
     }
     if (this.#terminalType === "response.failed") {

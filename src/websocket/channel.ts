@@ -5,44 +5,27 @@
 
 export class MessageChannel<T> implements AsyncIterable<T> {
   readonly #buffered: T[] = [];
-  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
-  #ended = false;
-  #failure: { error: unknown } | null = null;
+  /** Wakes the reader waiting for the next value or the end. */
+  #wake: (() => void) | null = null;
+  /** Set once the channel ended: `{}` normally, `{ error }` when it failed. */
+  #end: { error?: unknown } | null = null;
   #discarding = false;
 
   /** Queues a value; ignored after the channel ended or the reader went away. */
   push(value: T): void {
-    if (this.#ended || this.#discarding) return;
-    if (this.#waiting) {
-      const { resolve } = this.#waiting;
-      this.#waiting = null;
-      resolve({ value, done: false });
-      return;
-    }
+    if (this.#end || this.#discarding) return;
     this.#buffered.push(value);
+    this.#signal();
   }
 
   /** Ends the channel normally: the reader gets what is buffered, then `done`. */
   end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    if (this.#waiting && this.#buffered.length === 0) {
-      const { resolve } = this.#waiting;
-      this.#waiting = null;
-      resolve({ value: undefined, done: true });
-    }
+    this.#close({});
   }
 
   /** Ends the channel with an error, raised after the buffered values are read. */
   fail(error: unknown): void {
-    if (this.#ended) return;
-    this.#failure = { error };
-    this.#ended = true;
-    if (this.#waiting && this.#buffered.length === 0) {
-      const { reject } = this.#waiting;
-      this.#waiting = null;
-      reject(error);
-    }
+    this.#close({ error });
   }
 
   /** The reader stopped early: drop what is buffered and everything later. */
@@ -51,30 +34,40 @@ export class MessageChannel<T> implements AsyncIterable<T> {
     this.#buffered.length = 0;
   }
 
-  get isEnded(): boolean {
-    return this.#ended;
+  #close(end: { error?: unknown }): void {
+    if (this.#end) return;
+    this.#end = end;
+    this.#signal();
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: () => {
-        const value = this.#buffered.shift();
-        if (value !== undefined) return Promise.resolve({ value, done: false });
-        if (this.#ended) {
-          if (this.#failure) {
-            const { error } = this.#failure;
-            this.#failure = null;
-            return Promise.reject(error);
+      next: async () => {
+        for (;;) {
+          if (this.#buffered.length > 0) return { value: this.#buffered.shift() as T, done: false };
+          const end = this.#end;
+          if (end) {
+            // The failure is raised once; later reads see the end.
+            if ("error" in end) {
+              this.#end = {};
+              throw end.error;
+            }
+            return { value: undefined, done: true };
           }
-          return Promise.resolve({ value: undefined, done: true });
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve;
+          });
         }
-        return new Promise<IteratorResult<T>>((resolve, reject) => {
-          this.#waiting = { resolve, reject };
-        });
       },
-      return: () => {
+      return: async () => {
         this.discard();
-        return Promise.resolve({ value: undefined, done: true });
+        return { value: undefined, done: true };
       },
     };
   }

@@ -20,8 +20,15 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 19.95 * 1024;
+const BUDGET_GZIP_BYTES = 19.4 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
+/**
+ * An app that only reads a `ResponseStream`. Whatever the lazily loaded module uses from the package's
+ * public files is in every app's bundle (any app can reach that module), while a client's own code is
+ * only in a client's: moving code into that module can make the client lighter and every other app
+ * heavier, which this budget catches.
+ */
+const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.9 * 1024;
 
 interface Bundle {
   /** Gzipped bytes of the entry and its static imports. */
@@ -106,8 +113,8 @@ describe("the client's bundle size", () => {
     expect(upFront).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 30_000);
 
-  it("an app that only reads a ResponseStream gets neither the client nor its transport", async () => {
-    const { upFrontInputs } = await bundle(`
+  it("an app that only reads a ResponseStream gets neither the client nor its transport, within its budget", async () => {
+    const { upFront, upFrontInputs } = await bundle(`
       import { ResponseStream } from "./src/index.ts";
       const response = await fetch("https://example.invalid/stream");
       console.log(await ResponseStream.fromSSEResponse(response).finalResponse());
@@ -116,6 +123,7 @@ describe("the client's bundle size", () => {
     expect(upFrontInputs.has("src/client/client.ts")).toBe(false);
     expect(upFrontInputs.has("src/client/responses.ts")).toBe(false);
     expect(upFrontInputs.has("src/core/transport.ts")).toBe(false);
+    expect(upFront).toBeLessThanOrEqual(STREAM_ONLY_BUDGET_GZIP_BYTES);
   }, 30_000);
 
   // Each feature: the names the app imports and its use of them, the shell that must load with the

@@ -97,6 +97,34 @@ describe("the code loaded on demand cannot be loaded", () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it("a request that cannot be sent (a bad header, a failing apiKey function, a body JSON cannot hold) rejects saying so, without sending it", async () => {
+    const fetch = vi.fn(async () => json(responseResource("hi")));
+    const options = { baseURL: "http://127.0.0.1:9/v1", fetch, maxRetries: 0 };
+    const client = new OpenResponses({ ...options, apiKey: API_KEY });
+    const badHeader = { headers: { "x-note": "line\nbreak" } };
+    expectLoadFailure(
+      await rejection(client.responses.create({ model: "m", input: "hi" }, badHeader)),
+      "this error",
+    );
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expectLoadFailure(
+      await rejection(client.responses.create({ model: "m", input: "hi", metadata: cycle as never })),
+      "this error",
+    );
+    const failingKey = new OpenResponses({
+      ...options,
+      apiKey: async () => {
+        throw new Error("vault down");
+      },
+    });
+    expectLoadFailure(
+      await rejection(failingKey.responses.create({ model: "m", input: "hi" })),
+      "this error",
+    );
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it("parse() rejects when it reads the answer through its schema, as a call and as a stream", async () => {
     const schema: StandardSchema<{ answer: string }> = {
       "~standard": {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import {
-  DEFAULT_RETRY_TIMING,
-  isRetryableStatus,
-  retryDelay,
-  serverRequestedDelay,
-  shouldRetryResponse,
-} from "../../src/core/retry.js";
+import { DEFAULT_RETRY_TIMING, isRetryableStatus, shouldRetryResponse } from "../../src/core/retry.js";
+import { retryDelay, serverRequestedDelay } from "../../src/core/retry-after.js";
 import {
   APIConnectionError,
   APIUserAbortError,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  isSecretHeaderName,
   MAX_REDACT_DEPTH,
   redactDeep,
   redactError,
   redactSecrets,
   registerSecret,
 } from "../../src/internal/redact.js";
+import { isSecretHeaderName } from "../../src/internal/secret-headers.js";
 
 describe("isSecretHeaderName: the one list of credential headers", () => {
   it("knows the standard names in any case, and names that contain a credential word", () => {

@@ -7,7 +7,8 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isSecretHeaderName, redactSecrets } from "../../internal/redact.js";
+import { redactSecrets } from "../../internal/redact.js";
+import { isSecretHeaderName } from "../../internal/secret-headers.js";
 
 export interface RecordedHttpExchange {
   transport: "http";

@@ -1,0 +1,40 @@
+/**
+ * The wait an error answer asks for before a retry (`retry-after-ms`, `retry-after`). Only an error
+ * answer has one, so this is loaded (through `src/on-demand.ts`) with the code that reads error answers,
+ * when the first arrives; a failure with no answer waits the backoff alone (`retry.ts`).
+ */
+
+import { backoffDelay, type RetryTiming } from "./retry.js";
+
+/** The wait the server asked for, in ms, or undefined when it asked for none (or nonsense). */
+export function serverRequestedDelay(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && ms.trim() !== "") {
+    const value = Number(ms);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const after = headers.get("retry-after");
+  if (after !== null && after.trim() !== "") {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+    const date = Date.parse(after);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return undefined;
+}
+
+/**
+ * The delay before retry number `retryIndex` (0 for the first retry): the server's request, capped at
+ * `maxRetryAfterMs` so that a far-future date cannot stall the caller for hours, else the backoff.
+ */
+export function retryDelay(
+  retryIndex: number,
+  headers: Headers | undefined,
+  timing: RetryTiming,
+  random: () => number = Math.random,
+): number {
+  const requested = serverRequestedDelay(headers);
+  if (requested !== undefined) return Math.min(requested, timing.maxRetryAfterMs);
+  return backoffDelay(retryIndex, timing, random);
+}
