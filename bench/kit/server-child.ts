@@ -53,6 +53,7 @@ async function startBare(file: string): Promise<{ port: number; server: Server }
         res.writeHead(200, sseHeaders);
         writeEvents(res, idle, false);
       } else {
+        if (SPIN_MS > 0) spin();
         // With its length, as the kit sends a whole answer: one write, no chunk framing.
         res.writeHead(200, { "content-type": recording.jsonType, "content-length": json.length });
         res.end(json);
@@ -61,6 +62,21 @@ async function startBare(file: string): Promise<{ port: number; server: Server }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { port: (server.address() as AddressInfo).port, server };
+}
+
+/**
+ * `BENCH_BARE_SPIN_US`: microseconds the bare server spins before each JSON answer (0, the default: none),
+ * making it as slow as the kit with the same socket work, to tell what the kernel's time per turn owes
+ * to the server's speed from what it owes to how the server uses its sockets.
+ */
+const SPIN_MS = Number(process.env.BENCH_BARE_SPIN_US ?? 0) / 1000;
+
+/** Busy-waits SPIN_MS of wall time, with no system call (`performance.now` reads the clock in user space). */
+function spin(): void {
+  const until = performance.now() + SPIN_MS;
+  while (performance.now() < until) {
+    // spinning
+  }
 }
 
 /** One `write` per event, waiting for `drain` when the socket's buffer is full. */
