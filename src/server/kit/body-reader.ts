@@ -74,7 +74,9 @@ export async function readParsedChunks<R>(
     try {
       for (;;) {
         const step = reader.read();
-        const { done, value } = step instanceof Promise ? await step : step;
+        // A read that answered at once has `done`; anything else is awaited. Not `instanceof Promise`:
+        // a platform's reader may hand out promises of another realm (edge-runtime's do).
+        const { done, value } = "done" in step ? step : await step;
         if (done) break;
         size += value.byteLength;
         if (size > maxBytes) {
