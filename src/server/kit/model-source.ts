@@ -102,8 +102,11 @@ function opened(
       }
       if (aborted()) return ABORTED;
       if (iterator === undefined) return { done: true, value: undefined };
+      // An async step as this realm's promise: the loop tells a pending step by `instanceof Promise`,
+      // and a model may hand out another realm's (a platform's stream iterated as its parts, on
+      // edge-runtime). `Promise.resolve` returns this realm's own promises as they are.
       return isAsync
-        ? (iterator as AsyncIterator<ModelPart>).next()
+        ? Promise.resolve((iterator as AsyncIterator<ModelPart>).next())
         : (iterator as Iterator<ModelPart>).next();
     },
     close: () => closeQuietly(iterator),
@@ -151,8 +154,11 @@ function firstOrAbort(step: Promise<Step>, signal: AbortSignal): Promise<Step | 
 
 function closeQuietly(iterator: AsyncIterator<ModelPart> | Iterator<ModelPart> | undefined): void {
   try {
-    const result = iterator?.return?.();
-    if (result instanceof Promise) result.catch(() => {});
+    const result: unknown = iterator?.return?.();
+    // Any thenable, not only this realm's promises: a model may hand out another realm's.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      Promise.resolve(result).catch(() => {});
+    }
   } catch {
     // The model's own cleanup failing is not the client's problem.
   }
