@@ -14,6 +14,7 @@
 
 import type { ItemField, ItemParam, ResponseResource } from "../../spec/index.js";
 import type { ResponseStore, StoredResponse } from "../model.js";
+import { stringInputMessage } from "./context-item.js";
 import { itemSize, itemsSize } from "./item-size.js";
 
 export interface MemoryStoreOptions {
@@ -221,7 +222,7 @@ function storedOf(entry: Entry): StoredResponse {
     const text = new Uint8Array(entry.json ?? new ArrayBuffer(0), entry.start, entry.end - entry.start);
     const response = JSON.parse(decoder.decode(text)) as ResponseResource;
     const kept = entry.input;
-    const input = typeof kept === "string" ? [userMessage(kept)] : kept;
+    const input = typeof kept === "string" ? [stringInputMessage(kept)] : kept;
     entry.value = { response, input };
     entry.input = input;
     entry.json = null;
@@ -229,15 +230,11 @@ function storedOf(entry: Entry): StoredResponse {
   return entry.value;
 }
 
-/** The keys of a string `input`'s message, in the order resolve-context.ts makes them. */
-const MESSAGE_KEYS = ["type", "role", "content"];
-
-function userMessage(content: string): StoredResponse["input"][number] {
-  return { type: "message", role: "user", content };
-}
+/** The keys of a string `input`'s message, in the order `stringInputMessage` makes them. */
+const MESSAGE_KEYS = Object.keys(stringInputMessage(""));
 
 /**
- * The text of the context's one item when that item is exactly a string `input`'s message (its three
+ * The text of the context's one item when that item is exactly a string `input`'s message (its
  * keys, in their order, and nothing else), which the entry can then keep as the text alone and make
  * again, equal, when read; else null.
  */
@@ -250,7 +247,7 @@ function messageText(input: StoredResponse["input"]): string | null {
   for (const key in item) {
     if (key !== MESSAGE_KEYS[index++]) return null;
   }
-  return index === 3 ? item.content : null;
+  return index === MESSAGE_KEYS.length ? item.content : null;
 }
 
 /**
@@ -262,8 +259,8 @@ function messageSize(input: StoredResponse["input"]): number {
   return MESSAGE_FRAME + JSON.stringify((input[0] as { content: string }).content).length;
 }
 
-/** The JSON length of a lone user message's list without its text: `[{"type":…,"content":}]`. */
-const MESSAGE_FRAME = '[{"type":"message","role":"user","content":}]'.length;
+/** The JSON length of a lone user message's list without its text (less the empty text's quotes). */
+const MESSAGE_FRAME = JSON.stringify([stringInputMessage("")]).length - 2;
 
 /**
  * The JSON length of the entry, close enough to what it occupies. Items an entry shares with earlier

@@ -11,7 +11,7 @@
 import type { ItemParam } from "../../spec/index.js";
 import type { ResponseStore } from "../model.js";
 import { isPacked, PackTooLargeError, unpackWithin } from "./compactor.js";
-import type { ContextItem } from "./context-item.js";
+import { type ContextItem, stringInputMessage } from "./context-item.js";
 import { MAX_BODY_DEPTH, pathDeeperThan } from "./depth.js";
 import { itemSize, itemsSize } from "./item-size.js";
 import { invalidRequest, type KitError, kitError } from "./kit-error.js";
@@ -51,7 +51,7 @@ export function resolveContext(
   }
   const maxBytes = limits.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
   if (input.length > maxBytes) return contextTooLarge(maxBytes, "input");
-  return { ok: true, input: [{ type: "message", role: "user", content: input }] };
+  return { ok: true, input: [stringInputMessage(input)] };
 }
 
 function contextTooLarge(maxBytes: number, param: string | null): ContextResult {
@@ -99,7 +99,7 @@ async function resolveWithStore(
   const input = body.input;
   if (typeof input === "string") {
     if (bytes + input.length > maxBytes) return tooLarge("input");
-    context.push({ type: "message", role: "user", content: input });
+    context.push(stringInputMessage(input));
     return { ok: true, input: context };
   }
   const earlier = new Map<string, ContextItem>();
