@@ -72,12 +72,14 @@ export {
   type ConversationTransport,
   type ToolOutput,
 } from "./conversation/conversation.js";
+export type {
+  ConversationInput,
+  ConversationItem,
+} from "./conversation/items.js";
 export {
-  type ConversationInput,
-  type ConversationItem,
   toInputItem,
   toInputItems,
-} from "./conversation/items.js";
+} from "./conversation/public-items.js";
 export {
   APIPromise,
   type WithResponse,

@@ -7,4 +7,5 @@ export {
   type ConversationTransport,
   type ToolOutput,
 } from "./conversation.js";
-export { type ConversationInput, type ConversationItem, toInputItem, toInputItems } from "./items.js";
+export type { ConversationInput, ConversationItem } from "./items.js";
+export { toInputItem, toInputItems } from "./public-items.js";

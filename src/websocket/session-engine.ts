@@ -20,6 +20,8 @@ import {
 import type { CreateResponseBody, ResponseResource } from "../spec/index.js";
 import { ResponseAccumulator } from "../streaming/accumulator.js";
 import { parseMessage } from "../streaming/event-parser.js";
+import type { SSEMessage } from "../streaming/sse-decoder.js";
+import { MessageChannel } from "./channel.js";
 import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
 import { holdProcess } from "./hold.js";
@@ -59,9 +61,17 @@ export class SessionEngine {
     this.#maxReconnects = typeof recovery === "object" ? (recovery.maxReconnects ?? 3) : 3;
   }
 
-  /** `ready()`: the connection, opened now if there is none. */
-  async connect(): Promise<void> {
+  /** `ready()`: the connection, opened now if there is none; a closed or lost session rejects. */
+  async ready(): Promise<void> {
+    if (this.#s.closed)
+      throw new APIConnectionError("This WebSocket session is closed.", { url: this.#s.safeUrl });
+    if (this.#s.lost) throw this.#s.lost;
     await this.#connect();
+  }
+
+  /** What a turn's stream reads (`turnMessages` in `session.ts`). */
+  messagesOf(turn: Turn): AsyncIterable<SSEMessage> {
+    return channelOf(turn);
   }
 
   /** `close()`, once the shell marked the session closed: fail what is left, close the socket. */
@@ -96,8 +106,8 @@ export class SessionEngine {
     const active = this.#s.active;
     this.#setIdle(null);
     this.#s.active = null;
-    active?.channel.fail(error);
-    for (const turn of this.#s.queue.splice(0)) turn.channel.fail(error);
+    if (active) channelOf(active).fail(error);
+    for (const turn of this.#s.queue.splice(0)) channelOf(turn).fail(error);
   }
 
   /** Sends the next queued turn when none is in flight. */
@@ -233,13 +243,13 @@ export class SessionEngine {
         this.pump();
         return;
       }
-      turn.channel.fail(error);
+      channelOf(turn).fail(error);
       this.pump();
       return;
     }
     if (!turn) return;
     turn.events += 1;
-    turn.channel.push({ data: text });
+    channelOf(turn).push({ data: text });
     if (this.#history && message.kind === "event") accumulate(turn, text);
     if (message.kind === "event" && message.terminal) {
       this.#setIdle(null);
@@ -255,7 +265,7 @@ export class SessionEngine {
       ) {
         this.#history.record(turn.body, response, connection.id);
       }
-      turn.channel.end();
+      channelOf(turn).end();
       this.pump();
       return;
     }
@@ -340,10 +350,10 @@ export class SessionEngine {
     // it): only a turn that is still wanted and that the server never answered goes to a new connection.
     const timedOut = error instanceof APIConnectionTimeoutError;
     if (turn && (turn.events > 0 || turn.aborted || timedOut || !recoverable))
-      turn.channel.fail(turnFailure(turn, error));
+      channelOf(turn).fail(turnFailure(turn, error));
     else if (turn) this.#s.queue.unshift(turn);
     if (!recoverable) {
-      for (const queued of this.#s.queue.splice(0)) queued.channel.fail(error);
+      for (const queued of this.#s.queue.splice(0)) channelOf(queued).fail(error);
       // Without recovery the session ends here; with it, a later turn starts a fresh series of attempts.
       if (this.#history === null) this.#s.lost = error;
       this.#reconnectsInARow = 0;
@@ -354,6 +364,21 @@ export class SessionEngine {
       this.pump();
     }
   }
+}
+
+/**
+ * The queue of a turn's messages, made with its first use: the shell makes none, so that a client that
+ * never opens a session does not load this class. A turn that failed before (`failure`) or whose reader
+ * went away (`aborted`) gets a queue in that state.
+ */
+function channelOf(turn: Turn): MessageChannel<SSEMessage> {
+  if (!turn.channel) {
+    const channel = new MessageChannel<SSEMessage>();
+    if (turn.failure) channel.fail(turn.failure);
+    if (turn.aborted) channel.discard();
+    turn.channel = channel;
+  }
+  return turn.channel;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ResponseCreateParams } from "../core/request-types.js";
 import { OpenResponsesError } from "../errors.js";
 import type { CreateResponseBody } from "../spec/index.js";
 import type { ResponseAccumulator } from "../streaming/accumulator.js";
-import { DEFAULT_MAX_EVENT_SIZE } from "../streaming/sse-decoder.js";
+import { DEFAULT_MAX_EVENT_SIZE, type SSEMessage } from "../streaming/sse-decoder.js";
 import type { MessageChannel } from "./channel.js";
 import type { WebSocketConstructor } from "./platform.js";
 
@@ -88,7 +88,10 @@ export class WebSocketRequestError extends OpenResponsesError {
 
 export interface Turn {
   body: CreateResponseBody;
-  channel: MessageChannel<{ event?: string; data: string }>;
+  /** The queue of the turn's messages; the engine makes it (`channelOf` in `session-engine.ts`). */
+  channel: MessageChannel<SSEMessage> | null;
+  /** What the turn failed with before its queue existed (the session was lost or closed). */
+  failure: OpenResponsesError | null;
   /** Events received for this turn; 0 means the server has not started it. */
   events: number;
   /**

@@ -7,7 +7,9 @@
  * This class is the part that must answer synchronously (`create()` hands back the turn's stream at
  * once); the connections, timers and recovery live in `session-engine.ts`, imported (through
  * `src/on-demand.ts`) with the first turn or `ready()`, so that a client that never opens a session
- * does not carry them.
+ * does not carry them. So does the queue of each turn's messages (`channel.ts`): the engine makes it
+ * when it first routes to the turn or the turn's stream first reads, and a turn that fails before the
+ * engine exists keeps its failure until then.
  */
 
 import { stripCredentials } from "../core/base-url.js";
@@ -15,7 +17,7 @@ import { loadOnDemand } from "../core/load-on-demand.js";
 import { APIConnectionError } from "../errors.js";
 import type { CreateResponseBody } from "../spec/index.js";
 import { ResponseStream } from "../streaming/response-stream.js";
-import { MessageChannel } from "./channel.js";
+import type { SSEMessage } from "../streaming/sse-decoder.js";
 import type { SessionEngine } from "./session-engine.js";
 import {
   maxEventBytes,
@@ -69,11 +71,7 @@ export class ResponsesSocket {
 
   /** Opens the connection now (it otherwise opens with the first turn); rejects when it cannot. */
   async ready(): Promise<void> {
-    const state = this.#state;
-    if (state.closed)
-      throw new APIConnectionError("This WebSocket session is closed.", { url: state.safeUrl });
-    if (state.lost) throw state.lost;
-    await (await this.#load()).connect();
+    await (await this.#load()).ready();
   }
 
   /** Turns not yet finished, the one in flight included. */
@@ -106,15 +104,16 @@ export class ResponsesSocket {
     }
     const turn: Turn = {
       body: rest as CreateResponseBody,
-      channel: new MessageChannel(),
+      channel: null,
+      failure: state.lost,
       events: 0,
       accumulator: null,
       resends: 0,
       aborted: false,
     };
-    if (state.lost) turn.channel.fail(state.lost);
-    else state.queue.push(turn);
-    const stream = ResponseStream.fromMessages(turn.channel, {
+    if (!state.lost) state.queue.push(turn);
+    const loading = this.#load();
+    const stream = ResponseStream.fromMessages(turnMessages(turn, loading), {
       strict: state.options.strict,
       maxEventSize: maxEventBytes(state.options),
       ...(state.options.maxResponseBytes === undefined
@@ -123,12 +122,11 @@ export class ResponsesSocket {
       requestId: null,
       abort: () => abortTurn(state, turn),
     });
-    this.#load().then(
+    loading.then(
       (engine) => engine.pump(),
-      // Without its engine (a bundle that cannot load the chunk) no turn can run: say why.
-      (error: unknown) => {
-        for (const queued of state.queue.splice(0)) queued.channel.fail(error);
-      },
+      // Without its engine (a bundle that cannot load the chunk) no turn can run: each turn's stream
+      // fails with the reason (`turnMessages`), and none is waiting any more.
+      () => state.queue.splice(0),
     );
     return stream;
   }
@@ -144,7 +142,7 @@ export class ResponsesSocket {
     const error = new APIConnectionError("The WebSocket session was closed.", { url: state.safeUrl });
     // Without an engine yet nothing is in flight or connected: the waiting turns are all there is.
     if (this.#engine) await this.#engine.close(error);
-    else for (const turn of state.queue.splice(0)) turn.channel.fail(error);
+    else for (const turn of state.queue.splice(0)) turn.failure = error;
   }
 
   #load(): Promise<SessionEngine> {
@@ -163,9 +161,20 @@ export class ResponsesSocket {
   }
 }
 
+/**
+ * A turn's messages: those of the queue the engine keeps for it, once the engine has loaded. Without the
+ * engine, the turn fails with its own failure (the session was closed meanwhile) or the loader's.
+ */
+async function* turnMessages(turn: Turn, loading: Promise<SessionEngine>): AsyncGenerator<SSEMessage> {
+  const engine = await loading.catch((error: unknown) => {
+    throw turn.failure ?? error;
+  });
+  yield* engine.messagesOf(turn);
+}
+
 function abortTurn(state: SessionState, turn: Turn): void {
   turn.aborted = true;
-  turn.channel.discard();
+  turn.channel?.discard();
   const index = state.queue.indexOf(turn);
   // Not sent yet: just forget it. Sent: the server still runs it (there is no cancel message), so the
   // session keeps routing its events nowhere until its terminal event frees the connection.

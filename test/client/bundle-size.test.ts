@@ -90,6 +90,8 @@ const LOADED_ON_DEMAND = [
   "src/client/json-stream.ts",
   "src/conversation/conversation.ts",
   "src/conversation/turn.ts",
+  "src/conversation/items.ts",
+  "src/websocket/channel.ts",
   "src/core/http-errors.ts",
   "src/core/redirects.ts",
   "src/core/unread-body.ts",
