@@ -16,7 +16,12 @@ import {
   InvalidResponseIdError,
   OpenResponsesError,
 } from "../errors.js";
-import type { FetchInputItemsPage, InputItemsListParams, InputItemsPage } from "./stored-responses.js";
+import type {
+  FetchInputItemsPage,
+  InputItemsList,
+  InputItemsListParams,
+  InputItemsPage,
+} from "./stored-responses.js";
 
 /** `page.getNextPage()`: the page after `page`; throws when there is none. */
 export function nextPage(
@@ -47,7 +52,8 @@ export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItem
 
 /**
  * `{method} {base}/responses/{id}` (with `/input_items` for `inputItems.list`), its JSON answer parsed;
- * `name` is the method of `client.responses` that asked.
+ * `name` is the method of `client.responses` that asked. For `inputItems.list`, `params` go in the query
+ * and the answer's `data` is the page's fields (`pageFields`).
  */
 export async function requestStored<T>(
   transport: Transport,
@@ -55,14 +61,40 @@ export async function requestStored<T>(
   id: string,
   name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
+  params?: InputItemsListParams,
 ): Promise<JSONResult<T>> {
-  const suffix = name === "inputItems.list" ? "/input_items" : "";
+  const list = name === "inputItems.list";
+  const suffix = list ? "/input_items" : "";
   const path = `/responses/${pathId(id, `responses.${name}`)}${suffix}`;
+  if (params) {
+    const query: Record<string, string | undefined> = {
+      ...options?.query,
+      after: params.after,
+      limit: params.limit === undefined ? undefined : String(params.limit),
+      order: params.order,
+    };
+    options = { ...options, query };
+  }
   try {
-    return await transport.requestJSON<T>({ method, path, options });
+    const r = await transport.requestJSON<T>({ method, path, options });
+    return list ? { ...r, data: pageFields(r.data as InputItemsList) as T } : r;
   } catch (error) {
     throw unsupportedOr(error, `${method} /responses/{id}${suffix}`, id);
   }
+}
+
+/**
+ * A page's fields from a list answer: `data` an array (empty when the server sent none), `first_id` and
+ * `last_id` from the items when the server left them out, `has_more` only when it said `true`.
+ */
+function pageFields(list: Partial<InputItemsList>): Omit<InputItemsList, "object"> {
+  const data = Array.isArray(list.data) ? list.data : [];
+  return {
+    data,
+    first_id: list.first_id ?? data[0]?.id ?? null,
+    last_id: list.last_id ?? data.at(-1)?.id ?? null,
+    has_more: list.has_more === true,
+  };
 }
 
 /**

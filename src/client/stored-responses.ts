@@ -49,25 +49,27 @@ export type FetchInputItemsPage = (params: InputItemsListParams) => APIPromise<I
  */
 export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField {
   readonly object = "list" as const;
-  readonly data: InputItem[];
-  readonly first_id: string | null;
-  readonly last_id: string | null;
-  readonly has_more: boolean;
+  // Declared, not defined: the constructor sets them (from the answer `stored-requests.ts` read), and a
+  // field list would only repeat their names in the bundle.
+  declare readonly data: InputItem[];
+  declare readonly first_id: string | null;
+  declare readonly last_id: string | null;
+  declare readonly has_more: boolean;
   declare readonly _request_id: string | null;
   readonly #params: InputItemsListParams;
   readonly #fetch: FetchInputItemsPage;
 
-  /** @internal `client.responses.inputItems.list()` builds it. */
+  /**
+   * @internal `client.responses.inputItems.list()` builds it, from the page's fields as
+   * `stored-requests.ts` read them from the answer (`pageFields`).
+   */
   constructor(
-    list: InputItemsList,
+    fields: Omit<InputItemsList, "object">,
     params: InputItemsListParams,
     fetch: FetchInputItemsPage,
     requestId: string | null,
   ) {
-    this.data = Array.isArray(list.data) ? list.data : [];
-    this.first_id = list.first_id ?? this.data[0]?.id ?? null;
-    this.last_id = list.last_id ?? this.data.at(-1)?.id ?? null;
-    this.has_more = list.has_more === true;
+    Object.assign(this, fields);
     this.#params = params;
     this.#fetch = fetch;
     withRequestId(this, requestId);
@@ -113,26 +115,21 @@ export class InputItems {
     params: InputItemsListParams = {},
     options?: RequestOptions,
   ): InputItemsPagePromise {
-    const query: Record<string, string | undefined> = {
-      ...options?.query,
-      after: params.after,
-      limit: params.limit === undefined ? undefined : String(params.limit),
-      order: params.order,
-    };
     return storedCall(
       InputItemsPagePromise,
       this.transport,
       "GET",
       responseId,
       "inputItems.list",
-      { ...options, query },
-      (r: JSONResult<InputItemsList>) =>
+      options,
+      (r: JSONResult<Omit<InputItemsList, "object">>) =>
         new InputItemsPage(
           r.data,
           params,
           (pageParams) => this.list(responseId, pageParams, options),
           r.requestId,
         ),
+      params,
     );
   }
 }
@@ -191,9 +188,10 @@ function storedCall<T, V, P extends APIPromise<V>>(
   name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
   make: (r: JSONResult<T>) => V,
+  params?: InputItemsListParams,
 ): P {
   const answer = loadOnDemand(name).then(async ({ requestStored }) => {
-    const r = await requestStored<T>(transport, method, id, name, options);
+    const r = await requestStored<T>(transport, method, id, name, options, params);
     return jsonAnswer(r, make(r));
   });
   return new PromiseClass(answer);
