@@ -31,7 +31,7 @@ export { compactConversation, runTurn } from "./conversation/turn.js";
 export { buildAPIError, notJSONError } from "./core/http-errors.js";
 export { followRedirect } from "./core/redirects.js";
 export { requestInputError } from "./core/request-input.js";
-export { retryDelay, serverRequestedDelay } from "./core/retry-after.js";
+export { retryWait } from "./core/retry-after.js";
 export { readerResponse, unreadCopy } from "./core/unread-body.js";
 export { parseResponse } from "./structured/parse.js";
 export { ToolRunDriver } from "./tools/run-driver.js";

@@ -81,7 +81,10 @@ export class OpenResponses {
     const ownBase = options.baseURL ?? readEnv("OPENRESPONSES_BASE_URL");
     const openAIBase = ownBase == null ? readEnv("OPENAI_BASE_URL") : undefined;
     const baseURL = normalizeBaseURL(ownBase ?? openAIBase ?? DEFAULT_BASE_URL);
-    const toOpenAI = isOpenAIURL(baseURL);
+    const parsedBase = new URL(baseURL);
+    // OpenAI's own API host (the default base URL), where a request without a key can only fail. A parsed
+    // URL's host name is lower case already.
+    const toOpenAI = parsedBase.protocol === "https:" && parsedBase.hostname === "api.openai.com";
     const envLevel = readEnv("OPENRESPONSES_LOG");
     const logLevel = options.logLevel ?? (isLogLevel(envLevel) ? envLevel : "warn");
     // What the client shows and the transport uses alike.
@@ -120,7 +123,7 @@ export class OpenResponses {
     );
     registerSensitiveValues(defaultHeaders, secretHeaders);
     registerSensitiveValues(defaultQuery);
-    registerSensitiveValues(Object.fromEntries(new URL(baseURL).searchParams));
+    registerSensitiveValues(Object.fromEntries(parsedBase.searchParams));
     if (
       apiKey === null &&
       toOpenAI &&
@@ -158,12 +161,6 @@ export class OpenResponses {
   withOptions(options: Partial<OpenResponsesOptions>): OpenResponses {
     return new OpenResponses({ ...this.#options, ...options });
   }
-}
-
-/** OpenAI's own API host (the default base URL), where a request without a key can only fail. */
-function isOpenAIURL(baseURL: string): boolean {
-  const url = new URL(baseURL);
-  return url.protocol === "https:" && url.hostname.toLowerCase() === "api.openai.com";
 }
 
 /** A number option: `fallback` when absent, else a number above `min` (or equal to it, when given). */

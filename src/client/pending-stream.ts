@@ -39,11 +39,12 @@ export class PendingResponseStream
   // Listeners added before the stream opened; handed to it when it does, or told of the failure.
   readonly #waiting: Array<{ type: string; listener: AnyListener; once: boolean }> = [];
   #openFailure: Error | null = null;
+  readonly #result: Promise<WithResponse<ResponseStream>>;
+  readonly #abortRequest: (reason?: unknown) => void;
 
-  constructor(
-    private readonly result: Promise<WithResponse<ResponseStream>>,
-    private readonly abortRequest: (reason?: unknown) => void,
-  ) {
+  constructor(result: Promise<WithResponse<ResponseStream>>, abortRequest: (reason?: unknown) => void) {
+    this.#result = result;
+    this.#abortRequest = abortRequest;
     this.#stream = result.then((r) => r.data);
     this.#stream.then(
       (stream) => {
@@ -61,7 +62,7 @@ export class PendingResponseStream
 
   /** The stream, the HTTP `Response` and the request id (`requestId`, and `request_id` as in `openai`). */
   withResponse(): Promise<WithResponse<ResponseStream>> {
-    return this.result;
+    return this.#result;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: this class is a promise on purpose.
@@ -166,7 +167,7 @@ export class PendingResponseStream
 
   /** Cancels the request, whether or not the response headers have arrived yet. */
   abort(reason?: unknown): void {
-    this.abortRequest(reason);
+    this.#abortRequest(reason);
   }
 
   #add(type: string, listener: AnyListener, once: boolean): this {

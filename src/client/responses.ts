@@ -7,7 +7,7 @@ import { type AcceptedAnswer, APIPromise, jsonAnswer, type WithResponse } from "
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
-import type { Transport } from "../core/transport.js";
+import type { JSONResult, Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
 import { isRecord } from "../internal/guards.js";
 import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
@@ -21,7 +21,7 @@ import type { ResponsesSocket } from "../websocket/session.js";
 import { type CompactResult, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
 import { ParsedResponseStream } from "./parsed-stream.js";
 import { PendingResponseStream } from "./pending-stream.js";
-import { deleteResponse, InputItems, type ResponseDeleted, retrieveResponse } from "./stored-responses.js";
+import { InputItems, type ResponseDeleted, storedCall } from "./stored-responses.js";
 
 /** A request body for `responses.stream()`: `stream` is set for you. */
 export type StreamResponseBody = Omit<ResponseCreateParams, "stream">;
@@ -64,12 +64,34 @@ export class Responses {
    * extension endpoint: a server without it gives an `EndpointNotSupportedError`.
    */
   retrieve(id: string, options?: RequestOptions): APIPromise<ResponseResult> {
-    return retrieveResponse(this.context.transport, id, options);
+    return storedCall(
+      APIPromise,
+      this.context.transport,
+      "GET",
+      id,
+      "retrieve",
+      options,
+      (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
+    );
   }
 
   /** `DELETE {base}/responses/{id}`. An extension endpoint, like `retrieve`. */
   delete(id: string, options?: RequestOptions): APIPromise<ResponseDeleted> {
-    return deleteResponse(this.context.transport, id, options);
+    return storedCall(
+      APIPromise,
+      this.context.transport,
+      "DELETE",
+      id,
+      "delete",
+      options,
+      (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
+        withRequestId(
+          typeof r.data === "object" && r.data !== null
+            ? r.data
+            : { id, object: "response" as const, deleted: true },
+          r.requestId,
+        ),
+    );
   }
 
   /**
@@ -117,11 +139,8 @@ export class Responses {
     | APIPromise<ParsedResponseOf<ParseRequestBody>>
     | ParsedResponseStream<ParsedResponseOf<ParseRequestBody>> {
     const checked = requireBody(body, "parse");
-    const wire = (
-      checked.tools === undefined || checked.tools === null
-        ? checked
-        : { ...checked, tools: toWireTools(checked.tools) }
-    ) as ResponseCreateParams;
+    // `toWireTools` gives an absent or null `tools` back as it is, which the JSON sent keeps the same.
+    const wire = { ...checked, tools: toWireTools(checked.tools) } as ResponseCreateParams;
     if (checked.stream === true) {
       const { stream: _stream, ...rest } = wire;
       return this.#pendingStream(

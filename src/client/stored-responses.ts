@@ -9,8 +9,8 @@ import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { JSONResult, Transport } from "../core/transport.js";
-import type { ItemField, ItemParam, ResponseResource } from "../spec/index.js";
-import { type RequestIdField, type ResponseResult, toResponseResult, withRequestId } from "./output-text.js";
+import type { ItemField, ItemParam } from "../spec/index.js";
+import { type RequestIdField, withRequestId } from "./output-text.js";
 
 /** What `responses.delete(id)` resolves to. */
 export interface ResponseDeleted extends RequestIdField {
@@ -134,53 +134,13 @@ export class InputItems {
   }
 }
 
-/** `GET {base}/responses/{id}`: the stored response, with `output_text` as `create()` gives it. */
-export function retrieveResponse(
-  transport: Transport,
-  id: string,
-  options?: RequestOptions,
-): APIPromise<ResponseResult> {
-  return storedCall(
-    APIPromise,
-    transport,
-    "GET",
-    id,
-    "retrieve",
-    options,
-    (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
-  );
-}
-
-/** `DELETE {base}/responses/{id}`. */
-export function deleteResponse(
-  transport: Transport,
-  id: string,
-  options?: RequestOptions,
-): APIPromise<ResponseDeleted> {
-  return storedCall(
-    APIPromise,
-    transport,
-    "DELETE",
-    id,
-    "delete",
-    options,
-    (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
-      withRequestId(
-        typeof r.data === "object" && r.data !== null
-          ? r.data
-          : { id, object: "response" as const, deleted: true },
-        r.requestId,
-      ),
-  );
-}
-
 /**
  * `{method} {base}/responses/{id}` (`/input_items` for `inputItems.list`), its answer made into the
  * method's value. The request itself, with the id checked and a missing endpoint recognised, is
  * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
  * never calls these endpoints does not carry it.
  */
-function storedCall<T, V, P extends APIPromise<V>>(
+export function storedCall<T, V, P extends APIPromise<V>>(
   PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
   transport: Transport,
   method: "GET" | "DELETE",

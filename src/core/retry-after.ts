@@ -24,6 +24,29 @@ export function serverRequestedDelay(headers: Headers | undefined, now = Date.no
   return undefined;
 }
 
+/** The wait before retrying after an error answer; `capped`, the warning when the server asked for more. */
+export interface RetryWait {
+  delay: number;
+  capped: string | undefined;
+}
+
+/**
+ * What the transport waits after an error answer, before retry number `retryIndex` (`retryDelay`), and
+ * the warning it logs when it makes that retry after waiting less than the server asked for (the cap).
+ * `url` is the request's, without credentials.
+ */
+export function retryWait(retryIndex: number, headers: Headers, timing: RetryTiming, url: string): RetryWait {
+  const delay = retryDelay(retryIndex, headers, timing);
+  const requested = serverRequestedDelay(headers);
+  return {
+    delay,
+    capped:
+      requested !== undefined && requested > delay
+        ? `${url} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`
+        : undefined,
+  };
+}
+
 /**
  * The delay before retry number `retryIndex` (0 for the first retry): the server's request, capped at
  * `maxRetryAfterMs` so that a far-future date cannot stall the caller for hours, else the backoff.

@@ -27,6 +27,7 @@ import {
 } from "./options.js";
 import type { InputProblem } from "./request-input.js";
 import { backoffDelay, type RetryTiming, shouldRetryResponse } from "./retry.js";
+import type { RetryWait } from "./retry-after.js";
 
 export interface TransportConfig {
   baseURL: string;
@@ -199,8 +200,8 @@ export class Transport {
       });
       // Set by whichever branch below failed (a fetch that threw, or an error answer).
       let error!: OpenResponsesError;
-      // An error answer's wait before the next attempt, and the wait it asked for (its `Retry-After`).
-      let wait: { delay: number; requested: number | undefined } | undefined;
+      // An error answer's wait before the next attempt, and the warning when it asked for more than the cap.
+      let wait: RetryWait | undefined;
       let response: Response | undefined;
       try {
         response = await this.#fetch(url, headers, {
@@ -235,10 +236,7 @@ export class Transport {
           // wait before a retry (`retry-after.ts`) are loaded with the first.
           const answer = await loadOnDemand("this answer");
           error = answer.buildAPIError(response.status, response.statusText, response.headers, text);
-          wait = {
-            delay: answer.retryDelay(attemptIndex, response.headers, config.retryTiming),
-            requested: answer.serverRequestedDelay(response.headers),
-          };
+          wait = answer.retryWait(attemptIndex, response.headers, config.retryTiming, safeURL);
         } catch (thrown) {
           error = attempt.translate(thrown);
         }
@@ -253,10 +251,7 @@ export class Transport {
       const delay = wait ? wait.delay : backoffDelay(attemptIndex, config.retryTiming);
       // A retry that could not even start within the total timeout is not made: the last failure is the answer.
       if (Date.now() + delay >= deadline) throw giveUp(error);
-      const requested = wait?.requested;
-      if (requested !== undefined && requested > delay) {
-        logger.warn(`${safeURL} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`);
-      }
+      if (wait?.capped) logger.warn(wait.capped);
       logger.info(
         `${method} ${safeURL} failed (${error.message}); retry ${attemptIndex + 1} of ${maxRetries} ` +
           `in ${Math.round(delay)} ms`,

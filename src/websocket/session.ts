@@ -116,9 +116,8 @@ export class ResponsesSocket {
     const stream = ResponseStream.fromMessages(turnMessages(turn, loading), {
       strict: state.options.strict,
       maxEventSize: maxEventBytes(state.options),
-      ...(state.options.maxResponseBytes === undefined
-        ? {}
-        : { maxResponseBytes: state.options.maxResponseBytes }),
+      // Unset, the stream's own default (the same 256 MiB).
+      maxResponseBytes: state.options.maxResponseBytes,
       requestId: null,
       abort: () => abortTurn(state, turn),
     });
