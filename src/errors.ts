@@ -138,7 +138,8 @@ export class EndpointNotSupportedError extends APIError {
         status: answer.status,
         headers: answer.headers,
         body: answer.body,
-        error: { message: answer.message, type: answer.type, code: answer.code, param: answer.param },
+        // The answer's own `message`, `type`, `code` and `param`.
+        error: answer,
         requestId: answer.requestId,
         cause: answer,
       },

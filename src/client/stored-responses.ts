@@ -106,8 +106,12 @@ export class InputItemsPagePromise extends APIPromise<InputItemsPage> implements
 
 /** `client.responses.inputItems`. */
 export class InputItems {
+  readonly #transport: Transport;
+
   /** @internal The client builds it: use `client.responses.inputItems`. */
-  constructor(private readonly transport: Transport) {}
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
 
   /** `GET {base}/responses/{id}/input_items`: the context the response was made from, page by page. */
   list(
@@ -117,7 +121,7 @@ export class InputItems {
   ): InputItemsPagePromise {
     return storedCall(
       InputItemsPagePromise,
-      this.transport,
+      this.#transport,
       "GET",
       responseId,
       "inputItems.list",

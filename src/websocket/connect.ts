@@ -21,7 +21,7 @@ export function connectWithClient(
     strict: client.strict,
     model: client.model,
     // The HTTP client's timeout is the longest silence it accepts on a stream; a turn gets the same.
-    timeout: client.transport.config.timeout,
+    timeout: config.timeout,
     maxResponseBytes: config.maxResponseBytes,
     maxEventBytes: config.maxEventBytes,
     ...(Number.isFinite(config.totalTimeout) ? { totalTimeout: config.totalTimeout } : {}),
