@@ -3,7 +3,13 @@
  * stored-response extensions retrieve, delete and inputItems.list (see `stored-responses.ts`).
  */
 
-import { type AcceptedAnswer, APIPromise, jsonAnswer, type WithResponse } from "../core/api-promise.js";
+import {
+  type AcceptedAnswer,
+  APIPromise,
+  jsonAnswer,
+  type WithResponse,
+  withResponseOf,
+} from "../core/api-promise.js";
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
@@ -173,10 +179,9 @@ export class Responses {
     const result = this.#openStream(isRecord(body) ? { ...body, stream: true } : body, {
       ...options,
       signal: linkSignals(options?.signal ?? undefined, local.signal),
-    }).then(async (answer): Promise<WithResponse<ResponseStream>> => {
+    }).then(async (answer) => {
       opened = await answer.read();
-      const { response, requestId } = answer;
-      return { data: opened, response, requestId, request_id: requestId };
+      return withResponseOf(opened, answer);
     });
     return make(result, (reason) => {
       // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
@@ -248,16 +253,16 @@ export class Responses {
       body: this.#body(body, "stream", options),
       options,
     });
+    const { httpResponse, requestId } = accepted;
     const streamOptions = {
       strict: options?.strict ?? strict,
       maxResponseBytes: transport.maxResponseBytes(options),
       maxEventSize: transport.maxEventBytes(options),
       abort: accepted.abort,
-      response: accepted.httpResponse,
-      requestId: accepted.requestId,
+      response: httpResponse,
+      requestId,
     };
-    const contentType = accepted.httpResponse.headers.get("content-type") ?? "";
-    const { httpResponse, requestId } = accepted;
+    const contentType = httpResponse.headers.get("content-type") ?? "";
     if (/\bjson\b/i.test(contentType)) {
       // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
       const { readerResponse, streamFromJSON } = await loadOnDemand("this answer");

@@ -52,10 +52,7 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   /** The value together with the `Response` and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    this.#withParsed ??= this.#answer.then(async (answer) => {
-      const data = await this.#value();
-      return { data, response: answer.response, requestId: answer.requestId, request_id: answer.requestId };
-    });
+    this.#withParsed ??= this.#answer.then(async (answer) => withResponseOf(await this.#value(), answer));
     return this.#withParsed;
   }
 
@@ -89,6 +86,14 @@ export class APIPromise<T> implements PromiseLike<T> {
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.#value().finally(onfinally);
   }
+}
+
+/** `data` with the answer's `Response` and request id (also as `request_id`): what `withResponse()` gives. */
+export function withResponseOf<T>(
+  data: T,
+  { response, requestId }: { response: Response; requestId: string | null },
+): WithResponse<T> {
+  return { data, response, requestId, request_id: requestId };
 }
 
 /**

@@ -184,7 +184,7 @@ export class SessionEngine {
     }
     if (this.#s.closed)
       throw new APIConnectionError("The WebSocket session was closed.", { url: this.#s.safeUrl });
-    const socket = factory.open(this.#s.url, headers, this.#s.options.protocols, {
+    const socket = factory.open(this.#s.options.url, headers, this.#s.options.protocols, {
       maxPayload: maxEventBytes(this.#s.options),
     });
     const connection: Connection = { id: ++this.#s.connectionCount, socket, finished: false };

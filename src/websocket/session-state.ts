@@ -106,7 +106,6 @@ export interface Turn {
 
 /** The session's state, read and written by the shell and the engine. */
 export interface SessionState {
-  readonly url: string;
   /** The URL as errors show it: no query (where a token may travel) and no user info. */
   readonly safeUrl: string;
   readonly options: ResponsesSocketOptions;

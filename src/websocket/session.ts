@@ -58,7 +58,6 @@ export class ResponsesSocket {
   constructor(options: ResponsesSocketOptions) {
     this.url = options.url;
     this.#state = {
-      url: options.url,
       safeUrl: stripCredentials(options.url),
       options,
       queue: [],
