@@ -7,8 +7,9 @@
  * redirects and the unread bodies of `asResponse()` are one module (`src/on-demand.ts`) loaded by a dynamic import when one of them is first
  * needed, so their code must not be among them. (esbuild assigns
  * code to chunks by the files each entry reaches, used or not: code that a lazy chunk uses from a file
- * the package's barrel exports lands up front, which is why the tool loop runs a conversation through
- * `conversation/turn.ts` rather than the `Conversation` class.)
+ * the package's barrel re-exports anything of lands up front, which is why the tool loop runs a
+ * conversation through `conversation/turn.ts` rather than the `Conversation` class, and why the package
+ * exports `toInputItem(s)` through wrappers in `conversation/public-items.ts` rather than from `items.ts`.)
  *
  * BUDGET is where the client stands now, so that a change that makes it heavier fails here; the goal
  * is 12 KB (docs/benchmarks.md, "Bundle size", says how far off it is and what is left to move).
@@ -20,7 +21,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 19.4 * 1024;
+const BUDGET_GZIP_BYTES = 18.6 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 /**
  * An app that only reads a `ResponseStream`. Whatever the lazily loaded module uses from the package's
@@ -28,7 +29,7 @@ const GOAL_GZIP_BYTES = 12 * 1024;
  * only in a client's: moving code into that module can make the client lighter and every other app
  * heavier, which this budget catches.
  */
-const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.9 * 1024;
+const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.5 * 1024;
 
 interface Bundle {
   /** Gzipped bytes of the entry and its static imports. */
