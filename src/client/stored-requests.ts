@@ -87,9 +87,10 @@ export async function requestStored<T>(
  * A page's fields from a list answer: `data` an array (empty when the server sent none), `first_id` and
  * `last_id` from the items when the server left them out, `has_more` only when it said `true`.
  */
-function pageFields(list: Partial<InputItemsList>): Omit<InputItemsList, "object"> {
+function pageFields(list: Partial<InputItemsList>): InputItemsList {
   const data = Array.isArray(list.data) ? list.data : [];
   return {
+    object: "list",
     data,
     first_id: list.first_id ?? data[0]?.id ?? null,
     last_id: list.last_id ?? data.at(-1)?.id ?? null,

@@ -60,16 +60,16 @@ export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField 
   readonly #fetch: FetchInputItemsPage;
 
   /**
-   * @internal `client.responses.inputItems.list()` builds it, from the page's fields as
-   * `stored-requests.ts` read them from the answer (`pageFields`).
+   * @internal `client.responses.inputItems.list()` builds it, from the list as `stored-requests.ts` read
+   * it from the answer (`pageFields`: every field set).
    */
   constructor(
-    fields: Omit<InputItemsList, "object">,
+    list: InputItemsList,
     params: InputItemsListParams,
     fetch: FetchInputItemsPage,
     requestId: string | null,
   ) {
-    Object.assign(this, fields);
+    Object.assign(this, list);
     this.#params = params;
     this.#fetch = fetch;
     withRequestId(this, requestId);
@@ -126,7 +126,7 @@ export class InputItems {
       responseId,
       "inputItems.list",
       options,
-      (r: JSONResult<Omit<InputItemsList, "object">>) =>
+      (r: JSONResult<InputItemsList>) =>
         new InputItemsPage(
           r.data,
           params,
