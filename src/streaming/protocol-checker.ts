@@ -259,7 +259,8 @@ export class ProtocolChecker {
     const parts = state.parts[family] as Map<number, PartState>;
     const partIndex = event[field];
     if (done) {
-      const current = typeof partIndex === "number" ? parts.get(partIndex) : undefined;
+      // Only numbers are keys of `parts`: any other index has no state.
+      const current = parts.get(partIndex as number);
       if (current !== "open") {
         this.report(
           "S7",
@@ -279,7 +280,7 @@ export class ProtocolChecker {
   /** S7: a text event's part was added and is not done yet. */
   #inOpenPart(event: LooseEvent, state: ItemState, family: number): void {
     const partIndex = family ? event.summary_index : event.content_index;
-    const current = typeof partIndex === "number" ? state.parts[family]?.get(partIndex) : undefined;
+    const current = state.parts[family]?.get(partIndex as number);
     if (current === "open") return;
     this.report(
       "S7",
