@@ -129,4 +129,4 @@ export function roleOf(event: { type: string }): EventRole | undefined {
 }
 
 /** The 24 standard event names, used to tell extension events from standard ones. */
-export const STANDARD_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(EVENT_ROLES.keys());
+export const STANDARD_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */ (() => new Set(EVENT_ROLES.keys()))();
