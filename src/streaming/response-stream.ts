@@ -606,8 +606,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       throw error;
     }
     if (parsed.kind === "done") {
-      this.#batch = [];
-      this.#batchIndex = 0;
+      // Ended: the rest of the batch, if any, is skipped (see the first line).
       this.#finish();
       // A byte body is read to its end in the background (bounded) so its connection can be reused.
       if (this.#reader) drainAfterDone(this.#reader);
