@@ -455,8 +455,10 @@ export class ResponseAccumulator {
 
   #pathOf(event: Loose): string {
     const base = `output[${this.#indexOf(event)}]`;
-    if (typeof event.content_index === "number") return `${base}.content[${event.content_index}]`;
-    if (typeof event.summary_index === "number") return `${base}.summary[${event.summary_index}]`;
+    for (let family = 0; family < 2; family++) {
+      const index = event[INDEX_KEYS[family] as string];
+      if (typeof index === "number") return `${base}.${LIST_KEYS[family]}[${index}]`;
+    }
     return base;
   }
 
@@ -476,7 +478,7 @@ export class ResponseAccumulator {
   /** `content_part` and `reasoning_summary_part` events, `.added` and `.done`. */
   #part(event: Loose, family: number, done: boolean): void {
     const state = this.#stateFor(event, family === SUMMARY ? "reasoning" : "message");
-    const index = family === SUMMARY ? event.summary_index : event.content_index;
+    const index = event[INDEX_KEYS[family] as string];
     const list = listIn(state.item, LIST_KEYS[family] as string);
     // Added without an index: the next part. (A `.done` without one is part 0.)
     const slot =
