@@ -103,10 +103,11 @@ const idle: { engine?: ResponseStream } = {};
  * ```
  */
 export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
+  // Declared, not defined: the constructor sets both, and a field list would only repeat their names.
   /** The underlying HTTP response, when the stream came over HTTP. */
-  readonly response: Response | null;
+  declare readonly response: Response | null;
   /** The server's request id (`x-request-id`), when known. */
-  readonly requestId: string | null;
+  declare readonly requestId: string | null;
 
   /** The source: bytes (read ahead until consumed, see read-ahead.ts), or messages (a WebSocket turn). */
   readonly #reader: ByteReader | undefined;
