@@ -295,12 +295,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (type === "connect") queueMicrotask(() => this.#emitLifecycle("connect"));
     else if (this.#announced && (type === "end" || type === "error" || type === "abort")) {
       // Added after the end: still told, as a promise's late `then` is.
-      queueMicrotask(() => {
-        const failure = this.#failure();
-        if (type === "end") this.#emitLifecycle("end");
-        else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
-          this.#emitLifecycle(type, failure);
-      });
+      queueMicrotask(() => this.#tellEnd(type));
     }
     return this;
   }
@@ -672,10 +667,18 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.#announced = true;
     // With no source: it is never read, and reads nothing.
     idle.engine = new ResponseStream({});
-    if (this.#listenerCount === 0) return;
+    if (this.#listenerCount > 0) this.#tellEnd();
+  }
+
+  /**
+   * Tells the `error` or `abort` listeners (whichever the failure is, if any) and then the `end` ones how
+   * the stream ended; with `only`, the listeners of that name alone.
+   */
+  #tellEnd(only?: string): void {
     const failure = this.#failure();
-    if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
-    this.#emitLifecycle("end");
+    const name = failure && (failure instanceof APIUserAbortError ? "abort" : "error");
+    if (name && (only ?? name) === name) this.#emitLifecycle(name, failure);
+    if ((only ?? "end") === "end") this.#emitLifecycle("end");
   }
 
   /** The stream's failure as an `Error`, or null when it succeeded (or has not ended). */
