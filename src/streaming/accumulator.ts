@@ -326,8 +326,7 @@ export class ResponseAccumulator {
   #flushBuffer(buffer: TextBuffer): void {
     if (buffer.chunks.length > 0 || buffer.blocks.length > 0) {
       const previous = buffer.target[buffer.field];
-      const joined =
-        buffer.blocks.length > 0 ? buffer.blocks.join("") + buffer.chunks.join("") : buffer.chunks.join("");
+      const joined = buffer.blocks.join("") + buffer.chunks.join("");
       buffer.target[buffer.field] = (typeof previous === "string" ? previous : "") + joined;
       buffer.blocks = [];
       buffer.chunks = [];

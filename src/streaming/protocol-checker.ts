@@ -235,7 +235,8 @@ export class ProtocolChecker {
     const index = this.#indexOf(event);
     const state = index === undefined ? undefined : (this.#byIndex[index] ?? this.#items.get(index));
     if (state !== undefined && !state.done) return state;
-    const name = closing ? "response.output_item.done" : event.type;
+    // `closing`: the event is a `response.output_item.done` (the one type with that role).
+    const name = event.type;
     if (state === undefined) {
       this.report("S6", `${name} for output item ${index} came before its output_item.added.`, event);
     } else {
