@@ -158,6 +158,16 @@ function isEmptyValue(value: unknown): boolean {
   );
 }
 
+/** The list `target[key]` (a part family's, or a part's annotations), made when it is not a list. */
+function listIn(target: Loose, key: string): unknown[] {
+  let list = target[key];
+  if (!Array.isArray(list)) {
+    list = [];
+    target[key] = list;
+  }
+  return list as unknown[];
+}
+
 /** The own property `key` of `target` (never one inherited from a prototype). */
 function own(target: Loose, key: string): unknown {
   return Object.hasOwn(target, key) ? target[key] : undefined;
@@ -316,8 +326,7 @@ export class ResponseAccumulator {
   #flushBuffer(buffer: TextBuffer): void {
     if (buffer.chunks.length > 0 || buffer.blocks.length > 0) {
       const previous = buffer.target[buffer.field];
-      const joined =
-        buffer.blocks.length > 0 ? buffer.blocks.join("") + buffer.chunks.join("") : buffer.chunks.join("");
+      const joined = buffer.blocks.join("") + buffer.chunks.join("");
       buffer.target[buffer.field] = (typeof previous === "string" ? previous : "") + joined;
       buffer.blocks = [];
       buffer.chunks = [];
@@ -395,17 +404,6 @@ export class ResponseAccumulator {
     return state;
   }
 
-  /** The item's list of a part family, made when it has none. */
-  #list(item: Loose, family: number): unknown[] {
-    const key = LIST_KEYS[family] as string;
-    let list = item[key];
-    if (!Array.isArray(list)) {
-      list = [];
-      item[key] = list;
-    }
-    return list as unknown[];
-  }
-
   /** The buffer an event's text goes to (a placeholder item or part when the server never added it). */
   #buffer(event: Loose, role: EventRole): TextBuffer {
     // Small, so that the compiler inlines it into apply(): a delta's usual path is these few lines.
@@ -434,7 +432,7 @@ export class ResponseAccumulator {
   /** The buffer of a part the hot path did not find: made, with a placeholder part if there is none. */
   #partBuffer(event: Loose, state: ItemState, family: number, index: unknown, role: EventRole): TextBuffer {
     const buffers = state.parts[family] as Array<TextBuffer | undefined>;
-    const list = this.#list(state.item, family);
+    const list = listIn(state.item, LIST_KEYS[family] as string);
     const slot = this.#partSlot(event, state, family, index, list);
     let buffer = buffers[slot];
     if (buffer === undefined) {
@@ -456,19 +454,15 @@ export class ResponseAccumulator {
 
   #pathOf(event: Loose): string {
     const base = `output[${this.#indexOf(event)}]`;
-    if (typeof event.content_index === "number") return `${base}.content[${event.content_index}]`;
-    if (typeof event.summary_index === "number") return `${base}.summary[${event.summary_index}]`;
+    for (let family = 0; family < 2; family++) {
+      const index = event[INDEX_KEYS[family] as string];
+      if (typeof index === "number") return `${base}.${LIST_KEYS[family]}[${index}]`;
+    }
     return base;
   }
 
   #annotation(event: Loose, role: EventRole): void {
-    const part = this.#buffer(event, role).target;
-    let list = part.annotations;
-    if (!Array.isArray(list)) {
-      list = [];
-      part.annotations = list;
-    }
-    const annotations = list as unknown[];
+    const annotations = listIn(this.#buffer(event, role).target, "annotations");
     const raw = event.annotation_index;
     let at = annotations.length;
     if (typeof raw === "number") {
@@ -483,8 +477,8 @@ export class ResponseAccumulator {
   /** `content_part` and `reasoning_summary_part` events, `.added` and `.done`. */
   #part(event: Loose, family: number, done: boolean): void {
     const state = this.#stateFor(event, family === SUMMARY ? "reasoning" : "message");
-    const index = family === SUMMARY ? event.summary_index : event.content_index;
-    const list = this.#list(state.item, family);
+    const index = event[INDEX_KEYS[family] as string];
+    const list = listIn(state.item, LIST_KEYS[family] as string);
     // Added without an index: the next part. (A `.done` without one is part 0.)
     const slot =
       done || typeof index === "number" ? this.#partSlot(event, state, family, index, list) : list.length;
@@ -523,8 +517,8 @@ export class ResponseAccumulator {
       this.#setItem(index, cleanCopy(event.item));
       return;
     }
-    for (const buffers of state.parts) for (const buffer of buffers) if (buffer) this.#flushBuffer(buffer);
-    if (state.args) this.#flushBuffer(state.args);
+    // Its text buffers are among the dirty ones (a buffer with text not yet joined is always dirty).
+    this.#flush();
     this.#mergeInto(state.item, event.item, `output[${index}]`);
     const id = state.item.id;
     if (typeof id === "string" && id) this.#indexById.set(id, index);

@@ -128,5 +128,8 @@ export function roleOf(event: { type: string }): EventRole | undefined {
   return lastRole;
 }
 
+// Made by a pure-annotated call, so that a bundle that never reads it (the client's: only the CLI does)
+// drops it: annotated directly, `new Set(EVENT_ROLES.keys())` stayed, for the call in its argument.
 /** The 24 standard event names, used to tell extension events from standard ones. */
-export const STANDARD_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(EVENT_ROLES.keys());
+export const STANDARD_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */ (() =>
+  new Set(EVENT_ROLES.keys()))();

@@ -235,7 +235,8 @@ export class ProtocolChecker {
     const index = this.#indexOf(event);
     const state = index === undefined ? undefined : (this.#byIndex[index] ?? this.#items.get(index));
     if (state !== undefined && !state.done) return state;
-    const name = closing ? "response.output_item.done" : event.type;
+    // `closing`: the event is a `response.output_item.done` (the one type with that role).
+    const name = event.type;
     if (state === undefined) {
       this.report("S6", `${name} for output item ${index} came before its output_item.added.`, event);
     } else {
@@ -259,7 +260,8 @@ export class ProtocolChecker {
     const parts = state.parts[family] as Map<number, PartState>;
     const partIndex = event[field];
     if (done) {
-      const current = typeof partIndex === "number" ? parts.get(partIndex) : undefined;
+      // Only numbers are keys of `parts`: any other index has no state.
+      const current = parts.get(partIndex as number);
       if (current !== "open") {
         this.report(
           "S7",
@@ -279,7 +281,7 @@ export class ProtocolChecker {
   /** S7: a text event's part was added and is not done yet. */
   #inOpenPart(event: LooseEvent, state: ItemState, family: number): void {
     const partIndex = family ? event.summary_index : event.content_index;
-    const current = typeof partIndex === "number" ? state.parts[family]?.get(partIndex) : undefined;
+    const current = state.parts[family]?.get(partIndex as number);
     if (current === "open") return;
     this.report(
       "S7",

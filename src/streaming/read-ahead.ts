@@ -16,33 +16,26 @@ export interface ByteReader {
 export class ReadAhead implements ByteReader {
   readonly #source: ByteReader;
   readonly #limit: number;
-  readonly #buffered: Array<ReadableStreamReadResult<Uint8Array>> = [];
+  /**
+   * The reads made ahead, in order, each kept from the moment it is made: a consumer takes the first
+   * even while it is still under way, and a read that fails hands its failure over in its turn.
+   */
+  readonly #buffered: Array<Promise<ReadableStreamReadResult<Uint8Array>>> = [];
   #bufferedBytes = 0;
-  /** The read in flight, started by the read-ahead loop. */
-  #pending: Promise<void> | null = null;
-  #failure: { error: unknown } | null = null;
   #stopped = false;
 
   /** Starts reading `source` ahead; at most `limit` bytes are held before a consumer arrives. */
   constructor(source: ByteReader, limit: number) {
     this.#source = source;
     this.#limit = limit;
-    this.#pending = this.#loop();
+    void this.#loop();
   }
 
   /** The consumer's read: reading ahead stops (what was read is handed out first). */
-  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     this.#stopped = true;
-    if (this.#buffered.length === 0 && this.#pending) await this.#pending;
     // (What was read ahead no longer counts against the limit: nothing is read ahead any more.)
-    const next = this.#buffered.shift();
-    if (next) return next;
-    if (this.#failure) {
-      const { error } = this.#failure;
-      this.#failure = null;
-      throw error;
-    }
-    return this.#source.read();
+    return this.#buffered.shift() ?? this.#source.read();
   }
 
   cancel(reason?: unknown): Promise<void> {
@@ -53,16 +46,14 @@ export class ReadAhead implements ByteReader {
   async #loop(): Promise<void> {
     try {
       while (!this.#stopped && this.#bufferedBytes <= this.#limit) {
-        const result = await this.#source.read();
-        this.#buffered.push(result);
+        const read = this.#source.read();
+        this.#buffered.push(read);
+        const result = await read;
         if (result.done) return;
         this.#bufferedBytes += result.value.byteLength;
       }
-    } catch (error) {
-      // Handed to the consumer in order, after what was read before it.
-      this.#failure = { error };
-    } finally {
-      this.#pending = null;
+    } catch {
+      // The failed read is in the buffer: the consumer gets its failure, after what was read before it.
     }
   }
 }

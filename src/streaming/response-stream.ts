@@ -11,10 +11,12 @@
 
 import {
   APIUserAbortError,
+  type ErrorDetails,
   OpenResponsesError,
   ProtocolError,
   ResponseStreamError,
   ResponseTooLargeError,
+  type StreamErrorKind,
 } from "../errors.js";
 import { formatSSE, SSE_DONE } from "../internal/sse.js";
 import { type ResponseResource, type ResponseWithOutputText, withOutputText } from "../spec/index.js";
@@ -101,10 +103,11 @@ const idle: { engine?: ResponseStream } = {};
  * ```
  */
 export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
+  // Declared, not defined: the constructor sets both, and a field list would only repeat their names.
   /** The underlying HTTP response, when the stream came over HTTP. */
-  readonly response: Response | null;
+  declare readonly response: Response | null;
   /** The server's request id (`x-request-id`), when known. */
-  readonly requestId: string | null;
+  declare readonly requestId: string | null;
 
   /** The source: bytes (read ahead until consumed, see read-ahead.ts), or messages (a WebSocket turn). */
   readonly #reader: ByteReader | undefined;
@@ -292,12 +295,7 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     if (type === "connect") queueMicrotask(() => this.#emitLifecycle("connect"));
     else if (this.#announced && (type === "end" || type === "error" || type === "abort")) {
       // Added after the end: still told, as a promise's late `then` is.
-      queueMicrotask(() => {
-        const failure = this.#failure();
-        if (type === "end") this.#emitLifecycle("end");
-        else if (failure && failure instanceof APIUserAbortError === (type === "abort"))
-          this.#emitLifecycle(type, failure);
-      });
+      queueMicrotask(() => this.#tellEnd(type));
     }
     return this;
   }
@@ -535,9 +533,9 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       const size = typeof data === "string" ? data.length : 0;
       this.#count(size);
       if (size > this.#maxEventSize) {
-        throw new ResponseStreamError(
+        throw this.#streamError(
           `A message exceeded the size limit of ${this.#maxEventSize} characters (the client's maxEventBytes).`,
-          { kind: "malformed", partialResponse: null },
+          "malformed",
         );
       }
       return [result.value];
@@ -594,17 +592,17 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     } catch (error) {
       if (atEnd && this.#terminalType === null && error instanceof ResponseStreamError) {
         // An unfinished last event: the body was cut mid-event, not a server sending bad JSON.
-        throw new ResponseStreamError("The stream ended in the middle of an event.", {
-          kind: "interrupted",
-          partialResponse: null,
-          cause: error,
-        });
+        throw this.#streamError(
+          "The stream ended in the middle of an event.",
+          "interrupted",
+          undefined,
+          error,
+        );
       }
       throw error;
     }
     if (parsed.kind === "done") {
-      this.#batch = [];
-      this.#batchIndex = 0;
+      // Ended: the rest of the batch, if any, is skipped (see the first line).
       this.#finish();
       // A byte body is read to its end in the background (bounded) so its connection can be reused.
       if (this.#reader) drainAfterDone(this.#reader);
@@ -669,10 +667,18 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
     this.#announced = true;
     // With no source: it is never read, and reads nothing.
     idle.engine = new ResponseStream({});
-    if (this.#listenerCount === 0) return;
+    if (this.#listenerCount > 0) this.#tellEnd();
+  }
+
+  /**
+   * Tells the `error` or `abort` listeners (whichever the failure is, if any) and then the `end` ones how
+   * the stream ended; with `only`, the listeners of that name alone.
+   */
+  #tellEnd(only?: string): void {
     const failure = this.#failure();
-    if (failure) this.#emitLifecycle(failure instanceof APIUserAbortError ? "abort" : "error", failure);
-    this.#emitLifecycle("end");
+    const name = failure && (failure instanceof APIUserAbortError ? "abort" : "error");
+    if (name && (only ?? name) === name) this.#emitLifecycle(name, failure);
+    if ((only ?? "end") === "end") this.#emitLifecycle("end");
   }
 
   /** The stream's failure as an `Error`, or null when it succeeded (or has not ended). */
@@ -719,44 +725,43 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
   #outcome(): Outcome {
     const final = this.#accumulator.finalResponse;
     const errorEvent = this.#accumulator.errorEvent;
+    let error: ResponseStreamError;
     if (errorEvent) {
       const message = errorEvent.message || "The server reported an error during the stream.";
-      return {
-        ok: false,
-        error: new ResponseStreamError(message, {
-          kind: "error_event",
-          partialResponse: final ?? this.#accumulator.snapshot,
-          error: {
-            message,
-            type: errorEvent.type ?? null,
-            code: errorEvent.code ?? null,
-            param: errorEvent.param ?? null,
-          },
-        }),
-      };
-    }
-    if (final === null) {
-      return {
-        ok: false,
-        error: new ResponseStreamError("The stream ended before a terminal event.", {
-          kind: "interrupted",
-          partialResponse: this.#accumulator.snapshot,
-        }),
-      };
-    }
-    if (this.#terminalType === "response.failed") {
-      const details = (final as { error?: { code?: string; message?: string } | null }).error ?? null;
+      error = this.#streamError(message, "error_event", { ...errorEvent, message }, undefined, final);
+    } else if (final === null) {
+      error = this.#streamError("The stream ended before a terminal event.", "interrupted");
+    } else if (this.#terminalType === "response.failed") {
+      const details = (final as { error?: { code?: string; message?: string } | null }).error;
       const message = details?.message || "The response failed.";
-      return {
-        ok: false,
-        error: new ResponseStreamError(message, {
-          kind: "response_failed",
-          partialResponse: final,
-          error: { message, code: details?.code ?? null },
-        }),
-      };
-    }
-    return { ok: true, value: withOutputText(final) };
+      error = this.#streamError(
+        message,
+        "response_failed",
+        { message, code: details?.code },
+        undefined,
+        final,
+      );
+    } else return { ok: true, value: withOutputText(final) };
+    return { ok: false, error };
+  }
+
+  /**
+   * A `ResponseStreamError` of the stream, with `partial` (the terminal response) or else the response
+   * rebuilt so far; `error`'s type, code and param become the error's (redacted, as the class does).
+   */
+  #streamError(
+    message: string,
+    kind: StreamErrorKind,
+    error?: ErrorDetails,
+    cause?: unknown,
+    partial?: ResponseResource | null,
+  ): ResponseStreamError {
+    return new ResponseStreamError(message, {
+      kind,
+      partialResponse: partial ?? this.#accumulator.snapshot,
+      error,
+      cause,
+    });
   }
 
   /**
@@ -784,19 +789,11 @@ export class ResponseStream implements AsyncIterable<ResponseStreamEvent> {
       this.#cancelSource();
       return undefined;
     } else if (error instanceof ResponseStreamError) {
-      reported = new ResponseStreamError(error.message, {
-        kind: error.kind,
-        partialResponse: this.#accumulator.snapshot,
-        error: { message: error.message, code: error.code, type: error.type, param: error.param },
-        cause: error.cause,
-      });
+      // Its details carried over, with the response rebuilt so far.
+      reported = this.#streamError(error.message, error.kind, error, error.cause);
     } else if (!(error instanceof OpenResponsesError)) {
       const detail = error instanceof Error ? `: ${error.message}` : "";
-      reported = new ResponseStreamError(`The stream was interrupted${detail}`, {
-        kind: "interrupted",
-        partialResponse: this.#accumulator.snapshot,
-        cause: error,
-      });
+      reported = this.#streamError(`The stream was interrupted${detail}`, "interrupted", undefined, error);
     }
     this.#ended = true;
     this.#settle({ ok: false, error: reported });

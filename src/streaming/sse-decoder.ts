@@ -174,7 +174,7 @@ export class SSEDecoder {
         if (next === length) this.#skipLeadingLF = true;
         else if (text.charCodeAt(next) === LF) next += 1;
       }
-      this.#lineAt(text, start, end, out);
+      this.#line(text, start, end, out);
       start = next;
     }
     return out;
@@ -206,33 +206,6 @@ export class SSEDecoder {
     return dataEnd + 2;
   }
 
-  /** The line `text[start, end)`, its line break already consumed. */
-  #lineAt(text: string, start: number, end: number, out: SSEMessage[]): void {
-    if (this.#pendingLength > 0) {
-      this.#pendingPieces.push(text.slice(start, end));
-      const line = this.#pendingPieces.join("");
-      this.#pendingPieces = [];
-      this.#pendingLength = 0;
-      this.#processLine(line, out);
-    } else if (end === start) {
-      this.#dispatch(out);
-    } else {
-      const data = isDataLine(text, start);
-      if (data || isEventLine(text, start)) {
-        // The hot path: a whole `data:` or `event:` line inside this chunk, its value read without an
-        // intermediate line string.
-        this.#eventSize += end - start + 1;
-        this.#checkSize(this.#eventSize);
-        const at = data ? start + 5 : start + 6;
-        const value = text.slice(text.charCodeAt(at) === 32 ? at + 1 : at, end);
-        if (data) this.#addData(value);
-        else this.#eventType = value;
-      } else {
-        this.#processLine(text.slice(start, end), out);
-      }
-    }
-  }
-
   /**
    * Ends the stream. WHATWG discards an event that was not ended by a blank line; real servers sometimes
    * close right after the last `data` line, so a pending event is dispatched here instead of lost.
@@ -245,12 +218,7 @@ export class SSEDecoder {
       this.#carry = null;
       out.push(...this.pushText(tail));
     }
-    if (this.#pendingLength > 0) {
-      const line = this.#pendingPieces.join("");
-      this.#pendingPieces = [];
-      this.#pendingLength = 0;
-      this.#processLine(line, out);
-    }
+    if (this.#pendingLength > 0) this.#line("", 0, 0, out);
     this.#dispatch(out);
     return out;
   }
@@ -276,24 +244,43 @@ export class SSEDecoder {
     }
   }
 
-  #processLine(line: string, out: SSEMessage[]): void {
-    if (line.length === 0) {
+  /**
+   * The line `text[start, end)`, its line break already consumed, completing the unfinished line if there
+   * is one. A whole `data:` or `event:` line (nearly every line the whole-event path leaves) is
+   * recognised by its characters and its value read without an intermediate line string.
+   */
+  #line(text: string, start: number, end: number, out: SSEMessage[]): void {
+    if (this.#pendingLength > 0) {
+      this.#pendingPieces.push(text.slice(start, end));
+      text = this.#pendingPieces.join("");
+      this.#pendingPieces = [];
+      this.#pendingLength = 0;
+      start = 0;
+      end = text.length;
+    }
+    if (end === start) {
       this.#dispatch(out);
       return;
     }
-    this.#eventSize += line.length + 1;
+    this.#eventSize += end - start + 1;
     this.#checkSize(this.#eventSize);
-    const colon = line.indexOf(":");
-    if (colon === 0) return; // a comment
+    let colon: number;
     let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = line;
-      value = "";
+    if (isDataLine(text, start)) {
+      colon = start + 4;
+      field = "data";
+    } else if (isEventLine(text, start)) {
+      colon = start + 5;
+      field = "event";
     } else {
-      field = line.slice(0, colon);
-      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+      colon = text.indexOf(":", start);
+      if (colon === start) return; // a comment
+      if (colon === -1 || colon > end) colon = end;
+      field = text.slice(start, colon);
     }
+    // One leading space is stripped (a field with no colon has the empty value).
+    const value =
+      colon === end ? "" : text.slice(text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1, end);
     switch (field) {
       case "data":
         this.#addData(value);
