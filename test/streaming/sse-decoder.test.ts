@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResponseStreamError } from "../../src/errors.js";
 import { SSEDecoder, type SSEMessage } from "../../src/streaming/sse-decoder.js";
+import { withCpuTime } from "../support/cpu-time.js";
 
 const encoder = new TextEncoder();
 
@@ -50,6 +51,16 @@ describe("SSE decoder (WHATWG rules)", () => {
   it("accepts a field without a colon (the value is empty)", () => {
     expect(decodeText("data\ndata\n\n")).toEqual([{ data: "\n" }]);
     expect(decodeText("event\ndata: x\n\n")).toEqual([{ data: "x" }]);
+  });
+
+  it("reads a chunk of many lines without a colon in linear time (each line searched alone)", async () => {
+    // 800,000 such lines before one event, in one chunk: searched on to the next colon in the chunk,
+    // as an earlier decoder did, they took seconds of CPU (the square of the chunk); line by line, tens
+    // of milliseconds. CPU time, not the wall clock, so the bound holds on a busy machine.
+    const text = `${"x\n".repeat(800_000)}data: {}\n\n`;
+    const { value, cpuMs } = await withCpuTime(async () => decodeText(text));
+    expect(value).toEqual([{ data: "{}" }]);
+    expect(cpuMs).toBeLessThan(2_000);
   });
 
   it("reads lines that only begin like `data:` or `event:` as the fields they are", () => {
