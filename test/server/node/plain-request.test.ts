@@ -30,9 +30,9 @@ function reader(message: Message) {
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-/** What `read` gives within 200 ms, or "waited". */
-function within<T>(read: T | Promise<T>): Promise<T | "waited"> {
-  return Promise.race([read, new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 200))]);
+/** What `read` gives within `ms` milliseconds, or "waited". */
+function within<T>(read: T | Promise<T>, ms = 200): Promise<T | "waited"> {
+  return Promise.race([read, new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), ms))]);
 }
 
 describe("serve()'s plain request body", () => {
@@ -56,11 +56,7 @@ describe("serve()'s plain request body", () => {
     message.complete = true;
     message.readableLength = 2;
     const next = body.read();
-    const early = await Promise.race([
-      next,
-      new Promise((resolve) => setTimeout(() => resolve("waiting"), 50)),
-    ]);
-    expect(early).toBe("waiting");
+    expect(await within(next, 50)).toBe("waited");
     message.readableLength = 0;
     message.emit("data", bytes("cd"));
     expect(await next).toEqual({ done: false, value: bytes("cd") });
@@ -73,11 +69,7 @@ describe("serve()'s plain request body", () => {
     message.emit("data", bytes("ab"));
     expect(await body.read()).toEqual({ done: false, value: bytes("ab") });
     const next = body.read();
-    const early = await Promise.race([
-      next,
-      new Promise((resolve) => setTimeout(() => resolve("waiting"), 50)),
-    ]);
-    expect(early).toBe("waiting");
+    expect(await within(next, 50)).toBe("waited");
     message.emit("end");
     expect(await next).toEqual({ done: true });
   });
