@@ -36,8 +36,9 @@ export interface RetryWait {
  * `url` is the request's, without credentials.
  */
 export function retryWait(retryIndex: number, headers: Headers, timing: RetryTiming, url: string): RetryWait {
-  const delay = retryDelay(retryIndex, headers, timing);
+  // The headers read once: the delay and the warning agree on what the server asked for.
   const requested = serverRequestedDelay(headers);
+  const delay = delayFor(requested, retryIndex, timing, Math.random);
   return {
     delay,
     capped:
@@ -57,7 +58,16 @@ export function retryDelay(
   timing: RetryTiming,
   random: () => number = Math.random,
 ): number {
-  const requested = serverRequestedDelay(headers);
+  return delayFor(serverRequestedDelay(headers), retryIndex, timing, random);
+}
+
+/** The server's `requested` wait capped at `maxRetryAfterMs`, or the backoff when it asked for none. */
+function delayFor(
+  requested: number | undefined,
+  retryIndex: number,
+  timing: RetryTiming,
+  random: () => number,
+): number {
   if (requested !== undefined) return Math.min(requested, timing.maxRetryAfterMs);
   return backoffDelay(retryIndex, timing, random);
 }

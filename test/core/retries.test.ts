@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
 import { DEFAULT_RETRY_TIMING, isRetryableStatus, shouldRetryResponse } from "../../src/core/retry.js";
-import { retryDelay, serverRequestedDelay } from "../../src/core/retry-after.js";
+import { retryDelay, retryWait, serverRequestedDelay } from "../../src/core/retry-after.js";
 import {
   APIConnectionError,
   APIUserAbortError,
@@ -59,6 +59,22 @@ describe("retry policy (unit)", () => {
 
   it("caps a server-requested wait at maxRetryAfterMs (60 s by default)", () => {
     expect(retryDelay(0, new Headers({ "retry-after": "3600" }), DEFAULT_RETRY_TIMING)).toBe(60_000);
+  });
+
+  it("warns when it waits less than the server asked for, and only then", () => {
+    const url = "https://api.example.test/v1/responses";
+    expect(retryWait(0, new Headers({ "retry-after": "3600" }), DEFAULT_RETRY_TIMING, url)).toEqual({
+      delay: 60_000,
+      capped: `${url} asked to wait 3600000 ms; waiting the cap, 60000 ms`,
+    });
+    expect(retryWait(0, new Headers({ "retry-after-ms": "250" }), DEFAULT_RETRY_TIMING, url)).toEqual({
+      delay: 250,
+      capped: undefined,
+    });
+    const backoff = retryWait(0, new Headers(), DEFAULT_RETRY_TIMING, url);
+    expect(backoff.capped).toBeUndefined();
+    expect(backoff.delay).toBeGreaterThanOrEqual(375);
+    expect(backoff.delay).toBeLessThanOrEqual(500);
   });
 
   it("backs off exponentially from 0.5 s to 8 s with up to 25% jitter", () => {
