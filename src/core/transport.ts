@@ -13,7 +13,7 @@ import {
 import { redactError, registerSecret } from "../internal/redact.js";
 import { requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
-import { readBodyCut, readBodyWithin } from "./body.js";
+import { readBodyWithin, readChunks } from "./body.js";
 import { describeCause } from "./describe-cause.js";
 import { loadOnDemand } from "./load-on-demand.js";
 import type { Logger } from "./logger.js";
@@ -231,12 +231,18 @@ export class Transport {
           }
         }
         try {
-          const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
+          // Read (and released) before anything else: a body that cannot be read counts as empty.
+          const body = await readChunks(response, errorBodyBytes).catch(() => undefined);
           // Error answers are the exception: how one is read (`http-errors.ts`) and how long it asks to
           // wait before a retry (`retry-after.ts`) are loaded with the first.
-          const answer = await loadOnDemand("this answer");
-          error = answer.buildAPIError(response.status, response.statusText, response.headers, text);
-          wait = answer.retryWait(attemptIndex, response.headers, config.retryTiming, safeURL);
+          ({ error, wait } = (await loadOnDemand("this answer")).errorAnswer(
+            response,
+            body,
+            errorBodyBytes,
+            attemptIndex,
+            config.retryTiming,
+            safeURL,
+          ));
         } catch (thrown) {
           error = attempt.translate(thrown);
         }
