@@ -45,7 +45,8 @@ export async function readChunks(response: Response, limit: number): Promise<Rea
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
-      if ((received += value.byteLength) > limit) {
+      received += value.byteLength;
+      if (received > limit) {
         reader.cancel().catch(() => undefined);
         break;
       }
