@@ -11,7 +11,7 @@ import {
   ResponseStreamError,
 } from "../errors.js";
 import { redactError, registerSecret } from "../internal/redact.js";
-import { requestIdFrom } from "./answer-headers.js";
+import { isRedirect, requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
 import { readBodyWithin, readChunks } from "./body.js";
 import { describeCause } from "./describe-cause.js";
@@ -57,9 +57,6 @@ export interface TransportConfig {
   retryTiming: RetryTiming;
   logger: Logger;
 }
-
-/** The statuses whose `Location` is followed. */
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
@@ -268,26 +265,13 @@ export class Transport {
 
   /**
    * fetch with `redirect: "manual"`, following redirects here so that no credential leaves the base URL's
-   * origin and no redirect turns the request into a GET (`redirects.ts`, loaded when the first redirect
+   * origin and no redirect turns the request into a GET (`rare-answers.ts`, loaded when the first redirect
    * arrives).
    */
   async #fetch(url: string, headers: Headers, init: RequestInit & { method: string }): Promise<Response> {
-    const { config } = this;
-    let next = { target: url, headers };
-    for (let hop = 0; ; hop++) {
-      const response = await config.fetch(next.target, { ...init, headers: next.headers });
-      const location = REDIRECT_STATUSES.includes(response.status) ? response.headers.get("location") : null;
-      // A browser hides a manual redirect's target: an `opaqueredirect` has neither status nor headers.
-      if (location === null && response.type !== "opaqueredirect") return response;
-      const { followRedirect } = await loadOnDemand("this answer");
-      next = await followRedirect(response, location, next.target, hop, {
-        url,
-        method: init.method,
-        headers,
-        secretHeaders: config.secretHeaders,
-        logger: config.logger,
-      });
-    }
+    const response = await this.config.fetch(url, { ...init, headers });
+    if (!isRedirect(response)) return response;
+    return (await loadOnDemand("this answer")).redirected(response, url, headers, init, this.config);
   }
 
   /** `initial`, then the auth header, the idempotency key and the client's default headers. */

@@ -1,7 +1,7 @@
 /**
  * The bodies the transport reads only to report them: an error answer's, read up to its bound and cut
  * there, and a JSON answer's past `maxBodyBytes`, whose error quotes its start. What is made of them is
- * loaded on demand (`core/answer-bodies.ts`); the bytes are read, and the rest cancelled, before.
+ * loaded on demand (`core/rare-answers.ts`); the bytes are read, and the rest cancelled, before.
  */
 
 import { describe, expect, it } from "vitest";

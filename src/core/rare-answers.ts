@@ -1,15 +1,19 @@
 /**
- * What the transport makes of the bodies it does not hand on: an error answer's (its typed error from the
- * start of its body, `http-errors.ts`, and the wait it asks for, `retry-after.ts`) and a JSON answer's past
- * `maxBodyBytes` (the `ResponseTooLargeError`), from what `body.ts`'s `readChunks` read. Both are the
- * exception, so the transport imports this file (through `src/on-demand.ts`) when one arrives.
+ * What the transport does with the answers it does not hand on as they are: an error answer (its typed
+ * error from the start of its body, `http-errors.ts`, and the wait it asks for, `retry-after.ts`), a
+ * redirect (followed hop by hop as `redirects.ts` says) and a JSON answer past `maxBodyBytes` (the
+ * `ResponseTooLargeError`), the bodies from what `body.ts`'s `readChunks` read. They are the exception,
+ * so the transport imports this file (through `src/on-demand.ts`) when the first arrives.
  */
 
 import { type APIError, ResponseTooLargeError } from "../errors.js";
+import { isRedirect, redirectLocation } from "./answer-headers.js";
 import type { ReadChunks } from "./body.js";
 import { buildAPIError } from "./http-errors.js";
+import { followRedirect } from "./redirects.js";
 import type { RetryTiming } from "./retry.js";
 import { type RetryWait, retryWait } from "./retry-after.js";
+import type { TransportConfig } from "./transport.js";
 
 const BODY_HEAD_CHARS = 2000;
 const HEAD_BYTES = 8192;
@@ -73,4 +77,31 @@ export function bodyTooLarge(body: ReadChunks, limit: number): ResponseTooLargeE
       body: head.slice(0, BODY_HEAD_CHARS),
     },
   );
+}
+
+/**
+ * Follows `response`, the redirect answering the first fetch of `url` (sent with `headers` and `init`),
+ * hop by hop, and gives the first answer that is not a redirect to follow. Each hop goes where
+ * `followRedirect` says, with the headers it says (no credential to another origin), or ends in the
+ * `RedirectError` it throws.
+ */
+export async function redirected(
+  response: Response,
+  url: string,
+  headers: Headers,
+  init: RequestInit & { method: string },
+  config: Pick<TransportConfig, "fetch" | "secretHeaders" | "logger">,
+): Promise<Response> {
+  let next = { target: url, headers };
+  for (let hop = 0; isRedirect(response); hop++) {
+    next = await followRedirect(response, redirectLocation(response), next.target, hop, {
+      url,
+      method: init.method,
+      headers,
+      secretHeaders: config.secretHeaders,
+      logger: config.logger,
+    });
+    response = await config.fetch(next.target, { ...init, headers: next.headers });
+  }
+  return response;
 }
