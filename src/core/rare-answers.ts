@@ -13,7 +13,7 @@ import { buildAPIError } from "./http-errors.js";
 import { followRedirect } from "./redirects.js";
 import type { RetryTiming } from "./retry.js";
 import { type RetryWait, retryWait } from "./retry-after.js";
-import type { TransportConfig } from "./transport.js";
+import type { FetchInit, TransportConfig } from "./transport.js";
 
 const BODY_HEAD_CHARS = 2000;
 const HEAD_BYTES = 8192;
@@ -80,18 +80,17 @@ export function bodyTooLarge(body: ReadChunks, limit: number): ResponseTooLargeE
 }
 
 /**
- * Follows `response`, the redirect answering the first fetch of `url` (sent with `headers` and `init`),
- * hop by hop, and gives the first answer that is not a redirect to follow. Each hop goes where
- * `followRedirect` says, with the headers it says (no credential to another origin), or ends in the
- * `RedirectError` it throws.
+ * Follows `response`, the redirect answering the first fetch of `url` (with `init`), hop by hop, and gives
+ * the first answer that is not a redirect to follow. Each hop goes where `followRedirect` says, with the
+ * headers it says (no credential to another origin), or ends in the `RedirectError` it throws.
  */
 export async function redirected(
   response: Response,
   url: string,
-  headers: Headers,
-  init: RequestInit & { method: string },
+  init: FetchInit,
   config: Pick<TransportConfig, "fetch" | "secretHeaders" | "logger">,
 ): Promise<Response> {
+  const { headers } = init;
   let next = { target: url, headers };
   for (let hop = 0; isRedirect(response); hop++) {
     next = await followRedirect(response, redirectLocation(response), next.target, hop, {

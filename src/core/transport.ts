@@ -65,6 +65,9 @@ export interface TransportRequest {
   options?: RequestOptions | undefined;
 }
 
+/** What the transport hands fetch: the method and headers always set. */
+export type FetchInit = RequestInit & { method: string; headers: Headers };
+
 /** What reads a body: a stream's default reader has these two methods. */
 export type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">;
 
@@ -201,12 +204,13 @@ export class Transport {
       let wait: RetryWait | undefined;
       let response: Response | undefined;
       try {
-        response = await this.#fetch(url, headers, {
+        response = await this.#fetch(url, {
           ...fetchOptions,
           method,
           body: sent,
           signal: attempt.signal,
           redirect: "manual",
+          headers,
         });
       } catch (thrown) {
         attempt.finish();
@@ -268,10 +272,10 @@ export class Transport {
    * origin and no redirect turns the request into a GET (`rare-answers.ts`, loaded when the first redirect
    * arrives).
    */
-  async #fetch(url: string, headers: Headers, init: RequestInit & { method: string }): Promise<Response> {
-    const response = await this.config.fetch(url, { ...init, headers });
+  async #fetch(url: string, init: FetchInit): Promise<Response> {
+    const response = await this.config.fetch(url, init);
     if (!isRedirect(response)) return response;
-    return (await loadOnDemand("this answer")).redirected(response, url, headers, init, this.config);
+    return (await loadOnDemand("this answer")).redirected(response, url, init, this.config);
   }
 
   /** `initial`, then the auth header, the idempotency key and the client's default headers. */
