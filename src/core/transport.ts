@@ -98,10 +98,11 @@ export class Transport {
   // A private field, so that `console.log(client)` or a serialiser never prints the key.
   readonly #apiKey: ApiKeySource | null;
 
-  constructor(
-    readonly config: TransportConfig,
-    apiKey: ApiKeySource | null,
-  ) {
+  // Declared, not defined: the constructor sets it, and a field would only repeat its name in a bundle.
+  declare readonly config: TransportConfig;
+
+  constructor(config: TransportConfig, apiKey: ApiKeySource | null) {
+    this.config = config;
     this.#apiKey = apiKey;
     if (typeof apiKey === "string") registerSecret(apiKey);
   }
