@@ -22,9 +22,13 @@ const STREAM = { stream: true };
  */
 export async function readBodyWithin(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  let body: ReadChunks = { chunks: [], received: declared };
-  if (Number.isFinite(declared) && declared >= 0 && declared > limit) await discard(response);
-  else body = await readChunks(response, limit);
+  let body: ReadChunks;
+  if (Number.isFinite(declared) && declared >= 0 && declared > limit) {
+    await discard(response);
+    body = { chunks: [], received: declared };
+  } else {
+    body = await readChunks(response, limit);
+  }
   if (body.received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
   const decoder = new TextDecoder();
   let text = "";
