@@ -27,7 +27,8 @@ export interface OpenResponsesOptions extends ClientOptions {
   model?: string;
 }
 
-const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|password)/i;
+// `sig` covers `signature` too.
+const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|sig|password)/i;
 
 /**
  * The client for any Open Responses server. Options default from the environment
