@@ -70,25 +70,17 @@ export class Responses {
    * extension endpoint: a server without it gives an `EndpointNotSupportedError`.
    */
   retrieve(id: string, options?: RequestOptions): APIPromise<ResponseResult> {
-    return storedCall(
-      APIPromise,
-      this.context.transport,
-      "GET",
-      id,
-      "retrieve",
-      options,
-      (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
+    return storedCall(this.context.transport, "retrieve", id, options, (r: JSONResult<ResponseResource>) =>
+      toResponseResult(r.data, r.requestId),
     );
   }
 
   /** `DELETE {base}/responses/{id}`. An extension endpoint, like `retrieve`. */
   delete(id: string, options?: RequestOptions): APIPromise<ResponseDeleted> {
     return storedCall(
-      APIPromise,
       this.context.transport,
-      "DELETE",
-      id,
       "delete",
+      id,
       options,
       (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
         withRequestId(

@@ -57,13 +57,13 @@ export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItem
  */
 export async function requestStored<T>(
   transport: Transport,
-  method: "GET" | "DELETE",
   id: string,
   name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
   params?: InputItemsListParams,
 ): Promise<JSONResult<T>> {
   const list = name === "inputItems.list";
+  const method = name === "delete" ? "DELETE" : "GET";
   const suffix = list ? "/input_items" : "";
   const path = `/responses/${pathId(id, `responses.${name}`)}${suffix}`;
   if (params) {

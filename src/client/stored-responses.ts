@@ -120,11 +120,9 @@ export class InputItems {
     options?: RequestOptions,
   ): InputItemsPagePromise {
     return storedCall(
-      InputItemsPagePromise,
       this.#transport,
-      "GET",
-      responseId,
       "inputItems.list",
+      responseId,
       options,
       (r: JSONResult<InputItemsList>) =>
         new InputItemsPage(
@@ -133,6 +131,7 @@ export class InputItems {
           (pageParams) => this.list(responseId, pageParams, options),
           r.requestId,
         ),
+      InputItemsPagePromise,
       params,
     );
   }
@@ -144,18 +143,17 @@ export class InputItems {
  * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
  * never calls these endpoints does not carry it.
  */
-export function storedCall<T, V, P extends APIPromise<V>>(
-  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
+export function storedCall<T, V, P extends APIPromise<V> = APIPromise<V>>(
   transport: Transport,
-  method: "GET" | "DELETE",
-  id: string,
   name: "retrieve" | "delete" | "inputItems.list",
+  id: string,
   options: RequestOptions | undefined,
   make: (r: JSONResult<T>) => V,
+  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P = APIPromise as never,
   params?: InputItemsListParams,
 ): P {
   const answer = loadOnDemand(name).then(async ({ requestStored }) => {
-    const r = await requestStored<T>(transport, method, id, name, options, params);
+    const r = await requestStored<T>(transport, id, name, options, params);
     return jsonAnswer(r, make(r));
   });
   return new PromiseClass(answer);
