@@ -257,14 +257,12 @@ export class Responses {
     const contentType = httpResponse.headers.get("content-type") ?? "";
     if (/\bjson\b/i.test(contentType)) {
       // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
-      const { readerResponse, streamFromJSON } = await loadOnDemand("this answer");
-      const stream = await streamFromJSON(
-        accepted.reader === null ? httpResponse : readerResponse(accepted.reader, httpResponse),
+      return (await loadOnDemand("this answer")).answerFromJSON(
+        accepted,
         streamOptions,
         transport.maxBodyBytes(options),
         transport.config.logger,
       );
-      return { response: httpResponse, requestId, read: () => stream, unread: () => httpResponse };
     }
     // The stream is opened on demand, so that `asResponse()` can hand out the body unread instead.
     let taken: "stream" | "body" | null = null;
