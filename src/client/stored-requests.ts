@@ -77,7 +77,12 @@ export async function requestStored<T>(
   }
   try {
     const r = await transport.requestJSON<T>({ method, path, options });
-    return list ? { ...r, data: pageFields(r.data as InputItemsList) as T } : r;
+    if (list) return { ...r, data: pageFields(r.data as InputItemsList) as T };
+    // A deletion answered without its object (an empty or non-object body) is still a deletion.
+    if (name === "delete" && (typeof r.data !== "object" || r.data === null)) {
+      return { ...r, data: { id, object: "response", deleted: true } as T };
+    }
+    return r;
   } catch (error) {
     throw unsupportedOr(error, `${method} /responses/{id}${suffix}`, id);
   }

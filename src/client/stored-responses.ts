@@ -8,7 +8,7 @@
 import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
-import type { JSONResult, Transport } from "../core/transport.js";
+import type { Transport } from "../core/transport.js";
 import type { ItemField, ItemParam } from "../spec/index.js";
 import { type RequestIdField, withRequestId } from "./output-text.js";
 
@@ -124,12 +124,12 @@ export class InputItems {
       "inputItems.list",
       responseId,
       options,
-      (r: JSONResult<InputItemsList>) =>
+      (list: InputItemsList, requestId) =>
         new InputItemsPage(
-          r.data,
+          list,
           params,
           (pageParams) => this.list(responseId, pageParams, options),
-          r.requestId,
+          requestId,
         ),
       InputItemsPagePromise,
       params,
@@ -148,13 +148,13 @@ export function storedCall<T, V, P extends APIPromise<V> = APIPromise<V>>(
   name: "retrieve" | "delete" | "inputItems.list",
   id: string,
   options: RequestOptions | undefined,
-  make: (r: JSONResult<T>) => V,
+  make: (data: T, requestId: string | null) => V,
   PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P = APIPromise as never,
   params?: InputItemsListParams,
 ): P {
   const answer = loadOnDemand(name).then(async ({ requestStored }) => {
     const r = await requestStored<T>(transport, id, name, options, params);
-    return jsonAnswer(r, make(r));
+    return jsonAnswer(r, make(r.data, r.requestId));
   });
   return new PromiseClass(answer);
 }
