@@ -42,12 +42,10 @@ export class ResponseParseError extends OpenResponsesError {
     },
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    Object.assign(this, {
-      name: "ResponseParseError",
-      kind: details.kind,
-      rawText: details.rawText,
-      issues: details.issues ?? [],
-      toolName: details.toolName ?? null,
-    });
+    this.name = "ResponseParseError";
+    this.kind = details.kind;
+    this.rawText = details.rawText;
+    this.issues = details.issues ?? [];
+    this.toolName = details.toolName ?? null;
   }
 }
