@@ -269,7 +269,8 @@ describe("ResponsesSocket against a misbehaving server", () => {
 
   it("W1: a turn's message is its body as given to create(), without the HTTP-only fields, with the session's model when it has none", async () => {
     const server = await startScriptedServer((socket, message) => {
-      for (const event of cannedTurn(`resp_${String(message.input)}`, "ok")) socket.send(JSON.stringify(event));
+      for (const event of cannedTurn(`resp_${String(message.input)}`, "ok"))
+        socket.send(JSON.stringify(event));
     });
     const session = new ResponsesSocket({ url: server.url, model: "session-model" });
     try {
