@@ -167,7 +167,7 @@ export class APIConnectionError extends OpenResponsesError {
   declare readonly url: string | undefined;
   constructor(message: string, options?: { cause?: unknown; url?: string }) {
     super(message, { cause: options?.cause });
-    this.url = options?.url === undefined ? undefined : redactSecrets(options.url);
+    this.url = options?.url && redactSecrets(options.url);
   }
 }
 
@@ -255,7 +255,7 @@ export class ResponseTooLargeError extends ResponseStreamError {
     this.limitName = init.limitName;
     this.limit = init.limit;
     this.receivedBytes = init.receivedBytes;
-    this.body = init.body == null ? null : redactSecrets(init.body);
+    this.body = redactNullable(init.body);
   }
 }
 

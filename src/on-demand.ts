@@ -3,8 +3,8 @@
  * engine (`ResponsesSocket`'s first turn or `ready()`), a `Conversation`'s turns and compaction, the tool
  * loop and what drives a `ToolRunStream` (`runTools`), the stored-response requests (`retrieve`,
  * `delete`, `inputItems.list`), reading a `parse()` answer through its schemas, the JSON answer of a
- * server that ignored `stream: true`, the transport's reading of an error answer and following of a
- * redirect, and the unread body that `asResponse()` hands out.
+ * server that ignored `stream: true`, the transport's reading of an error answer, following of a
+ * redirect and error for a JSON body past `maxBodyBytes`, and the unread body that `asResponse()` hands out.
  *
  * One module, so one chunk: a bundler splits the code that the entry and the lazily loaded modules share
  * by the set of modules that use it, and each lazily loaded module of its own would cut the client's
@@ -28,10 +28,9 @@ import { OpenResponses as _reachClientFiles } from "./client/client.js";
 export { streamFromJSON } from "./client/json-stream.js";
 export { nextPage, pagesFrom, requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
-export { buildAPIError, notJSONError } from "./core/http-errors.js";
-export { followRedirect } from "./core/redirects.js";
+export { notJSONError } from "./core/http-errors.js";
+export { bodyTooLarge, errorAnswer, redirected } from "./core/rare-answers.js";
 export { requestInputError } from "./core/request-input.js";
-export { retryWait } from "./core/retry-after.js";
 export { readerResponse, unreadCopy } from "./core/unread-body.js";
 export { parseResponse } from "./structured/parse.js";
 export { ToolRunDriver } from "./tools/run-driver.js";

@@ -153,8 +153,8 @@ export class OpenResponses {
       },
       apiKey,
     );
-    Object.assign(this, { transport });
-    Object.assign(this, { responses: new Responses(this) });
+    this.transport = transport;
+    this.responses = new Responses(this);
   }
 
   /** A new client with these options laid over this one's (same key unless replaced). */

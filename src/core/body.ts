@@ -1,12 +1,20 @@
 /**
  * Reading an answer body with a bound. `Response.text()` reads whatever the server sends, so a body that
- * never ends grows the heap until the process dies; these readers stop at a byte count and cancel.
+ * never ends grows the heap until the process dies; these readers stop at a byte count and cancel. What
+ * is made of a body past its bound, and of an error answer's cut body, is the exception: `cut-body.ts`,
+ * loaded when one arrives.
  */
 
-import { ResponseTooLargeError } from "../errors.js";
+import { loadOnDemand } from "./load-on-demand.js";
 
-const BODY_HEAD_CHARS = 2000;
-const HEAD_BYTES = 8192;
+/** What `readChunks` read: the chunks in order and their bytes (past the bound, the last chunk whole). */
+export interface ReadChunks {
+  chunks: Uint8Array[];
+  received: number;
+}
+
+// One options object for every streamed decode, rather than one per chunk.
+const STREAM = { stream: true };
 
 /**
  * The body as text, or a `ResponseTooLargeError` (`maxBodyBytes`) once it passes `limit` bytes. A
@@ -14,18 +22,41 @@ const HEAD_BYTES = 8192;
  */
 export async function readBodyWithin(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  let body: ReadChunks;
   if (Number.isFinite(declared) && declared >= 0 && declared > limit) {
     await discard(response);
-    throw tooLarge(limit, declared, "");
+    body = { chunks: [], received: declared };
+  } else {
+    body = await readChunks(response, limit);
   }
-  const { text, cut, received } = await readUpTo(response, limit);
-  if (cut) throw tooLarge(limit, received, text);
-  return text;
+  if (body.received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
+  const decoder = new TextDecoder();
+  let text = "";
+  for (const chunk of body.chunks) text += decoder.decode(chunk, STREAM);
+  return text + decoder.decode();
 }
 
-/** The body as text, cut at `limit` bytes (error answers: their start says what went wrong). */
-export async function readBodyCut(response: Response, limit: number): Promise<string> {
-  return (await readUpTo(response, limit, true)).text;
+/**
+ * Reads the body until it ends or passes `limit` bytes; past the bound the rest is cancelled unread (the
+ * connection is released before anything is made of what was read).
+ */
+export async function readChunks(response: Response, limit: number): Promise<ReadChunks> {
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body?.getReader();
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.byteLength;
+      if (received > limit) {
+        reader.cancel().catch(() => undefined);
+        break;
+      }
+    }
+  }
+  return { chunks, received };
 }
 
 /** Cancels a body nobody will read, so the connection is released. */
@@ -35,58 +66,4 @@ export async function discard(response: Response): Promise<void> {
   } catch {
     // Nothing to release.
   }
-}
-
-async function readUpTo(
-  response: Response,
-  limit: number,
-  keepCut = false,
-): Promise<{ text: string; cut: boolean; received: number }> {
-  const body = response.body;
-  if (!body) return { text: "", cut: false, received: 0 };
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  let cut = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      const keep = value.byteLength - (received - limit);
-      if (keep > 0) chunks.push(value.subarray(0, keep));
-      cut = true;
-      reader.cancel().catch(() => undefined);
-      break;
-    }
-    chunks.push(value);
-  }
-  const decoder = new TextDecoder();
-  if (cut && !keepCut) {
-    // Only the start is shown (in the error): decoding all of a body at its bound would cost as much again.
-    let head = "";
-    for (const chunk of chunks) {
-      head += decoder.decode(chunk.subarray(0, HEAD_BYTES), { stream: true });
-      if (head.length >= BODY_HEAD_CHARS) break;
-    }
-    return { text: head, cut, received };
-  }
-  if (chunks.length === 1) return { text: decoder.decode(chunks[0]), cut, received };
-  let text = "";
-  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
-  text += decoder.decode();
-  return { text, cut, received };
-}
-
-function tooLarge(limit: number, received: number, text: string): ResponseTooLargeError {
-  return new ResponseTooLargeError(
-    `The response body is larger than maxBodyBytes (${limit} bytes); the request was cancelled.`,
-    {
-      limitName: "maxBodyBytes",
-      limit,
-      receivedBytes: received,
-      partialResponse: null,
-      body: text.slice(0, BODY_HEAD_CHARS),
-    },
-  );
 }

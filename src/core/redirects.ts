@@ -1,8 +1,8 @@
 /**
  * Following a redirect answer (the transport fetches with `redirect: "manual"`): where the next hop goes
  * and with which headers, or the `RedirectError` that refuses it. Redirects are the exception, so the
- * transport imports this file (through `src/on-demand.ts`) when the first one arrives: a bundle that
- * never sees one does not load it.
+ * transport's loop over them (`rare-answers.ts`) and this file are loaded (through `src/on-demand.ts`)
+ * when the first one arrives: a bundle that never sees one does not load them.
  */
 
 import { RedirectError } from "../errors.js";

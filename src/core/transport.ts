@@ -11,9 +11,9 @@ import {
   ResponseStreamError,
 } from "../errors.js";
 import { redactError, registerSecret } from "../internal/redact.js";
-import { requestIdFrom } from "./answer-headers.js";
+import { isRedirect, requestIdFrom } from "./answer-headers.js";
 import { buildURL, stripCredentials } from "./base-url.js";
-import { readBodyCut, readBodyWithin } from "./body.js";
+import { readBodyWithin, readChunks } from "./body.js";
 import { describeCause } from "./describe-cause.js";
 import { loadOnDemand } from "./load-on-demand.js";
 import type { Logger } from "./logger.js";
@@ -58,15 +58,15 @@ export interface TransportConfig {
   logger: Logger;
 }
 
-/** The statuses whose `Location` is followed. */
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   path: string;
   body?: unknown;
   options?: RequestOptions | undefined;
 }
+
+/** What the transport hands fetch: the method and headers always set. */
+export type FetchInit = RequestInit & { method: string; headers: Headers };
 
 /** What reads a body: a stream's default reader has these two methods. */
 export type BodyReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">;
@@ -98,10 +98,11 @@ export class Transport {
   // A private field, so that `console.log(client)` or a serialiser never prints the key.
   readonly #apiKey: ApiKeySource | null;
 
-  constructor(
-    readonly config: TransportConfig,
-    apiKey: ApiKeySource | null,
-  ) {
+  // Declared, not defined: the constructor sets it, and a field would only repeat its name in a bundle.
+  declare readonly config: TransportConfig;
+
+  constructor(config: TransportConfig, apiKey: ApiKeySource | null) {
+    this.config = config;
     this.#apiKey = apiKey;
     if (typeof apiKey === "string") registerSecret(apiKey);
   }
@@ -204,12 +205,13 @@ export class Transport {
       let wait: RetryWait | undefined;
       let response: Response | undefined;
       try {
-        response = await this.#fetch(url, headers, {
+        response = await this.#fetch(url, {
           ...fetchOptions,
           method,
           body: sent,
           signal: attempt.signal,
           redirect: "manual",
+          headers,
         });
       } catch (thrown) {
         attempt.finish();
@@ -231,12 +233,18 @@ export class Transport {
           }
         }
         try {
-          const text = await readBodyCut(response, errorBodyBytes).catch(() => "");
+          // Read (and released) before anything else: a body that cannot be read counts as empty.
+          const body = await readChunks(response, errorBodyBytes).catch(() => undefined);
           // Error answers are the exception: how one is read (`http-errors.ts`) and how long it asks to
           // wait before a retry (`retry-after.ts`) are loaded with the first.
-          const answer = await loadOnDemand("this answer");
-          error = answer.buildAPIError(response.status, response.statusText, response.headers, text);
-          wait = answer.retryWait(attemptIndex, response.headers, config.retryTiming, safeURL);
+          ({ error, wait } = (await loadOnDemand("this answer")).errorAnswer(
+            response,
+            body,
+            errorBodyBytes,
+            attemptIndex,
+            config.retryTiming,
+            safeURL,
+          ));
         } catch (thrown) {
           error = attempt.translate(thrown);
         }
@@ -262,26 +270,13 @@ export class Transport {
 
   /**
    * fetch with `redirect: "manual"`, following redirects here so that no credential leaves the base URL's
-   * origin and no redirect turns the request into a GET (`redirects.ts`, loaded when the first redirect
+   * origin and no redirect turns the request into a GET (`rare-answers.ts`, loaded when the first redirect
    * arrives).
    */
-  async #fetch(url: string, headers: Headers, init: RequestInit & { method: string }): Promise<Response> {
-    const { config } = this;
-    let next = { target: url, headers };
-    for (let hop = 0; ; hop++) {
-      const response = await config.fetch(next.target, { ...init, headers: next.headers });
-      const location = REDIRECT_STATUSES.includes(response.status) ? response.headers.get("location") : null;
-      // A browser hides a manual redirect's target: an `opaqueredirect` has neither status nor headers.
-      if (location === null && response.type !== "opaqueredirect") return response;
-      const { followRedirect } = await loadOnDemand("this answer");
-      next = await followRedirect(response, location, next.target, hop, {
-        url,
-        method: init.method,
-        headers,
-        secretHeaders: config.secretHeaders,
-        logger: config.logger,
-      });
-    }
+  async #fetch(url: string, init: FetchInit): Promise<Response> {
+    const response = await this.config.fetch(url, init);
+    if (!isRedirect(response)) return response;
+    return (await loadOnDemand("this answer")).redirected(response, url, init, this.config);
   }
 
   /** `initial`, then the auth header, the idempotency key and the client's default headers. */

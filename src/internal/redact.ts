@@ -74,9 +74,7 @@ export function registeredSecretCount(): number {
 /** Replaces anything that looks like, or is known to be, a credential with `[redacted]`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const secret of registeredSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join("[redacted]");
-  }
+  for (const secret of registeredSecrets) out = out.replaceAll(secret, "[redacted]");
   out = out.replace(KEY_PREFIX, "[redacted]");
   out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || /^bearer$/i.test(found[1]));
   // Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word.
@@ -191,11 +189,10 @@ function redactAt(value: unknown, maskKeys: boolean, depth: number, ancestors: o
   }
 }
 
-/** An own property even for the key `__proto__` (which an assignment would turn into a prototype change). */
+/**
+ * An own data property, as an assignment to a plain object makes, even for the key `__proto__` (which an
+ * assignment would turn into a prototype change).
+ */
 function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

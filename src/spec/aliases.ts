@@ -126,9 +126,9 @@ export type ResponseWithOutputText = ResponseResource & {
  */
 export function withOutputText<T extends object>(response: T): T & { readonly output_text: string } {
   if (!Object.hasOwn(response, "output_text")) {
+    // Not enumerable: `defineProperty`'s default.
     Object.defineProperty(response, "output_text", {
       get: () => outputText(response as { output?: unknown }),
-      enumerable: false,
       configurable: true,
     });
   }

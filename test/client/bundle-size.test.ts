@@ -3,8 +3,8 @@
  * `stream`, bundled by esbuild (minified, tree-shaken, browser platform, code-splitting on so the parts
  * loaded on demand become their own chunks). The bytes counted are the ones loaded up front: the entry
  * and every chunk it imports statically, gzipped. The tool loop, the WebSocket session's engine, the
- * stored-response requests, `parse()`'s reading, the transport's handling of error answers and
- * redirects and the unread bodies of `asResponse()` are one module (`src/on-demand.ts`) loaded by a dynamic import when one of them is first
+ * stored-response requests, `parse()`'s reading, the transport's handling of error answers, redirects
+ * and JSON bodies past `maxBodyBytes`, and the unread bodies of `asResponse()` are one module (`src/on-demand.ts`) loaded by a dynamic import when one of them is first
  * needed, so their code must not be among them. (esbuild assigns
  * code to chunks by the files each entry reaches, used or not: code that a lazy chunk uses from a file
  * the package's barrel re-exports anything of lands up front, which is why the tool loop runs a
@@ -21,7 +21,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 18.4 * 1024;
+const BUDGET_GZIP_BYTES = 18.15 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 /**
  * An app that only reads a `ResponseStream`. Whatever the lazily loaded module uses from the package's
@@ -29,7 +29,7 @@ const GOAL_GZIP_BYTES = 12 * 1024;
  * only in a client's: moving code into that module can make the client lighter and every other app
  * heavier, which this budget catches.
  */
-const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.3 * 1024;
+const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.25 * 1024;
 
 interface Bundle {
   /** Gzipped bytes of the entry and its static imports. */
@@ -93,6 +93,7 @@ const LOADED_ON_DEMAND = [
   "src/conversation/turn.ts",
   "src/conversation/items.ts",
   "src/websocket/channel.ts",
+  "src/core/rare-answers.ts",
   "src/core/http-errors.ts",
   "src/core/redirects.ts",
   "src/core/unread-body.ts",

@@ -65,6 +65,19 @@ describe("the code loaded on demand cannot be loaded", () => {
     },
   );
 
+  it("a JSON body past maxBodyBytes, declared or read, ends the call with the same error", async () => {
+    const long = JSON.stringify(responseResource("x".repeat(500)));
+    const declared = clientAnswering(
+      () => new Response(long, { headers: { "content-length": "5000" } }),
+      API_KEY,
+    );
+    const read = clientAnswering(() => new Response(long), API_KEY);
+    for (const client of [declared, read]) {
+      const call = client.responses.create({ model: "m", input: "hi" }, { maxBodyBytes: 100 });
+      expectLoadFailure(await rejection(call), "this answer");
+    }
+  });
+
   it("a stream request answered with JSON (rule S1) fails its stream with the same error", async () => {
     const client = clientAnswering(() => json(responseResource("hi")), API_KEY);
     expectLoadFailure(await rejection(client.responses.stream({ model: "m", input: "hi" })), "this answer");
