@@ -25,7 +25,7 @@
 // biome-ignore lint/correctness/noUnusedImports: kept for the chunk layout, as said above.
 import { OpenResponses as _reachClientFiles } from "./client/client.js";
 
-export { streamFromJSON } from "./client/json-stream.js";
+export { answerFromJSON } from "./client/json-stream.js";
 export { nextPage, pagesFrom, requestStored } from "./client/stored-requests.js";
 export { compactConversation, runTurn } from "./conversation/turn.js";
 export { notJSONError } from "./core/http-errors.js";

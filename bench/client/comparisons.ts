@@ -16,6 +16,13 @@ const DELTAS = Number(process.env.BENCH_DELTAS ?? 100_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const CALL_DELTAS = Number(process.env.BENCH_CALL_DELTAS ?? 400);
 const ROUNDS = process.env.BENCH_CLIENT_ROUNDS ? Number(process.env.BENCH_CLIENT_ROUNDS) : undefined;
+/**
+ * Reader processes per runner, the rounds taking them in turn. A process falls early, and for good, into
+ * one of two regimes of the C library's heap (docs/benchmarks.md, "The full collection before each
+ * measurement"), which moves its CPU per event by 10-30 %: with one process per runner, a run's ratio
+ * is a draw of that lottery; with several, each runner's median covers its processes' regimes.
+ */
+const PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?? 3));
 
 const BASELINE = "tuned";
 const ALL_READERS = BASE
@@ -73,7 +80,7 @@ function comparison(workload: Workload): Comparison {
         `${s.events.toLocaleString("en-US")} events, ${(s.body.length / 1024 / 1024).toFixed(1)} MB of SSE on loopback, written in 64 KiB pieces by a server process of its own`,
         "ours: responses.stream() + finalResponse() (every check on); openai: the SDK's responses.stream() helper; " +
           "bare: fetch + streaming TextDecoder + split + JSON.parse; tuned: chunks decoded whole, lines found from an offset, one JSON.parse per event",
-        `each reader a warm process of its own (${workload.warmup} full requests first); ${workload.requests} requests per measurement (openai: 1)`,
+        `each reader ${PROCESSES === 1 ? "a warm process" : `${PROCESSES} warm processes, taken in turn round by round`} of its own (${workload.warmup} full requests first in each); ${workload.requests} requests per measurement (openai: 1, in one process)`,
         ...(BASE ? [`base: the client of ${BASE}`] : []),
       ];
     },
@@ -85,27 +92,34 @@ function comparison(workload: Workload): Comparison {
       const s = built();
       const server = await startChild(SERVER, workload.serverArgs);
       const url = `http://127.0.0.1:${server.port}/v1`;
-      const children = new Map<string, Child>();
+      const children = new Map<string, Child[]>();
       const close = async () => {
-        await Promise.all([...children.values()].map((child) => child.close()));
+        await Promise.all([...children.values()].flat().map((child) => child.close()));
         await server.close();
       };
       const requestsOf = (runner: string) => (runner === "openai" ? 1 : workload.requests);
       try {
         for (const runner of RUNNERS) {
-          const child = await startReader(runner);
-          children.set(runner, child);
-          const warmup: ReadRequest = { url, requests: runner === "openai" ? 1 : workload.warmup };
-          await child.call("read", warmup);
+          // The `openai` helper is slow and only there for context: one process.
+          const count = runner === "openai" ? 1 : PROCESSES;
+          const started: Child[] = [];
+          children.set(runner, started);
+          for (let i = 0; i < count; i++) {
+            const child = await startReader(runner);
+            started.push(child);
+            const warmup: ReadRequest = { url, requests: runner === "openai" ? 1 : workload.warmup };
+            await child.call("read", warmup);
+          }
         }
       } catch (error) {
         await close();
         throw error;
       }
       return {
-        async measure(runner) {
+        async measure(runner, round) {
           const request: ReadRequest = { url, requests: requestsOf(runner) };
-          const m = await children.get(runner)!.call<ReadMeasurement>("read", request);
+          const processes = children.get(runner)!;
+          const m = await processes[round % processes.length]!.call<ReadMeasurement>("read", request);
           if (m.events !== s.events || m.textLength !== s.text.length) {
             throw new Error(
               `${runner} read ${m.events} events / ${m.textLength} characters; expected ${s.events} / ${s.text.length}`,

@@ -5,11 +5,31 @@
  * (through `src/on-demand.ts`) when a server does it.
  */
 
+import type { AcceptedAnswer } from "../core/api-promise.js";
 import { readBodyWithin } from "../core/body.js";
 import type { Logger } from "../core/logger.js";
+import type { TransportResult } from "../core/transport.js";
+import { readerResponse } from "../core/unread-body.js";
 import { APIError } from "../errors.js";
 import { redactError } from "../internal/redact.js";
 import { ResponseStream, type ResponseStreamOptions } from "../streaming/index.js";
+
+/** A stream request's answer that is JSON: its stream is made now, and `asResponse()` gets the answer. */
+export async function answerFromJSON(
+  accepted: TransportResult,
+  options: ResponseStreamOptions,
+  maxBodyBytes: number,
+  logger: Logger,
+): Promise<AcceptedAnswer<ResponseStream>> {
+  const { httpResponse: response, reader } = accepted;
+  const stream = await streamFromJSON(
+    reader === null ? response : readerResponse(reader, response),
+    options,
+    maxBodyBytes,
+    logger,
+  );
+  return { response, requestId: accepted.requestId, read: () => stream, unread: () => response };
+}
 
 /** The JSON answer to a stream request, as a stream of its one terminal event. */
 export async function streamFromJSON(

@@ -198,8 +198,8 @@ export class PendingResponseStream
 }
 
 function attach(stream: ResponseStream, type: string, listener: AnyListener, once: boolean): void {
-  const name = type as ResponseStreamEventName;
-  const typed = listener as ResponseStreamListener<ResponseStreamEventName>;
-  if (once) stream.once(name, typed);
-  else stream.on(name, typed);
+  stream[once ? "once" : "on"](
+    type as ResponseStreamEventName,
+    listener as ResponseStreamListener<ResponseStreamEventName>,
+  );
 }

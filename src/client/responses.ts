@@ -13,7 +13,7 @@ import {
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
 import type { RequestTool, ResponseCreateParams } from "../core/request-types.js";
-import type { JSONResult, Transport } from "../core/transport.js";
+import type { Transport } from "../core/transport.js";
 import { OpenResponsesError } from "../errors.js";
 import { isRecord } from "../internal/guards.js";
 import type { CompactResponseMethodPublicBody, ResponseResource } from "../spec/index.js";
@@ -70,33 +70,18 @@ export class Responses {
    * extension endpoint: a server without it gives an `EndpointNotSupportedError`.
    */
   retrieve(id: string, options?: RequestOptions): APIPromise<ResponseResult> {
-    return storedCall(
-      APIPromise,
-      this.context.transport,
-      "GET",
-      id,
-      "retrieve",
-      options,
-      (r: JSONResult<ResponseResource>) => toResponseResult(r.data, r.requestId),
-    );
+    return storedCall(this.context.transport, "retrieve", id, options, toResponseResult);
   }
 
   /** `DELETE {base}/responses/{id}`. An extension endpoint, like `retrieve`. */
   delete(id: string, options?: RequestOptions): APIPromise<ResponseDeleted> {
+    // A server that answers with no deletion object gets one (`requestStored`).
     return storedCall(
-      APIPromise,
       this.context.transport,
-      "DELETE",
-      id,
       "delete",
+      id,
       options,
-      (r: JSONResult<Omit<ResponseDeleted, "_request_id"> | null>) =>
-        withRequestId(
-          typeof r.data === "object" && r.data !== null
-            ? r.data
-            : { id, object: "response" as const, deleted: true },
-          r.requestId,
-        ),
+      withRequestId<Omit<ResponseDeleted, "_request_id">>,
     );
   }
 
@@ -265,14 +250,12 @@ export class Responses {
     const contentType = httpResponse.headers.get("content-type") ?? "";
     if (/\bjson\b/i.test(contentType)) {
       // A server that ignored `stream: true` (rule S1): rare, so its handling is loaded when it happens.
-      const { readerResponse, streamFromJSON } = await loadOnDemand("this answer");
-      const stream = await streamFromJSON(
-        accepted.reader === null ? httpResponse : readerResponse(accepted.reader, httpResponse),
+      return (await loadOnDemand("this answer")).answerFromJSON(
+        accepted,
         streamOptions,
         transport.maxBodyBytes(options),
         transport.config.logger,
       );
-      return { response: httpResponse, requestId, read: () => stream, unread: () => httpResponse };
     }
     // The stream is opened on demand, so that `asResponse()` can hand out the body unread instead.
     let taken: "stream" | "body" | null = null;

@@ -57,13 +57,13 @@ export async function* pagesFrom(page: InputItemsPage): AsyncGenerator<InputItem
  */
 export async function requestStored<T>(
   transport: Transport,
-  method: "GET" | "DELETE",
   id: string,
   name: "retrieve" | "delete" | "inputItems.list",
   options: RequestOptions | undefined,
   params?: InputItemsListParams,
 ): Promise<JSONResult<T>> {
   const list = name === "inputItems.list";
+  const method = name === "delete" ? "DELETE" : "GET";
   const suffix = list ? "/input_items" : "";
   const path = `/responses/${pathId(id, `responses.${name}`)}${suffix}`;
   if (params) {
@@ -77,7 +77,12 @@ export async function requestStored<T>(
   }
   try {
     const r = await transport.requestJSON<T>({ method, path, options });
-    return list ? { ...r, data: pageFields(r.data as InputItemsList) as T } : r;
+    if (list) return { ...r, data: pageFields(r.data as InputItemsList) as T };
+    // A deletion answered without its object (an empty or non-object body) is still a deletion.
+    if (name === "delete" && (typeof r.data !== "object" || r.data === null)) {
+      return { ...r, data: { id, object: "response", deleted: true } as T };
+    }
+    return r;
   } catch (error) {
     throw unsupportedOr(error, `${method} /responses/{id}${suffix}`, id);
   }

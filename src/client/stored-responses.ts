@@ -8,7 +8,7 @@
 import { type AcceptedAnswer, APIPromise, jsonAnswer } from "../core/api-promise.js";
 import { loadOnDemand } from "../core/load-on-demand.js";
 import type { RequestOptions } from "../core/options.js";
-import type { JSONResult, Transport } from "../core/transport.js";
+import type { Transport } from "../core/transport.js";
 import type { ItemField, ItemParam } from "../spec/index.js";
 import { type RequestIdField, withRequestId } from "./output-text.js";
 
@@ -120,19 +120,18 @@ export class InputItems {
     options?: RequestOptions,
   ): InputItemsPagePromise {
     return storedCall(
-      InputItemsPagePromise,
       this.#transport,
-      "GET",
-      responseId,
       "inputItems.list",
+      responseId,
       options,
-      (r: JSONResult<InputItemsList>) =>
+      (list: InputItemsList, requestId) =>
         new InputItemsPage(
-          r.data,
+          list,
           params,
           (pageParams) => this.list(responseId, pageParams, options),
-          r.requestId,
+          requestId,
         ),
+      InputItemsPagePromise,
       params,
     );
   }
@@ -144,19 +143,18 @@ export class InputItems {
  * `stored-requests.ts`, imported (through `src/on-demand.ts`) on the first call, so that a bundle that
  * never calls these endpoints does not carry it.
  */
-export function storedCall<T, V, P extends APIPromise<V>>(
-  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P,
+export function storedCall<T, V, P extends APIPromise<V> = APIPromise<V>>(
   transport: Transport,
-  method: "GET" | "DELETE",
-  id: string,
   name: "retrieve" | "delete" | "inputItems.list",
+  id: string,
   options: RequestOptions | undefined,
-  make: (r: JSONResult<T>) => V,
+  make: (data: T, requestId: string | null) => V,
+  PromiseClass: new (answer: Promise<AcceptedAnswer<V>>) => P = APIPromise as never,
   params?: InputItemsListParams,
 ): P {
   const answer = loadOnDemand(name).then(async ({ requestStored }) => {
-    const r = await requestStored<T>(transport, method, id, name, options, params);
-    return jsonAnswer(r, make(r));
+    const r = await requestStored<T>(transport, id, name, options, params);
+    return jsonAnswer(r, make(r.data, r.requestId));
   });
   return new PromiseClass(answer);
 }

@@ -45,11 +45,17 @@ export class ToolRunDriver {
     this.#generator = runLoop(host, body, options, controller.signal);
   }
 
-  /** Runs to the end for the result only: a failure settles the result, which is where it is reported. */
-  drain(): void {
-    (async () => {
-      for await (const _ of this.events());
-    })().catch(ignore);
+  /**
+   * The run's result (`finalResult()`); `drain`: nobody iterates the run, so it is run to the end here
+   * for the result only (a failure settles the result, which is where it is reported).
+   */
+  result(drain: boolean): Promise<ToolRunResult> {
+    if (drain) {
+      (async () => {
+        for await (const _ of this.events());
+      })().catch(ignore);
+    }
+    return this.completion;
   }
 
   /** Every event of every turn, and the tool outputs between turns; read once. */

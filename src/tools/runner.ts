@@ -47,10 +47,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   finalResult(): Promise<ToolRunResult> {
     const drain = !this.#consumed;
     this.#consumed = true;
-    this.#result ??= this.#driver.then((driver) => {
-      if (drain) driver.drain();
-      return driver.completion;
-    });
+    this.#result ??= this.#driver.then((driver) => driver.result(drain));
     return this.#result;
   }
 

@@ -16,7 +16,8 @@ export function connectWithClient(
   client: { transport: Transport; strict: boolean; model: string | undefined },
   options: ConnectOptions = {},
 ): ResponsesSocket {
-  const { config } = client.transport;
+  const { transport } = client;
+  const { config } = transport;
   return new ResponsesSocket({
     strict: client.strict,
     model: client.model,
@@ -24,9 +25,10 @@ export function connectWithClient(
     timeout: config.timeout,
     maxResponseBytes: config.maxResponseBytes,
     maxEventBytes: config.maxEventBytes,
-    ...(Number.isFinite(config.totalTimeout) ? { totalTimeout: config.totalTimeout } : {}),
+    // The client's default is Infinity, which the session, like the client, takes as no limit.
+    totalTimeout: config.totalTimeout,
     ...options,
     url: options.url ?? websocketURL(config.baseURL, config.defaultQuery),
-    headers: async () => ({ ...(await client.transport.connectionHeaders()), ...options.headers }),
+    headers: async () => ({ ...(await transport.connectionHeaders()), ...options.headers }),
   });
 }

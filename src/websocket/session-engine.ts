@@ -26,7 +26,13 @@ import { classifyMessage, envelopeToError } from "./envelope.js";
 import { TurnHistory } from "./history.js";
 import { holdProcess } from "./hold.js";
 import { messageText, resolveSocketFactory, SOCKET_OPEN_STATE, type WebSocketLike } from "./platform.js";
-import { maxEventBytes, type SessionState, type Turn, WebSocketRequestError } from "./session-state.js";
+import {
+  maxEventBytes,
+  type ResponsesSocketOptions,
+  type SessionState,
+  type Turn,
+  WebSocketRequestError,
+} from "./session-state.js";
 
 interface Connection {
   id: number;
@@ -129,7 +135,7 @@ export class SessionEngine {
   }
 
   #send(turn: Turn, connection: Connection): void {
-    const body = this.#rewriteForConnection(turn.body, connection);
+    const body = this.#rewriteForConnection(wireBody(turn.body, this.#s.options), connection);
     turn.body = body;
     try {
       connection.socket.send(JSON.stringify({ type: "response.create", ...body }));
@@ -248,7 +254,7 @@ export class SessionEngine {
       return;
     }
     if (!turn) return;
-    turn.events += 1;
+    turn.events = (turn.events ?? 0) + 1;
     channelOf(turn).push({ data: text });
     if (this.#history && message.kind === "event") accumulate(turn, text);
     if (message.kind === "event" && message.terminal) {
@@ -322,11 +328,11 @@ export class SessionEngine {
 
   /** Rule W9 on a `previous_response_not_found` the session can repair: resend with the full context. */
   #retryWithFullContext(turn: Turn): boolean {
-    if (turn.events > 0 || turn.resends > 0 || turn.aborted) return false;
+    if (turn.events || turn.resends || turn.aborted) return false;
     const body = this.#withFullContext(turn.body);
     if (!body) return false;
     turn.body = body;
-    turn.resends += 1;
+    turn.resends = (turn.resends ?? 0) + 1;
     this.#s.queue.unshift(turn);
     return true;
   }
@@ -349,7 +355,7 @@ export class SessionEngine {
     // Never re-run a turn the reader abandoned, or one that timed out (its server may still be running
     // it): only a turn that is still wanted and that the server never answered goes to a new connection.
     const timedOut = error instanceof APIConnectionTimeoutError;
-    if (turn && (turn.events > 0 || turn.aborted || timedOut || !recoverable))
+    if (turn && (turn.events || turn.aborted || timedOut || !recoverable))
       channelOf(turn).fail(turnFailure(turn, error));
     else if (turn) this.#s.queue.unshift(turn);
     if (!recoverable) {
@@ -364,6 +370,17 @@ export class SessionEngine {
       this.pump();
     }
   }
+}
+
+/**
+ * A turn's body as the message carries it: without the HTTP-only fields (`stream` is accepted and
+ * dropped; `create()` refused the others when set) and with the session's `model` when it has none.
+ */
+function wireBody(body: CreateResponseBody, options: ResponsesSocketOptions): CreateResponseBody {
+  const { stream: _stream, stream_options: _so, background: _bg, ...rest } = body as Record<string, unknown>;
+  if ((rest.model === undefined || rest.model === null) && options.model !== undefined)
+    rest.model = options.model;
+  return rest as CreateResponseBody;
 }
 
 /**
@@ -387,7 +404,7 @@ function channelOf(turn: Turn): MessageChannel<SSEMessage> {
  */
 function turnFailure(turn: Turn, error: OpenResponsesError): OpenResponsesError {
   // A stream error (a message past the size bound) is already what the turn's stream reports.
-  if (turn.events === 0 || error instanceof ResponseStreamError) return error;
+  if (!turn.events || error instanceof ResponseStreamError) return error;
   const details =
     error instanceof APIError ? { message: error.message, code: error.code, type: error.type } : undefined;
   return new ResponseStreamError(error.message, {

@@ -86,22 +86,27 @@ export class WebSocketRequestError extends OpenResponsesError {
   }
 }
 
+/**
+ * A turn, as the shell makes it: its body as given and what it failed with already; the engine fills in
+ * the rest as it goes (an absent count is 0), so that the shell every client carries stays small.
+ */
 export interface Turn {
+  /** As given to `create()` (a copy); once sent, the message's body (`wireBody` in the engine). */
   body: CreateResponseBody;
   /** The queue of the turn's messages; the engine makes it (`channelOf` in `session-engine.ts`). */
-  channel: MessageChannel<SSEMessage> | null;
+  channel?: MessageChannel<SSEMessage>;
   /** What the turn failed with before its queue existed (the session was lost or closed). */
-  failure: OpenResponsesError | null;
-  /** Events received for this turn; 0 means the server has not started it. */
-  events: number;
+  failure?: OpenResponsesError | null;
+  /** Events received for this turn; none means the server has not started it. */
+  events?: number;
   /**
    * With recovery only: the turn's response rebuilt from its events, for the history. The terminal
    * snapshot alone may lack what was streamed (some servers send `output: []` there).
    */
-  accumulator: ResponseAccumulator | null;
+  accumulator?: ResponseAccumulator;
   /** How often this turn was re-sent after a recoverable failure. */
-  resends: number;
-  aborted: boolean;
+  resends?: number;
+  aborted?: boolean;
 }
 
 /** The session's state, read and written by the shell and the engine. */
@@ -112,10 +117,10 @@ export interface SessionState {
   /** Turns not sent yet, in order. */
   readonly queue: Turn[];
   /** The turn in flight. */
-  active: Turn | null;
-  closed: boolean;
+  active?: Turn | null;
+  closed?: boolean;
   /** Without recovery, the loss that ended the session: later turns fail with it. */
-  lost: OpenResponsesError | null;
+  lost?: OpenResponsesError | null;
   /** Connections opened so far. */
   connectionCount: number;
 }

@@ -52,8 +52,8 @@ export class ResponsesSocket {
   readonly url: string;
   readonly #state: SessionState;
   /** The engine once imported (close() needs it synchronously). */
-  #engine: SessionEngine | null = null;
-  #loading: Promise<SessionEngine> | null = null;
+  #engine: SessionEngine | undefined;
+  #loading: Promise<SessionEngine> | undefined;
 
   constructor(options: ResponsesSocketOptions) {
     this.url = options.url;
@@ -61,9 +61,6 @@ export class ResponsesSocket {
       safeUrl: stripCredentials(options.url),
       options,
       queue: [],
-      active: null,
-      closed: false,
-      lost: null,
       connectionCount: 0,
     };
   }
@@ -89,35 +86,24 @@ export class ResponsesSocket {
    */
   create(body: WebSocketCreateBody): ResponseStream {
     const state = this.#state;
+    const options = state.options;
     const record = body as Record<string, unknown>;
     for (const field of ["stream_options", "background"] as const) {
-      if (record[field] !== undefined && record[field] !== null) {
+      if (record[field] != null) {
         throw new WebSocketRequestError(`\`${field}\` must not be sent on a WebSocket (rule W1).`, field);
       }
     }
     if (state.closed)
       throw new APIConnectionError("This WebSocket session is closed.", { url: state.safeUrl });
-    const { stream: _stream, stream_options: _so, background: _bg, ...rest } = record;
-    if ((rest.model === undefined || rest.model === null) && state.options.model !== undefined) {
-      rest.model = state.options.model;
-    }
-    const turn: Turn = {
-      body: rest as CreateResponseBody,
-      channel: null,
-      failure: state.lost,
-      events: 0,
-      accumulator: null,
-      resends: 0,
-      aborted: false,
-    };
+    // The body as given now; the engine makes it the message it sends (`wireBody` in `session-engine.ts`).
+    const turn: Turn = { body: { ...record } as CreateResponseBody, failure: state.lost };
     if (!state.lost) state.queue.push(turn);
     const loading = this.#load();
     const stream = ResponseStream.fromMessages(turnMessages(turn, loading), {
-      strict: state.options.strict,
-      maxEventSize: maxEventBytes(state.options),
+      strict: options.strict,
+      maxEventSize: maxEventBytes(options),
       // Unset, the stream's own default (the same 256 MiB).
-      maxResponseBytes: state.options.maxResponseBytes,
-      requestId: null,
+      maxResponseBytes: options.maxResponseBytes,
       abort: () => abortTurn(state, turn),
     });
     loading.then(
@@ -145,13 +131,10 @@ export class ResponsesSocket {
 
   #load(): Promise<SessionEngine> {
     this.#loading ??= loadOnDemand("connect()").then(
-      ({ SessionEngine }) => {
-        this.#engine = new SessionEngine(this.#state);
-        return this.#engine;
-      },
+      ({ SessionEngine }) => (this.#engine = new SessionEngine(this.#state)),
       (error: unknown) => {
         // Not kept: the next turn or `ready()` loads again (the page may be back online).
-        this.#loading = null;
+        this.#loading = undefined;
         throw error;
       },
     );

@@ -57,6 +57,14 @@ describe("responses.retrieve", () => {
 });
 
 describe("responses.delete", () => {
+  it("a server that answers without the deletion object (null, a bare string) gives the deletion of that id", async () => {
+    for (const body of ["null", '"deleted"']) {
+      const deleted = await clientOf(200, body).responses.delete("resp_gone");
+      expect({ ...deleted }).toEqual({ id: "resp_gone", object: "response", deleted: true });
+      expect(deleted._request_id).toBeNull();
+    }
+  });
+
   it("deletes: the deletion object, then retrieve is a NotFoundError", async () => {
     const created = await client.responses.create({ input: "hi" });
     const deleted = await client.responses.delete(created.id);

@@ -267,6 +267,29 @@ describe("ResponsesSocket against a misbehaving server", () => {
     }
   });
 
+  it("W1: a turn's message is its body as given to create(), without the HTTP-only fields, with the session's model when it has none", async () => {
+    const server = await startScriptedServer((socket, message) => {
+      for (const event of cannedTurn(`resp_${String(message.input)}`, "ok"))
+        socket.send(JSON.stringify(event));
+    });
+    const session = new ResponsesSocket({ url: server.url, model: "session-model" });
+    try {
+      const body = { input: "a", stream: true, stream_options: null, background: null };
+      const first = session.create(body as never);
+      // Changed after create(): the turn keeps what it was given.
+      body.input = "changed";
+      const second = session.create({ model: "own", input: "b", metadata: { k: "v" } });
+      await Promise.all([first.finalResponse(), second.finalResponse()]);
+      expect(server.received[0]).toEqual([
+        { type: "response.create", input: "a", model: "session-model" },
+        { type: "response.create", model: "own", input: "b", metadata: { k: "v" } },
+      ]);
+    } finally {
+      await session.close();
+      await server.close();
+    }
+  });
+
   it("a drop mid-turn rejects that turn with the partial response; queued turns fail without recovery", async () => {
     const server = await startScriptedServer((socket, message) => {
       const events = cannedTurn("resp_cut", "partial text");
