@@ -160,12 +160,13 @@ function redactAt(value: unknown, maskKeys: boolean, depth: number, ancestors: o
         const entry: unknown = value[index];
         const redacted = redactAt(entry, maskKeys, depth + 1, ancestors);
         if (redacted !== entry && copy === null) copy = value.slice(0, index);
-        if (copy !== null) copy.push(redacted);
+        copy?.push(redacted);
       }
       return copy ?? value;
     }
     const record = value as Record<string, unknown>;
-    let copy: Record<string, unknown> | null = null;
+    // The copy's entries, from the first one that changed (with the ones before it, as they were).
+    let copy: Array<[string, unknown]> | null = null;
     const keys = Object.keys(record);
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index] as string;
@@ -174,25 +175,14 @@ function redactAt(value: unknown, maskKeys: boolean, depth: number, ancestors: o
         maskKeys && SECRET_HEADER_NAMES.test(key)
           ? "[redacted]"
           : redactAt(entry, maskKeys, depth + 1, ancestors);
-      if (redacted !== entry && copy === null) {
-        copy = {};
-        for (let before = 0; before < index; before++) {
-          const earlier = keys[before] as string;
-          defineData(copy, earlier, record[earlier]);
-        }
-      }
-      if (copy !== null) defineData(copy, key, redacted);
+      if (redacted !== entry && copy === null)
+        copy = keys.slice(0, index).map((earlier) => [earlier, record[earlier]]);
+      copy?.push([key, redacted]);
     }
-    return copy ?? value;
+    // `fromEntries` defines own data properties, even for the key `__proto__` (which an assignment would
+    // turn into a prototype change).
+    return copy ? Object.fromEntries(copy) : value;
   } finally {
     ancestors.pop();
   }
-}
-
-/**
- * An own data property, as an assignment to a plain object makes, even for the key `__proto__` (which an
- * assignment would turn into a prototype change).
- */
-function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
