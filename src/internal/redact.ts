@@ -72,7 +72,8 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of registeredSecrets) out = out.replaceAll(secret, "[redacted]");
   out = out.replace(KEY_PREFIX, "[redacted]");
-  out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || /^bearer$/i.test(found[1]));
+  // After `Bearer` (six letters, where `Token` has five) any token-like run is a credential.
+  out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || found[1].length > 5);
   // Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word.
   out = replaceWhere(out, BASIC_VALUE, ([, , , value]) => value.length % 4 === 0 && !/^[a-z]+$/.test(value));
   out = replaceWhere(out, HEADER_VALUE, (found) => looksLikeToken(found[3]));
