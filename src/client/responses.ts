@@ -96,8 +96,11 @@ export class Responses {
   ): APIPromise<ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
-    if (isRecord(body) && body.stream === true) return new APIPromise(this.#openStream(body, options));
-    return new APIPromise(this.#createJSON(body, options));
+    return new APIPromise<ResponseStream | ResponseResult>(
+      isRecord(body) && body.stream === true
+        ? this.#openStream(body, options)
+        : this.#createJSON(body, options),
+    );
   }
 
   /**
