@@ -108,7 +108,7 @@ export class Responses {
    * iterate / call `.finalResponse()` on it directly.
    */
   stream(body: StreamResponseBody, options?: RequestOptions): PendingResponseStream {
-    return this.#pendingStream(body, options, (result, abort) => new PendingResponseStream(result, abort));
+    return this.#pendingStream(body, options, PendingResponseStream);
   }
 
   /**
@@ -140,8 +140,8 @@ export class Responses {
       return this.#pendingStream(
         rest,
         options,
-        (result, abort) =>
-          new ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>(result, abort, checked),
+        ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>,
+        checked,
       );
     }
     const answer = this.#createJSON(wire, options).then(
@@ -157,10 +157,16 @@ export class Responses {
     return new APIPromise(answer);
   }
 
-  #pendingStream<S extends PendingResponseStream>(
+  /** `stream()`'s request, as a `Stream` (a `PendingResponseStream`, or a parsed one given `body`). */
+  #pendingStream<S extends PendingResponseStream, Body>(
     body: StreamResponseBody,
     options: RequestOptions | undefined,
-    make: (result: Promise<WithResponse<ResponseStream>>, abort: (reason?: unknown) => void) => S,
+    Stream: new (
+      result: Promise<WithResponse<ResponseStream>>,
+      abort: (reason?: unknown) => void,
+      parseBody: Body,
+    ) => S,
+    parseBody?: Body,
   ): S {
     const local = new AbortController();
     let opened: ResponseStream | undefined;
@@ -171,11 +177,15 @@ export class Responses {
       opened = await answer.read();
       return withResponseOf(opened, answer);
     });
-    return make(result, (reason) => {
-      // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
-      if (opened) opened.abort(reason);
-      local.abort(reason);
-    });
+    return new Stream(
+      result,
+      (reason) => {
+        // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
+        if (opened) opened.abort(reason);
+        local.abort(reason);
+      },
+      parseBody as Body,
+    );
   }
 
   /** `POST {base}/responses/compact`: resolves to the `CompactResource` (with `_request_id`). */
