@@ -54,15 +54,17 @@ export class Responses {
    * `GET {base}/responses/{id}/input_items`, page by page: `await list(id)` is the first page, and
    * `for await (const item of list(id))` goes over every item of every page. An extension endpoint.
    */
-  readonly inputItems: InputItems;
+  declare readonly inputItems: InputItems;
 
   /** @internal What the methods use of the client. */
-  protected readonly context: ResponsesContext;
+  declare protected readonly context: ResponsesContext;
 
+  // The fields are declared, not defined: the constructor sets them, in this order, and a field list
+  // would only repeat their names in the bundle.
   /** @internal The client builds it: use `client.responses`. */
   constructor(context: ResponsesContext) {
-    this.context = context;
     this.inputItems = new InputItems(context.transport);
+    this.context = context;
   }
 
   /**
@@ -157,7 +159,7 @@ export class Responses {
     return new APIPromise(answer);
   }
 
-  /** `stream()`'s request, as a `Stream` (a `PendingResponseStream`, or a parsed one given `body`). */
+  /** `stream()`'s request, as a `Stream` (a `PendingResponseStream`, or a `ParsedResponseStream` given `parseBody`). */
   #pendingStream<S extends PendingResponseStream, Body>(
     body: StreamResponseBody,
     options: RequestOptions | undefined,
