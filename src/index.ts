@@ -84,7 +84,6 @@ export {
   APIPromise,
   type WithResponse,
 } from "./core/api-promise.js";
-export { DEFAULT_BASE_URL } from "./core/base-url.js";
 export type {
   Logger,
   LogLevel,
@@ -92,6 +91,7 @@ export type {
 export {
   type ApiKeySource,
   type ClientOptions,
+  DEFAULT_BASE_URL,
   DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,

@@ -1,11 +1,12 @@
 /** `new OpenResponses(options)`: the client for any Open Responses server. */
 
-import { DEFAULT_BASE_URL, normalizeBaseURL } from "../core/base-url.js";
+import { normalizeBaseURL } from "../core/base-url.js";
 import { readEnv } from "../core/env.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "../core/logger.js";
 import {
   type ApiKeySource,
   type ClientOptions,
+  DEFAULT_BASE_URL,
   DEFAULT_CLIENT_MAX_BODY_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
@@ -26,7 +27,8 @@ export interface OpenResponsesOptions extends ClientOptions {
   model?: string;
 }
 
-const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|signature|sig|password)/i;
+// `sig` covers `signature` too.
+const SENSITIVE_NAME = /(authorization|api[-_]?key|token|secret|sig|password)/i;
 
 /**
  * The client for any Open Responses server. Options default from the environment

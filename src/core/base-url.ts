@@ -10,8 +10,9 @@
 import { OpenResponsesError } from "../errors.js";
 import { registerSecret } from "../internal/redact.js";
 
-/** Used when neither `baseURL` nor `OPENRESPONSES_BASE_URL` is set, as in the `openai` SDK. */
-export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+// Defined with the other defaults: the package's entry exports it, and code the lazily loaded module uses
+// from a file the entry exports anything of is in every app's bundle (this file's `stripCredentials`).
+export { DEFAULT_BASE_URL } from "./options.js";
 
 export function normalizeBaseURL(input: string): string {
   let url: URL;

@@ -24,10 +24,10 @@ export function isLogLevel(value: unknown): value is LogLevel {
 /** Wraps `sink` so that only messages at or above `level` pass, all of them redacted. */
 export function createLogger(level: LogLevel, sink: Logger): Logger {
   const rank = LEVEL_RANK[level];
-  const emit =
-    (method: keyof Logger, methodRank: number) =>
-    (message: string, ...rest: unknown[]): void => {
-      if (methodRank > rank) return;
+  const logger = {} as Logger;
+  for (const method of ["error", "warn", "info", "debug"] as const) {
+    logger[method] = (message: string, ...rest: unknown[]): void => {
+      if (LEVEL_RANK[method] > rank) return;
       try {
         sink[method](
           `[openresponses] ${redactSecrets(message)}`,
@@ -37,10 +37,6 @@ export function createLogger(level: LogLevel, sink: Logger): Logger {
         // A broken log sink must never break a request.
       }
     };
-  return {
-    error: emit("error", 1),
-    warn: emit("warn", 2),
-    info: emit("info", 3),
-    debug: emit("debug", 4),
-  };
+  }
+  return logger;
 }

@@ -128,6 +128,8 @@ export interface RequestOptions {
   extraBody?: Record<string, unknown>;
 }
 
+/** Used when neither `baseURL` nor `OPENRESPONSES_BASE_URL` is set, as in the `openai` SDK. */
+export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_MAX_RETRIES = 2;
 /** 256 MiB: the default `maxResponseBytes`. */

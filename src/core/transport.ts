@@ -185,8 +185,8 @@ export class Transport {
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? config.maxRetries));
     const timeout = options.timeout ?? config.timeout;
     const totalTimeout = options.totalTimeout ?? config.totalTimeout;
-    const deadline = totalTimeout > 0 && totalTimeout < Infinity ? Date.now() + totalTimeout : Infinity;
-    const errorBodyBytes = Math.min(MAX_ERROR_BODY_BYTES, this.maxBodyBytes(options));
+    // `Date.now() + Infinity` is Infinity: no deadline.
+    const deadline = totalTimeout > 0 ? Date.now() + totalTimeout : Infinity;
     const fetchOptions = { ...config.fetchOptions, ...options.fetchOptions };
     const giveUp = (error: OpenResponsesError): OpenResponsesError => {
       // The caller receives the error itself, so this is only a trace line, not an `error` log.
@@ -233,6 +233,7 @@ export class Transport {
           }
         }
         try {
+          const errorBodyBytes = Math.min(MAX_ERROR_BODY_BYTES, this.maxBodyBytes(options));
           // Read (and released) before anything else: a body that cannot be read counts as empty.
           const body = await readChunks(response, errorBodyBytes).catch(() => undefined);
           // Error answers are the exception: how one is read (`http-errors.ts`) and how long it asks to
