@@ -28,16 +28,12 @@ const HEADER_VALUE =
   /\b((?:proxy-)?authorization|x-api-key|api[-_]?key)(["']?\s*[:=]\s*["']?)([A-Za-z0-9._~+/=-]{8,8192})/gi;
 const LONG_TOKEN = /(?<![A-Za-z0-9._~+=-])[A-Za-z0-9._~+=-]{32,8192}/g;
 
-/** Random-looking: a digit, a `+`, `/` or `=`, or upper and lower case interleaved twice (base64). */
+/**
+ * Random-looking: a digit, a `+`, `/` or `=`, or upper and lower case interleaved twice (base64): two
+ * places where a lower-case letter is followed by an upper-case one.
+ */
 function looksLikeToken(value: string): boolean {
-  if (/[\d+/=]/.test(value)) return true;
-  let transitions = 0;
-  for (let index = 1; index < value.length; index++) {
-    const before = value.charCodeAt(index - 1);
-    const here = value.charCodeAt(index);
-    if (before >= 97 && before <= 122 && here >= 65 && here <= 90 && ++transitions >= 2) return true;
-  }
-  return false;
+  return /[\d+/=]|[a-z][A-Z][\s\S]*[a-z][A-Z]/.test(value);
 }
 
 /**
@@ -76,7 +72,8 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of registeredSecrets) out = out.replaceAll(secret, "[redacted]");
   out = out.replace(KEY_PREFIX, "[redacted]");
-  out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || /^bearer$/i.test(found[1]));
+  // After `Bearer` (six letters, where `Token` has five) any token-like run is a credential.
+  out = replaceWhere(out, SCHEME_VALUE, (found) => looksLikeToken(found[3]) || found[1].length > 5);
   // Base64 credentials (`user:pass` encoded): whole groups of four, and not a plain lower-case word.
   out = replaceWhere(out, BASIC_VALUE, ([, , , value]) => value.length % 4 === 0 && !/^[a-z]+$/.test(value));
   out = replaceWhere(out, HEADER_VALUE, (found) => looksLikeToken(found[3]));
@@ -160,12 +157,13 @@ function redactAt(value: unknown, maskKeys: boolean, depth: number, ancestors: o
         const entry: unknown = value[index];
         const redacted = redactAt(entry, maskKeys, depth + 1, ancestors);
         if (redacted !== entry && copy === null) copy = value.slice(0, index);
-        if (copy !== null) copy.push(redacted);
+        copy?.push(redacted);
       }
       return copy ?? value;
     }
     const record = value as Record<string, unknown>;
-    let copy: Record<string, unknown> | null = null;
+    // The copy's entries, from the first one that changed (with the ones before it, as they were).
+    let copy: Array<[string, unknown]> | null = null;
     const keys = Object.keys(record);
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index] as string;
@@ -174,25 +172,14 @@ function redactAt(value: unknown, maskKeys: boolean, depth: number, ancestors: o
         maskKeys && SECRET_HEADER_NAMES.test(key)
           ? "[redacted]"
           : redactAt(entry, maskKeys, depth + 1, ancestors);
-      if (redacted !== entry && copy === null) {
-        copy = {};
-        for (let before = 0; before < index; before++) {
-          const earlier = keys[before] as string;
-          defineData(copy, earlier, record[earlier]);
-        }
-      }
-      if (copy !== null) defineData(copy, key, redacted);
+      if (redacted !== entry && copy === null)
+        copy = keys.slice(0, index).map((earlier) => [earlier, record[earlier]]);
+      copy?.push([key, redacted]);
     }
-    return copy ?? value;
+    // `fromEntries` defines own data properties, even for the key `__proto__` (which an assignment would
+    // turn into a prototype change).
+    return copy ? Object.fromEntries(copy) : value;
   } finally {
     ancestors.pop();
   }
-}
-
-/**
- * An own data property, as an assignment to a plain object makes, even for the key `__proto__` (which an
- * assignment would turn into a prototype change).
- */
-function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

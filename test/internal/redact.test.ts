@@ -84,6 +84,23 @@ describe("redactDeep: the one deep redactor", () => {
     expect(Object.hasOwn(out, "__proto__")).toBe(true);
     expect((out as { polluted?: unknown }).polluted).toBeUndefined();
   });
+  it("copies the keys before the first change as they were, __proto__ included, in order, as plain data", () => {
+    const value = JSON.parse('{"a": 1, "__proto__": {"x": 2}, "b": "sk-abcdefghijkl", "c": 3}') as Record<
+      string,
+      unknown
+    >;
+    const out = redactDeep(value) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(["a", "__proto__", "b", "c"]);
+    expect(Object.getOwnPropertyDescriptor(out, "__proto__")).toEqual({
+      value: value.__proto__,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    expect(out.b).toBe("[redacted]");
+    expect(out.c).toBe(3);
+  });
   it(`cuts nesting deeper than ${MAX_REDACT_DEPTH} levels`, () => {
     let deep: unknown = "leaf";
     for (let i = 0; i < MAX_REDACT_DEPTH + 5; i++) deep = [deep];
