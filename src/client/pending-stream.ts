@@ -35,10 +35,10 @@ export class PendingResponseStream
 {
   readonly [Symbol.toStringTag] = "PendingResponseStream";
   readonly #stream: Promise<ResponseStream>;
-  #opened: ResponseStream | null = null;
+  #opened: ResponseStream | undefined;
   // Listeners added before the stream opened; handed to it when it does, or told of the failure.
   readonly #waiting: Array<{ type: string; listener: AnyListener; once: boolean }> = [];
-  #openFailure: Error | null = null;
+  #openFailure: Error | undefined;
   readonly #result: Promise<WithResponse<ResponseStream>>;
   readonly #abortRequest: (reason?: unknown) => void;
 

@@ -54,15 +54,17 @@ export class Responses {
    * `GET {base}/responses/{id}/input_items`, page by page: `await list(id)` is the first page, and
    * `for await (const item of list(id))` goes over every item of every page. An extension endpoint.
    */
-  readonly inputItems: InputItems;
+  declare readonly inputItems: InputItems;
 
   /** @internal What the methods use of the client. */
-  protected readonly context: ResponsesContext;
+  declare protected readonly context: ResponsesContext;
 
+  // The fields are declared, not defined: the constructor sets them, in this order, and a field list
+  // would only repeat their names in the bundle.
   /** @internal The client builds it: use `client.responses`. */
   constructor(context: ResponsesContext) {
-    this.context = context;
     this.inputItems = new InputItems(context.transport);
+    this.context = context;
   }
 
   /**
@@ -96,8 +98,11 @@ export class Responses {
   ): APIPromise<ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult>;
   create(body: ResponseCreateParams, options?: RequestOptions): APIPromise<ResponseStream | ResponseResult> {
-    if (isRecord(body) && body.stream === true) return new APIPromise(this.#openStream(body, options));
-    return new APIPromise(this.#createJSON(body, options));
+    return new APIPromise<ResponseStream | ResponseResult>(
+      isRecord(body) && body.stream === true
+        ? this.#openStream(body, options)
+        : this.#createJSON(body, options),
+    );
   }
 
   /**
@@ -105,7 +110,7 @@ export class Responses {
    * iterate / call `.finalResponse()` on it directly.
    */
   stream(body: StreamResponseBody, options?: RequestOptions): PendingResponseStream {
-    return this.#pendingStream(body, options, (result, abort) => new PendingResponseStream(result, abort));
+    return this.#pendingStream(body, options, PendingResponseStream);
   }
 
   /**
@@ -137,8 +142,8 @@ export class Responses {
       return this.#pendingStream(
         rest,
         options,
-        (result, abort) =>
-          new ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>(result, abort, checked),
+        ParsedResponseStream<ParsedResponseOf<ParseRequestBody>>,
+        checked,
       );
     }
     const answer = this.#createJSON(wire, options).then(
@@ -154,10 +159,16 @@ export class Responses {
     return new APIPromise(answer);
   }
 
-  #pendingStream<S extends PendingResponseStream>(
+  /** `stream()`'s request, as a `Stream` (a `PendingResponseStream`, or a `ParsedResponseStream` given `parseBody`). */
+  #pendingStream<S extends PendingResponseStream, Body>(
     body: StreamResponseBody,
     options: RequestOptions | undefined,
-    make: (result: Promise<WithResponse<ResponseStream>>, abort: (reason?: unknown) => void) => S,
+    Stream: new (
+      result: Promise<WithResponse<ResponseStream>>,
+      abort: (reason?: unknown) => void,
+      parseBody: Body,
+    ) => S,
+    parseBody?: Body,
   ): S {
     const local = new AbortController();
     let opened: ResponseStream | undefined;
@@ -168,11 +179,15 @@ export class Responses {
       opened = await answer.read();
       return withResponseOf(opened, answer);
     });
-    return make(result, (reason) => {
-      // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
-      if (opened) opened.abort(reason);
-      local.abort(reason);
-    });
+    return new Stream(
+      result,
+      (reason) => {
+        // The reason reaches the stream too, so finalResponse() rejects with it as the abort's cause.
+        if (opened) opened.abort(reason);
+        local.abort(reason);
+      },
+      parseBody as Body,
+    );
   }
 
   /** `POST {base}/responses/compact`: resolves to the `CompactResource` (with `_request_id`). */

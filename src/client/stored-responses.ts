@@ -48,9 +48,9 @@ export type FetchInputItemsPage = (params: InputItemsListParams) => APIPromise<I
  * pages as needed), like the `openai` SDK's page objects; `iterPages()` goes page by page.
  */
 export class InputItemsPage implements AsyncIterable<InputItem>, RequestIdField {
-  readonly object = "list" as const;
-  // Declared, not defined: the constructor sets them (from the answer `stored-requests.ts` read), and a
-  // field list would only repeat their names in the bundle.
+  // Declared, not defined: the constructor sets them (from the answer `stored-requests.ts` read, whose
+  // `object` is always "list"), and a field list would only repeat their names in the bundle.
+  declare readonly object: "list";
   declare readonly data: InputItem[];
   declare readonly first_id: string | null;
   declare readonly last_id: string | null;

@@ -20,7 +20,7 @@ export class ToolRunStream implements AsyncIterable<ToolRunEvent> {
   readonly #controller = new AbortController();
   readonly #driver: Promise<ToolRunDriver>;
   #result: Promise<ToolRunResult> | undefined;
-  #consumed = false;
+  #consumed: boolean | undefined;
 
   /** @internal `client.responses.runTools()` builds it. */
   constructor(host: ToolRunHost, body: RunToolsBody, options: RunToolsOptions = {}) {

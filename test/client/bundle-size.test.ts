@@ -21,7 +21,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 17.83 * 1024;
+const BUDGET_GZIP_BYTES = 17.8 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 /**
  * An app that only reads a `ResponseStream`. Whatever the lazily loaded module uses from the package's

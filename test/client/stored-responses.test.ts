@@ -113,6 +113,22 @@ describe("responses.inputItems.list", () => {
     expect(newest).toEqual([...items].reverse());
   });
 
+  it("a page is a list object whatever the server called it, with the list's fields in the list's order", async () => {
+    const page = await clientOf(
+      200,
+      JSON.stringify({ object: "page", data: [{ id: "a", type: "message" }] }),
+    ).responses.inputItems.list("resp_1");
+    expect(page.object).toBe("list");
+    expect(Object.keys(page)).toEqual(["object", "data", "first_id", "last_id", "has_more"]);
+    expect({ ...page }).toEqual({
+      object: "list",
+      data: [{ id: "a", type: "message" }],
+      first_id: "a",
+      last_id: "a",
+      has_more: false,
+    });
+  });
+
   it("a server that repeats its cursor cannot make iteration loop forever", async () => {
     const looping = clientOf(
       200,
