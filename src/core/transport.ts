@@ -140,20 +140,18 @@ export class Transport {
 
   /** Sends a request whose answer is a stream; returns once the headers are accepted. */
   requestStream(request: TransportRequest): Promise<TransportResult> {
-    return this.#send(request, true, async (response, attempt) => {
-      return {
-        reader: attempt.streamBody(response),
-        httpResponse: response,
-        requestId: requestIdFrom(response.headers),
-        abort: attempt.abort,
-      };
-    });
+    return this.#send(request, true, (response, attempt) => ({
+      reader: attempt.streamBody(response),
+      httpResponse: response,
+      requestId: requestIdFrom(response.headers),
+      abort: attempt.abort,
+    }));
   }
 
   async #send<R>(
     request: TransportRequest,
     stream: boolean,
-    accept: (response: Response, attempt: Attempt) => Promise<R>,
+    accept: (response: Response, attempt: Attempt) => R | Promise<R>,
   ): Promise<R> {
     const { config } = this;
     const { logger } = config;
