@@ -134,15 +134,9 @@ export class EndpointNotSupportedError extends APIError {
     super(
       `${endpoint} is not supported by this server (it answered ${answer.status ?? "an error"}): an ` +
         "extension of the specification, which servers need not offer.",
-      {
-        status: answer.status,
-        headers: answer.headers,
-        body: answer.body,
-        // The answer's own `message`, `type`, `code` and `param`.
-        error: answer,
-        requestId: answer.requestId,
-        cause: answer,
-      },
+      // The answer's `status`, `headers`, `body` and `requestId`, and its own `message`, `type`, `code` and
+      // `param` as the error details.
+      { ...answer, error: answer, cause: answer },
     );
     this.endpoint = endpoint;
   }

@@ -1,7 +1,7 @@
 /**
  * Reading an answer body with a bound. `Response.text()` reads whatever the server sends, so a body that
  * never ends grows the heap until the process dies; these readers stop at a byte count and cancel. What
- * is made of a body past its bound, and of an error answer's cut body, is the exception: `cut-body.ts`,
+ * is made of a body past its bound, and of an error answer's cut body, is the exception: `rare-answers.ts`,
  * loaded when one arrives.
  */
 

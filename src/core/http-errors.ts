@@ -4,8 +4,8 @@
  * `{message}`, an HTML page from a proxy, or nothing at all. The message is always one readable line.
  *
  * Error answers (and a 2xx answer whose body is not JSON) are the exception, so the transport imports
- * this file (through `src/on-demand.ts`) when the first one arrives: a bundle that never sees one does
- * not load it.
+ * this file (through `src/on-demand.ts`, an error answer by way of `rare-answers.ts`) when the first one
+ * arrives: a bundle that never sees one does not load it.
  */
 
 import {

@@ -21,7 +21,7 @@ import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BUDGET_GZIP_BYTES = 17.8 * 1024;
+const BUDGET_GZIP_BYTES = 17.79 * 1024;
 const GOAL_GZIP_BYTES = 12 * 1024;
 /**
  * An app that only reads a `ResponseStream`. Whatever the lazily loaded module uses from the package's
@@ -29,7 +29,7 @@ const GOAL_GZIP_BYTES = 12 * 1024;
  * only in a client's: moving code into that module can make the client lighter and every other app
  * heavier, which this budget catches.
  */
-const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.05 * 1024;
+const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.03 * 1024;
 
 interface Bundle {
   /** Gzipped bytes of the entry and its static imports. */

@@ -5,7 +5,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import { EndpointNotSupportedError, InvalidResponseIdError, NotFoundError } from "../../src/errors.js";
+import {
+  APIError,
+  EndpointNotSupportedError,
+  InvalidResponseIdError,
+  NotFoundError,
+} from "../../src/errors.js";
 import { createResponsesHandler, type RunningServer, serve } from "../../src/server/index.js";
 import { mockModel } from "../../src/server/mock/index.js";
 
@@ -169,6 +174,33 @@ describe("a server without the extension endpoints", () => {
       }
     });
   }
+
+  it("an EndpointNotSupportedError carries the answer's fields, its details and the answer as cause", () => {
+    const answer = new APIError("405 Method not allowed", {
+      status: 405,
+      headers: { allow: "POST", "x-request-id": "req_9" },
+      body: { error: { message: "Method not allowed", type: "invalid_request_error", code: "no_method" } },
+      error: { message: "Method not allowed", type: "invalid_request_error", code: "no_method", param: "id" },
+      requestId: "req_9",
+    });
+    const error = new EndpointNotSupportedError("GET /responses/{id}", answer);
+    expect(error.message).toBe(
+      "GET /responses/{id} is not supported by this server (it answered 405): an extension of the " +
+        "specification, which servers need not offer.",
+    );
+    expect(error).toMatchObject({
+      endpoint: "GET /responses/{id}",
+      status: 405,
+      headers: answer.headers,
+      body: answer.body,
+      requestId: "req_9",
+      type: "invalid_request_error",
+      code: "no_method",
+      param: "id",
+      name: "EndpointNotSupportedError",
+    });
+    expect(error.cause).toBe(answer);
+  });
 
   it("a 404 that names the id is a NotFoundError, not an unsupported endpoint", async () => {
     const other = clientOf(
