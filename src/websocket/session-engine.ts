@@ -27,7 +27,6 @@ import { TurnHistory } from "./history.js";
 import { holdProcess } from "./hold.js";
 import { messageText, resolveSocketFactory, SOCKET_OPEN_STATE, type WebSocketLike } from "./platform.js";
 import {
-  maxEventBytes,
   type ResponsesSocketOptions,
   type SessionState,
   type Turn,
@@ -103,7 +102,7 @@ export class SessionEngine {
   /** What a turn fails with when the socket refused a message past `maxEventBytes`. */
   #tooBig(): ResponseStreamError {
     return new ResponseStreamError(
-      `The server sent a WebSocket message larger than ${maxEventBytes(this.#s.options)} bytes (the client's maxEventBytes); the connection was closed.`,
+      `The server sent a WebSocket message larger than ${this.#s.maxEventBytes} bytes (the client's maxEventBytes); the connection was closed.`,
       { kind: "malformed", partialResponse: null },
     );
   }
@@ -191,7 +190,7 @@ export class SessionEngine {
     if (this.#s.closed)
       throw new APIConnectionError("The WebSocket session was closed.", { url: this.#s.safeUrl });
     const socket = factory.open(this.#s.options.url, headers, this.#s.options.protocols, {
-      maxPayload: maxEventBytes(this.#s.options),
+      maxPayload: this.#s.maxEventBytes,
     });
     const connection: Connection = { id: ++this.#s.connectionCount, socket, finished: false };
     this.#openingSocket = socket;

@@ -114,6 +114,8 @@ export interface SessionState {
   /** The URL as errors show it: no query (where a token may travel) and no user info. */
   readonly safeUrl: string;
   readonly options: ResponsesSocketOptions;
+  /** The largest message accepted (`maxEventBytes` below), worked out once by the shell. */
+  readonly maxEventBytes: number;
   /** Turns not sent yet, in order. */
   readonly queue: Turn[];
   /** The turn in flight. */
@@ -125,7 +127,11 @@ export interface SessionState {
   connectionCount: number;
 }
 
-/** The largest message accepted: `maxEventBytes`, never past `maxResponseBytes`. */
+/**
+ * The largest message accepted: `maxEventBytes`, never past `maxResponseBytes`. The shell works it out
+ * once (`SessionState.maxEventBytes`) and the engine reads that: what the lazily loaded engine calls in
+ * this file would be in every app's bundle.
+ */
 export function maxEventBytes(options: ResponsesSocketOptions): number {
   return Math.min(
     options.maxEventBytes ?? DEFAULT_MAX_EVENT_SIZE,

@@ -59,6 +59,7 @@ export class ResponsesSocket {
     this.url = options.url;
     this.#state = {
       safeUrl: stripCredentials(options.url),
+      maxEventBytes: maxEventBytes(options),
       options,
       queue: [],
       connectionCount: 0,
@@ -101,7 +102,7 @@ export class ResponsesSocket {
     const loading = this.#load();
     const stream = ResponseStream.fromMessages(turnMessages(turn, loading), {
       strict: options.strict,
-      maxEventSize: maxEventBytes(options),
+      maxEventSize: state.maxEventBytes,
       // Unset, the stream's own default (the same 256 MiB).
       maxResponseBytes: options.maxResponseBytes,
       abort: () => abortTurn(state, turn),

@@ -29,7 +29,7 @@ const GOAL_GZIP_BYTES = 12 * 1024;
  * only in a client's: moving code into that module can make the client lighter and every other app
  * heavier, which this budget catches.
  */
-const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.09 * 1024;
+const STREAM_ONLY_BUDGET_GZIP_BYTES = 11.03 * 1024;
 
 interface Bundle {
   /** Gzipped bytes of the entry and its static imports. */
