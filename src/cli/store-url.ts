@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Driver } from "unstorage";
-import { registerSecret } from "../internal/redact.js";
+import { registerURLPassword } from "../internal/redact.js";
 import { createKVStore, createMemoryStore } from "../server/index.js";
 import type { ResponseStore } from "../server/model.js";
 import { UsageError } from "./args.js";
@@ -70,7 +70,7 @@ export function parseStoreSpec(value: string, cwd: string): StoreSpec {
     if (url.hostname === "") throw new UsageError(`--store ${scheme}://… names no host.`);
     if (url.password !== "") {
       // Every line the CLI prints goes through redactSecrets: the password cannot leak through an error.
-      registerSecret(decodeURIComponent(url.password));
+      registerURLPassword(url.password);
       url.password = "***";
     }
     return { kind: "redis", target: value, description: url.toString() };

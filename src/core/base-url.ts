@@ -8,7 +8,7 @@
  */
 
 import { OpenResponsesError } from "../errors.js";
-import { registerSecret } from "../internal/redact.js";
+import { registerURLPassword } from "../internal/redact.js";
 
 // Defined with the other defaults: the package's entry exports it, and code the lazily loaded module uses
 // from a file the entry exports anything of is in every app's bundle (this file's `stripCredentials`).
@@ -28,8 +28,7 @@ export function normalizeBaseURL(input: string): string {
   }
   if (url.username || url.password) {
     // fetch refuses such URLs, and its error would quote the password: fail here, naming neither part.
-    registerSecret(url.password);
-    registerSecret(decodeURIComponent(url.password));
+    registerURLPassword(url.password);
     throw new OpenResponsesError(
       `Invalid baseURL ${JSON.stringify(stripCredentials(url.toString()))}: fetch does not send its user:password; ` +
         "pass the credential as `apiKey` or in `defaultHeaders`.",

@@ -13,9 +13,6 @@ export interface ReadChunks {
   received: number;
 }
 
-// One options object for every streamed decode, rather than one per chunk.
-const STREAM = { stream: true };
-
 /**
  * The body as text, or a `ResponseTooLargeError` (`maxBodyBytes`) once it passes `limit` bytes. A
  * declared `Content-Length` above the bound fails before anything is read.
@@ -29,11 +26,20 @@ export async function readBodyWithin(response: Response, limit: number): Promise
   } else {
     body = await readChunks(response, limit);
   }
-  if (body.received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
-  const decoder = new TextDecoder();
-  let text = "";
-  for (const chunk of body.chunks) text += decoder.decode(chunk, STREAM);
-  return text + decoder.decode();
+  const { chunks, received } = body;
+  if (received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
+  // Decoded in one call: a streaming decode (`stream: true`) leaves TextDecoder's fast path (about ten
+  // times slower on a JSON answer of a few KB in Node 20), and most answers arrive as one chunk anyway.
+  let bytes = chunks[0];
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(received);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /**

@@ -62,6 +62,19 @@ export function registerSecret(secret: string | undefined | null): void {
   }
 }
 
+/**
+ * Registers a URL's password as written (percent-encoded) and as it decodes: either form may be quoted.
+ * A malformed `%` sequence has no decoded form, and must not make the caller fail with a bare `URIError`.
+ */
+export function registerURLPassword(password: string): void {
+  registerSecret(password);
+  try {
+    registerSecret(decodeURIComponent(password));
+  } catch {
+    // Nothing more to register: the raw form is.
+  }
+}
+
 /** How many secrets are registered now (for tests of the bound). */
 export function registeredSecretCount(): number {
   return registeredSecrets.size;

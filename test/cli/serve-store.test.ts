@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/args.js";
 import { loadOptional, parseStoreSpec, StoreOpenError } from "../../src/cli/store-url.js";
+import { redactSecrets } from "../../src/internal/redact.js";
 import { closedPort, runCli, startServe, stop } from "./spawn-cli.js";
 
 describe("serve --store: reading the URL", () => {
@@ -17,6 +18,13 @@ describe("serve --store: reading the URL", () => {
     expect(secret.target).toContain("s3cret-pass");
     expect(secret.description).not.toContain("s3cret-pass");
     expect(secret.description).toContain("cache.example:6380/2");
+  });
+
+  it("takes a redis:// password that is not valid percent-encoding, and still never prints it", () => {
+    const spec = parseStoreSpec("redis://:%zz-s3cret-pass@cache.example:6379", "/srv");
+    expect(spec.kind).toBe("redis");
+    expect(spec.description).not.toContain("s3cret-pass");
+    expect(redactSecrets("AUTH %zz-s3cret-pass")).not.toContain("s3cret-pass");
   });
 
   it("takes file:<dir>, file:///abs and a plain directory, resolved from the working directory", () => {

@@ -104,3 +104,46 @@ describe("a JSON answer past maxBodyBytes", () => {
     expect(body.state.cancelled).toBe(true);
   });
 });
+
+describe("a JSON answer within maxBodyBytes", () => {
+  it("is read whole from its chunks, a character split between two of them included", async () => {
+    const text = JSON.stringify({
+      id: "resp_1",
+      object: "response",
+      status: "completed",
+      output: [],
+      note: "café ☕",
+    });
+    const bytes = new TextEncoder().encode(text);
+    const splitAt = [bytes.indexOf(0xc3) + 1, bytes.indexOf(0xe2) + 2];
+    const pieces = [
+      bytes.subarray(0, splitAt[0]),
+      bytes.subarray(splitAt[0], splitAt[1]),
+      bytes.subarray(splitAt[1]),
+    ];
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const piece of pieces) controller.enqueue(piece);
+        controller.close();
+      },
+    });
+    const client = clientAnswering(
+      () => new Response(stream, { status: 200, headers: { "content-type": "application/json" } }),
+    );
+    const response = await client.responses.create({ model: "m", input: "hi" });
+    expect((response as unknown as { note: string }).note).toBe("café ☕");
+  });
+
+  it("is read whole when it is one chunk, and when it is empty", async () => {
+    const one = chunked([
+      JSON.stringify({ id: "resp_2", object: "response", status: "completed", output: [] }),
+    ]);
+    const response = await clientAnswering(one.response).responses.create({ model: "m", input: "hi" });
+    expect(response.id).toBe("resp_2");
+    const empty = chunked([]);
+    // An empty body is not JSON: the error says so rather than failing on the decode.
+    await expect(
+      clientAnswering(empty.response).responses.create({ model: "m", input: "hi" }),
+    ).rejects.toBeInstanceOf(APIError);
+  });
+});

@@ -48,6 +48,15 @@ describe("base URL rule (H2)", () => {
     expect(new OpenResponsesError("echo hunter2-pass").message).not.toContain("hunter2-pass");
   });
 
+  it("rejects a base URL whose password is not valid percent-encoding with its own error, not a URIError", () => {
+    const base = "https://ada:%zz-hunter3-pass@127.0.0.1:9/v1";
+    const error = captureError(() => normalizeBaseURL(base));
+    expect(error).toBeInstanceOf(OpenResponsesError);
+    expect(error.message).toContain("https://127.0.0.1:9/v1");
+    expect(error.message).not.toContain("hunter3-pass");
+    expect(new OpenResponsesError("echo %zz-hunter3-pass").message).not.toContain("hunter3-pass");
+  });
+
   it("strips user info and the query from URLs shown in errors", () => {
     expect(stripCredentials("https://user:pw@host/v1/responses?key=sk-secret123456")).toBe(
       "https://host/v1/responses",
