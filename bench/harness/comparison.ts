@@ -46,7 +46,14 @@ export interface Comparison {
   start(): Promise<Session>;
 }
 
-/** The order of the runners in `round`: rotated each round, so no runner always goes first or last. */
+/**
+ * The order of the runners in `round`: rotated each round, so no runner always goes first or last, and
+ * reversed every other cycle of rotations, so no runner always follows the same one (a plain rotation
+ * runs `b` after `a` in every round: whatever one process leaves behind, in the server or the caches,
+ * always falls on the same neighbour).
+ */
 export function roundOrder<T>(runners: readonly T[], round: number): T[] {
-  return runners.map((_, index) => runners[(index + round) % runners.length]!);
+  const count = runners.length;
+  const rotated = runners.map((_, index) => runners[(index + round) % count]!);
+  return Math.floor(round / count) % 2 === 1 ? rotated.reverse() : rotated;
 }

@@ -41,7 +41,23 @@ describe("bench harness", () => {
   it("rotates the runners each round, so none always goes first", () => {
     expect(roundOrder(["a", "b", "c"], 0)).toEqual(["a", "b", "c"]);
     expect(roundOrder(["a", "b", "c"], 1)).toEqual(["b", "c", "a"]);
-    expect(roundOrder(["a", "b"], 3)).toEqual(["b", "a"]);
+    expect(roundOrder(["a", "b"], 1)).toEqual(["b", "a"]);
+  });
+
+  it("over two cycles of rounds, runs each runner right after each other one equally often", () => {
+    const runners = ["a", "b", "c"];
+    const follows = new Map<string, number>();
+    for (let round = 0; round < 2 * runners.length; round++) {
+      const order = roundOrder(runners, round);
+      expect([...order].sort()).toEqual(runners);
+      order.slice(1).forEach((runner, index) => {
+        const pair = `${order[index]}>${runner}`;
+        follows.set(pair, (follows.get(pair) ?? 0) + 1);
+      });
+    }
+    // Six ordered pairs of three runners, each twice in six rounds of two neighbours each.
+    expect(follows.size).toBe(6);
+    expect([...follows.values()]).toEqual([2, 2, 2, 2, 2, 2]);
   });
 
   it("medians, spreads, ratios to the baseline and goals in the figure's direction", async () => {
@@ -51,7 +67,7 @@ describe("bench harness", () => {
       3,
       () => {},
     );
-    expect(order).toEqual(["ours", "bare", "bare", "ours", "ours", "bare"]);
+    expect(order).toEqual(["ours", "bare", "bare", "ours", "bare", "ours"]);
     const [ops, kb] = result.figures;
     expect(ops?.runners.ours).toMatchObject({ median: 50, min: 40, max: 60 });
     expect(ops?.ratios[0]).toMatchObject({
