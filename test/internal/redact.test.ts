@@ -93,7 +93,7 @@ describe("redactDeep: the one deep redactor", () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.keys(out)).toEqual(["a", "__proto__", "b", "c"]);
     expect(Object.getOwnPropertyDescriptor(out, "__proto__")).toEqual({
-      value: value.__proto__,
+      value: Object.getOwnPropertyDescriptor(value, "__proto__")?.value,
       enumerable: true,
       writable: true,
       configurable: true,
