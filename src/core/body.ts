@@ -26,13 +26,19 @@ export async function readBodyWithin(response: Response, limit: number): Promise
   } else {
     body = await readChunks(response, limit);
   }
-  const { chunks, received } = body;
-  if (received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
-  // Decoded in one call: a streaming decode (`stream: true`) leaves TextDecoder's fast path (about ten
-  // times slower on a JSON answer of a few KB in Node 20), and most answers arrive as one chunk anyway.
+  if (body.received > limit) throw (await loadOnDemand("this answer")).bodyTooLarge(body, limit);
+  return textOf(body.chunks, body.received);
+}
+
+/**
+ * The chunks as text, decoded in one call: a streaming decode (`stream: true`) leaves TextDecoder's fast
+ * path (about ten times slower on a JSON answer of a few KB in Node 20), and most answers arrive as one
+ * chunk anyway. `total`: the chunks' bytes. A character cut at the end becomes U+FFFD.
+ */
+export function textOf(chunks: Uint8Array[], total: number): string {
   let bytes = chunks[0];
   if (chunks.length > 1) {
-    bytes = new Uint8Array(received);
+    bytes = new Uint8Array(total);
     let at = 0;
     for (const chunk of chunks) {
       bytes.set(chunk, at);

@@ -8,7 +8,7 @@
 
 import { type APIError, ResponseTooLargeError } from "../errors.js";
 import { isRedirect, redirectLocation } from "./answer-headers.js";
-import type { ReadChunks } from "./body.js";
+import { type ReadChunks, textOf } from "./body.js";
 import { buildAPIError } from "./http-errors.js";
 import { followRedirect } from "./redirects.js";
 import type { RetryTiming } from "./retry.js";
@@ -42,17 +42,9 @@ export function errorAnswer(
 ): { error: APIError; wait: RetryWait } {
   const { status, headers } = response;
   return {
-    error: buildAPIError(status, response.statusText, headers, body ? cutText(body, limit) : ""),
+    error: buildAPIError(status, response.statusText, headers, body ? textOf(within(body, limit), Math.min(body.received, limit)) : ""),
     wait: retryWait(retryIndex, headers, timing, url),
   };
-}
-
-/** The body's first `limit` bytes as text (error answers: their start says what went wrong). */
-function cutText(body: ReadChunks, limit: number): string {
-  const decoder = new TextDecoder();
-  let text = "";
-  for (const chunk of within(body, limit)) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
 }
 
 /**
