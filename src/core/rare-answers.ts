@@ -42,7 +42,12 @@ export function errorAnswer(
 ): { error: APIError; wait: RetryWait } {
   const { status, headers } = response;
   return {
-    error: buildAPIError(status, response.statusText, headers, body ? textOf(within(body, limit), Math.min(body.received, limit)) : ""),
+    error: buildAPIError(
+      status,
+      response.statusText,
+      headers,
+      body ? textOf(within(body, limit), Math.min(body.received, limit)) : "",
+    ),
     wait: retryWait(retryIndex, headers, timing, url),
   };
 }
