@@ -31,14 +31,16 @@ export interface RetryWait {
 }
 
 /**
- * What the transport waits after an error answer, before retry number `retryIndex` (`retryDelay`), and
+ * What the transport waits after an error answer, before retry number `retryIndex` (0 for the first), and
  * the warning it logs when it makes that retry after waiting less than the server asked for (the cap).
  * `url` is the request's, without credentials.
  */
 export function retryWait(retryIndex: number, headers: Headers, timing: RetryTiming, url: string): RetryWait {
-  // The headers read once: the delay and the warning agree on what the server asked for.
+  // The headers read once, so the delay and the warning agree on what the server asked for. Its wait is
+  // capped at `maxRetryAfterMs` so that a far-future date cannot stall the caller for hours.
   const requested = serverRequestedDelay(headers);
-  const delay = delayFor(requested, retryIndex, timing, Math.random);
+  const delay =
+    requested === undefined ? backoffDelay(retryIndex, timing) : Math.min(requested, timing.maxRetryAfterMs);
   return {
     delay,
     capped:
@@ -46,28 +48,4 @@ export function retryWait(retryIndex: number, headers: Headers, timing: RetryTim
         ? `${url} asked to wait ${Math.round(requested)} ms; waiting the cap, ${delay} ms`
         : undefined,
   };
-}
-
-/**
- * The delay before retry number `retryIndex` (0 for the first retry): the server's request, capped at
- * `maxRetryAfterMs` so that a far-future date cannot stall the caller for hours, else the backoff.
- */
-export function retryDelay(
-  retryIndex: number,
-  headers: Headers | undefined,
-  timing: RetryTiming,
-  random: () => number = Math.random,
-): number {
-  return delayFor(serverRequestedDelay(headers), retryIndex, timing, random);
-}
-
-/** The server's `requested` wait capped at `maxRetryAfterMs`, or the backoff when it asked for none. */
-function delayFor(
-  requested: number | undefined,
-  retryIndex: number,
-  timing: RetryTiming,
-  random: () => number,
-): number {
-  if (requested !== undefined) return Math.min(requested, timing.maxRetryAfterMs);
-  return backoffDelay(retryIndex, timing, random);
 }

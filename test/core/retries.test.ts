@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { OpenResponses } from "../../src/client/index.js";
-import { DEFAULT_RETRY_TIMING, isRetryableStatus, shouldRetryResponse } from "../../src/core/retry.js";
-import { retryDelay, retryWait, serverRequestedDelay } from "../../src/core/retry-after.js";
+import {
+  backoffDelay,
+  DEFAULT_RETRY_TIMING,
+  isRetryableStatus,
+  shouldRetryResponse,
+} from "../../src/core/retry.js";
+import { retryWait, serverRequestedDelay } from "../../src/core/retry-after.js";
 import {
   APIConnectionError,
   APIUserAbortError,
@@ -58,7 +63,9 @@ describe("retry policy (unit)", () => {
   });
 
   it("caps a server-requested wait at maxRetryAfterMs (60 s by default)", () => {
-    expect(retryDelay(0, new Headers({ "retry-after": "3600" }), DEFAULT_RETRY_TIMING)).toBe(60_000);
+    expect(retryWait(0, new Headers({ "retry-after": "3600" }), DEFAULT_RETRY_TIMING, "u").delay).toBe(
+      60_000,
+    );
   });
 
   it("warns when it waits less than the server asked for, and only then", () => {
@@ -80,11 +87,11 @@ describe("retry policy (unit)", () => {
   it("backs off exponentially from 0.5 s to 8 s with up to 25% jitter", () => {
     const none = () => 0;
     const full = () => 1;
-    expect(retryDelay(0, undefined, DEFAULT_RETRY_TIMING, none)).toBe(500);
-    expect(retryDelay(1, undefined, DEFAULT_RETRY_TIMING, none)).toBe(1000);
-    expect(retryDelay(3, undefined, DEFAULT_RETRY_TIMING, none)).toBe(4000);
-    expect(retryDelay(10, undefined, DEFAULT_RETRY_TIMING, none)).toBe(8000);
-    expect(retryDelay(0, undefined, DEFAULT_RETRY_TIMING, full)).toBe(375);
+    expect(backoffDelay(0, DEFAULT_RETRY_TIMING, none)).toBe(500);
+    expect(backoffDelay(1, DEFAULT_RETRY_TIMING, none)).toBe(1000);
+    expect(backoffDelay(3, DEFAULT_RETRY_TIMING, none)).toBe(4000);
+    expect(backoffDelay(10, DEFAULT_RETRY_TIMING, none)).toBe(8000);
+    expect(backoffDelay(0, DEFAULT_RETRY_TIMING, full)).toBe(375);
   });
 });
 
